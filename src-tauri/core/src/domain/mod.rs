@@ -1,0 +1,24 @@
+//! The domain: what the 様式 record, and the rules of the law, as types and pure functions.
+
+pub mod application;
+pub mod codes;
+pub mod consultation;
+pub mod dates;
+pub mod eligibility;
+pub mod entities;
+pub mod fiscal;
+pub mod hours;
+pub mod interview;
+pub mod kana;
+pub mod record;
+pub mod validate;
+pub mod wareki;
+
+pub use application::{Application, PreferredSlot};
+pub use codes::*;
+pub use consultation::Consultation;
+pub use dates::{Date, TimeOfDay, YearMonth};
+pub use entities::{Staff, Worker, Workplace};
+pub use interview::{Consent, HoursMeasure, Interview, InterviewRequest, InterviewResult, Opinion, Preparer, StressScores, WorkStatus};
+pub use record::{RecordBody, Snapshot, VersionContent};
+pub use validate::{Strictness, Violation, Violations};

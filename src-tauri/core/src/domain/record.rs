@@ -1,0 +1,141 @@
+//! The record envelope: one body per kind of record, and the facts every kind shares.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::application::Application;
+use super::codes::{Place, RecordKind};
+use super::consultation::Consultation;
+use super::dates::Date;
+use super::entities::{Staff, Worker, Workplace};
+use super::interview::Interview;
+use super::validate::{Strictness, Violations};
+
+/// The content of a record, by kind. In JSON: `{"kind": "consultation", "data": {…}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+#[ts(export)]
+pub enum RecordBody {
+    Application(Application),
+    Consultation(Consultation),
+    Interview(Interview),
+}
+
+impl RecordBody {
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            RecordBody::Application(_) => RecordKind::Application,
+            RecordBody::Consultation(_) => RecordKind::Consultation,
+            RecordBody::Interview(_) => RecordKind::Interview,
+        }
+    }
+
+    /// Parse the `data` of a record of a known kind.
+    pub fn from_json(kind: RecordKind, data: serde_json::Value) -> serde_json::Result<Self> {
+        Ok(match kind {
+            RecordKind::Application => RecordBody::Application(serde_json::from_value(data)?),
+            RecordKind::Consultation => RecordBody::Consultation(serde_json::from_value(data)?),
+            RecordKind::Interview => RecordBody::Interview(serde_json::from_value(data)?),
+        })
+    }
+
+    pub fn data_json(&self) -> serde_json::Value {
+        match self {
+            RecordBody::Application(a) => serde_json::to_value(a),
+            RecordBody::Consultation(c) => serde_json::to_value(c),
+            RecordBody::Interview(i) => serde_json::to_value(i),
+        }
+        .expect("record bodies always serialise")
+    }
+
+    /// The date the service was performed (an application: the date it was received).
+    pub fn performed_on(&self) -> Option<Date> {
+        match self {
+            RecordBody::Application(a) => a.received_on,
+            RecordBody::Consultation(c) => c.performed_on,
+            RecordBody::Interview(i) => i.performed_on,
+        }
+    }
+
+    pub fn received_on(&self) -> Option<Date> {
+        match self {
+            RecordBody::Application(a) => a.received_on,
+            RecordBody::Consultation(c) => c.received_on,
+            RecordBody::Interview(i) => i.received_on,
+        }
+    }
+
+    pub fn place(&self) -> Option<Place> {
+        match self {
+            RecordBody::Application(a) => a.place,
+            RecordBody::Consultation(c) => c.place,
+            RecordBody::Interview(i) => i.place,
+        }
+    }
+
+    pub fn workplace_id(&self) -> Option<&str> {
+        match self {
+            RecordBody::Application(a) => a.workplace_id.as_deref(),
+            RecordBody::Consultation(c) => c.workplace_id.as_deref(),
+            RecordBody::Interview(i) => i.workplace_id.as_deref(),
+        }
+    }
+
+    pub fn worker_id(&self) -> Option<&str> {
+        match self {
+            RecordBody::Application(_) => None,
+            RecordBody::Consultation(c) => c.worker_id.as_deref(),
+            RecordBody::Interview(i) => i.worker_id.as_deref(),
+        }
+    }
+
+    pub fn doctor_id(&self) -> Option<&str> {
+        match self {
+            RecordBody::Application(a) => a.doctor_id.as_deref(),
+            RecordBody::Consultation(c) => c.doctor_id.as_deref(),
+            RecordBody::Interview(i) => i.doctor_id.as_deref(),
+        }
+    }
+
+    pub fn validate(&self, strict: Strictness) -> Violations {
+        match self {
+            RecordBody::Application(a) => a.validate(strict),
+            RecordBody::Consultation(c) => c.validate(strict),
+            RecordBody::Interview(i) => i.validate(strict),
+        }
+    }
+}
+
+/// What a finalised version saw of the people and places it names, frozen with it, so that a
+/// reprint years later shows what the signed paper showed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Snapshot {
+    pub workplace: Option<Workplace>,
+    pub worker: Option<Worker>,
+    pub doctor: Option<Staff>,
+}
+
+/// One finalised version as stored: the body and the snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VersionContent {
+    pub body: RecordBody,
+    pub snapshot: Snapshot,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_tagged_by_kind() {
+        let body = RecordBody::Consultation(Consultation { notes: "x".into(), ..Default::default() });
+        let v = serde_json::to_value(&body).unwrap();
+        assert_eq!(v["kind"], "consultation");
+        assert_eq!(v["data"]["notes"], "x");
+        let back = RecordBody::from_json(RecordKind::Consultation, v["data"].clone()).unwrap();
+        assert_eq!(back, body);
+        assert_eq!(back.kind(), RecordKind::Consultation);
+    }
+}

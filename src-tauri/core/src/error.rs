@@ -1,0 +1,229 @@
+//! Errors. Every message is Japanese, says how to fix the problem, and never carries health
+//! data: it names fields, ids and paths, never the values of a record.
+//!
+//! Internal failures (SQLite, I/O, JSON) are converted here, in one place, into messages that
+//! are safe to show and to log.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::domain::Violation;
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("パスフレーズが違います。もう一度入力してください。")]
+    WrongPassphrase,
+    #[error("回復キーが違います。印刷した回復シートの文字を確かめて入力してください。")]
+    WrongRecoveryKey,
+    #[error("パスフレーズは{min}文字以上にしてください。")]
+    WeakPassphrase { min: usize },
+    #[error("ストアがまだ作られていません（{dir}）。初回起動の画面か `chisanpo init` で作成するか、データフォルダの指定を確かめてください。")]
+    NotInitialised { dir: String },
+    #[error("ストアは既に作られています（{dir}）。別のデータフォルダを指定してください。")]
+    AlreadyInitialised { dir: String },
+    #[error("地さんぽノートのストアではないか、壊れています（{path}）。データフォルダの指定を確かめるか、バックアップから復元してください。")]
+    NotAStore { path: String },
+    #[error("データフォルダ（{dir}）を作成できないか、書き込めません。フォルダの場所と権限を確かめてください。")]
+    DirNotWritable { dir: String },
+    #[error("ディスクの空き容量が足りません。空きを作ってからもう一度実行してください。記録は失われていません。")]
+    DiskFull,
+    #[error("ストアを別の処理が使用中です。少し待ってからもう一度実行してください。")]
+    Busy,
+    #[error("入力に誤りがあります。\n{}", format_violations(.0))]
+    Invalid(Vec<Violation>),
+    #[error("JSON を読み取れません: {0}")]
+    Json(String),
+    #[error("{what}が見つかりません（ID: {id}）。IDを確かめてください。")]
+    NotFound { what: &'static str, id: String },
+    #[error("この記録は確定済みです。確定した記録は書き換えられません。訂正して新しい版を作ってください。")]
+    AlreadyFinal,
+    #[error("この記録はまだ確定されていません。下書きを編集してから確定してください。")]
+    NotFinal,
+    #[error("訂正の理由を入力してください。")]
+    ReasonRequired,
+    #[error("訂正の内容が現在の版と同じです。変更してから訂正してください。")]
+    NoChange,
+    #[error("ファイルを読み書きできません（{path}）。場所と権限を確かめてください。")]
+    File { path: String },
+    #[error("ストアの処理に失敗しました（{0}）。もう一度実行し、続く場合は `chisanpo verify` で検査してください。")]
+    Db(String),
+    #[error("ストアの検査で問題が見つかりました: {0}")]
+    Integrity(String),
+}
+
+fn format_violations(v: &[Violation]) -> String {
+    v.iter().map(|v| format!("・{}（{}）", v.message, v.field)).collect::<Vec<_>>().join("\n")
+}
+
+impl Error {
+    /// A stable identifier for programs (the UI, scripts) to branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::WrongRecoveryKey => "wrong_recovery_key",
+            Error::WeakPassphrase { .. } => "weak_passphrase",
+            Error::NotInitialised { .. } => "not_initialised",
+            Error::AlreadyInitialised { .. } => "already_initialised",
+            Error::NotAStore { .. } => "not_a_store",
+            Error::DirNotWritable { .. } => "dir_not_writable",
+            Error::DiskFull => "disk_full",
+            Error::Busy => "busy",
+            Error::Invalid(_) => "invalid",
+            Error::Json(_) => "json",
+            Error::NotFound { .. } => "not_found",
+            Error::AlreadyFinal => "already_final",
+            Error::NotFinal => "not_final",
+            Error::ReasonRequired => "reason_required",
+            Error::NoChange => "no_change",
+            Error::File { .. } => "file",
+            Error::Db(_) => "db",
+            Error::Integrity(_) => "integrity",
+        }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Error::Invalid(vec![Violation { field: field.into(), message: message.into() }])
+    }
+
+    /// Translate a serde_json error into Japanese, keeping the position and the field name but
+    /// dropping any value it quotes.
+    pub fn from_json(e: &serde_json::Error) -> Self {
+        let msg = e.to_string();
+        let at = if e.line() > 0 { format!("（{}行目 {}列）", e.line(), e.column()) } else { String::new() };
+        let quoted = |s: &str| s.split('`').nth(1).map(str::to_string).unwrap_or_default();
+        let what = if msg.starts_with("unknown field") {
+            format!("不明な項目「{}」があります。項目名を docs/record-format.md で確かめてください", quoted(&msg))
+        } else if msg.starts_with("missing field") {
+            format!("必須の項目「{}」がありません", quoted(&msg))
+        } else if msg.starts_with("unknown variant") {
+            format!("「{}」は選べる値ではありません。docs/record-format.md の選択肢から選んでください", quoted(&msg))
+        } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+            let expected = msg.split("expected ").nth(1).map(|s| s.split(" at line").next().unwrap_or(s)).unwrap_or("");
+            let want = if expected.contains("u32") || expected.contains("u64") || expected.contains("integer") {
+                "0以上の整数"
+            } else if expected.contains("f64") || expected.contains("float") {
+                "数値"
+            } else if expected.contains("string") {
+                "文字列"
+            } else if expected.contains("bool") {
+                "true または false"
+            } else if expected.contains("sequence") {
+                "配列"
+            } else {
+                "正しい形式の値"
+            };
+            format!("値の種類が違います。{want}を入力してください")
+        } else if e.is_eof() {
+            "JSON が途中で終わっています".to_string()
+        } else if e.is_syntax() {
+            "JSON の書き方に誤りがあります".to_string()
+        } else {
+            // Our own messages (dates, times) are already Japanese and hold no values.
+            msg.split(" at line").next().unwrap_or(&msg).to_string()
+        };
+        Error::Json(format!("{what}{at}"))
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as C;
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            return match f.code {
+                C::DiskFull => Error::DiskFull,
+                C::DatabaseBusy | C::DatabaseLocked => Error::Busy,
+                C::NotADatabase => Error::NotAStore { path: String::new() },
+                C::ReadOnly | C::CannotOpen | C::PermissionDenied => Error::DirNotWritable { dir: String::new() },
+                // The trigger messages and constraint names hold no record values.
+                _ => Error::Db(format!("{:?}: {}", f.code, e)),
+            };
+        }
+        match e {
+            rusqlite::Error::QueryReturnedNoRows => Error::Db("該当する行がありません".into()),
+            // Other variants may quote column values; keep only that it happened.
+            _ => Error::Db("内部エラー".into()),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        // ENOSPC (28) and ERROR_DISK_FULL (112) / ERROR_HANDLE_DISK_FULL (39) on Windows.
+        if e.kind() == std::io::ErrorKind::StorageFull || matches!(e.raw_os_error(), Some(28) | Some(112) | Some(39)) {
+            return Error::DiskFull;
+        }
+        Error::File { path: String::new() }
+    }
+}
+
+/// The error as the UI receives it over IPC.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ErrorDto {
+    pub code: String,
+    pub message: String,
+    pub violations: Vec<Violation>,
+}
+
+impl From<&Error> for ErrorDto {
+    fn from(e: &Error) -> Self {
+        ErrorDto {
+            code: e.code().to_string(),
+            message: e.to_string(),
+            violations: match e {
+                Error::Invalid(v) => v.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Workplace;
+
+    fn json_err(s: &str) -> String {
+        let e = serde_json::from_str::<Workplace>(s).unwrap_err();
+        Error::from_json(&e).to_string()
+    }
+
+    #[test]
+    fn json_errors_are_japanese_and_drop_values() {
+        let m = json_err(r#"{"name":"山田製作所","colour":"赤"}"#);
+        assert!(m.contains("不明な項目「colour」"), "{m}");
+        assert!(!m.contains("山田"), "{m}");
+        let m = json_err(r#"{"name":"山田製作所","workers_male":-3}"#);
+        assert!(m.contains("0以上の整数"), "{m}");
+        assert!(!m.contains("-3"), "{m}");
+        let m = json_err(r#"{"name":"秘密の名前","industry":"Z"}"#);
+        assert!(m.contains("選べる値ではありません"), "{m}");
+        let m = json_err(r#"{"name":"#);
+        assert!(m.contains("途中で終わって"), "{m}");
+        let m = json_err(r#"{"name": 12}"#);
+        assert!(m.contains("文字列"), "{m}");
+    }
+
+    #[test]
+    fn date_errors_pass_through_in_japanese() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct D {
+            d: crate::domain::Date,
+        }
+        let e = serde_json::from_str::<D>(r#"{"d":"2025-02-30"}"#).unwrap_err();
+        let m = Error::from_json(&e).to_string();
+        assert!(m.contains("存在しない日付"), "{m}");
+    }
+
+    #[test]
+    fn every_error_has_a_code_and_a_japanese_message() {
+        let errors = [Error::WrongPassphrase, Error::DiskFull, Error::AlreadyFinal, Error::ReasonRequired, Error::NotAStore { path: "x".into() }];
+        for e in errors {
+            assert!(!e.code().is_empty());
+            assert!(e.to_string().chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)), "{e}");
+        }
+    }
+}

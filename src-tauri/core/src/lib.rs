@@ -1,0 +1,17 @@
+//! # chisanpo-core
+//!
+//! Everything in 地さんぽノート that is not GUI. The desktop shell and the CLI are thin adapters
+//! over the functions here.
+//!
+//! - [`domain`]: the records of the 様式, their codes, and the rules of the law as pure functions.
+//! - [`store`]: the encrypted SQLite store, its migrations, the record lifecycle and the audit chain.
+//! - [`demo`]: realistic synthetic data for trying the app and for benchmarks.
+//! - [`paths`]: where the store lives.
+
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod paths;
+pub mod store;
+
+pub use error::{Error, Result};

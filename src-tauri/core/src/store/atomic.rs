@@ -1,0 +1,87 @@
+//! Atomic file writes: a temporary file beside the target, fsynced, then renamed over it.
+//! A crash leaves either the old file or the new one, never half of one.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let nonce: u64 = rand::random();
+    target.with_file_name(format!(".{name}.{nonce:016x}.tmp"))
+}
+
+fn file_error(path: &Path, e: std::io::Error) -> Error {
+    match Error::from(e) {
+        Error::DiskFull => Error::DiskFull,
+        _ => Error::File { path: path.display().to_string() },
+    }
+}
+
+/// Write `bytes` to `target` atomically.
+pub fn write_file(target: &Path, bytes: &[u8]) -> Result<()> {
+    write_with(target, |f| f.write_all(bytes))
+}
+
+/// Write to `target` atomically through a writer callback.
+pub fn write_with(target: &Path, write: impl FnOnce(&mut File) -> std::io::Result<()>) -> Result<()> {
+    let tmp = temp_path(target);
+    let result = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        write(&mut f)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, target)?;
+        sync_dir(target);
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(file_error(target, e));
+    }
+    Ok(())
+}
+
+/// Make the rename itself durable. Directories cannot be opened for sync on Windows; there the
+/// rename is already durable once it returns.
+fn sync_dir(target: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = target.parent() {
+        if let Ok(d) = File::open(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = target;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_replace_whole_files_and_leave_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.txt");
+        write_file(&p, b"first").unwrap();
+        write_file(&p, b"second").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"second");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failing_writer_leaves_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.txt");
+        write_file(&p, b"good").unwrap();
+        let r = write_with(&p, |f| {
+            f.write_all(b"half")?;
+            Err(std::io::Error::other("boom"))
+        });
+        assert!(r.is_err());
+        assert_eq!(fs::read(&p).unwrap(), b"good");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,363 @@
+//! Keys. The store is encrypted with a random 256-bit data key. The data key is never stored
+//! in clear: the keyring file holds it wrapped twice, once by a key derived from the passphrase
+//! (Argon2id) and once by a key derived from the recovery key (HKDF-SHA256). Changing the
+//! passphrase re-wraps the data key; the store itself is not re-encrypted. See docs/adr/0002.
+//!
+//! Key types have no `Serialize`, their `Debug` is redacted, and they are zeroised on drop.
+
+use std::fmt;
+use std::path::Path;
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hkdf::Hkdf;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::error::{Error, Result};
+
+/// The minimum passphrase length, in characters.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// The 256-bit key SQLCipher encrypts the store with.
+pub struct DataKey(Zeroizing<[u8; 32]>);
+
+impl DataKey {
+    pub fn generate() -> Self {
+        let mut k = Zeroizing::new([0u8; 32]);
+        rand::thread_rng().fill_bytes(k.as_mut());
+        DataKey(k)
+    }
+
+    /// The `PRAGMA key` value: a raw key, so SQLCipher skips its own KDF.
+    pub(crate) fn pragma_value(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!("x'{}'", hex::encode(self.0.as_ref())))
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DataKey(<redacted>)")
+    }
+}
+
+/// The user's passphrase, held only as long as needed.
+pub struct Passphrase(Zeroizing<String>);
+
+impl Passphrase {
+    pub fn new(s: impl Into<String>) -> Self {
+        Passphrase(Zeroizing::new(s.into()))
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    /// Check a new passphrase is long enough.
+    pub fn check_strength(&self) -> Result<()> {
+        if self.0.chars().count() < MIN_PASSPHRASE_CHARS {
+            return Err(Error::WeakPassphrase { min: MIN_PASSPHRASE_CHARS });
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Passphrase(<redacted>)")
+    }
+}
+
+/// The recovery key: 160 random bits, shown once as 8 groups of 4 characters
+/// (Crockford base32: no I, L, O or U to misread).
+pub struct RecoveryKey(Zeroizing<[u8; 20]>);
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+impl RecoveryKey {
+    pub fn generate() -> Self {
+        let mut k = Zeroizing::new([0u8; 20]);
+        rand::thread_rng().fill_bytes(k.as_mut());
+        RecoveryKey(k)
+    }
+
+    /// `ABCD-EFGH-…`, 8 groups of 4, for the recovery sheet.
+    pub fn display(&self) -> Zeroizing<String> {
+        let mut bits: u64 = 0;
+        let mut nbits = 0;
+        let mut chars = Zeroizing::new(String::with_capacity(40));
+        for b in self.0.iter() {
+            bits = (bits << 8) | u64::from(*b);
+            nbits += 8;
+            while nbits >= 5 {
+                nbits -= 5;
+                chars.push(CROCKFORD[((bits >> nbits) & 31) as usize] as char);
+            }
+        }
+        bits.zeroize();
+        let groups: Vec<&str> = (0..8).map(|i| &chars[i * 4..i * 4 + 4]).collect();
+        Zeroizing::new(groups.join("-"))
+    }
+
+    /// Read a recovery key as typed: case, spaces and dashes do not matter, and O/I/L read as 0/1/1.
+    pub fn parse(s: &str) -> Result<Self> {
+        let mut out = Zeroizing::new([0u8; 20]);
+        let mut bits: u64 = 0;
+        let mut nbits = 0;
+        let mut n = 0;
+        for c in s.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != 'ー') {
+            let c = match c.to_ascii_uppercase() {
+                'O' => '0',
+                'I' | 'L' => '1',
+                c => c,
+            };
+            let v = CROCKFORD.iter().position(|x| *x as char == c).ok_or(Error::WrongRecoveryKey)?;
+            bits = (bits << 5) | v as u64;
+            nbits += 5;
+            if nbits >= 8 {
+                nbits -= 8;
+                if n >= 20 {
+                    return Err(Error::WrongRecoveryKey);
+                }
+                out[n] = (bits >> nbits) as u8;
+                n += 1;
+            }
+        }
+        bits.zeroize();
+        if n != 20 {
+            return Err(Error::WrongRecoveryKey);
+        }
+        Ok(RecoveryKey(out))
+    }
+}
+
+impl fmt::Debug for RecoveryKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RecoveryKey(<redacted>)")
+    }
+}
+
+/// Argon2id cost. See docs/adr/0002 for why these numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl KdfParams {
+    /// 64 MiB, 3 passes, 1 lane: about 0.2 s on the 2-core reference machine.
+    pub const DEFAULT: KdfParams = KdfParams { memory_kib: 64 * 1024, iterations: 3, parallelism: 1 };
+    /// The floor below which a keyring is refused (OWASP's minimum for Argon2id).
+    pub const MINIMUM: KdfParams = KdfParams { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 };
+}
+
+/// A data key encrypted under a wrapping key.
+#[derive(Clone, Serialize, Deserialize)]
+struct Wrapped {
+    nonce: String,
+    ciphertext: String,
+}
+
+/// The keyring file: everything needed to unlock the store, and nothing that helps without
+/// the passphrase or the recovery key.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Keyring {
+    pub format: u32,
+    pub store_id: String,
+    pub kdf: KdfParams,
+    salt: String,
+    passphrase: Wrapped,
+    recovery_salt: String,
+    recovery: Wrapped,
+}
+
+impl fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Keyring").field("format", &self.format).field("store_id", &self.store_id).field("kdf", &self.kdf).finish_non_exhaustive()
+    }
+}
+
+const KEYRING_FORMAT: u32 = 1;
+
+fn random<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    rand::thread_rng().fill_bytes(&mut b);
+    b
+}
+
+fn passphrase_kek(pass: &Passphrase, salt: &[u8], p: KdfParams) -> Result<Zeroizing<[u8; 32]>> {
+    let params = Params::new(p.memory_kib, p.iterations, p.parallelism, Some(32)).map_err(|_| Error::Integrity("鍵の導出設定が不正です".into()))?;
+    let mut out = Zeroizing::new([0u8; 32]);
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_into(pass.expose().as_bytes(), salt, out.as_mut())
+        .map_err(|_| Error::Integrity("鍵を導出できません".into()))?;
+    Ok(out)
+}
+
+fn recovery_kek(key: &RecoveryKey, salt: &[u8]) -> Zeroizing<[u8; 32]> {
+    let hk = Hkdf::<Sha256>::new(Some(salt), key.0.as_ref());
+    let mut out = Zeroizing::new([0u8; 32]);
+    hk.expand(b"chisanpo recovery key wrap v1", out.as_mut()).expect("32 bytes is a valid HKDF length");
+    out
+}
+
+fn aad(store_id: &str, purpose: &str) -> Vec<u8> {
+    format!("chisanpo-keyring-v{KEYRING_FORMAT}|{store_id}|{purpose}").into_bytes()
+}
+
+fn wrap(kek: &[u8; 32], key: &DataKey, aad: &[u8]) -> Wrapped {
+    let cipher = XChaCha20Poly1305::new(kek.into());
+    let nonce = random::<24>();
+    let ct = cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: key.bytes(), aad }).expect("encryption of 32 bytes cannot fail");
+    Wrapped { nonce: hex::encode(nonce), ciphertext: hex::encode(ct) }
+}
+
+fn unwrap(kek: &[u8; 32], w: &Wrapped, aad: &[u8]) -> Option<DataKey> {
+    let cipher = XChaCha20Poly1305::new(kek.into());
+    let nonce = hex::decode(&w.nonce).ok().filter(|n| n.len() == 24)?;
+    let ct = hex::decode(&w.ciphertext).ok()?;
+    let plain = Zeroizing::new(cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &ct, aad }).ok()?);
+    let arr: [u8; 32] = plain.as_slice().try_into().ok()?;
+    Some(DataKey(Zeroizing::new(arr)))
+}
+
+impl Keyring {
+    /// A new keyring for a new data key.
+    pub fn create(store_id: &str, key: &DataKey, pass: &Passphrase, recovery: &RecoveryKey, kdf: KdfParams) -> Result<Self> {
+        let salt = random::<16>();
+        let recovery_salt = random::<16>();
+        let kek = passphrase_kek(pass, &salt, kdf)?;
+        let rkek = recovery_kek(recovery, &recovery_salt);
+        Ok(Keyring {
+            format: KEYRING_FORMAT,
+            store_id: store_id.to_string(),
+            kdf,
+            salt: hex::encode(salt),
+            passphrase: wrap(&kek, key, &aad(store_id, "passphrase")),
+            recovery_salt: hex::encode(recovery_salt),
+            recovery: wrap(&rkek, key, &aad(store_id, "recovery")),
+        })
+    }
+
+    fn check_params(&self) -> Result<()> {
+        let (k, m) = (self.kdf, KdfParams::MINIMUM);
+        if self.format != KEYRING_FORMAT || k.memory_kib < m.memory_kib || k.iterations < m.iterations || k.parallelism == 0 {
+            return Err(Error::NotAStore { path: "keyring.json".into() });
+        }
+        Ok(())
+    }
+
+    pub fn unlock(&self, pass: &Passphrase) -> Result<DataKey> {
+        self.check_params()?;
+        let salt = hex::decode(&self.salt).map_err(|_| Error::NotAStore { path: "keyring.json".into() })?;
+        let kek = passphrase_kek(pass, &salt, self.kdf)?;
+        unwrap(&kek, &self.passphrase, &aad(&self.store_id, "passphrase")).ok_or(Error::WrongPassphrase)
+    }
+
+    pub fn unlock_with_recovery(&self, recovery: &RecoveryKey) -> Result<DataKey> {
+        self.check_params()?;
+        let salt = hex::decode(&self.recovery_salt).map_err(|_| Error::NotAStore { path: "keyring.json".into() })?;
+        let kek = recovery_kek(recovery, &salt);
+        unwrap(&kek, &self.recovery, &aad(&self.store_id, "recovery")).ok_or(Error::WrongRecoveryKey)
+    }
+
+    /// Wrap the data key under a new passphrase. The recovery wrap is kept.
+    pub fn rewrap_passphrase(&self, key: &DataKey, new: &Passphrase) -> Result<Keyring> {
+        let salt = random::<16>();
+        let kek = passphrase_kek(new, &salt, self.kdf)?;
+        Ok(Keyring { salt: hex::encode(salt), passphrase: wrap(&kek, key, &aad(&self.store_id, "passphrase")), ..self.clone() })
+    }
+
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|_| Error::File { path: path.display().to_string() })?;
+        serde_json::from_str(&text).map_err(|_| Error::NotAStore { path: path.display().to_string() })
+    }
+
+    /// Write the keyring atomically: a crash leaves the old one or the new one, never half.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let json = serde_json::to_vec_pretty(self).expect("keyring serialises");
+        crate::store::atomic::write_file(path, &json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FAST: KdfParams = KdfParams::MINIMUM;
+
+    #[test]
+    fn the_passphrase_and_the_recovery_key_both_unlock() {
+        let key = DataKey::generate();
+        let rk = RecoveryKey::generate();
+        let ring = Keyring::create("s1", &key, &Passphrase::new("correct horse"), &rk, FAST).unwrap();
+        assert_eq!(ring.unlock(&Passphrase::new("correct horse")).unwrap().bytes(), key.bytes());
+        assert_eq!(ring.unlock_with_recovery(&rk).unwrap().bytes(), key.bytes());
+        assert!(matches!(ring.unlock(&Passphrase::new("wrong horse")), Err(Error::WrongPassphrase)));
+        assert!(matches!(ring.unlock_with_recovery(&RecoveryKey::generate()), Err(Error::WrongRecoveryKey)));
+    }
+
+    #[test]
+    fn rewrapping_changes_the_passphrase_but_not_the_key() {
+        let key = DataKey::generate();
+        let rk = RecoveryKey::generate();
+        let ring = Keyring::create("s1", &key, &Passphrase::new("old passphrase"), &rk, FAST).unwrap();
+        let ring2 = ring.rewrap_passphrase(&key, &Passphrase::new("new passphrase")).unwrap();
+        assert_eq!(ring2.unlock(&Passphrase::new("new passphrase")).unwrap().bytes(), key.bytes());
+        assert!(ring2.unlock(&Passphrase::new("old passphrase")).is_err());
+        assert_eq!(ring2.unlock_with_recovery(&rk).unwrap().bytes(), key.bytes());
+    }
+
+    #[test]
+    fn a_keyring_moved_to_another_store_does_not_unlock() {
+        let key = DataKey::generate();
+        let ring = Keyring::create("s1", &key, &Passphrase::new("passphrase"), &RecoveryKey::generate(), FAST).unwrap();
+        let moved = Keyring { store_id: "s2".into(), ..ring };
+        assert!(matches!(moved.unlock(&Passphrase::new("passphrase")), Err(Error::WrongPassphrase)));
+    }
+
+    #[test]
+    fn weak_kdf_parameters_are_refused() {
+        let key = DataKey::generate();
+        let ring = Keyring::create("s1", &key, &Passphrase::new("passphrase"), &RecoveryKey::generate(), FAST).unwrap();
+        let weak = Keyring { kdf: KdfParams { memory_kib: 8, iterations: 1, parallelism: 1 }, ..ring };
+        assert!(matches!(weak.unlock(&Passphrase::new("passphrase")), Err(Error::NotAStore { .. })));
+    }
+
+    #[test]
+    fn recovery_keys_round_trip_through_their_printed_form() {
+        let rk = RecoveryKey::generate();
+        let shown = rk.display();
+        assert_eq!(shown.len(), 39);
+        assert_eq!(shown.matches('-').count(), 7);
+        let typed = shown.to_lowercase().replace('-', " ");
+        assert_eq!(RecoveryKey::parse(&typed).unwrap().0.as_ref(), rk.0.as_ref());
+        assert!(RecoveryKey::parse("ABCD").is_err());
+        assert!(RecoveryKey::parse(&format!("{}-ZZZZ", shown.as_str())).is_err());
+        assert!(RecoveryKey::parse("!!!!").is_err());
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let key = DataKey::generate();
+        let rk = RecoveryKey::generate();
+        let ring = Keyring::create("s1", &key, &Passphrase::new("passphrase"), &rk, FAST).unwrap();
+        let all = format!("{key:?} {rk:?} {:?} {ring:?}", Passphrase::new("passphrase"));
+        assert!(!all.contains("passphrase\""), "{all}");
+        assert!(!all.contains(&hex::encode(key.bytes())));
+        assert!(!all.contains(rk.display().as_str()));
+        assert!(!all.contains(&ring.passphrase.ciphertext));
+    }
+
+    #[test]
+    fn short_passphrases_are_refused() {
+        assert!(matches!(Passphrase::new("short").check_strength(), Err(Error::WeakPassphrase { min: 8 })));
+        assert!(Passphrase::new("長いパスフレーズです").check_strength().is_ok());
+    }
+}

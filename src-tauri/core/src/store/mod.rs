@@ -1,0 +1,363 @@
+//! The encrypted record store: SQLCipher, one writer connection and a pool of readers.
+//!
+//! - `keys`: the data key and its two wraps (passphrase, recovery key).
+//! - `schema`: the append-only migrations.
+//! - `audit`: the hash-chained audit log.
+//! - `entities`: workplaces, workers and staff.
+//! - `records`: the record lifecycle (draft → 確定 → 訂正).
+//! - `views`: what the store returns, as the UI and the CLI see it.
+
+pub mod atomic;
+pub mod audit;
+pub mod entities;
+pub mod keys;
+pub mod records;
+pub mod schema;
+pub mod views;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::domain::{Staff, StaffRole};
+use crate::error::{Error, Result};
+use crate::paths::StorePaths;
+pub use audit::{Action, Actor};
+pub use keys::{DataKey, KdfParams, Keyring, Passphrase, RecoveryKey};
+pub use views::*;
+
+/// The current time, UTC, as stored (RFC 3339 with milliseconds).
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Today in the local time zone.
+pub fn today() -> crate::domain::Date {
+    crate::domain::Date(chrono::Local::now().date_naive())
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+const MAX_READERS: usize = 4;
+
+/// An unlocked store.
+pub struct Store {
+    paths: StorePaths,
+    key: DataKey,
+    store_id: String,
+    actor: Actor,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("dir", &self.paths.dir).field("store_id", &self.store_id).finish_non_exhaustive()
+    }
+}
+
+/// Open a connection to the database file and apply the key and the pragmas.
+fn connect(path: &Path, key: &DataKey, create: bool, read_only: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    flags |= if read_only { OpenFlags::SQLITE_OPEN_READ_ONLY } else { OpenFlags::SQLITE_OPEN_READ_WRITE };
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let not_a_store = || Error::NotAStore { path: path.display().to_string() };
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| match Error::from(e) {
+        Error::DirNotWritable { .. } => Error::DirNotWritable { dir: path.parent().map(|p| p.display().to_string()).unwrap_or_default() },
+        other => other,
+    })?;
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.pragma_value().as_str()))?;
+    // The first read proves the key fits the file.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| match Error::from(e) {
+        Error::NotAStore { .. } | Error::Db(_) => not_a_store(),
+        other => other,
+    })?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = FULL;")?;
+    if !read_only {
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Db("WAL を有効にできません".into()));
+        }
+    }
+    schema::register_functions(&conn)?;
+    Ok(conn)
+}
+
+fn ensure_dir(dir: &Path) -> Result<()> {
+    let not_writable = || Error::DirNotWritable { dir: dir.display().to_string() };
+    std::fs::create_dir_all(dir).map_err(|_| not_writable())?;
+    // Prove the folder is writable before anything is created in it.
+    let probe = dir.join(format!(".write-test-{}", new_id()));
+    std::fs::write(&probe, b"").map_err(|e| match Error::from(e) {
+        Error::DiskFull => Error::DiskFull,
+        _ => not_writable(),
+    })?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// The profile of the person using this store.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Profile {
+    pub staff_id: String,
+    pub staff: Staff,
+    pub centre_name: String,
+}
+
+impl Store {
+    /// Create a new store in `dir` with a passphrase and the user's profile. Returns the store
+    /// and the recovery key, which is shown once and never stored in clear.
+    pub fn init(dir: &Path, pass: &Passphrase, profile: &Staff) -> Result<(Store, RecoveryKey)> {
+        Self::init_with(dir, pass, profile, KdfParams::DEFAULT)
+    }
+
+    /// As [`Store::init`], with chosen KDF parameters (tests use the minimum to run fast).
+    pub fn init_with(dir: &Path, pass: &Passphrase, profile: &Staff, kdf: KdfParams) -> Result<(Store, RecoveryKey)> {
+        let paths = StorePaths::new(dir);
+        if paths.keyring().exists() {
+            return Err(Error::AlreadyInitialised { dir: dir.display().to_string() });
+        }
+        pass.check_strength()?;
+        let violations = profile.validate();
+        if !violations.is_empty() {
+            return Err(Error::Invalid(violations.into_vec()));
+        }
+        ensure_dir(dir)?;
+        // A database without a keyring is what a crashed init leaves. It can never be opened,
+        // but it is set aside rather than deleted: nothing is ever thrown away silently.
+        for leftover in [paths.db(), dir.join("chisanpo.db-wal"), dir.join("chisanpo.db-shm")] {
+            if leftover.exists() {
+                let aside = leftover.with_extension(format!("orphan-{}", chrono::Utc::now().format("%Y%m%d%H%M%S")));
+                std::fs::rename(&leftover, aside).map_err(|_| Error::DirNotWritable { dir: dir.display().to_string() })?;
+            }
+        }
+        let store_id = new_id();
+        let key = DataKey::generate();
+        let recovery = RecoveryKey::generate();
+        let mut conn = connect(&paths.db(), &key, true, false)?;
+        schema::migrate(&mut conn)?;
+        let staff_id = new_id();
+        let actor = Actor { id: staff_id.clone(), name: profile.name.clone() };
+        {
+            let tx = conn.transaction()?;
+            let now = now();
+            for (k, v) in [("store_id", store_id.as_str()), ("created_at", now.as_str()), ("app_version", env!("CARGO_PKG_VERSION"))] {
+                tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", [k, v])?;
+            }
+            entities::insert_staff(&tx, &staff_id, profile, &now)?;
+            tx.execute("INSERT INTO settings (key, value) VALUES ('profile_staff_id', ?1)", [&staff_id])?;
+            audit::append(&tx, &store_id, &actor, Action::Init, &store_id, serde_json::json!({ "schema": schema::latest_version() }))?;
+            tx.commit()?;
+        }
+        // The keyring is written last: until it exists, the store does not.
+        Keyring::create(&store_id, &key, pass, &recovery, kdf)?.save(&paths.keyring())?;
+        let store = Store { paths, key, store_id, actor, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) };
+        Ok((store, recovery))
+    }
+
+    /// Unlock an existing store with the passphrase.
+    pub fn open(dir: &Path, pass: &Passphrase) -> Result<Store> {
+        let paths = StorePaths::new(dir);
+        let ring = Self::keyring_of(&paths)?;
+        let key = ring.unlock(pass)?;
+        Self::open_with_key(paths, &ring, key, Action::Unlock)
+    }
+
+    /// Unlock with the recovery key (the passphrase was forgotten). Set a new passphrase next.
+    pub fn open_with_recovery(dir: &Path, recovery: &RecoveryKey) -> Result<Store> {
+        let paths = StorePaths::new(dir);
+        let ring = Self::keyring_of(&paths)?;
+        let key = ring.unlock_with_recovery(recovery)?;
+        Self::open_with_key(paths, &ring, key, Action::Recover)
+    }
+
+    fn keyring_of(paths: &StorePaths) -> Result<Keyring> {
+        if !paths.keyring().exists() {
+            if !paths.dir.exists() {
+                return Err(Error::NotInitialised { dir: paths.dir.display().to_string() });
+            }
+            return Err(Error::NotInitialised { dir: paths.dir.display().to_string() });
+        }
+        Keyring::load(&paths.keyring())
+    }
+
+    fn open_with_key(paths: StorePaths, ring: &Keyring, key: DataKey, action: Action) -> Result<Store> {
+        if !paths.db().exists() {
+            return Err(Error::NotAStore { path: paths.db().display().to_string() });
+        }
+        let mut conn = connect(&paths.db(), &key, false, false).map_err(|e| match e {
+            Error::NotAStore { .. } => Error::NotAStore { path: paths.db().display().to_string() },
+            other => other,
+        })?;
+        let store_id: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0)).optional().unwrap_or(None);
+        if store_id.as_deref() != Some(ring.store_id.as_str()) {
+            return Err(Error::NotAStore { path: paths.db().display().to_string() });
+        }
+        schema::migrate(&mut conn)?;
+        let actor = Self::load_actor(&conn)?;
+        let store = Store { paths, key, store_id: ring.store_id.clone(), actor, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) };
+        store.write(|tx| store.audit(tx, action, &store.store_id, serde_json::json!({})).map(|_| ()))?;
+        Ok(store)
+    }
+
+    fn load_actor(conn: &Connection) -> Result<Actor> {
+        let id: String = conn.query_row("SELECT value FROM settings WHERE key = 'profile_staff_id'", [], |r| r.get(0))?;
+        let name: String = conn.query_row("SELECT name FROM staff WHERE id = ?1", [&id], |r| r.get(0))?;
+        Ok(Actor { id, name })
+    }
+
+    /// Set a new passphrase: the data key is re-wrapped; the store is not re-encrypted.
+    pub fn change_passphrase(&self, new: &Passphrase) -> Result<()> {
+        new.check_strength()?;
+        let ring = Keyring::load(&self.paths.keyring())?;
+        ring.rewrap_passphrase(&self.key, new)?.save(&self.paths.keyring())?;
+        self.write(|tx| self.audit(tx, Action::PassphraseChange, &self.store_id, serde_json::json!({})).map(|_| ()))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.paths.dir
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.paths.db()
+    }
+
+    pub fn store_id(&self) -> &str {
+        &self.store_id
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// Run `f` in one immediate write transaction on the single writer connection.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Run `f` on a reader connection (WAL lets readers run beside the writer).
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let pooled = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => connect(&self.paths.db(), &self.key, false, true)?,
+        };
+        let out = f(&conn);
+        let mut pool = self.readers.lock().unwrap_or_else(|e| e.into_inner());
+        if pool.len() < MAX_READERS {
+            pool.push(conn);
+        }
+        out
+    }
+
+    pub(crate) fn audit(&self, tx: &Connection, action: Action, target: &str, detail: serde_json::Value) -> Result<i64> {
+        audit::append(tx, &self.store_id, &self.actor, action, target, detail)
+    }
+
+    /// Record that something left the app (an export, a printout). Holds no health data.
+    pub fn log_output(&self, action: Action, target: &str, detail: serde_json::Value) -> Result<()> {
+        self.write(|tx| self.audit(tx, action, target, detail).map(|_| ()))
+    }
+
+    pub fn profile(&self) -> Result<Profile> {
+        let staff = self.get_staff(&self.actor.id)?;
+        let centre_name = self.setting("centre_name")?.unwrap_or_default();
+        Ok(Profile { staff_id: self.actor.id.clone(), staff: staff.data, centre_name })
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?))
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
+            self.audit(tx, Action::Edit, "settings", serde_json::json!({ "setting": key })).map(|_| ())
+        })
+    }
+
+    /// Check the whole store: SQLite's and SQLCipher's integrity checks, the audit chain, and
+    /// that every finalised version still matches the hash its audit entry recorded.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        self.read(|c| {
+            let integrity: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            let mut cipher_problems = Vec::new();
+            {
+                let mut stmt = c.prepare("PRAGMA cipher_integrity_check")?;
+                let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+                for r in rows {
+                    cipher_problems.push(r?);
+                }
+            }
+            let (entries, last_hash, chain_break) = audit::verify_chain(c, &self.store_id)?;
+            let mut problems = Vec::new();
+            if integrity != "ok" {
+                problems.push(format!("SQLite の整合性検査: {integrity}"));
+            }
+            for p in cipher_problems {
+                problems.push(format!("暗号化ページの検査: {p}"));
+            }
+            if let Some(b) = &chain_break {
+                problems.push(format!("監査ログの{}番目の記録: {}", b.seq, b.reason));
+            }
+            let mut versions = 0i64;
+            let mut stmt = c.prepare("SELECT record_id, version, content, content_hash FROM record_versions ORDER BY record_id, version")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let (id, v, content, hash): (String, i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+                versions += 1;
+                if audit::sha256_hex(content.as_bytes()) != hash {
+                    problems.push(format!("記録 {id} の第{v}版: 内容が保存時のハッシュと一致しません"));
+                } else if audit::version_entry_hash(c, &id, v)?.as_deref() != Some(hash.as_str()) {
+                    problems.push(format!("記録 {id} の第{v}版: 監査ログに確定・訂正の記録がないか、ハッシュが一致しません"));
+                }
+            }
+            let roles_ok = c.query_row("SELECT count(*) FROM staff", [], |r| r.get::<_, i64>(0))? > 0;
+            if !roles_ok {
+                problems.push("利用者のプロフィールがありません".into());
+            }
+            Ok(VerifyReport { ok: problems.is_empty(), audit_entries: entries, last_hash, chain_break, versions_checked: versions, problems })
+        })
+    }
+
+    /// The number of records (every kind, drafts included).
+    pub fn record_count(&self) -> Result<i64> {
+        self.read(|c| Ok(c.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?))
+    }
+
+    /// The role of the user, for the screens that depend on it.
+    pub fn actor_role(&self) -> Result<Option<StaffRole>> {
+        Ok(self.get_staff(&self.actor.id)?.data.role)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    pub const PASS: &str = "テスト用のパスフレーズ";
+
+    pub fn doctor() -> Staff {
+        Staff { role: Some(StaffRole::Doctor), name: "産業 一郎".into(), affiliation: "さんぽクリニック".into(), ..Default::default() }
+    }
+
+    /// A new store in a temporary folder, with the minimum KDF cost so tests run fast.
+    pub fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, _) = Store::init_with(&dir.path().join("data"), &Passphrase::new(PASS), &doctor(), KdfParams::MINIMUM).unwrap();
+        (dir, s)
+    }
+}
