@@ -1,5 +1,18 @@
-fn main() {
-    tauri::Builder::default()
-        .run(tauri::generate_context!())
-        .expect("error");
+//! 地さんぽノート: with no subcommand, the desktop app; with one, the headless CLI.
+//! Headless commands never touch GTK or a display.
+
+mod cli;
+mod gui;
+mod ipc;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    match args.command {
+        None => gui::run(args.data_dir),
+        Some(cmd) => cli::run(cmd, args.data_dir),
+    }
 }

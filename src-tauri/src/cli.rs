@@ -1,0 +1,410 @@
+//! The headless command line: one thin adapter per core function.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chisanpo_core::domain::{Application, Code, Consultation, Interview, RecordBody, RecordKind, RecordStatus, Staff, StaffRole, Worker, Workplace};
+use chisanpo_core::store::{ListFilter, Passphrase, RecoveryKey, Store};
+use chisanpo_core::{demo, paths, Error, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(name = "chisanpo", version, about = "地さんぽノート: 地域産業保健センターの記録・様式・台帳")]
+pub struct Args {
+    /// The data folder (default: the user's data folder).
+    #[arg(long, env = "CHISANPO_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a new encrypted store and the user profile.
+    Init {
+        /// Your name (氏名).
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum, default_value = "doctor")]
+        role: Role,
+        /// 所属医療機関 or 所属.
+        #[arg(long, default_value = "")]
+        affiliation: String,
+        /// The centre's name (地域産業保健センター名).
+        #[arg(long, default_value = "")]
+        centre: String,
+    },
+    /// Fill the store with realistic synthetic records.
+    Demo {
+        #[arg(long)]
+        records: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Add records or entities from a JSON file (an object or an array; `-` reads stdin).
+    /// Prints each new id as soon as it is stored.
+    Add {
+        #[arg(value_enum)]
+        what: AddKind,
+        #[arg(long)]
+        json: PathBuf,
+    },
+    /// List records.
+    List {
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        #[arg(long)]
+        fiscal_year: Option<i32>,
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one record in full.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 確定: freeze a draft as version 1.
+    Finalize { id: String },
+    /// 訂正: add a new version of a finalised record.
+    Amend {
+        id: String,
+        #[arg(long)]
+        json: PathBuf,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The finalised versions of a record.
+    History {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the store's integrity, the audit chain, and every finalised version.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search workers or workplaces by name or kana.
+    Search {
+        #[arg(value_enum)]
+        what: SearchKind,
+        query: String,
+        #[arg(long)]
+        workplace: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Change the passphrase (the store is not re-encrypted; the key is re-wrapped).
+    Passphrase,
+    /// Unlock with the recovery key and set a new passphrase.
+    Recover,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum Role {
+    Doctor,
+    Nurse,
+    Coordinator,
+    ChiefCoordinator,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum AddKind {
+    Consultation,
+    Interview,
+    Application,
+    Workplace,
+    Worker,
+    Staff,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum KindArg {
+    Application,
+    Consultation,
+    Interview,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum StatusArg {
+    Draft,
+    Final,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum SearchKind {
+    Workers,
+    Workplaces,
+}
+
+pub fn data_dir(arg: Option<PathBuf>) -> std::result::Result<PathBuf, Error> {
+    arg.or_else(paths::default_data_dir).ok_or(Error::DirNotWritable { dir: "（ユーザーのデータフォルダが見つかりません。--data-dir で指定してください）".into() })
+}
+
+/// Prompt for a secret on the terminal, without echo.
+fn prompt(env: &str, what: &str) -> Result<Passphrase> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::invalid(env, format!("{what}を環境変数 {env} で渡すか、端末から実行してください。")));
+    }
+    let v = rpassword::prompt_password(format!("{what}: ")).map_err(|_| Error::invalid(env, format!("{what}を読み取れません。")))?;
+    Ok(Passphrase::new(v))
+}
+
+/// Read a secret from the environment, or prompt for it.
+fn secret(env: &str, what: &str) -> Result<Passphrase> {
+    match std::env::var(env) {
+        Ok(v) => Ok(Passphrase::new(v)),
+        Err(_) => prompt(env, what),
+    }
+}
+
+/// A new passphrase: from the environment, or typed twice.
+fn new_passphrase(env: &str) -> Result<Passphrase> {
+    if let Ok(v) = std::env::var(env) {
+        let p = Passphrase::new(v);
+        p.check_strength()?;
+        return Ok(p);
+    }
+    let p = prompt(env, "新しいパスフレーズ")?;
+    p.check_strength()?;
+    if prompt(env, "新しいパスフレーズ（確認）")?.expose() != p.expose() {
+        return Err(Error::invalid("passphrase", "確認のパスフレーズが一致しません。もう一度入力してください。"));
+    }
+    Ok(p)
+}
+
+fn open(dir: &Path) -> Result<Store> {
+    let pass = secret("CHISANPO_PASSPHRASE", "パスフレーズ")?;
+    Store::open(dir, &pass)
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value> {
+    let text = if path == Path::new("-") {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(|_| Error::File { path: "-".into() })?;
+        s
+    } else {
+        std::fs::read_to_string(path).map_err(|_| Error::File { path: path.display().to_string() })?
+    };
+    serde_json::from_str(&text).map_err(|e| Error::from_json(&e))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T> {
+    serde_json::from_value(v).map_err(|e| Error::from_json(&e))
+}
+
+fn record_body(kind: RecordKind, v: serde_json::Value) -> Result<RecordBody> {
+    Ok(match kind {
+        RecordKind::Application => RecordBody::Application(parse::<Application>(v)?),
+        RecordKind::Consultation => RecordBody::Consultation(parse::<Consultation>(v)?),
+        RecordKind::Interview => RecordBody::Interview(parse::<Interview>(v)?),
+    })
+}
+
+/// Write a line to stdout. A closed pipe (`chisanpo list | head`) ends the output quietly.
+fn line(text: impl std::fmt::Display) {
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{text}").and_then(|_| out.flush()).is_err() {
+        std::process::exit(0);
+    }
+}
+
+fn print_json<T: serde::Serialize>(v: &T) {
+    line(serde_json::to_string_pretty(v).expect("views serialise"));
+}
+
+fn add_one(store: &Store, what: AddKind, v: serde_json::Value) -> Result<String> {
+    match what {
+        AddKind::Consultation => store.create_record(&record_body(RecordKind::Consultation, v)?),
+        AddKind::Interview => store.create_record(&record_body(RecordKind::Interview, v)?),
+        AddKind::Application => store.create_record(&record_body(RecordKind::Application, v)?),
+        AddKind::Workplace => store.add_workplace(&parse::<Workplace>(v)?),
+        AddKind::Worker => store.add_worker(&parse::<Worker>(v)?),
+        AddKind::Staff => store.add_staff(&parse::<Staff>(v)?),
+    }
+}
+
+fn execute(cmd: Command, dir: &Path) -> Result<()> {
+    match cmd {
+        Command::Init { name, role, affiliation, centre } => {
+            let role = match role {
+                Role::Doctor => StaffRole::Doctor,
+                Role::Nurse => StaffRole::Nurse,
+                Role::Coordinator => StaffRole::Coordinator,
+                Role::ChiefCoordinator => StaffRole::ChiefCoordinator,
+            };
+            let pass = new_passphrase("CHISANPO_PASSPHRASE")?;
+            let profile = Staff { role: Some(role), seal_line: name.clone(), name, affiliation, ..Default::default() };
+            let (store, recovery) = Store::init(dir, &pass, &profile)?;
+            if !centre.is_empty() {
+                store.set_setting("centre_name", &centre)?;
+            }
+            line(format!("ストアを作成しました: {}", dir.display()));
+            line("");
+            line("回復キー（この一度だけ表示します。印刷して施錠できる場所に保管してください）:");
+            line(format!("  {}", recovery.display().as_str()));
+            line("");
+            line("パスフレーズを忘れたときは `chisanpo recover` でこのキーを入力します。");
+        }
+        Command::Demo { records, seed } => {
+            let store = open(dir)?;
+            let sum = demo::generate(&store, records, seed)?;
+            print_json(&sum);
+        }
+        Command::Add { what, json } => {
+            let store = open(dir)?;
+            let items = match read_json(&json)? {
+                serde_json::Value::Array(items) => items,
+                one => vec![one],
+            };
+            let mut out = std::io::stdout().lock();
+            for (i, item) in items.into_iter().enumerate() {
+                let id = add_one(&store, what, item).map_err(|e| with_item(e, i))?;
+                // Printed only after the write has committed: a printed id is an acknowledged write.
+                writeln!(out, "{id}").and_then(|_| out.flush()).map_err(|_| Error::File { path: "stdout".into() })?;
+            }
+        }
+        Command::List { kind, fiscal_year, status, json } => {
+            let store = open(dir)?;
+            let filter = ListFilter {
+                kind: kind.map(|k| match k {
+                    KindArg::Application => RecordKind::Application,
+                    KindArg::Consultation => RecordKind::Consultation,
+                    KindArg::Interview => RecordKind::Interview,
+                }),
+                status: status.map(|s| match s {
+                    StatusArg::Draft => RecordStatus::Draft,
+                    StatusArg::Final => RecordStatus::Final,
+                }),
+                fiscal_year,
+                ..Default::default()
+            };
+            let rows = store.list_records(&filter)?;
+            if json {
+                print_json(&rows);
+            } else {
+                for r in rows {
+                    line(format!(
+                        "{}\t{}\t{}\t第{}版\t{}\t{}",
+                        r.id,
+                        r.kind.label(),
+                        r.status.label(),
+                        r.version,
+                        r.performed_on.map(|d| d.wareki()).unwrap_or_default(),
+                        r.workplace_name.unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        Command::Show { id, json } => {
+            let store = open(dir)?;
+            let view = store.get_record(&id)?;
+            if json {
+                print_json(&view);
+            } else {
+                let s = &view.summary;
+                line(format!("{}\t{}\t{}\t第{}版", s.id, s.kind.label(), s.status.label(), s.version));
+                line(format!("実施日: {}", s.performed_on.map(|d| d.wareki()).unwrap_or_else(|| "未入力".into())));
+                line(format!("事業場: {}", s.workplace_name.clone().unwrap_or_default()));
+                for v in &view.versions {
+                    line(format!("第{}版 {} {} {}", v.version, v.created_at, v.author_name, v.reason.clone().unwrap_or_default()));
+                }
+                if s.has_draft {
+                    line("（編集中の下書きがあります）");
+                }
+            }
+        }
+        Command::Finalize { id } => {
+            let store = open(dir)?;
+            let v = store.finalise(&id)?;
+            line("確定しました（{id} 第{v}版）");
+        }
+        Command::Amend { id, json, reason } => {
+            let store = open(dir)?;
+            let kind = store.get_record(&id)?.summary.kind;
+            let body = record_body(kind, read_json(&json)?)?;
+            let v = store.amend(&id, &body, &reason)?;
+            line("訂正しました（{id} 第{v}版）");
+        }
+        Command::History { id, json } => {
+            let store = open(dir)?;
+            let h = store.history(&id)?;
+            if json {
+                print_json(&h);
+            } else {
+                for v in h {
+                    line(format!("第{}版\t{}\t{}\t{}", v.version, v.created_at, v.author_name, v.reason.unwrap_or_default()));
+                }
+            }
+        }
+        Command::Verify { json } => {
+            let store = open(dir)?;
+            let report = store.verify()?;
+            if json {
+                print_json(&report);
+            } else if report.ok {
+                line(format!("検査に合格しました: 監査ログ {} 件、確定版 {} 件。", report.audit_entries, report.versions_checked));
+            }
+            if !report.ok {
+                for p in &report.problems {
+                    eprintln!("問題: {p}");
+                }
+                return Err(Error::Integrity(format!("{}件の問題があります。バックアップからの復元を検討してください。", report.problems.len())));
+            }
+        }
+        Command::Search { what, query, workplace, limit } => {
+            let store = open(dir)?;
+            match what {
+                SearchKind::Workers => print_json(&store.search_workers(&query, workplace.as_deref(), limit)?),
+                SearchKind::Workplaces => print_json(&store.search_workplaces(&query, limit)?),
+            }
+        }
+        Command::Passphrase => {
+            let store = open(dir)?;
+            let new = new_passphrase("CHISANPO_NEW_PASSPHRASE")?;
+            store.change_passphrase(&new)?;
+            line("パスフレーズを変更しました。");
+        }
+        Command::Recover => {
+            let key = secret("CHISANPO_RECOVERY_KEY", "回復キー")?;
+            let recovery = RecoveryKey::parse(key.expose())?;
+            let store = Store::open_with_recovery(dir, &recovery)?;
+            let new = new_passphrase("CHISANPO_NEW_PASSPHRASE")?;
+            store.change_passphrase(&new)?;
+            line("回復キーで解錠し、新しいパスフレーズを設定しました。");
+        }
+    }
+    Ok(())
+}
+
+/// Say which item of an array failed.
+fn with_item(e: Error, index: usize) -> Error {
+    match e {
+        Error::Json(m) => Error::Json(format!("{}件目: {m}", index + 1)),
+        Error::Invalid(mut v) => {
+            for x in &mut v {
+                x.field = format!("[{}].{}", index, x.field);
+            }
+            Error::Invalid(v)
+        }
+        other => other,
+    }
+}
+
+pub fn run(cmd: Command, dir: Option<PathBuf>) -> ExitCode {
+    let result = data_dir(dir).and_then(|d| execute(cmd, &d));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("エラー: {e}");
+            ExitCode::from(match e {
+                Error::Integrity(_) => 3,
+                _ => 1,
+            })
+        }
+    }
+}
