@@ -321,14 +321,14 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
         Command::Finalize { id } => {
             let store = open(dir)?;
             let v = store.finalise(&id)?;
-            line("確定しました（{id} 第{v}版）");
+            line(format!("確定しました（{id} 第{v}版）"));
         }
         Command::Amend { id, json, reason } => {
             let store = open(dir)?;
             let kind = store.get_record(&id)?.summary.kind;
             let body = record_body(kind, read_json(&json)?)?;
             let v = store.amend(&id, &body, &reason)?;
-            line("訂正しました（{id} 第{v}版）");
+            line(format!("訂正しました（{id} 第{v}版）"));
         }
         Command::History { id, json } => {
             let store = open(dir)?;
