@@ -1,1 +1,284 @@
-fn main() {}
+//! End-to-end harness: a real Xvfb display, `tauri-driver` in front of `WebKitWebDriver`, and the
+//! real `chisanpo` binary on a real encrypted store. No mocks.
+//!
+//! The WebDriver client is a few HTTP calls (W3C WebDriver protocol) over `ureq`.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use base64::Engine;
+use serde_json::{json, Value};
+
+/// The W3C WebDriver element reference key.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// How long to wait for the UI to show something. A generous bound for slow CI machines; this is
+/// a wait for an event, not a performance assertion.
+pub const WAIT: Duration = Duration::from_secs(60);
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_path_buf()
+}
+
+/// The app binary under test (built by `make test` before the e2e tests run).
+pub fn app_binary() -> PathBuf {
+    std::env::var_os("CHISANPO_APP").map(PathBuf::from).unwrap_or_else(|| root().join("target/debug/chisanpo"))
+}
+
+/// Where screenshots are kept as test artefacts.
+pub fn artifacts() -> PathBuf {
+    let dir = root().join("artifacts/screenshots");
+    std::fs::create_dir_all(&dir).expect("artifacts folder");
+    dir
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+fn wait_for_port(port: u16, child: &mut Child) -> Result<()> {
+    let start = Instant::now();
+    while start.elapsed() < WAIT {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        if let Some(status) = child.try_wait()? {
+            bail!("process exited early ({status}) before listening on {port}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("nothing listened on port {port}")
+}
+
+/// A private X display for one test.
+pub struct Xvfb {
+    child: Child,
+    pub display: String,
+}
+
+impl Xvfb {
+    pub fn start() -> Result<Self> {
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("Xvfb を起動できません（make test が xvfb を入れます）")?;
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line)?;
+        let n: u32 = line.trim().parse().map_err(|_| anyhow!("Xvfb did not report its display: {line:?}"))?;
+        Ok(Xvfb { child, display: format!(":{n}") })
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `tauri-driver` on its own ports, on a display.
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    pub fn start(display: &str) -> Result<Self> {
+        let port = free_port();
+        let native = free_port();
+        let bin = which("tauri-driver").context("tauri-driver が見つかりません（make test が cargo install します）")?;
+        let mut child = Command::new(bin)
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("DISPLAY", display)
+            .env_remove("WAYLAND_DISPLAY")
+            // Leave WebKit's rendering settings alone: with compositing or DMABUF disabled,
+            // WebKitWebDriver's screenshots hang under Xvfb.
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        wait_for_port(port, &mut child)?;
+        Ok(Driver { child, port })
+    }
+
+    /// Launch the app with these arguments and open a WebDriver session on it.
+    pub fn launch(&self, args: &[&str]) -> Result<Session> {
+        let caps = json!({
+            "capabilities": { "alwaysMatch": {
+                "browserName": "wry",
+                "tauri:options": { "application": app_binary(), "args": args }
+            }}
+        });
+        let base = format!("http://127.0.0.1:{}", self.port);
+        let v = post(&format!("{base}/session"), &caps)?;
+        let id = v["value"]["sessionId"].as_str().ok_or_else(|| anyhow!("no session id in {v}"))?.to_string();
+        Ok(Session { base, id })
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn which(name: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(Path::new(&home).join(".cargo/bin"));
+    }
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+fn post(url: &str, body: &Value) -> Result<Value> {
+    match ureq::post(url).timeout(Duration::from_secs(120)).send_json(body.clone()) {
+        Ok(r) => Ok(r.into_json()?),
+        Err(ureq::Error::Status(code, r)) => bail!("WebDriver {code}: {}", r.into_string().unwrap_or_default()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn get(url: &str) -> Result<Value> {
+    match ureq::get(url).timeout(Duration::from_secs(60)).call() {
+        Ok(r) => Ok(r.into_json()?),
+        Err(ureq::Error::Status(code, r)) => bail!("WebDriver {code}: {}", r.into_string().unwrap_or_default()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A WebDriver session on the running app.
+pub struct Session {
+    base: String,
+    id: String,
+}
+
+/// An element of the page.
+#[derive(Clone, Debug)]
+pub struct Element(String);
+
+impl Session {
+    fn url(&self, path: &str) -> String {
+        format!("{}/session/{}{}", self.base, self.id, path)
+    }
+
+    /// Find an element now.
+    pub fn find_now(&self, css: &str) -> Result<Element> {
+        let v = post(&self.url("/element"), &json!({ "using": "css selector", "value": css }))?;
+        v["value"][ELEMENT_KEY].as_str().map(|s| Element(s.to_string())).ok_or_else(|| anyhow!("{css} not found"))
+    }
+
+    /// Wait until an element exists.
+    pub fn find(&self, css: &str) -> Result<Element> {
+        let start = Instant::now();
+        loop {
+            match self.find_now(css) {
+                Ok(e) => return Ok(e),
+                Err(e) if start.elapsed() > WAIT => {
+                    let evidence = self.evidence(&format!("missing-{css}"));
+                    return Err(e.context(format!("waited for {css}; {evidence}")));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(150)),
+            }
+        }
+    }
+
+    /// Wait until the element's text contains `needle`; returns the text.
+    pub fn wait_text(&self, css: &str, needle: &str) -> Result<String> {
+        let start = Instant::now();
+        loop {
+            let text = self.find_now(css).and_then(|e| self.text(&e)).unwrap_or_default();
+            if text.contains(needle) {
+                return Ok(text);
+            }
+            if start.elapsed() > WAIT {
+                let evidence = self.evidence(&format!("text-{css}"));
+                bail!("{css} never contained {needle:?}; last text: {text:?}; {evidence}");
+            }
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    pub fn click(&self, css: &str) -> Result<()> {
+        let e = self.find(css)?;
+        post(&self.url(&format!("/element/{}/click", e.0)), &json!({}))?;
+        Ok(())
+    }
+
+    /// Type text into an input (after clearing it).
+    pub fn fill(&self, css: &str, text: &str) -> Result<()> {
+        let e = self.find(css)?;
+        post(&self.url(&format!("/element/{}/clear", e.0)), &json!({}))?;
+        if text.is_empty() {
+            // Clearing fires only `change`; the form listens for `input`.
+            self.script("arguments[0].dispatchEvent(new Event('input', { bubbles: true }));", json!([{ ELEMENT_KEY: e.0 }]))?;
+        } else {
+            post(&self.url(&format!("/element/{}/value", e.0)), &json!({ "text": text }))?;
+        }
+        Ok(())
+    }
+
+    pub fn text(&self, e: &Element) -> Result<String> {
+        Ok(get(&self.url(&format!("/element/{}/text", e.0)))?["value"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// Run a script in the page.
+    pub fn script(&self, script: &str, args: Value) -> Result<Value> {
+        Ok(post(&self.url("/execute/sync"), &json!({ "script": script, "args": args }))?["value"].clone())
+    }
+
+    /// Choose the option of a <select> whose text contains `text` (fires `change`).
+    pub fn select_by_text(&self, css: &str, text: &str) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            let ok = self.script(
+                "const s = document.querySelector(arguments[0]); if (!s) return false; \
+                 const o = [...s.options].find(o => o.text.includes(arguments[1])); if (!o) return false; \
+                 s.value = o.value; s.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+                json!([css, text]),
+            )?;
+            if ok == Value::Bool(true) {
+                return Ok(());
+            }
+            if start.elapsed() > WAIT {
+                bail!("no option {text:?} in {css}");
+            }
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// On a failure: keep a screenshot and the page's HTML, and say where they are.
+    fn evidence(&self, name: &str) -> String {
+        let safe: String = name.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
+        let shot = self.screenshot(&format!("failure-{safe}")).map(|p| p.display().to_string()).unwrap_or_else(|e| format!("no screenshot ({e})"));
+        let html = get(&self.url("/source")).map(|v| v["value"].as_str().unwrap_or_default().to_string()).unwrap_or_default();
+        let html_path = artifacts().join(format!("failure-{safe}.html"));
+        let _ = std::fs::write(&html_path, &html);
+        format!("screenshot: {shot}, page: {}", html_path.display())
+    }
+
+    /// Save a screenshot of the window as an artefact; returns its path.
+    pub fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let v = get(&self.url("/screenshot"))?;
+        let png = base64::engine::general_purpose::STANDARD.decode(v["value"].as_str().unwrap_or_default())?;
+        if !png.starts_with(b"\x89PNG") {
+            bail!("the screenshot is not a PNG");
+        }
+        let path = artifacts().join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// End the session: the app quits.
+    pub fn quit(self) -> Result<()> {
+        match ureq::delete(&format!("{}/session/{}", self.base, self.id)).call() {
+            Ok(_) | Err(ureq::Error::Status(..)) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

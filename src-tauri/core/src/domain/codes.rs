@@ -312,6 +312,62 @@ impl WorkClass {
     }
 }
 
+/// One code's labels as a TypeScript record, keyed by the JSON identifier.
+fn labels_of<C: Code + Serialize>(ts_type: &str) -> String {
+    let mut out = format!("export const {}_LABELS: Record<{ts_type}, string> = {{\n", upper_snake(ts_type));
+    for c in C::ALL {
+        let key = serde_json::to_value(c).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        out.push_str(&format!("  {key:?}: {:?},\n", c.label()));
+    }
+    out.push_str("};\n");
+    out.push_str(&format!("export const {}_ORDER: {ts_type}[] = [{}];\n\n", upper_snake(ts_type), C::ALL.iter().map(|c| format!("{:?}", serde_json::to_value(c).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())).collect::<Vec<_>>().join(", ")));
+    out
+}
+
+fn upper_snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(ch.to_ascii_uppercase());
+    }
+    out
+}
+
+/// The labels of every code, as TypeScript: the UI shows exactly the words of the 様式.
+pub fn labels_ts() -> String {
+    let mut out = String::from("// Generated from src-tauri/core/src/domain/codes.rs by `cargo test`. Do not edit.\n");
+    let names = [
+        "Industry", "Sex", "StaffRole", "Place", "Requester", "ConsultationKind", "Service", "InterviewKind", "DoctorChoice", "WorkStatusCategory",
+        "Fatigue", "Diagnosis", "WorkClass", "GuidanceClass", "StressGuidance", "OtherMeasure", "PeriodUnit", "RecordKind", "RecordStatus",
+    ];
+    for n in names {
+        out.push_str(&format!("import type {{ {n} }} from \"./{n}\";\n"));
+    }
+    out.push('\n');
+    out.push_str(&labels_of::<Industry>("Industry"));
+    out.push_str(&labels_of::<Sex>("Sex"));
+    out.push_str(&labels_of::<StaffRole>("StaffRole"));
+    out.push_str(&labels_of::<Place>("Place"));
+    out.push_str(&labels_of::<Requester>("Requester"));
+    out.push_str(&labels_of::<ConsultationKind>("ConsultationKind"));
+    out.push_str(&labels_of::<Service>("Service"));
+    out.push_str(&labels_of::<InterviewKind>("InterviewKind"));
+    out.push_str(&labels_of::<DoctorChoice>("DoctorChoice"));
+    out.push_str(&labels_of::<WorkStatusCategory>("WorkStatusCategory"));
+    out.push_str(&labels_of::<Fatigue>("Fatigue"));
+    out.push_str(&labels_of::<Diagnosis>("Diagnosis"));
+    out.push_str(&labels_of::<WorkClass>("WorkClass"));
+    out.push_str(&labels_of::<GuidanceClass>("GuidanceClass"));
+    out.push_str(&labels_of::<StressGuidance>("StressGuidance"));
+    out.push_str(&labels_of::<OtherMeasure>("OtherMeasure"));
+    out.push_str(&labels_of::<PeriodUnit>("PeriodUnit"));
+    out.push_str(&labels_of::<RecordKind>("RecordKind"));
+    out.push_str(&labels_of::<RecordStatus>("RecordStatus"));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,6 +423,16 @@ mod tests {
         for s in RecordStatus::ALL {
             assert_eq!(RecordStatus::parse(s.as_str()), Some(*s));
         }
+    }
+
+    #[test]
+    fn export_labels() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
+        std::fs::create_dir_all(&dir).unwrap();
+        let ts = labels_ts();
+        assert!(ts.contains("\"E\": \"製造業\""), "{ts}");
+        assert!(ts.contains("PLACE_ORDER: Place[] = [\"medical_institution\", \"workplace_visit\", \"other_facility\"]"), "{ts}");
+        std::fs::write(dir.join("labels.ts"), ts).unwrap();
     }
 
     #[test]

@@ -91,6 +91,17 @@ fn connect(path: &Path, key: &DataKey, create: bool, read_only: bool) -> Result<
     Ok(conn)
 }
 
+/// A raw connection to a store's database, unlocked with the passphrase: no migrations, no
+/// audit entries, no checks beyond the key fitting the file. For tests (tampering, building
+/// old-schema fixtures) and forensic tools only; the key itself never leaves this module.
+/// Creates an empty database if there is none yet next to the keyring.
+#[doc(hidden)]
+pub fn raw_connection(dir: &Path, pass: &Passphrase) -> Result<Connection> {
+    let paths = StorePaths::new(dir);
+    let key = Keyring::load(&paths.keyring())?.unlock(pass)?;
+    connect(&paths.db(), &key, true, false)
+}
+
 fn ensure_dir(dir: &Path) -> Result<()> {
     let not_writable = || Error::DirNotWritable { dir: dir.display().to_string() };
     std::fs::create_dir_all(dir).map_err(|_| not_writable())?;
@@ -136,7 +147,10 @@ impl Store {
         // but it is set aside rather than deleted: nothing is ever thrown away silently.
         for leftover in [paths.db(), dir.join("chisanpo.db-wal"), dir.join("chisanpo.db-shm")] {
             if leftover.exists() {
-                let aside = leftover.with_extension(format!("orphan-{}", chrono::Utc::now().format("%Y%m%d%H%M%S")));
+                // `chisanpo.db-wal` → `chisanpo.db-wal.orphan-…`: each keeps its own name (with_extension
+                // would give all three the same name, and each rename would replace the one before).
+                let mut aside = leftover.clone().into_os_string();
+                aside.push(format!(".orphan-{}", chrono::Utc::now().format("%Y%m%d%H%M%S")));
                 std::fs::rename(&leftover, aside).map_err(|_| Error::DirNotWritable { dir: dir.display().to_string() })?;
             }
         }

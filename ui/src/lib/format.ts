@@ -1,0 +1,33 @@
+// Display helpers. Dates arrive as ISO strings and are shown in 和暦 with 西暦 beside.
+
+const ERAS: [string, number, number, number][] = [
+  ["令和", 2019, 5, 1],
+  ["平成", 1989, 1, 8],
+  ["昭和", 1926, 12, 25],
+  ["大正", 1912, 7, 30],
+  ["明治", 1868, 10, 23],
+];
+
+/** `2025-04-01` → `令和7年4月1日`. */
+export function wareki(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return iso;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const key = y * 10000 + mo * 100 + d;
+  for (const [name, ey, em, ed] of ERAS) {
+    if (key >= ey * 10000 + em * 100 + ed) {
+      const n = y - ey + 1;
+      return `${name}${n === 1 ? "元" : n}年${mo}月${d}日`;
+    }
+  }
+  return `${y}年${mo}月${d}日`;
+}
+
+/** A timestamp (RFC 3339, UTC) in local time, `2025/04/01 09:30`. */
+export function localTime(ts: string): string {
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
