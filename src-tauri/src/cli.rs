@@ -142,7 +142,9 @@ pub enum SearchKind {
 }
 
 pub fn data_dir(arg: Option<PathBuf>) -> std::result::Result<PathBuf, Error> {
-    arg.or_else(paths::default_data_dir).ok_or(Error::DirNotWritable { dir: "（ユーザーのデータフォルダが見つかりません。--data-dir で指定してください）".into() })
+    arg.or_else(paths::default_data_dir).ok_or(Error::DirNotWritable {
+        dir: "（ユーザーのデータフォルダが見つかりません。--data-dir で指定してください）".into(),
+    })
 }
 
 /// Prompt for a secret on the terminal, without echo.
@@ -257,13 +259,13 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
         }
         Command::Add { what, json } => {
             let store = open(dir)?;
-            let items = match read_json(&json)? {
-                serde_json::Value::Array(items) => items,
-                one => vec![one],
+            let (items, many) = match read_json(&json)? {
+                serde_json::Value::Array(items) => (items, true),
+                one => (vec![one], false),
             };
             let mut out = std::io::stdout().lock();
             for (i, item) in items.into_iter().enumerate() {
-                let id = add_one(&store, what, item).map_err(|e| with_item(e, i))?;
+                let id = add_one(&store, what, item).map_err(|e| if many { with_item(e, i) } else { e })?;
                 // Printed only after the write has committed: a printed id is an acknowledged write.
                 writeln!(out, "{id}").and_then(|_| out.flush()).map_err(|_| Error::File { path: "stdout".into() })?;
             }
@@ -381,13 +383,14 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Say which item of an array failed.
+/// Say which item of an array failed, counting from 1 as people do.
 fn with_item(e: Error, index: usize) -> Error {
+    let n = index + 1;
     match e {
-        Error::Json(m) => Error::Json(format!("{}件目: {m}", index + 1)),
+        Error::Json(m) => Error::Json(format!("{n}件目: {m}")),
         Error::Invalid(mut v) => {
             for x in &mut v {
-                x.field = format!("[{}].{}", index, x.field);
+                x.field = format!("{n}件目.{}", x.field);
             }
             Error::Invalid(v)
         }

@@ -29,11 +29,11 @@ impl AppState {
     }
 
     fn store(&self) -> Result<Arc<Store>, ErrorDto> {
-        self.store
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-            .ok_or_else(|| ErrorDto { code: "locked".into(), message: "ロックされています。パスフレーズを入力して解錠してください。".into(), violations: vec![] })
+        self.store.read().unwrap_or_else(|e| e.into_inner()).clone().ok_or_else(|| ErrorDto {
+            code: "locked".into(),
+            message: "ロックされています。パスフレーズを入力して解錠してください。".into(),
+            violations: vec![],
+        })
     }
 
     fn set(&self, store: Option<Store>) {
@@ -51,7 +51,9 @@ fn dto(e: Error) -> ErrorDto {
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + Send + 'static) -> IpcResult<T> {
     tauri::async_runtime::spawn_blocking(f)
         .await
-        .map_err(|_| ErrorDto { code: "internal".into(), message: "処理が中断されました。もう一度実行してください。".into(), violations: vec![] })?
+        .map_err(|_| ErrorDto {
+            code: "internal".into(), message: "処理が中断されました。もう一度実行してください。".into(), violations: vec![]
+        })?
         .map_err(dto)
 }
 
@@ -244,12 +246,27 @@ pub struct CommandSpec {
 /// Every command, once: the source of `commands.ts`, checked against `build.rs` and the capability.
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "app_status", request: None, response: "AppStatus", types: &["AppStatus"] },
-    CommandSpec { name: "create_store", request: Some("CreateStoreRequest"), response: "CreateStoreResponse", types: &["CreateStoreRequest", "CreateStoreResponse"] },
+    CommandSpec {
+        name: "create_store",
+        request: Some("CreateStoreRequest"),
+        response: "CreateStoreResponse",
+        types: &["CreateStoreRequest", "CreateStoreResponse"],
+    },
     CommandSpec { name: "unlock", request: Some("UnlockRequest"), response: "Profile", types: &["UnlockRequest", "Profile"] },
     CommandSpec { name: "lock", request: None, response: "null", types: &[] },
     CommandSpec { name: "home", request: None, response: "HomeData", types: &["HomeData"] },
-    CommandSpec { name: "search_workplaces", request: Some("SearchRequest"), response: "Array<EntityRow<Workplace>>", types: &["SearchRequest", "EntityRow", "Workplace"] },
-    CommandSpec { name: "search_workers", request: Some("SearchRequest"), response: "Array<EntityRow<Worker>>", types: &["SearchRequest", "EntityRow", "Worker"] },
+    CommandSpec {
+        name: "search_workplaces",
+        request: Some("SearchRequest"),
+        response: "Array<EntityRow<Workplace>>",
+        types: &["SearchRequest", "EntityRow", "Workplace"],
+    },
+    CommandSpec {
+        name: "search_workers",
+        request: Some("SearchRequest"),
+        response: "Array<EntityRow<Worker>>",
+        types: &["SearchRequest", "EntityRow", "Worker"],
+    },
     CommandSpec { name: "get_workplace", request: Some("IdRequest"), response: "EntityRow<Workplace>", types: &["IdRequest", "EntityRow", "Workplace"] },
     CommandSpec { name: "save_workplace", request: Some("SaveWorkplaceRequest"), response: "string", types: &["SaveWorkplaceRequest"] },
     CommandSpec { name: "check_eligibility", request: Some("Workplace"), response: "Array<EligibilityFinding>", types: &["Workplace", "EligibilityFinding"] },

@@ -44,19 +44,64 @@ impl Rng {
 }
 
 const SURNAMES: &[(&str, &str)] = &[
-    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"), ("渡辺", "ワタナベ"),
-    ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"), ("吉田", "ヨシダ"), ("山田", "ヤマダ"),
-    ("佐々木", "ササキ"), ("山口", "ヤマグチ"), ("松本", "マツモト"), ("井上", "イノウエ"), ("木村", "キムラ"), ("林", "ハヤシ"),
-    ("斎藤", "サイトウ"), ("清水", "シミズ"), ("山崎", "ヤマザキ"), ("森", "モリ"), ("池田", "イケダ"), ("橋本", "ハシモト"),
-    ("阿部", "アベ"), ("石川", "イシカワ"), ("前田", "マエダ"), ("藤田", "フジタ"), ("小川", "オガワ"), ("岡田", "オカダ"),
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("佐々木", "ササキ"),
+    ("山口", "ヤマグチ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("斎藤", "サイトウ"),
+    ("清水", "シミズ"),
+    ("山崎", "ヤマザキ"),
+    ("森", "モリ"),
+    ("池田", "イケダ"),
+    ("橋本", "ハシモト"),
+    ("阿部", "アベ"),
+    ("石川", "イシカワ"),
+    ("前田", "マエダ"),
+    ("藤田", "フジタ"),
+    ("小川", "オガワ"),
+    ("岡田", "オカダ"),
 ];
 const MALE: &[(&str, &str)] = &[
-    ("太郎", "タロウ"), ("健一", "ケンイチ"), ("誠", "マコト"), ("大輔", "ダイスケ"), ("翔太", "ショウタ"), ("浩", "ヒロシ"),
-    ("拓也", "タクヤ"), ("和也", "カズヤ"), ("隆", "タカシ"), ("直樹", "ナオキ"), ("亮", "リョウ"), ("修", "オサム"),
+    ("太郎", "タロウ"),
+    ("健一", "ケンイチ"),
+    ("誠", "マコト"),
+    ("大輔", "ダイスケ"),
+    ("翔太", "ショウタ"),
+    ("浩", "ヒロシ"),
+    ("拓也", "タクヤ"),
+    ("和也", "カズヤ"),
+    ("隆", "タカシ"),
+    ("直樹", "ナオキ"),
+    ("亮", "リョウ"),
+    ("修", "オサム"),
 ];
 const FEMALE: &[(&str, &str)] = &[
-    ("花子", "ハナコ"), ("陽子", "ヨウコ"), ("美咲", "ミサキ"), ("由美", "ユミ"), ("恵子", "ケイコ"), ("真由美", "マユミ"),
-    ("彩", "アヤ"), ("裕子", "ユウコ"), ("久美子", "クミコ"), ("愛", "アイ"), ("直美", "ナオミ"), ("明美", "アケミ"),
+    ("花子", "ハナコ"),
+    ("陽子", "ヨウコ"),
+    ("美咲", "ミサキ"),
+    ("由美", "ユミ"),
+    ("恵子", "ケイコ"),
+    ("真由美", "マユミ"),
+    ("彩", "アヤ"),
+    ("裕子", "ユウコ"),
+    ("久美子", "クミコ"),
+    ("愛", "アイ"),
+    ("直美", "ナオミ"),
+    ("明美", "アケミ"),
 ];
 const TOWNS: &[&str] = &["中央区本町", "北区栄町", "南区緑町", "東区旭町", "西区桜町", "港区海岸通", "駅前", "新町", "元町", "大手町"];
 const TRADES: &[(&str, &str, Industry)] = &[
@@ -139,12 +184,20 @@ fn make_people(store: &Store, tx: &Connection, rng: &mut Rng, records: usize, su
         let role = if i % 3 == 2 { StaffRole::Nurse } else { StaffRole::Doctor };
         let s = Staff { role: Some(role), name: name.clone(), kana, affiliation: rng.pick(&clinics).to_string(), seal_line: format!("医師 {name}") };
         let id = store.add_in(tx, &rng.id(base), &s)?;
-        if role == StaffRole::Doctor { doctors.push(id) } else { nurses.push(id) }
+        if role == StaffRole::Doctor {
+            doctors.push(id)
+        } else {
+            nurses.push(id)
+        }
         sum.staff += 1;
     }
     for _ in 0..2 {
         let (name, kana, _) = person(rng);
-        store.add_in(tx, &rng.id(base), &Staff { role: Some(StaffRole::Coordinator), name, kana, affiliation: "地域産業保健センター".into(), ..Default::default() })?;
+        store.add_in(
+            tx,
+            &rng.id(base),
+            &Staff { role: Some(StaffRole::Coordinator), name, kana, affiliation: "地域産業保健センター".into(), ..Default::default() },
+        )?;
         sum.staff += 1;
     }
     let mut workplaces = Vec::new();
@@ -261,7 +314,11 @@ fn interview(rng: &mut Rng, p: &People) -> Interview {
         doctor_id: Some(rng.pick(&p.doctors).clone()),
         workplace_id: Some(wp),
         worker_id: Some(worker),
-        request: InterviewRequest { requested_on: Some(Date(performed.naive() - chrono::Duration::days(9))), doctor_choice: Some(DoctorChoice::Centre), considerations: String::new() },
+        request: InterviewRequest {
+            requested_on: Some(Date(performed.naive() - chrono::Duration::days(9))),
+            doctor_choice: Some(DoctorChoice::Centre),
+            considerations: String::new(),
+        },
         work_status: (!high_stress).then(|| WorkStatus {
             categories: vec![if overtime > 80.0 { WorkStatusCategory::Over80 } else { WorkStatusCategory::Over45 }],
             past_interview: Some(false),
@@ -274,7 +331,12 @@ fn interview(rng: &mut Rng, p: &People) -> Interview {
             prepared_by: Preparer { name: person(rng).0, workplace: String::new(), contact: String::new() },
             ..Default::default()
         }),
-        stress: high_stress.then(|| StressScores { a: Some(40 + rng.below(20) as u32), b: Some(77 + rng.below(30) as u32), c: Some(20 + rng.below(10) as u32), checked_on: None }),
+        stress: high_stress.then(|| StressScores {
+            a: Some(40 + rng.below(20) as u32),
+            b: Some(77 + rng.below(30) as u32),
+            c: Some(20 + rng.below(10) as u32),
+            checked_on: None,
+        }),
         coordinator_attends: false,
         consent: None,
         result: if high_stress {
@@ -383,7 +445,8 @@ mod tests {
 
         let (_d2, s2) = testing::store();
         generate(&s2, 300, 7).unwrap();
-        let ids = |s: &Store| s.list_records(&ListFilter::default()).unwrap().into_iter().map(|r| (r.id, r.status, r.version, r.performed_on)).collect::<Vec<_>>();
+        let ids =
+            |s: &Store| s.list_records(&ListFilter::default()).unwrap().into_iter().map(|r| (r.id, r.status, r.version, r.performed_on)).collect::<Vec<_>>();
         assert_eq!(ids(&s), ids(&s2));
     }
 

@@ -320,7 +320,15 @@ fn labels_of<C: Code + Serialize>(ts_type: &str) -> String {
         out.push_str(&format!("  {key:?}: {:?},\n", c.label()));
     }
     out.push_str("};\n");
-    out.push_str(&format!("export const {}_ORDER: {ts_type}[] = [{}];\n\n", upper_snake(ts_type), C::ALL.iter().map(|c| format!("{:?}", serde_json::to_value(c).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())).collect::<Vec<_>>().join(", ")));
+    out.push_str(&format!(
+        "export const {}_ORDER: {ts_type}[] = [{}];\n\n",
+        upper_snake(ts_type),
+        C::ALL
+            .iter()
+            .map(|c| format!("{:?}", serde_json::to_value(c).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     out
 }
 
@@ -339,8 +347,25 @@ fn upper_snake(name: &str) -> String {
 pub fn labels_ts() -> String {
     let mut out = String::from("// Generated from src-tauri/core/src/domain/codes.rs by `cargo test`. Do not edit.\n");
     let names = [
-        "Industry", "Sex", "StaffRole", "Place", "Requester", "ConsultationKind", "Service", "InterviewKind", "DoctorChoice", "WorkStatusCategory",
-        "Fatigue", "Diagnosis", "WorkClass", "GuidanceClass", "StressGuidance", "OtherMeasure", "PeriodUnit", "RecordKind", "RecordStatus",
+        "Industry",
+        "Sex",
+        "StaffRole",
+        "Place",
+        "Requester",
+        "ConsultationKind",
+        "Service",
+        "InterviewKind",
+        "DoctorChoice",
+        "WorkStatusCategory",
+        "Fatigue",
+        "Diagnosis",
+        "WorkClass",
+        "GuidanceClass",
+        "StressGuidance",
+        "OtherMeasure",
+        "PeriodUnit",
+        "RecordKind",
+        "RecordStatus",
     ];
     for n in names {
         out.push_str(&format!("import type {{ {n} }} from \"./{n}\";\n"));

@@ -174,7 +174,15 @@ impl std::str::FromStr for YearMonth {
         // Reuse the date parser by naming the first day of the month.
         let s: String = s.nfkc().filter(|c| !c.is_whitespace()).collect();
         let s = s.trim_end_matches('月');
-        let sep = if s.contains('年') { "月1日" } else if s.contains('/') { "/1" } else if s.contains('.') { ".1" } else { "-01" };
+        let sep = if s.contains('年') {
+            "月1日"
+        } else if s.contains('/') {
+            "/1"
+        } else if s.contains('.') {
+            ".1"
+        } else {
+            "-01"
+        };
         let s = format!("{s}{sep}");
         let date = wareki::parse(&s).map_err(|_| YEAR_MONTH_ERROR.to_string())?;
         Ok(YearMonth { year: date.year(), month: date.month() })
@@ -199,11 +207,7 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
         return 0;
     };
-    let next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    };
+    let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
     next.map(|n| (n - first).num_days() as u32).unwrap_or(0)
 }
 

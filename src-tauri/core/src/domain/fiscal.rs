@@ -13,10 +13,7 @@ pub fn fiscal_year(date: NaiveDate) -> i32 {
 
 /// The first and last day of a fiscal year.
 pub fn fiscal_year_range(fy: i32) -> (NaiveDate, NaiveDate) {
-    (
-        NaiveDate::from_ymd_opt(fy, 4, 1).expect("1 April exists"),
-        NaiveDate::from_ymd_opt(fy + 1, 3, 31).expect("31 March exists"),
-    )
+    (NaiveDate::from_ymd_opt(fy, 4, 1).expect("1 April exists"), NaiveDate::from_ymd_opt(fy + 1, 3, 31).expect("31 March exists"))
 }
 
 #[cfg(test)]
@@ -30,14 +27,8 @@ mod tests {
 
     #[test]
     fn fiscal_year_case_table() {
-        let cases = [
-            (d(2025, 4, 1), 2025),
-            (d(2025, 12, 31), 2025),
-            (d(2026, 1, 1), 2025),
-            (d(2026, 3, 31), 2025),
-            (d(2026, 4, 1), 2026),
-            (d(2024, 2, 29), 2023),
-        ];
+        let cases =
+            [(d(2025, 4, 1), 2025), (d(2025, 12, 31), 2025), (d(2026, 1, 1), 2025), (d(2026, 3, 31), 2025), (d(2026, 4, 1), 2026), (d(2024, 2, 29), 2023)];
         for (date, want) in cases {
             assert_eq!(fiscal_year(date), want, "{date}");
         }

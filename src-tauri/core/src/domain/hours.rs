@@ -147,10 +147,7 @@ impl HoursClass {
 ///
 /// `months` holds 時間外・休日労働 newest first: `[this month, the month before, …]`.
 pub fn averages(months: &[f64]) -> Vec<(usize, f64)> {
-    (2..=6)
-        .filter(|n| *n <= months.len())
-        .map(|n| (n, round1(months[..n].iter().sum::<f64>() / n as f64)))
-        .collect()
+    (2..=6).filter(|n| *n <= months.len()).map(|n| (n, round1(months[..n].iter().sum::<f64>() / n as f64))).collect()
 }
 
 /// True when any 2–6 month average exceeds 80 h (the 過労死ライン).
@@ -175,12 +172,12 @@ mod tests {
     fn overtime_from_total_case_table() {
         let cases = [
             // (total, year, month, overtime)
-            (257.1, 2025, 1, 80.0),   // 31 days: 177.1 allowed
+            (257.1, 2025, 1, 80.0), // 31 days: 177.1 allowed
             (177.1, 2025, 1, 0.0),
-            (100.0, 2025, 1, 0.0),    // never negative
-            (260.0, 2025, 2, 100.0),  // 28 days: 160 allowed
-            (265.7, 2024, 2, 100.0),  // leap February: 165.7 allowed
-            (216.4, 2025, 4, 45.0),   // 30 days: 171.4 allowed
+            (100.0, 2025, 1, 0.0),   // never negative
+            (260.0, 2025, 2, 100.0), // 28 days: 160 allowed
+            (265.7, 2024, 2, 100.0), // leap February: 165.7 allowed
+            (216.4, 2025, 4, 45.0),  // 30 days: 171.4 allowed
         ];
         for (total, y, m, want) in cases {
             assert_eq!(overtime_from_total(total, y, m), Ok(want), "{total} {y}-{m}");

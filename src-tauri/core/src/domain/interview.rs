@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::codes::{
-    Diagnosis, DoctorChoice, Fatigue, GuidanceClass, InterviewKind, OtherMeasure, PeriodUnit, Place, StressGuidance, WorkClass,
-    WorkStatusCategory,
+    Diagnosis, DoctorChoice, Fatigue, GuidanceClass, InterviewKind, OtherMeasure, PeriodUnit, Place, StressGuidance, WorkClass, WorkStatusCategory,
 };
 use super::dates::{Date, TimeOfDay, YearMonth};
 use super::hours::{self, HoursClass};
@@ -444,7 +443,10 @@ impl Interview {
             Some(WorkClass::Normal) => {
                 let restricting = measures.iter().any(|m| !matches!(m, HoursMeasure::NoInstruction));
                 if restricting || !o.other_measures.is_empty() {
-                    v.push("opinion.hours_measures", "就業区分が「通常勤務」のときは、就業上の措置は選べません。就業区分を「就業制限」にするか、措置を外してください。");
+                    v.push(
+                        "opinion.hours_measures",
+                        "就業区分が「通常勤務」のときは、就業上の措置は選べません。就業区分を「就業制限」にするか、措置を外してください。",
+                    );
                 }
             }
             Some(WorkClass::Restricted) => {
@@ -519,11 +521,7 @@ mod tests {
         i.kind = Some(InterviewKind::HighStress);
         i.work_status = None;
         i.stress = Some(StressScores { a: Some(40), b: Some(80), c: Some(20), checked_on: None });
-        i.result = InterviewResult {
-            work_class: Some(WorkClass::Restricted),
-            stress_guidance: vec![StressGuidance::HealthGuidance],
-            ..Default::default()
-        };
+        i.result = InterviewResult { work_class: Some(WorkClass::Restricted), stress_guidance: vec![StressGuidance::HealthGuidance], ..Default::default() };
         i.opinion.hours_measures = vec![HoursMeasure::OvertimeBan];
         i
     }

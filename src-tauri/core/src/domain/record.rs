@@ -12,6 +12,9 @@ use super::interview::Interview;
 use super::validate::{Strictness, Violations};
 
 /// The content of a record, by kind. In JSON: `{"kind": "consultation", "data": {…}}`.
+// A record body is handled one at a time and by reference; boxing the larger variant would
+// only complicate every match for a few hundred bytes.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 #[ts(export)]

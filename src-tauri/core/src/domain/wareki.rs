@@ -43,9 +43,7 @@ impl Era {
 
 /// The era a date falls in, and the year within it.
 pub fn era_of(date: NaiveDate) -> Option<(Era, i32)> {
-    ERAS.iter()
-        .find(|e| date >= e.start_date())
-        .map(|e| (*e, date.year() - e.start.0 + 1))
+    ERAS.iter().find(|e| date >= e.start_date()).map(|e| (*e, date.year() - e.start.0 + 1))
 }
 
 fn year_text(year: i32) -> String {
@@ -117,8 +115,8 @@ pub fn weekday_ja(w: Weekday) -> &'static str {
 pub enum DateError {
     #[error("日付の形式が読み取れません。「令和7年4月1日」「R7.4.1」「2025-04-01」「2025/4/1」のいずれかで入力してください。")]
     Format,
-    #[error("存在しない日付です（{0}）。月と日を確かめてください。")]
-    NoSuchDay(String),
+    #[error("存在しない日付です。月と日を確かめてください（2月30日や4月31日はありません）。")]
+    NoSuchDay,
     #[error("{era}の期間外の日付です。{hint}")]
     OutsideEra { era: &'static str, hint: String },
 }
@@ -190,24 +188,15 @@ fn parse_era(s: &str) -> Option<Result<NaiveDate, DateError>> {
     }
     let western = era.start.0 + y - 1;
     let Some(date) = NaiveDate::from_ymd_opt(western, m, d) else {
-        return Some(Err(DateError::NoSuchDay(format!("{}{}年{}月{}日", era.name, year_text(y), m, d))));
+        return Some(Err(DateError::NoSuchDay));
     };
     let outside = |hint: String| DateError::OutsideEra { era: era.name, hint };
     if date < era.start_date() {
-        return Some(Err(outside(format!(
-            "{}は{}から始まります。",
-            era.name,
-            format(era.start_date())
-        ))));
+        return Some(Err(outside(format!("{}は{}から始まります。", era.name, format(era.start_date())))));
     }
     if let Some(end) = era.end_date() {
         if date > end {
-            return Some(Err(outside(format!(
-                "{}は{}までです。{}と入力してください。",
-                era.name,
-                format(end),
-                format(date)
-            ))));
+            return Some(Err(outside(format!("{}は{}までです。{}と入力してください。", era.name, format(end), format(date)))));
         }
     }
     Some(Ok(date))
@@ -223,8 +212,7 @@ fn parse_western(s: &str) -> Result<NaiveDate, DateError> {
     if nums.len() != 3 || nums[0] < 1000 {
         return Err(DateError::Format);
     }
-    NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2])
-        .ok_or_else(|| DateError::NoSuchDay(format!("{}年{}月{}日", nums[0], nums[1], nums[2])))
+    NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2]).ok_or(DateError::NoSuchDay)
 }
 
 #[cfg(test)]

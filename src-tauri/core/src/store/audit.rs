@@ -80,7 +80,8 @@ fn entry_hash(prev: &str, seq: i64, at: &str, actor_id: &str, actor_name: &str, 
 
 /// Append an entry inside the caller's transaction. `detail` must hold no health data.
 pub fn append(conn: &Connection, store_id: &str, actor: &Actor, action: Action, target: &str, detail: serde_json::Value) -> Result<i64> {
-    let last: Option<(i64, String)> = conn.query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let last: Option<(i64, String)> =
+        conn.query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
         None => (1, genesis_hash(store_id)),

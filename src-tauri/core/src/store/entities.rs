@@ -235,9 +235,7 @@ mod tests {
     fn add_get_update_and_search_workers() {
         let (_d, s) = testing::store();
         let wp = s.add_workplace(&Workplace { name: "山田製作所".into(), kana: "ヤマダセイサクショ".into(), ..Default::default() }).unwrap();
-        let w = s
-            .add_worker(&Worker { workplace_id: wp.clone(), name: "佐藤 花子".into(), kana: "サトウ ハナコ".into(), ..Default::default() })
-            .unwrap();
+        let w = s.add_worker(&Worker { workplace_id: wp.clone(), name: "佐藤 花子".into(), kana: "サトウ ハナコ".into(), ..Default::default() }).unwrap();
         assert_eq!(s.get_worker(&w).unwrap().data.name, "佐藤 花子");
         for q in ["さとう", "ｻﾄｳ", "花子", "ハナ", ""] {
             assert_eq!(s.search_workers(q, None, 10).unwrap().len(), 1, "{q}");

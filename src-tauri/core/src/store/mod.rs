@@ -73,6 +73,8 @@ fn connect(path: &Path, key: &DataKey, create: bool, read_only: bool) -> Result<
         Error::DirNotWritable { .. } => Error::DirNotWritable { dir: path.parent().map(|p| p.display().to_string()).unwrap_or_default() },
         other => other,
     })?;
+    // SQLCipher would log a failed HMAC check to stderr; the caller reports it in Japanese instead.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.pragma_value().as_str()))?;
     // The first read proves the key fits the file.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| match Error::from(e) {
@@ -196,9 +198,6 @@ impl Store {
 
     fn keyring_of(paths: &StorePaths) -> Result<Keyring> {
         if !paths.keyring().exists() {
-            if !paths.dir.exists() {
-                return Err(Error::NotInitialised { dir: paths.dir.display().to_string() });
-            }
             return Err(Error::NotInitialised { dir: paths.dir.display().to_string() });
         }
         Keyring::load(&paths.keyring())

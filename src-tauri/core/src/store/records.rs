@@ -133,7 +133,8 @@ fn latest_content(conn: &Connection, id: &str, version: u32) -> Result<Option<Ve
     content.map(|c| serde_json::from_str(&c).map_err(|e| Error::from_json(&e))).transpose()
 }
 
-const SUMMARY_SELECT: &str = "SELECT r.id, r.kind, r.status, r.version, r.performed_on, r.fiscal_year, r.place, r.workplace_id, wp.name, r.worker_id, wk.name, \
+const SUMMARY_SELECT: &str =
+    "SELECT r.id, r.kind, r.status, r.version, r.performed_on, r.fiscal_year, r.place, r.workplace_id, wp.name, r.worker_id, wk.name, \
      r.doctor_id, r.draft IS NOT NULL, r.amended_at IS NOT NULL, r.updated_at, r.retain_until \
      FROM records r LEFT JOIN workplaces wp ON wp.id = r.workplace_id LEFT JOIN workers wk ON wk.id = r.worker_id";
 
@@ -371,7 +372,9 @@ impl Store {
 }
 
 fn history_in(c: &Connection, id: &str) -> Result<Vec<VersionInfo>> {
-    let mut stmt = c.prepare_cached("SELECT version, created_at, author_id, author_name, reason, content_hash FROM record_versions WHERE record_id = ?1 ORDER BY version")?;
+    let mut stmt = c.prepare_cached(
+        "SELECT version, created_at, author_id, author_name, reason, content_hash FROM record_versions WHERE record_id = ?1 ORDER BY version",
+    )?;
     let rows = stmt.query_map([id], |r| {
         Ok(VersionInfo { version: r.get(0)?, created_at: r.get(1)?, author_id: r.get(2)?, author_name: r.get(3)?, reason: r.get(4)?, content_hash: r.get(5)? })
     })?;
@@ -497,8 +500,8 @@ mod tests {
         let c_id = s.create_record(&RecordBody::Consultation(c)).unwrap();
         let ids = |f: ListFilter| s.list_records(&f).unwrap().into_iter().map(|r| r.id).collect::<Vec<_>>();
         assert_eq!(ids(ListFilter { fiscal_year: Some(2025), ..Default::default() }), [b.clone(), a.clone()]);
-        assert_eq!(ids(ListFilter { fiscal_year: Some(2026), ..Default::default() }), [c_id.clone()]);
-        assert_eq!(ids(ListFilter { status: Some(RecordStatus::Final), ..Default::default() }), [a.clone()]);
+        assert_eq!(ids(ListFilter { fiscal_year: Some(2026), ..Default::default() }), vec![c_id.clone()]);
+        assert_eq!(ids(ListFilter { status: Some(RecordStatus::Final), ..Default::default() }), vec![a.clone()]);
         assert_eq!(ids(ListFilter { workplace_id: Some(wp), kind: Some(RecordKind::Consultation), ..Default::default() }).len(), 3);
         assert_eq!(ids(ListFilter { kind: Some(RecordKind::Interview), ..Default::default() }).len(), 0);
         assert_eq!(ids(ListFilter { drafts_only: true, ..Default::default() }).len(), 2);

@@ -1,0 +1,90 @@
+# 地さんぽノート — two commands:
+#   make run    set up everything and open the app on the store in your data folder
+#   make test   set up the same and run every test, end-to-end ones included (under Xvfb)
+# and `make bench` for the benchmarks.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+STAMPS := .make
+CARGO := $(shell command -v cargo || echo $$HOME/.cargo/bin/cargo)
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# Debian/Ubuntu packages: Tauri's build deps, the e2e display and driver, PDF readers, fonts.
+APT_PACKAGES := build-essential pkg-config perl curl libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev \
+  librsvg2-dev libayatana-appindicator3-dev xvfb webkit2gtk-driver poppler-utils \
+  fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho
+
+.PHONY: run test bench setup system rust node tauri-driver ui ui-check lint app clean-stamps
+
+run: setup ui
+	$(CARGO) build -p chisanpo
+	./target/debug/chisanpo
+
+test: setup ui-check ui lint app
+	$(CARGO) test --workspace --no-fail-fast
+	@# The TypeScript the tests generate from Rust must be what is committed.
+	@if [ -n "$$(git status --porcelain -- ui/src/bindings)" ]; then \
+	  git status --porcelain -- ui/src/bindings; \
+	  echo "ui/src/bindings is out of date: run 'cargo test' and commit the generated files."; exit 1; fi
+
+bench: setup ui
+	$(CARGO) bench -p chisanpo-core
+
+setup: system rust node tauri-driver
+
+# System packages, installed only when one is missing.
+system: $(STAMPS)/system
+$(STAMPS)/system: Makefile
+	@mkdir -p $(STAMPS)
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
+	@touch $@
+
+# Rust: the machine's toolchain, or rustup when there is none.
+rust:
+	@if ! command -v cargo >/dev/null; then \
+	  echo "Installing Rust with rustup"; \
+	  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy,rustfmt; fi
+	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt 2>/dev/null || true
+
+# Node 20.19 or newer (Vite 7): Debian's when there is none, then `n` when it is too old.
+node:
+	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
+	@v=$$(node -p 'process.versions.node' 2>/dev/null || echo 0); \
+	if [ "$$(printf '%s\n' 20.19.0 $$v | sort -V | head -1)" != 20.19.0 ]; then \
+	  echo "Node.js $$v is too old; installing Node 22 from npm"; \
+	  $(SUDO) npm install -g n >/dev/null && $(SUDO) n 22; fi
+
+tauri-driver: $(STAMPS)/tauri-driver
+$(STAMPS)/tauri-driver:
+	@mkdir -p $(STAMPS)
+	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --version '^2' --locked
+	@touch $@
+
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+ui: ui/node_modules/.package-lock.json
+	cd ui && npx vite build
+
+ui-check: ui/node_modules/.package-lock.json
+	cd ui && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings
+	cd ui && npx vitest run
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+app: ui
+	$(CARGO) build -p chisanpo
+
+clean-stamps:
+	rm -rf $(STAMPS)
