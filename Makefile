@@ -30,7 +30,7 @@ test: setup ui-check ui lint app
 	  git status --porcelain -- ui/src/bindings; \
 	  echo "ui/src/bindings is out of date: run 'cargo test' and commit the generated files."; exit 1; fi
 
-bench: setup ui
+bench: setup
 	$(CARGO) bench -p chisanpo-core
 
 setup: system rust node tauri-driver

@@ -1,1 +1,99 @@
-fn main() {}
+//! Store benchmarks at the scale of a busy centre's five years: 100,000 records.
+//!
+//! `make bench` (= `cargo bench -p chisanpo-core`). The budget is in shared/design.md:
+//! unlock < 1 s after key derivation, save a draft < 16 ms, search < 30 ms.
+
+use std::time::{Duration, Instant};
+
+use chisanpo_core::demo;
+use chisanpo_core::domain::{RecordBody, RecordKind, Staff, StaffRole};
+use chisanpo_core::store::{KdfParams, ListFilter, Passphrase, Store};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+const RECORDS: usize = 100_000;
+const PASS: &str = "benchmark passphrase";
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: Store,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = Staff { role: Some(StaffRole::Doctor), name: "ベンチ 医師".into(), ..Default::default() };
+    let (store, _) = Store::init_with(&dir.path().join("data"), &Passphrase::new(PASS), &profile, KdfParams::DEFAULT).expect("init");
+    let start = Instant::now();
+    let sum = demo::generate(&store, RECORDS, 42).expect("demo");
+    let took = start.elapsed();
+    eprintln!(
+        "fixture: {} records, {} workers, {} workplaces in {:.1} s ({:.0} records/s)",
+        sum.records,
+        sum.workers,
+        sum.workplaces,
+        took.as_secs_f64(),
+        sum.records as f64 / took.as_secs_f64()
+    );
+    Fixture { _dir: dir, store }
+}
+
+fn benches(c: &mut Criterion) {
+    let f = fixture();
+    let s = &f.store;
+
+    let mut g = c.benchmark_group("store_100k");
+    g.sample_size(20);
+
+    g.bench_function("list_one_fiscal_year", |b| b.iter(|| s.list_records(&ListFilter { fiscal_year: Some(2024), ..Default::default() }).unwrap()));
+    g.bench_function("list_one_fiscal_year_interviews", |b| {
+        b.iter(|| s.list_records(&ListFilter { fiscal_year: Some(2024), kind: Some(RecordKind::Interview), ..Default::default() }).unwrap())
+    });
+    g.bench_function("kana_search_hiragana", |b| b.iter(|| s.search_workers("やまだ", None, 50).unwrap()));
+    g.bench_function("kana_search_halfwidth_no_hit", |b| b.iter(|| s.search_workers("ﾇﾇﾇ", None, 50).unwrap()));
+    g.bench_function("workplace_search", |b| b.iter(|| s.search_workplaces("せいさくしょ", 50).unwrap()));
+    g.bench_function("home_screen_lists", |b| {
+        b.iter(|| {
+            s.recent_records(20).unwrap();
+            s.list_records(&ListFilter { drafts_only: true, limit: Some(20), ..Default::default() }).unwrap();
+        })
+    });
+
+    let draft = s.list_records(&ListFilter { drafts_only: true, kind: Some(RecordKind::Consultation), limit: Some(1), ..Default::default() }).unwrap();
+    let id = draft[0].id.clone();
+    let RecordBody::Consultation(mut body) = s.get_record(&id).unwrap().draft.unwrap() else { panic!("a consultation draft") };
+    let mut n = 0u64;
+    g.bench_function("save_draft", |b| {
+        b.iter(|| {
+            n += 1;
+            body.content = format!("自動保存のテスト {n}");
+            s.save_draft(&id, &RecordBody::Consultation(body.clone())).unwrap()
+        })
+    });
+    g.bench_function("open_record", |b| b.iter(|| s.get_record(&id).unwrap()));
+    g.finish();
+
+    let mut g = c.benchmark_group("store_100k_writes");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(1000));
+    let mut seed = 1000;
+    g.bench_function("demo_insert_1000", |b| {
+        b.iter_batched(
+            || {
+                seed += 1;
+                seed
+            },
+            |seed| demo::generate(s, 1000, seed).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("unlock");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(10));
+    let dir = s.dir().to_path_buf();
+    g.bench_function("open_with_passphrase_argon2id_64MiB", |b| b.iter(|| Store::open(&dir, &Passphrase::new(PASS)).unwrap()));
+    g.finish();
+}
+
+criterion_group!(store, benches);
+criterion_main!(store);

@@ -363,64 +363,67 @@ fn interview(rng: &mut Rng, p: &People) -> Interview {
     }
 }
 
+fn body(rng: &mut Rng, people: &People) -> RecordBody {
+    let roll = rng.below(100);
+    if roll < 60 {
+        RecordBody::Consultation(consultation(rng, people))
+    } else if roll < 92 {
+        RecordBody::Interview(interview(rng, people))
+    } else {
+        let c = consultation(rng, people);
+        RecordBody::Application(Application {
+            received_on: c.received_on,
+            workplace_id: c.workplace_id,
+            applicant_title: "総務担当".into(),
+            applicant_name: person(rng).0,
+            phone: "03-0000-0000".into(),
+            services: vec![Service::HealthGuidance],
+            preferred: vec![PreferredSlot { date: c.performed_on, from: c.start_time, to: c.end_time }],
+            headcount: Some(1),
+            doctor_id: c.doctor_id,
+            place: c.place,
+            appointment_on: c.performed_on,
+            appointment_from: c.start_time,
+            appointment_to: c.end_time,
+            ..Default::default()
+        })
+    }
+}
+
 /// Fill the store with `records` records (and the workplaces, workers and staff they need).
+/// Records are stored in the order they were performed, as a centre accumulates them.
 pub fn generate(store: &Store, records: usize, seed: u64) -> Result<DemoSummary> {
     let mut rng = Rng::new(seed);
     let mut sum = DemoSummary::default();
     let people = store.write(|tx| make_people(store, tx, &mut rng, records, &mut sum))?;
+    let mut bodies: Vec<RecordBody> = (0..records).map(|_| body(&mut rng, &people)).collect();
+    bodies.sort_by_key(|b| b.performed_on());
     const BATCH: usize = 500;
-    let mut made = 0;
-    while made < records {
-        let n = BATCH.min(records - made);
+    for chunk in bodies.chunks(BATCH) {
         store.write(|tx| {
-            for _ in 0..n {
-                let roll = rng.below(100);
-                let body = if roll < 60 {
-                    RecordBody::Consultation(consultation(&mut rng, &people))
-                } else if roll < 92 {
-                    RecordBody::Interview(interview(&mut rng, &people))
-                } else {
-                    let c = consultation(&mut rng, &people);
-                    RecordBody::Application(Application {
-                        received_on: c.received_on,
-                        workplace_id: c.workplace_id,
-                        applicant_title: "総務担当".into(),
-                        applicant_name: person(&mut rng).0,
-                        phone: "03-0000-0000".into(),
-                        services: vec![Service::HealthGuidance],
-                        preferred: vec![PreferredSlot { date: c.performed_on, from: c.start_time, to: c.end_time }],
-                        headcount: Some(1),
-                        doctor_id: c.doctor_id,
-                        place: c.place,
-                        appointment_on: c.performed_on,
-                        appointment_from: c.start_time,
-                        appointment_to: c.end_time,
-                        ..Default::default()
-                    })
-                };
+            for body in chunk {
                 let id = rng.id(body.performed_on().map(millis).unwrap_or(0));
-                store.create_in(tx, &id, &body)?;
+                store.create_in(tx, &id, body)?;
                 sum.records += 1;
-                if rng.chance(92) {
-                    store.finalise_in(tx, &id, &body)?;
-                    sum.finalised += 1;
-                    if rng.chance(4) {
-                        let mut amended = body.clone();
-                        match &mut amended {
-                            RecordBody::Consultation(c) => c.notes = "後日、受診結果の報告あり。".into(),
-                            RecordBody::Interview(i) => i.opinion.remarks = "措置の実施状況を次回確認する。".into(),
-                            RecordBody::Application(a) => a.notes = "日程変更の連絡あり。".into(),
-                        }
-                        store.amend_in(tx, &id, 2, &amended, "記載内容の追記")?;
-                        sum.amended += 1;
-                    }
-                } else {
+                if !rng.chance(92) {
                     sum.drafts += 1;
+                    continue;
+                }
+                store.finalise_in(tx, &id, body)?;
+                sum.finalised += 1;
+                if rng.chance(4) {
+                    let mut amended = body.clone();
+                    match &mut amended {
+                        RecordBody::Consultation(c) => c.notes = "後日、受診結果の報告あり。".into(),
+                        RecordBody::Interview(i) => i.opinion.remarks = "措置の実施状況を次回確認する。".into(),
+                        RecordBody::Application(a) => a.notes = "日程変更の連絡あり。".into(),
+                    }
+                    store.amend_in(tx, &id, 2, &amended, "記載内容の追記")?;
+                    sum.amended += 1;
                 }
             }
             Ok(())
         })?;
-        made += n;
     }
     Ok(sum)
 }

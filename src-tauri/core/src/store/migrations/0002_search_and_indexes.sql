@@ -9,6 +9,8 @@ UPDATE workers SET search_key = chisanpo_search_key(name || '|' || coalesce(json
 
 CREATE INDEX workers_workplace ON workers (workplace_id);
 CREATE INDEX records_kind_year ON records (kind, fiscal_year, performed_on);
+CREATE INDEX records_year ON records (fiscal_year, performed_on);
+CREATE INDEX records_updated ON records (updated_at);
 CREATE INDEX records_performed ON records (performed_on);
 CREATE INDEX records_workplace ON records (workplace_id, performed_on);
 CREATE INDEX records_worker ON records (worker_id, performed_on);
