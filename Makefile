@@ -68,8 +68,10 @@ $(STAMPS)/tauri-driver:
 	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --version '^2' --locked
 	@touch $@
 
-ui/node_modules/.package-lock.json: ui/package-lock.json
-	cd ui && npm ci --no-audit --no-fund
+# `npm install` rather than `npm ci`: npm 11 leaves other platforms' optional packages (rollup,
+# esbuild) out of the lock file, and `npm ci` then refuses it. The lock still pins every version.
+ui/node_modules/.package-lock.json: ui/package-lock.json ui/package.json
+	cd ui && npm install --no-audit --no-fund
 	@touch $@
 
 ui: ui/node_modules/.package-lock.json
