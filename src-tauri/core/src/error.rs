@@ -51,6 +51,20 @@ pub enum Error {
     Db(String),
     #[error("ストアの検査で問題が見つかりました: {0}")]
     Integrity(String),
+    #[error("バックアップを使えません（{reason}）。別のバックアップファイルを選んでください。現在のストアは変更していません。")]
+    BackupInvalid { reason: String },
+    #[error("このバックアップに戻すと、現在のストアの記録が{lost}件失われます。本当に戻す場合は確認してください（CLI では --yes）。現在のストアは変更していません。")]
+    RestoreWouldLose { lost: i64 },
+    #[error("現在のストアを同じパスフレーズで開けないため、失われる記録の数を確認できません。上書きしてよい場合だけ確認してください（CLI では --yes）。現在のストアは変更していません。")]
+    RestoreUnverifiable,
+    #[error("フォントファイルを読み込めません（{path}）。ファイルの場所と権限を確かめてください。")]
+    FontUnreadable { path: String },
+    #[error("TrueType 形式（.ttf）のフォントとして読み取れません（{path}）。IPAmj明朝（ipamjm.ttf）などの TrueType フォントファイルを指定してください。")]
+    NotAFont { path: String },
+    #[error("{}。", crate::forms::fonts::missing_glyph_message(*.0))]
+    NoGlyph(char),
+    #[error("PDF を書き出せませんでした（{0}）。もう一度実行し、続く場合は開発者に連絡してください。")]
+    Pdf(String),
 }
 
 fn format_violations(v: &[Violation]) -> String {
@@ -80,6 +94,13 @@ impl Error {
             Error::File { .. } => "file",
             Error::Db(_) => "db",
             Error::Integrity(_) => "integrity",
+            Error::FontUnreadable { .. } => "font_unreadable",
+            Error::NotAFont { .. } => "not_a_font",
+            Error::NoGlyph(_) => "no_glyph",
+            Error::Pdf(_) => "pdf",
+            Error::BackupInvalid { .. } => "backup_invalid",
+            Error::RestoreWouldLose { .. } => "restore_would_lose",
+            Error::RestoreUnverifiable => "restore_unverifiable",
         }
     }
 

@@ -4,13 +4,16 @@
 //! over the functions here.
 //!
 //! - [`domain`]: the records of the 様式, their codes, and the rules of the law as pure functions.
-//! - [`store`]: the encrypted SQLite store, its migrations, the record lifecycle and the audit chain.
+//! - [`store`]: the encrypted SQLite store, its migrations, the record lifecycle, the audit chain,
+//!   backups and restore.
+//! - [`forms`]: the 様式 as PDF: fonts, a drawing canvas, Japanese line breaking.
 //! - [`demo`]: realistic synthetic data for trying the app and for benchmarks.
 //! - [`paths`]: where the store lives.
 
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod forms;
 pub mod paths;
 pub mod store;
 
