@@ -1,11 +1,14 @@
 //! Registers each IPC command on its own, so that `capabilities/default.json` grants them one
 //! by one (`allow-<command>`), and nothing else is reachable from the web view.
+//! The list must match `src/ipc/contract.rs` (a unit test checks).
 
 const COMMANDS: &[&str] = &[
     "app_status",
     "create_store",
     "unlock",
     "lock",
+    "recover",
+    "change_passphrase",
     "home",
     "search_workplaces",
     "search_workers",
@@ -13,6 +16,11 @@ const COMMANDS: &[&str] = &[
     "save_workplace",
     "check_eligibility",
     "save_worker",
+    "backup_settings",
+    "set_backup_settings",
+    "backup_now",
+    "restore_backup",
+    "choose_folder",
 ];
 
 fn main() {

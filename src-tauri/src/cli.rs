@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chisanpo_core::domain::{Application, Code, Consultation, Interview, RecordBody, RecordKind, RecordStatus, Staff, StaffRole, Worker, Workplace};
-use chisanpo_core::store::{ListFilter, Passphrase, RecoveryKey, Store};
+use chisanpo_core::store::{backup, ListFilter, Passphrase, RecoveryKey, Secret, Store};
 use chisanpo_core::{demo, paths, Error, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -97,6 +97,21 @@ pub enum Command {
         workplace: Option<String>,
         #[arg(long, default_value_t = 50)]
         limit: u32,
+    },
+    /// Make a consistent, encrypted backup of the live store into one file.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup: it is checked on its own first; the live store is replaced only then.
+    Restore {
+        file: PathBuf,
+        /// Unlock the backup with the recovery key (CHISANPO_RECOVERY_KEY) instead of the passphrase.
+        #[arg(long)]
+        recovery: bool,
+        /// Confirm replacing a store that has records the backup lacks.
+        #[arg(long)]
+        yes: bool,
     },
     /// Change the passphrase (the store is not re-encrypted; the key is re-wrapped).
     Passphrase,
@@ -363,6 +378,23 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             match what {
                 SearchKind::Workers => print_json(&store.search_workers(&query, workplace.as_deref(), limit)?),
                 SearchKind::Workplaces => print_json(&store.search_workplaces(&query, limit)?),
+            }
+        }
+        Command::Backup { out } => {
+            let store = open(dir)?;
+            let info = store.backup(&out)?;
+            line(format!("バックアップを作成しました: {}（記録 {} 件）", info.path, info.header.record_count));
+        }
+        Command::Restore { file, recovery, yes } => {
+            let secret = if recovery {
+                Secret::Recovery(RecoveryKey::parse(secret("CHISANPO_RECOVERY_KEY", "回復キー")?.expose())?)
+            } else {
+                Secret::Passphrase(secret("CHISANPO_PASSPHRASE", "バックアップ時のパスフレーズ")?)
+            };
+            let r = backup::restore(dir, &file, &secret, yes)?;
+            line(format!("復元しました: 記録 {} 件（{} のバックアップ）。", r.record_count, r.backup_created_at));
+            if r.lost_records > 0 {
+                line(format!("置き換えたストアにあった {} 件の記録は、確認のうえ破棄されました。", r.lost_records));
             }
         }
         Command::Passphrase => {

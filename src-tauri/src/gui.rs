@@ -1,9 +1,16 @@
 //! The desktop shell: Tauri with the IPC commands of `ipc`. Only reached with no subcommand.
+//! It also runs the automatic backups: hourly checks for a due daily backup, and one on quit.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
+use tauri::RunEvent;
+
+use crate::ipc::{backups, entities, session};
 use crate::{cli, ipc};
+
+const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(15 * 60);
 
 pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
     let dir = match cli::data_dir(data_dir) {
@@ -13,27 +20,48 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = tauri::Builder::default()
+    let app = tauri::Builder::default()
         .manage(ipc::AppState::new(dir))
         .invoke_handler(tauri::generate_handler![
-            ipc::app_status,
-            ipc::create_store,
-            ipc::unlock,
-            ipc::lock,
-            ipc::home,
-            ipc::search_workplaces,
-            ipc::search_workers,
-            ipc::get_workplace,
-            ipc::save_workplace,
-            ipc::check_eligibility,
-            ipc::save_worker,
+            session::app_status,
+            session::create_store,
+            session::unlock,
+            session::lock,
+            session::recover,
+            session::change_passphrase,
+            entities::home,
+            entities::search_workplaces,
+            entities::search_workers,
+            entities::get_workplace,
+            entities::save_workplace,
+            entities::check_eligibility,
+            entities::save_worker,
+            backups::backup_settings,
+            backups::set_backup_settings,
+            backups::backup_now,
+            backups::restore_backup,
+            backups::choose_folder,
         ])
-        .run(tauri::generate_context!());
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+        .setup(|app| {
+            let handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(BACKUP_CHECK_EVERY);
+                backups::scheduled(&handle, false);
+            });
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
         Err(e) => {
             eprintln!("エラー: アプリを起動できません（{e}）。");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
-    }
+    };
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event {
+            backups::scheduled(handle, true);
+        }
+    });
+    ExitCode::SUCCESS
 }

@@ -282,3 +282,33 @@ impl Session {
         }
     }
 }
+
+/// The first-run screen: create the store with a profile and a passphrase; returns the recovery
+/// key the app showed once.
+pub fn first_run(s: &Session, name: &str, passphrase: &str) -> Result<String> {
+    s.find("#first-run-form")?;
+    s.fill("#profile-name", name)?;
+    s.fill("#profile-affiliation", "さんぽ内科クリニック")?;
+    s.fill("#centre-name", "テスト県地域産業保健センター")?;
+    s.fill("#new-passphrase", passphrase)?;
+    s.fill("#confirm-passphrase", passphrase)?;
+    s.click("#create-store")?;
+    let key = s.wait_text("#recovery-key", "-")?.trim().to_string();
+    s.click("#recovery-kept")?;
+    s.click("#start-app")?;
+    s.wait_text("#home-screen", name)?;
+    Ok(key)
+}
+
+/// Add a workplace through the workplaces screen.
+pub fn add_workplace(s: &Session, name: &str, kana: &str) -> Result<()> {
+    s.click("[data-nav=workplaces]")?;
+    s.click("#new-workplace")?;
+    s.fill("#wp-name", name)?;
+    s.fill("#wp-kana", kana)?;
+    s.fill("#wp-male", "8")?;
+    s.fill("#wp-female", "3")?;
+    s.click("#save-workplace")?;
+    s.wait_text("#workplace-saved", name)?;
+    Ok(())
+}

@@ -1,6 +1,10 @@
-// Generated from src-tauri/src/ipc.rs by `cargo test`. Do not edit.
+// Generated from src-tauri/src/ipc/contract.rs by `cargo test`. Do not edit.
 import { invoke } from "@tauri-apps/api/core";
 import type { AppStatus } from "./AppStatus";
+import type { BackupInfo } from "./BackupInfo";
+import type { BackupSettings } from "./BackupSettings";
+import type { BackupSettingsRequest } from "./BackupSettingsRequest";
+import type { ChangePassphraseRequest } from "./ChangePassphraseRequest";
 import type { CreateStoreRequest } from "./CreateStoreRequest";
 import type { CreateStoreResponse } from "./CreateStoreResponse";
 import type { EligibilityFinding } from "./EligibilityFinding";
@@ -8,6 +12,9 @@ import type { EntityRow } from "./EntityRow";
 import type { HomeData } from "./HomeData";
 import type { IdRequest } from "./IdRequest";
 import type { Profile } from "./Profile";
+import type { RecoverRequest } from "./RecoverRequest";
+import type { RestoreReport } from "./RestoreReport";
+import type { RestoreRequest } from "./RestoreRequest";
 import type { SaveWorkerRequest } from "./SaveWorkerRequest";
 import type { SaveWorkplaceRequest } from "./SaveWorkplaceRequest";
 import type { SearchRequest } from "./SearchRequest";
@@ -20,6 +27,8 @@ export const commands = {
   create_store: (req: CreateStoreRequest) => invoke<CreateStoreResponse>("create_store", { req }),
   unlock: (req: UnlockRequest) => invoke<Profile>("unlock", { req }),
   lock: () => invoke<null>("lock"),
+  recover: (req: RecoverRequest) => invoke<Profile>("recover", { req }),
+  change_passphrase: (req: ChangePassphraseRequest) => invoke<null>("change_passphrase", { req }),
   home: () => invoke<HomeData>("home"),
   search_workplaces: (req: SearchRequest) => invoke<Array<EntityRow<Workplace>>>("search_workplaces", { req }),
   search_workers: (req: SearchRequest) => invoke<Array<EntityRow<Worker>>>("search_workers", { req }),
@@ -27,4 +36,9 @@ export const commands = {
   save_workplace: (req: SaveWorkplaceRequest) => invoke<string>("save_workplace", { req }),
   check_eligibility: (req: Workplace) => invoke<Array<EligibilityFinding>>("check_eligibility", { req }),
   save_worker: (req: SaveWorkerRequest) => invoke<string>("save_worker", { req }),
+  backup_settings: () => invoke<BackupSettings>("backup_settings"),
+  set_backup_settings: (req: BackupSettingsRequest) => invoke<BackupSettings>("set_backup_settings", { req }),
+  backup_now: () => invoke<BackupInfo | null>("backup_now"),
+  restore_backup: (req: RestoreRequest) => invoke<RestoreReport>("restore_backup", { req }),
+  choose_folder: () => invoke<string | null>("choose_folder"),
 };

@@ -142,6 +142,21 @@ impl fmt::Debug for RecoveryKey {
     }
 }
 
+/// What unlocks a store: the passphrase, or the recovery key when it was forgotten.
+pub enum Secret {
+    Passphrase(Passphrase),
+    Recovery(RecoveryKey),
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Secret::Passphrase(_) => "Secret::Passphrase(<redacted>)",
+            Secret::Recovery(_) => "Secret::Recovery(<redacted>)",
+        })
+    }
+}
+
 /// Argon2id cost. See docs/adr/0002 for why these numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KdfParams {
@@ -265,6 +280,13 @@ impl Keyring {
         let salt = hex::decode(&self.recovery_salt).map_err(|_| Error::NotAStore { path: "keyring.json".into() })?;
         let kek = recovery_kek(recovery, &salt);
         unwrap(&kek, &self.recovery, &aad(&self.store_id, "recovery")).ok_or(Error::WrongRecoveryKey)
+    }
+
+    pub fn unlock_secret(&self, secret: &Secret) -> Result<DataKey> {
+        match secret {
+            Secret::Passphrase(p) => self.unlock(p),
+            Secret::Recovery(r) => self.unlock_with_recovery(r),
+        }
     }
 
     /// Wrap the data key under a new passphrase. The recovery wrap is kept.

@@ -9,6 +9,7 @@
 
 pub mod atomic;
 pub mod audit;
+pub mod backup;
 pub mod entities;
 pub mod keys;
 pub mod records;
@@ -26,7 +27,7 @@ use crate::domain::{Staff, StaffRole};
 use crate::error::{Error, Result};
 use crate::paths::StorePaths;
 pub use audit::{Action, Actor};
-pub use keys::{DataKey, KdfParams, Keyring, Passphrase, RecoveryKey};
+pub use keys::{DataKey, KdfParams, Keyring, Passphrase, RecoveryKey, Secret};
 pub use views::*;
 
 /// The current time, UTC, as stored (RFC 3339 with milliseconds).
@@ -109,7 +110,7 @@ pub fn raw_connection(dir: &Path, pass: &Passphrase) -> Result<Connection> {
     connect(&paths.db(), &key, true, false)
 }
 
-fn ensure_dir(dir: &Path) -> Result<()> {
+pub(crate) fn ensure_dir(dir: &Path) -> Result<()> {
     let not_writable = || Error::DirNotWritable { dir: dir.display().to_string() };
     std::fs::create_dir_all(dir).map_err(|_| not_writable())?;
     // Prove the folder is writable before anything is created in it.
@@ -188,6 +189,7 @@ impl Store {
     /// Unlock an existing store with the passphrase.
     pub fn open(dir: &Path, pass: &Passphrase) -> Result<Store> {
         let paths = StorePaths::new(dir);
+        backup::recover_interrupted_restore(dir)?;
         let ring = Self::keyring_of(&paths)?;
         let key = ring.unlock(pass)?;
         Self::open_with_key(paths, &ring, key, Action::Unlock)
@@ -196,9 +198,18 @@ impl Store {
     /// Unlock with the recovery key (the passphrase was forgotten). Set a new passphrase next.
     pub fn open_with_recovery(dir: &Path, recovery: &RecoveryKey) -> Result<Store> {
         let paths = StorePaths::new(dir);
+        backup::recover_interrupted_restore(dir)?;
         let ring = Self::keyring_of(&paths)?;
         let key = ring.unlock_with_recovery(recovery)?;
         Self::open_with_key(paths, &ring, key, Action::Recover)
+    }
+
+    /// Unlock with either secret, recording `action` in the audit log.
+    pub(crate) fn open_secret(dir: &Path, secret: &Secret, action: Action) -> Result<Store> {
+        let paths = StorePaths::new(dir);
+        let ring = Self::keyring_of(&paths)?;
+        let key = ring.unlock_secret(secret)?;
+        Self::open_with_key(paths, &ring, key, action)
     }
 
     fn keyring_of(paths: &StorePaths) -> Result<Keyring> {
@@ -231,6 +242,11 @@ impl Store {
         let id: String = conn.query_row("SELECT value FROM settings WHERE key = 'profile_staff_id'", [], |r| r.get(0))?;
         let name: String = conn.query_row("SELECT name FROM staff WHERE id = ?1", [&id], |r| r.get(0))?;
         Ok(Actor { id, name })
+    }
+
+    /// Check the passphrase against the keyring without reopening (before a passphrase change).
+    pub fn check_passphrase(&self, pass: &Passphrase) -> Result<()> {
+        Keyring::load(&self.paths.keyring())?.unlock(pass).map(|_| ())
     }
 
     /// Set a new passphrase: the data key is re-wrapped; the store is not re-encrypted.

@@ -1,0 +1,686 @@
+//! Backups that restore.
+//!
+//! A backup is one file: a magic line, a small JSON header (format, creation time, app version,
+//! record count, the last audit hash, the wrapped keys) and the encrypted database copied with
+//! SQLite's online backup API from a reader connection, so the app keeps running. The database
+//! part is as encrypted as the store; the header holds no health data.
+//!
+//! Restore checks a backup on its own first (key, integrity, audit chain, record count, hash),
+//! then swaps it in under a journal, keeping the old store aside until the new one opens.
+//! A crash at any point leaves either the old store or the new one.
+
+use std::fs::{self, File};
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::paths::StorePaths;
+
+use super::atomic;
+use super::audit::{self, Action};
+use super::keys::{DataKey, Keyring, Secret};
+use super::{connect, now, Store};
+
+const MAGIC: &[u8; 16] = b"CHISANPO-BACKUP\n";
+const FORMAT: u32 = 1;
+/// The file name of automatic backups: `chisanpo-YYYYMMDD-HHMMSS.chisanpo-backup`.
+pub const EXTENSION: &str = "chisanpo-backup";
+
+/// The header of a backup file. No health data: counts, hashes and wrapped keys.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BackupHeader {
+    pub format: u32,
+    pub created_at: String,
+    pub app_version: String,
+    pub store_id: String,
+    pub record_count: i64,
+    pub audit_entries: i64,
+    pub audit_last_hash: String,
+    pub db_len: u64,
+    pub db_sha256: String,
+    #[ts(skip)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    keyring: Option<Keyring>,
+}
+
+fn invalid(reason: &str) -> Error {
+    Error::BackupInvalid { reason: reason.to_string() }
+}
+
+/// Read only the header of a backup file.
+pub fn read_header(file: &Path) -> Result<BackupHeader> {
+    let mut f = File::open(file).map_err(|_| Error::File { path: file.display().to_string() })?;
+    let (h, _) = header_of(&mut f)?;
+    Ok(h)
+}
+
+fn header_of(f: &mut impl Read) -> Result<(BackupHeader, u64)> {
+    let mut magic = [0u8; 16];
+    f.read_exact(&mut magic).map_err(|_| invalid("ファイルが短すぎます"))?;
+    if &magic != MAGIC {
+        return Err(invalid("地さんぽノートのバックアップではありません"));
+    }
+    let mut len = [0u8; 4];
+    f.read_exact(&mut len).map_err(|_| invalid("見出しが途中で切れています"))?;
+    let len = u32::from_le_bytes(len) as usize;
+    if len > 1 << 20 {
+        return Err(invalid("見出しが壊れています"));
+    }
+    let mut json = vec![0u8; len];
+    f.read_exact(&mut json).map_err(|_| invalid("見出しが途中で切れています"))?;
+    let h: BackupHeader = serde_json::from_slice(&json).map_err(|_| invalid("見出しが壊れています"))?;
+    if h.format != FORMAT {
+        return Err(invalid("対応していない形式です。アプリを更新してください"));
+    }
+    Ok((h, (16 + 4 + len) as u64))
+}
+
+/// Counts and the chain head of an open database.
+fn facts(c: &Connection, store_id: &str) -> Result<(i64, i64, String)> {
+    let records: i64 = c.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
+    let (entries, last, broken) = audit::verify_chain(c, store_id)?;
+    if let Some(b) = broken {
+        return Err(Error::Integrity(format!("監査ログの{}番目の記録: {}", b.seq, b.reason)));
+    }
+    Ok((records, entries, last))
+}
+
+fn integrity(c: &Connection) -> Result<()> {
+    let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    let mut stmt = c.prepare("PRAGMA cipher_integrity_check")?;
+    let cipher: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if ok != "ok" || !cipher.is_empty() {
+        return Err(invalid("データベースの整合性検査に失敗しました"));
+    }
+    Ok(())
+}
+
+/// What a backup made.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BackupInfo {
+    pub path: String,
+    pub header: BackupHeader,
+}
+
+impl Store {
+    /// Copy the live store into one backup file, atomically, while the app keeps running.
+    pub fn backup(&self, out: &Path) -> Result<BackupInfo> {
+        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(|_| Error::DirNotWritable { dir: dir.display().to_string() })?;
+        let staging = dir.join(format!(".chisanpo-backup-{}.db.tmp", super::new_id()));
+        let result = self.backup_via(&staging, out);
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = fs::remove_file(format!("{}{suffix}", staging.display()));
+        }
+        let info = result?;
+        self.log_output(
+            Action::Backup,
+            &self.store_id,
+            serde_json::json!({ "records": info.header.record_count, "audit_last_hash": info.header.audit_last_hash }),
+        )?;
+        Ok(info)
+    }
+
+    fn backup_via(&self, staging: &Path, out: &Path) -> Result<BackupInfo> {
+        let mut dst = connect(staging, &self.key, true, false)?;
+        self.read(|src| {
+            let b = rusqlite::backup::Backup::new(src, &mut dst)?;
+            b.run_to_completion(256, std::time::Duration::ZERO, None)?;
+            Ok(())
+        })?;
+        // A self-contained file: no WAL beside it.
+        dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0))?;
+        let (record_count, audit_entries, audit_last_hash) = facts(&dst, &self.store_id)?;
+        drop(dst);
+        let db_len = fs::metadata(staging)?.len();
+        let db_sha256 = sha256_file(staging)?;
+        let header = BackupHeader {
+            format: FORMAT,
+            created_at: now(),
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+            store_id: self.store_id.clone(),
+            record_count,
+            audit_entries,
+            audit_last_hash,
+            db_len,
+            db_sha256,
+            keyring: Some(Keyring::load(&self.paths.keyring())?),
+        };
+        let json = serde_json::to_vec(&header).expect("headers serialise");
+        atomic::write_with(out, |f| {
+            f.write_all(MAGIC)?;
+            f.write_all(&(json.len() as u32).to_le_bytes())?;
+            f.write_all(&json)?;
+            std::io::copy(&mut File::open(staging)?, f)?;
+            Ok(())
+        })?;
+        Ok(BackupInfo { path: out.display().to_string(), header: BackupHeader { keyring: None, ..header } })
+    }
+
+    /// Back up into `folder` with a dated name and keep only the newest `keep` backups there.
+    pub fn backup_to_folder(&self, folder: &Path, keep: usize) -> Result<BackupInfo> {
+        let name = format!("chisanpo-{}.{EXTENSION}", chrono::Local::now().format("%Y%m%d-%H%M%S"));
+        let info = self.backup(&folder.join(name))?;
+        prune(folder, keep.max(1))?;
+        self.set_setting("last_backup_at", &info.header.created_at)?;
+        Ok(info)
+    }
+}
+
+/// Where and how often the app backs up by itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BackupSettings {
+    /// The folder chosen by the user (an organisation-issued drive, a synced folder). None: not set.
+    pub folder: Option<String>,
+    /// How many automatic backups to keep.
+    pub keep: u32,
+    /// When the last backup finished (RFC 3339, UTC).
+    pub last_backup_at: Option<String>,
+}
+
+/// Automatic backups run at least this often.
+pub const BACKUP_EVERY_HOURS: i64 = 24;
+/// The home screen warns when the last backup is older than this.
+pub const STALE_AFTER_DAYS: i64 = 7;
+pub const DEFAULT_KEEP: u32 = 7;
+
+fn age(last: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> Option<chrono::Duration> {
+    last.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| now - t.with_timezone(&chrono::Utc))
+}
+
+impl BackupSettings {
+    /// An automatic backup is due: a folder is set and the last backup is a day old or missing.
+    pub fn due(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.folder.is_some() && age(self.last_backup_at.as_deref(), now).is_none_or(|a| a >= chrono::Duration::hours(BACKUP_EVERY_HOURS))
+    }
+
+    /// The home screen shows the last backup in a warning colour: none, or over a week old.
+    pub fn stale(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        age(self.last_backup_at.as_deref(), now).is_none_or(|a| a > chrono::Duration::days(STALE_AFTER_DAYS))
+    }
+}
+
+impl Store {
+    pub fn backup_settings(&self) -> Result<BackupSettings> {
+        Ok(BackupSettings {
+            folder: self.setting("backup_folder")?.filter(|f| !f.is_empty()),
+            keep: self.setting("backup_keep")?.and_then(|k| k.parse().ok()).unwrap_or(DEFAULT_KEEP),
+            last_backup_at: self.setting("last_backup_at")?,
+        })
+    }
+
+    /// Choose the backup folder and the number of generations; the folder must be writable.
+    pub fn set_backup_settings(&self, folder: &str, keep: u32) -> Result<()> {
+        if !(1..=100).contains(&keep) {
+            return Err(Error::invalid("keep", "残すバックアップの数は1〜100で入力してください。"));
+        }
+        let folder = folder.trim();
+        if !folder.is_empty() {
+            let p = Path::new(folder);
+            if !p.is_absolute() {
+                return Err(Error::invalid("folder", "バックアップ先はフォルダの絶対パスで指定してください。"));
+            }
+            super::ensure_dir(p)?;
+        }
+        self.set_setting("backup_folder", folder)?;
+        self.set_setting("backup_keep", &keep.to_string())
+    }
+
+    /// Back up into the chosen folder if one is set and a backup is due (or `force`).
+    pub fn auto_backup(&self, force: bool) -> Result<Option<BackupInfo>> {
+        let settings = self.backup_settings()?;
+        match settings.folder.as_deref() {
+            Some(folder) if force || settings.due(chrono::Utc::now()) => Ok(Some(self.backup_to_folder(Path::new(folder), settings.keep as usize)?)),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Keep the newest `keep` automatic backups in a folder; never touch other files.
+pub fn prune(folder: &Path, keep: usize) -> Result<Vec<PathBuf>> {
+    let mut ours: Vec<PathBuf> = fs::read_dir(folder)
+        .map_err(|_| Error::File { path: folder.display().to_string() })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            name.starts_with("chisanpo-") && name.ends_with(&format!(".{EXTENSION}"))
+        })
+        .collect();
+    ours.sort();
+    let excess = ours.len().saturating_sub(keep);
+    let removed: Vec<PathBuf> = ours.drain(..excess).collect();
+    for p in &removed {
+        fs::remove_file(p).map_err(|_| Error::File { path: p.display().to_string() })?;
+    }
+    Ok(removed)
+}
+
+fn sha256_file(p: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut f = BufReader::new(File::open(p)?);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RestoreReport {
+    pub record_count: i64,
+    pub backup_created_at: String,
+    /// Records of the replaced store that the backup does not have (or has in an older version).
+    pub lost_records: i64,
+}
+
+/// The journal of a restore in progress: which files were moved aside, which are coming in.
+#[derive(Serialize, Deserialize)]
+struct Journal {
+    aside: PathBuf,
+    staged: PathBuf,
+}
+
+const FILES: &[&str] = &["chisanpo.db", "chisanpo.db-wal", "chisanpo.db-shm", "keyring.json"];
+
+fn journal_path(dir: &Path) -> PathBuf {
+    dir.join("restore-journal.json")
+}
+
+/// Finish or undo a restore a crash interrupted. Called before a store is opened.
+pub fn recover_interrupted_restore(dir: &Path) -> Result<()> {
+    let jp = journal_path(dir);
+    let Ok(text) = fs::read_to_string(&jp) else { return Ok(()) };
+    let Ok(j) = serde_json::from_str::<Journal>(&text) else {
+        return Err(Error::Integrity("復元の記録が壊れています。データフォルダを確認してください。".into()));
+    };
+    let staged_left = j.staged.join("chisanpo.db").exists();
+    if staged_left {
+        // The new store never fully arrived: put every moved file back.
+        for f in FILES {
+            let moved = j.aside.join(f);
+            if moved.exists() {
+                let _ = fs::remove_file(dir.join(f));
+                fs::rename(&moved, dir.join(f))?;
+            }
+        }
+        let _ = fs::remove_dir_all(&j.staged);
+    } else {
+        // The new store is in place: only the cleanup was left.
+        let _ = fs::remove_dir_all(&j.staged);
+    }
+    let _ = fs::remove_dir_all(&j.aside);
+    fs::remove_file(&jp)?;
+    Ok(())
+}
+
+/// Check a backup file on its own: structure, hash, key, integrity, audit chain and count.
+/// Returns the header and the path of the verified database, extracted into `staged`.
+fn verify_into(file: &Path, secret: &Secret, staged: &Path) -> Result<(BackupHeader, Keyring, DataKey)> {
+    let mut f = BufReader::new(File::open(file).map_err(|_| Error::File { path: file.display().to_string() })?);
+    let (header, _) = header_of(&mut f)?;
+    let ring = header.keyring.clone().ok_or_else(|| invalid("鍵の情報がありません"))?;
+    if ring.store_id != header.store_id {
+        return Err(invalid("見出しと鍵が一致しません"));
+    }
+    fs::create_dir_all(staged)?;
+    let db = staged.join("chisanpo.db");
+    {
+        let mut out = File::create(&db)?;
+        let copied = std::io::copy(&mut f.by_ref().take(header.db_len), &mut out)?;
+        if copied != header.db_len {
+            return Err(invalid("データが途中で切れています"));
+        }
+        if f.read(&mut [0u8; 1])? != 0 {
+            return Err(invalid("データの後ろに余分なバイトがあります"));
+        }
+        out.sync_all()?;
+    }
+    if sha256_file(&db)? != header.db_sha256 {
+        return Err(invalid("データのハッシュが見出しと一致しません（ファイルが変更されています）"));
+    }
+    let key = ring.unlock_secret(secret)?;
+    let conn = Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|_| invalid("データベースを開けません"))?;
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.pragma_value().as_str()))?;
+    integrity(&conn).map_err(|e| match e {
+        Error::BackupInvalid { .. } => e,
+        _ => invalid("鍵が合わないか、データが壊れています"),
+    })?;
+    let store_id: String =
+        conn.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0)).map_err(|_| invalid("ストアの識別子がありません"))?;
+    if store_id != header.store_id {
+        return Err(invalid("見出しとデータのストアが一致しません"));
+    }
+    let (records, entries, last) = facts(&conn, &store_id).map_err(|e| invalid(&e.to_string()))?;
+    if records != header.record_count || entries != header.audit_entries || last != header.audit_last_hash {
+        return Err(invalid("記録数または監査ログが見出しと一致しません"));
+    }
+    drop(conn);
+    ring.save(&staged.join("keyring.json"))?;
+    Ok((header, ring, key))
+}
+
+/// How many records of the live store the backup would lose: missing ones, and ones it holds
+/// only in an older version. None when the live store cannot be opened with the same secret.
+fn would_lose(dir: &Path, secret: &Secret, staged_db: &Path, backup_key: &DataKey, backup_store: &str) -> Option<i64> {
+    let paths = StorePaths::new(dir);
+    if !paths.db().exists() {
+        return Some(0);
+    }
+    let ring = Keyring::load(&paths.keyring()).ok()?;
+    let key = ring.unlock_secret(secret).ok()?;
+    let live = connect(&paths.db(), &key, false, true).ok()?;
+    if ring.store_id != backup_store {
+        return live.query_row("SELECT count(*) FROM records", [], |r| r.get(0)).ok();
+    }
+    live.execute("ATTACH DATABASE ?1 AS b KEY ?2", rusqlite::params![staged_db.display().to_string(), backup_key.pragma_value().as_str()]).ok()?;
+    live.query_row(
+        "SELECT count(*) FROM main.records m LEFT JOIN b.records r ON r.id = m.id WHERE r.id IS NULL OR m.version > r.version OR (m.draft IS NOT NULL AND r.draft IS NULL)",
+        [],
+        |r| r.get(0),
+    )
+    .ok()
+}
+
+/// Restore `file` into the store folder `dir`. The backup is checked on its own first; if it
+/// would lose records of the live store, `confirm_loss` must be true.
+pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> Result<RestoreReport> {
+    fs::create_dir_all(dir).map_err(|_| Error::DirNotWritable { dir: dir.display().to_string() })?;
+    recover_interrupted_restore(dir)?;
+    let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S%3f").to_string();
+    let staged = dir.join(format!(".restore-incoming-{stamp}"));
+    let aside = dir.join(format!(".restore-previous-{stamp}"));
+    let checked = verify_into(file, secret, &staged);
+    let (header, _ring, key) = match checked {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staged);
+            return Err(e);
+        }
+    };
+    let lost = would_lose(dir, secret, &staged.join("chisanpo.db"), &key, &header.store_id);
+    let lost = match (lost, confirm_loss) {
+        (Some(0), _) => 0,
+        (Some(n), true) => n,
+        (Some(n), false) => {
+            let _ = fs::remove_dir_all(&staged);
+            return Err(Error::RestoreWouldLose { lost: n });
+        }
+        (None, true) => -1,
+        (None, false) => {
+            let _ = fs::remove_dir_all(&staged);
+            return Err(Error::RestoreUnverifiable);
+        }
+    };
+    // Swap under a journal: move the live files aside, move the checked ones in.
+    fs::create_dir_all(&aside)?;
+    atomic::write_file(&journal_path(dir), &serde_json::to_vec(&Journal { aside: aside.clone(), staged: staged.clone() }).expect("journal serialises"))?;
+    for f in FILES {
+        let live = dir.join(f);
+        if live.exists() {
+            fs::rename(&live, aside.join(f))?;
+        }
+    }
+    fs::rename(staged.join("keyring.json"), dir.join("keyring.json"))?;
+    fs::rename(staged.join("chisanpo.db"), dir.join("chisanpo.db"))?;
+    // The new store must open before the old one is let go.
+    let opened = Store::open_secret(dir, secret, Action::Restore);
+    match opened {
+        Ok(store) => {
+            store.log_output(
+                Action::Restore,
+                store.store_id(),
+                serde_json::json!({ "backup_created_at": header.created_at, "records": header.record_count }),
+            )?;
+            drop(store);
+            let _ = fs::remove_dir_all(&staged);
+            let _ = fs::remove_dir_all(&aside);
+            fs::remove_file(journal_path(dir))?;
+            Ok(RestoreReport { record_count: header.record_count, backup_created_at: header.created_at, lost_records: lost })
+        }
+        Err(e) => {
+            // Put the old store back.
+            let _ = fs::rename(dir.join("chisanpo.db"), staged.join("chisanpo.db"));
+            recover_interrupted_restore(dir)?;
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{self, PASS};
+    use super::super::{ListFilter, Passphrase, RecordSummary, RecoveryKey};
+    use super::*;
+
+    fn pass() -> Secret {
+        Secret::Passphrase(Passphrase::new(PASS))
+    }
+
+    fn listing(s: &Store) -> Vec<RecordSummary> {
+        s.list_records(&ListFilter::default()).unwrap()
+    }
+
+    fn files_hash(dir: &Path) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_file())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), sha256_file(&e.path()).unwrap()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn round_trip_through_a_destroyed_store() {
+        let (tmp, s) = testing::store();
+        crate::demo::generate(&s, 150, 3).unwrap();
+        let before = listing(&s);
+        let file = tmp.path().join("b.chisanpo-backup");
+        let info = s.backup(&file).unwrap();
+        assert_eq!(info.header.record_count, 150);
+        let dir = s.dir().to_path_buf();
+        drop(s);
+        fs::remove_dir_all(&dir).unwrap();
+        let report = restore(&dir, &file, &pass(), false).unwrap();
+        assert_eq!(report.record_count, 150);
+        assert_eq!(report.lost_records, 0);
+        let s = Store::open(&dir, &Passphrase::new(PASS)).unwrap();
+        assert_eq!(listing(&s), before);
+        assert!(s.verify().unwrap().ok);
+        // Nothing of the restore is left lying around.
+        let names: Vec<String> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert!(names.iter().all(|n| !n.starts_with(".restore") && n != "restore-journal.json"), "{names:?}");
+    }
+
+    #[test]
+    fn the_backup_file_is_not_plaintext() {
+        let (tmp, s) = testing::store();
+        s.add_workplace(&crate::domain::Workplace { name: "鷲尾製作所".into(), kana: "ワシオ".into(), ..Default::default() }).unwrap();
+        let file = tmp.path().join("b.chisanpo-backup");
+        s.backup(&file).unwrap();
+        let bytes = fs::read(&file).unwrap();
+        assert!(bytes.starts_with(MAGIC));
+        for needle in ["SQLite format 3".as_bytes(), "鷲尾".as_bytes(), "ワシオ".as_bytes(), "産業".as_bytes()] {
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{:?} is readable in the backup", String::from_utf8_lossy(needle));
+        }
+    }
+
+    #[test]
+    fn a_changed_byte_is_refused_and_the_live_store_is_untouched() {
+        let (tmp, s) = testing::store();
+        crate::demo::generate(&s, 40, 1).unwrap();
+        let file = tmp.path().join("b.chisanpo-backup");
+        s.backup(&file).unwrap();
+        let dir = s.dir().to_path_buf();
+        drop(s);
+        let live_before = files_hash(&dir);
+        let good = fs::read(&file).unwrap();
+        let header_len = 20 + u32::from_le_bytes(good[16..20].try_into().unwrap()) as usize;
+        for offset in [3, 25, header_len + 10, header_len + 5000, good.len() - 1] {
+            let mut bad = good.clone();
+            bad[offset] ^= 0x01;
+            let bad_file = tmp.path().join("bad.chisanpo-backup");
+            fs::write(&bad_file, &bad).unwrap();
+            let err = restore(&dir, &bad_file, &pass(), true).unwrap_err();
+            assert!(matches!(err, Error::BackupInvalid { .. }), "offset {offset}: {err}");
+            assert_eq!(files_hash(&dir), live_before, "offset {offset}: the live store changed");
+        }
+        // Truncated and foreign files too.
+        fs::write(tmp.path().join("short"), &good[..good.len() / 2]).unwrap();
+        assert!(matches!(restore(&dir, &tmp.path().join("short"), &pass(), true), Err(Error::BackupInvalid { .. })));
+        fs::write(tmp.path().join("foreign"), b"SQLite format 3\0 and more").unwrap();
+        assert!(matches!(restore(&dir, &tmp.path().join("foreign"), &pass(), true), Err(Error::BackupInvalid { .. })));
+        assert_eq!(files_hash(&dir), live_before);
+    }
+
+    #[test]
+    fn an_older_backup_asks_before_losing_records() {
+        let (tmp, s) = testing::store();
+        crate::demo::generate(&s, 30, 1).unwrap();
+        let file = tmp.path().join("old.chisanpo-backup");
+        s.backup(&file).unwrap();
+        crate::demo::generate(&s, 7, 2).unwrap();
+        let dir = s.dir().to_path_buf();
+        drop(s);
+        let err = restore(&dir, &file, &pass(), false).unwrap_err();
+        assert!(matches!(err, Error::RestoreWouldLose { lost: 7 }), "{err}");
+        assert!(err.to_string().contains("7件"));
+        let report = restore(&dir, &file, &pass(), true).unwrap();
+        assert_eq!(report.lost_records, 7);
+        let s = Store::open(&dir, &Passphrase::new(PASS)).unwrap();
+        assert_eq!(s.record_count().unwrap(), 30);
+        assert!(s.verify().unwrap().ok);
+    }
+
+    #[test]
+    fn the_recovery_key_restores_too_and_a_wrong_one_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data");
+        let (s, rk) = Store::init_with(&dir, &Passphrase::new(PASS), &testing::doctor(), super::super::KdfParams::MINIMUM).unwrap();
+        let file = tmp.path().join("b.chisanpo-backup");
+        s.backup(&file).unwrap();
+        drop(s);
+        fs::remove_dir_all(&dir).unwrap();
+        let wrong = restore(&dir, &file, &Secret::Recovery(RecoveryKey::generate()), false).unwrap_err();
+        assert!(matches!(wrong, Error::WrongRecoveryKey), "{wrong}");
+        assert!(!dir.join("keyring.json").exists());
+        restore(&dir, &file, &Secret::Recovery(rk), false).unwrap();
+        assert!(Store::open(&dir, &Passphrase::new(PASS)).is_ok());
+    }
+
+    #[test]
+    fn a_restore_cut_off_midway_rolls_back_on_the_next_open() {
+        let (tmp, s) = testing::store();
+        crate::demo::generate(&s, 20, 1).unwrap();
+        let before = listing(&s);
+        let dir = s.dir().to_path_buf();
+        drop(s);
+        // Simulate a crash after the live files were moved aside and only the keyring came in.
+        let staged = dir.join(".restore-incoming-x");
+        let aside = dir.join(".restore-previous-x");
+        fs::create_dir_all(&staged).unwrap();
+        fs::create_dir_all(&aside).unwrap();
+        fs::write(staged.join("chisanpo.db"), b"half a database").unwrap();
+        atomic::write_file(&journal_path(&dir), &serde_json::to_vec(&Journal { aside: aside.clone(), staged: staged.clone() }).unwrap()).unwrap();
+        for f in FILES {
+            if dir.join(f).exists() {
+                fs::rename(dir.join(f), aside.join(f)).unwrap();
+            }
+        }
+        fs::write(dir.join("keyring.json"), b"{}").unwrap();
+        let _ = tmp;
+        let s = Store::open(&dir, &Passphrase::new(PASS)).unwrap();
+        assert_eq!(listing(&s), before);
+        assert!(!journal_path(&dir).exists());
+        assert!(!staged.exists() && !aside.exists());
+    }
+
+    #[test]
+    fn backups_run_while_the_app_writes() {
+        let (tmp, s) = testing::store();
+        crate::demo::generate(&s, 50, 1).unwrap();
+        let s = std::sync::Arc::new(s);
+        let writer = {
+            let s = s.clone();
+            std::thread::spawn(move || crate::demo::generate(&s, 300, 9).unwrap())
+        };
+        let info = s.backup(&tmp.path().join("during.chisanpo-backup")).unwrap();
+        writer.join().unwrap();
+        assert!(info.header.record_count >= 50 && info.header.record_count <= 350, "{}", info.header.record_count);
+        // The copy is consistent on its own.
+        let dir2 = tmp.path().join("restored");
+        restore(&dir2, &tmp.path().join("during.chisanpo-backup"), &pass(), false).unwrap();
+        let r = Store::open(&dir2, &Passphrase::new(PASS)).unwrap();
+        assert!(r.verify().unwrap().ok);
+        assert_eq!(r.record_count().unwrap(), info.header.record_count);
+    }
+
+    #[test]
+    fn when_backups_are_due_and_stale() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-22T12:00:00Z").unwrap().with_timezone(&chrono::Utc);
+        let s =
+            |folder: Option<&str>, last: Option<&str>| BackupSettings { folder: folder.map(str::to_string), keep: 7, last_backup_at: last.map(str::to_string) };
+        let cases = [
+            (s(None, None), false, true),
+            (s(Some("/b"), None), true, true),
+            (s(Some("/b"), Some("2026-11-22T01:00:00Z")), false, false),
+            (s(Some("/b"), Some("2026-11-21T12:00:00Z")), true, false),
+            (s(Some("/b"), Some("2026-11-15T11:59:00Z")), true, true),
+            (s(Some("/b"), Some("not a time")), true, true),
+        ];
+        for (settings, due, stale) in cases {
+            assert_eq!(settings.due(now), due, "{settings:?}");
+            assert_eq!(settings.stale(now), stale, "{settings:?}");
+        }
+    }
+
+    #[test]
+    fn backup_settings_are_checked_and_auto_backup_follows_them() {
+        let (tmp, s) = testing::store();
+        assert_eq!(s.auto_backup(false).unwrap().map(|i| i.path), None, "no folder, no backup");
+        assert!(matches!(s.set_backup_settings("relative/path", 7), Err(Error::Invalid(_))));
+        assert!(matches!(s.set_backup_settings("/tmp", 0), Err(Error::Invalid(_))));
+        let folder = tmp.path().join("auto");
+        s.set_backup_settings(folder.to_str().unwrap(), 2).unwrap();
+        assert!(s.auto_backup(false).unwrap().is_some(), "never backed up: due");
+        assert!(s.auto_backup(false).unwrap().is_none(), "just backed up: not due");
+        assert!(s.auto_backup(true).unwrap().is_some(), "on quit: always");
+        let settings = s.backup_settings().unwrap();
+        assert_eq!(settings.keep, 2);
+        assert!(!settings.stale(chrono::Utc::now()));
+    }
+
+    #[test]
+    fn automatic_backups_keep_n_generations_and_nothing_else_is_touched() {
+        let (tmp, s) = testing::store();
+        let folder = tmp.path().join("backups");
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join("notes.txt"), b"keep me").unwrap();
+        for i in 0..4 {
+            fs::write(folder.join(format!("chisanpo-2020010{i}-000000.{EXTENSION}")), b"old").unwrap();
+        }
+        s.backup_to_folder(&folder, 3).unwrap();
+        let mut names: Vec<String> = fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        assert_eq!(names.len(), 4, "{names:?}");
+        assert!(names.contains(&"notes.txt".to_string()));
+        assert!(!names.contains(&format!("chisanpo-20200100-000000.{EXTENSION}")));
+        assert!(s.setting("last_backup_at").unwrap().is_some());
+    }
+}

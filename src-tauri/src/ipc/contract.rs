@@ -1,0 +1,85 @@
+//! The command table, declared once: the TypeScript `commands.ts` is generated from it, and it is
+//! checked against `build.rs` (registration), the capability (grants) and `gui.rs` (handlers).
+
+use std::path::PathBuf;
+
+/// One IPC command as the TypeScript side sees it.
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// The request type, if the command takes one.
+    pub request: Option<&'static str>,
+    /// The response type, as TypeScript.
+    pub response: &'static str,
+    /// Generated types the signature names.
+    pub types: &'static [&'static str],
+}
+
+const fn cmd(name: &'static str, request: Option<&'static str>, response: &'static str, types: &'static [&'static str]) -> CommandSpec {
+    CommandSpec { name, request, response, types }
+}
+
+pub const COMMANDS: &[CommandSpec] = &[
+    cmd("app_status", None, "AppStatus", &["AppStatus"]),
+    cmd("create_store", Some("CreateStoreRequest"), "CreateStoreResponse", &["CreateStoreRequest", "CreateStoreResponse"]),
+    cmd("unlock", Some("UnlockRequest"), "Profile", &["UnlockRequest", "Profile"]),
+    cmd("lock", None, "null", &[]),
+    cmd("recover", Some("RecoverRequest"), "Profile", &["RecoverRequest", "Profile"]),
+    cmd("change_passphrase", Some("ChangePassphraseRequest"), "null", &["ChangePassphraseRequest"]),
+    cmd("home", None, "HomeData", &["HomeData"]),
+    cmd("search_workplaces", Some("SearchRequest"), "Array<EntityRow<Workplace>>", &["SearchRequest", "EntityRow", "Workplace"]),
+    cmd("search_workers", Some("SearchRequest"), "Array<EntityRow<Worker>>", &["SearchRequest", "EntityRow", "Worker"]),
+    cmd("get_workplace", Some("IdRequest"), "EntityRow<Workplace>", &["IdRequest", "EntityRow", "Workplace"]),
+    cmd("save_workplace", Some("SaveWorkplaceRequest"), "string", &["SaveWorkplaceRequest"]),
+    cmd("check_eligibility", Some("Workplace"), "Array<EligibilityFinding>", &["Workplace", "EligibilityFinding"]),
+    cmd("save_worker", Some("SaveWorkerRequest"), "string", &["SaveWorkerRequest"]),
+    cmd("backup_settings", None, "BackupSettings", &["BackupSettings"]),
+    cmd("set_backup_settings", Some("BackupSettingsRequest"), "BackupSettings", &["BackupSettingsRequest", "BackupSettings"]),
+    cmd("backup_now", None, "BackupInfo | null", &["BackupInfo"]),
+    cmd("restore_backup", Some("RestoreRequest"), "RestoreReport", &["RestoreRequest", "RestoreReport"]),
+    cmd("choose_folder", None, "string | null", &[]),
+];
+
+/// The TypeScript of the command table.
+pub fn commands_ts() -> String {
+    let mut types: Vec<&str> = COMMANDS.iter().flat_map(|c| c.types.iter().copied()).collect();
+    types.sort_unstable();
+    types.dedup();
+    let mut out =
+        String::from("// Generated from src-tauri/src/ipc/contract.rs by `cargo test`. Do not edit.\nimport { invoke } from \"@tauri-apps/api/core\";\n");
+    for t in &types {
+        out.push_str(&format!("import type {{ {t} }} from \"./{t}\";\n"));
+    }
+    out.push_str("\nexport const commands = {\n");
+    for c in COMMANDS {
+        match c.request {
+            Some(r) => out.push_str(&format!("  {}: (req: {r}) => invoke<{}>(\"{}\", {{ req }}),\n", c.name, c.response, c.name)),
+            None => out.push_str(&format!("  {}: () => invoke<{}>(\"{}\"),\n", c.name, c.response, c.name)),
+        }
+    }
+    out.push_str("};\n");
+    out
+}
+
+fn bindings_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings")
+}
+
+#[test]
+fn export_command_table() {
+    std::fs::create_dir_all(bindings_dir()).unwrap();
+    std::fs::write(bindings_dir().join("commands.ts"), commands_ts()).unwrap();
+}
+
+#[test]
+fn every_command_is_registered_granted_and_handled_one_by_one() {
+    let build = include_str!("../../build.rs");
+    let capability = include_str!("../../capabilities/default.json");
+    let handlers = include_str!("../gui.rs");
+    for c in COMMANDS {
+        assert!(build.contains(&format!("\"{}\"", c.name)), "{} is not in build.rs", c.name);
+        assert!(capability.contains(&format!("\"allow-{}\"", c.name.replace('_', "-"))), "{} is not granted", c.name);
+        assert!(handlers.contains(&format!("::{},", c.name)), "{} has no handler", c.name);
+    }
+    assert_eq!(capability.matches("\"allow-").count(), COMMANDS.len(), "the capability grants a command that does not exist");
+    assert_eq!(build.matches("    \"").count(), COMMANDS.len(), "build.rs registers a command the table does not have");
+}
