@@ -1,34 +1,18 @@
 //! The PDF drawing layer, read back by tools that did not write it: poppler-utils' `pdftotext`,
 //! `pdffonts`, `pdfinfo` and `pdftoppm` (Debian `poppler-utils`, installed by `make deps`).
 
-use std::path::{Path, PathBuf};
+mod pdfcheck;
+
+use std::path::Path;
 use std::process::Command;
+
+use pdfcheck::{assert_all_fonts_subset, poppler, write};
 
 use chisanpo_core::forms::canvas::{centered_baseline, mm_to_pt, Canvas, Meta};
 use chisanpo_core::forms::fonts::{FontFace, FontSet};
 use chrono::{TimeZone, Utc};
 
 const IPAMJ: &str = "/usr/share/fonts/truetype/ipamj/ipamjm.ttf";
-
-/// Run a poppler tool on `pdf` and return its standard output.
-fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
-    let out = Command::new(tool)
-        .args(args)
-        .arg(pdf)
-        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run `{tool}` ({e}): install poppler-utils (`make deps` or `apt-get install poppler-utils`)"));
-    assert!(out.status.success(), "{tool} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    // poppler reports a malformed file ("Syntax Error: ...") on stderr even when it copes.
-    assert!(out.stderr.is_empty(), "{tool} {args:?} complained: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("poppler prints UTF-8")
-}
-
-fn write(dir: &Path, name: &str, pdf: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, pdf).unwrap();
-    path
-}
 
 fn meta() -> Meta {
     Meta {
@@ -80,26 +64,6 @@ fn sample_form(fonts: FontSet) -> Canvas {
     c.text(20.0, 30.0, FontFace::Mincho, 10.5, "2. 就業上の措置に関する意見");
     c.text(25.0, 40.0, FontFace::Mincho, 10.5, "時間外労働の制限（月45時間以内）が望ましい。");
     c
-}
-
-/// Every font in the PDF is embedded as a subset: `pdffonts` says emb=yes, sub=yes, and the name
-/// carries the six-letter subset tag. Returns the font names.
-fn assert_all_fonts_subset(pdf: &Path) -> Vec<String> {
-    let listing = poppler("pdffonts", &[], pdf);
-    let mut names = Vec::new();
-    for line in listing.lines().skip(2) {
-        let cols: Vec<&str> = line.split_whitespace().collect();
-        // name, type (e.g. "CID TrueType"), encoding, emb, sub, uni, object, ID
-        let n = cols.len();
-        assert!(n >= 8, "unexpected pdffonts line: {line}");
-        let (name, emb, sub) = (cols[0], cols[n - 5], cols[n - 4]);
-        assert_eq!((emb, sub), ("yes", "yes"), "font not embedded as a subset: {line}");
-        let (tag, _) = name.split_once('+').unwrap_or_else(|| panic!("no subset tag: {name}"));
-        assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "bad subset tag: {name}");
-        names.push(name.to_string());
-    }
-    assert!(!names.is_empty(), "no fonts in the PDF:\n{listing}");
-    names
 }
 
 #[test]

@@ -128,6 +128,8 @@ pub struct Canvas {
     meta: Meta,
     doc: PdfDocument,
     pages: Vec<Page>,
+    /// The page drawing goes to.
+    current: usize,
     /// The document's font resources, added on first use so that an unused font costs nothing.
     font_ids: [Option<FontId>; 3],
     /// Characters drawn that no font has (drawn as .notdef); [`Canvas::finish`] refuses them.
@@ -145,7 +147,7 @@ impl Canvas {
     /// page starts the first page too.
     pub fn new(fonts: FontSet, meta: Meta) -> Canvas {
         let doc = PdfDocument::new(&meta.title);
-        Canvas { fonts, meta, doc, pages: Vec::new(), font_ids: [None, None, None], missing: Vec::new() }
+        Canvas { fonts, meta, doc, pages: Vec::new(), current: 0, font_ids: [None, None, None], missing: Vec::new() }
     }
 
     /// The fonts this canvas draws with, e.g. to measure or to check a value before drawing it.
@@ -156,6 +158,15 @@ impl Canvas {
     /// Start a new page; drawing goes to it from now on.
     pub fn new_page(&mut self) {
         self.pages.push(Page::new());
+        self.current = self.pages.len() - 1;
+    }
+
+    /// Draw on page `index` (0-based) again, e.g. to add "page N/M" footers once M is known.
+    /// An index past the last page selects the last page.
+    pub fn select_page(&mut self, index: usize) {
+        if !self.pages.is_empty() {
+            self.current = index.min(self.pages.len() - 1);
+        }
     }
 
     pub fn page_count(&self) -> usize {
@@ -166,7 +177,8 @@ impl Canvas {
         if self.pages.is_empty() {
             self.new_page();
         }
-        self.pages.last_mut().expect("a page was just added")
+        let i = self.current.min(self.pages.len() - 1);
+        &mut self.pages[i]
     }
 
     fn font_id(&mut self, slot: Slot) -> FontId {
@@ -186,6 +198,62 @@ impl Canvas {
         page.line_width(width_pt);
         let points = vec![LinePoint { p: point(x1, y1), bezier: false }, LinePoint { p: point(x2, y2), bezier: false }];
         page.ops.push(Op::DrawLine { line: Line { points, is_closed: false } });
+    }
+
+    /// The outline of an ellipse centred on (cx, cy), e.g. the circle round a chosen option.
+    pub fn ellipse(&mut self, cx: f32, cy: f32, rx: f32, ry: f32, width_pt: f32) {
+        // Four cubic Bézier arcs; k is the usual control-point distance for a quarter circle.
+        const K: f32 = 0.552_284_8;
+        let (kx, ky) = (rx * K, ry * K);
+        let pt = |x: f32, y: f32, bezier: bool| LinePoint { p: point(x, y), bezier };
+        let points = vec![
+            pt(cx + rx, cy, false),
+            pt(cx + rx, cy + ky, true),
+            pt(cx + kx, cy + ry, true),
+            pt(cx, cy + ry, false),
+            pt(cx - kx, cy + ry, true),
+            pt(cx - rx, cy + ky, true),
+            pt(cx - rx, cy, false),
+            pt(cx - rx, cy - ky, true),
+            pt(cx - kx, cy - ry, true),
+            pt(cx, cy - ry, false),
+            pt(cx + kx, cy - ry, true),
+            pt(cx + rx, cy - ky, true),
+            pt(cx + rx, cy, false),
+        ];
+        let page = self.page();
+        page.line_width(width_pt);
+        page.ops.push(Op::DrawLine { line: Line { points, is_closed: true } });
+    }
+
+    /// A box with fully rounded ends (a stadium) round (x, y, w, h): the mark round a chosen
+    /// option whose label is long, where an ellipse would cut through the first and last characters.
+    pub fn stadium(&mut self, x: f32, y: f32, w: f32, h: f32, width_pt: f32) {
+        const K: f32 = 0.552_284_8;
+        let r = (h / 2.0).min(w / 2.0);
+        let k = r * K;
+        let pt = |x: f32, y: f32, bezier: bool| LinePoint { p: point(x, y), bezier };
+        let (l, t, rr, b) = (x, y, x + w, y + h);
+        let points = vec![
+            pt(l + r, t, false),
+            pt(rr - r, t, false),
+            pt(rr - r + k, t, true),
+            pt(rr, t + r - k, true),
+            pt(rr, t + r, false),
+            pt(rr, b - r + k, true),
+            pt(rr - r + k, b, true),
+            pt(rr - r, b, false),
+            pt(l + r, b, false),
+            pt(l + r - k, b, true),
+            pt(l, b - r + k, true),
+            pt(l, b - r, false),
+            pt(l, t + r - k, true),
+            pt(l + r - k, t, true),
+            pt(l + r, t, false),
+        ];
+        let page = self.page();
+        page.line_width(width_pt);
+        page.ops.push(Op::DrawLine { line: Line { points, is_closed: true } });
     }
 
     /// The outline of a box whose top-left corner is (x, y), `w` wide and `h` high.

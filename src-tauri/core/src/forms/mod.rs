@@ -36,4 +36,46 @@
 
 pub mod canvas;
 pub mod fonts;
+pub mod sheet;
 pub mod wrap;
+
+pub mod application;
+pub mod consultation_record;
+pub mod opinion;
+pub mod opinion_stress;
+pub mod request;
+pub mod work_status;
+
+mod input;
+pub use input::{check_glyphs, FormInput, FormKind};
+
+use crate::domain::{Code, RecordBody};
+use crate::error::{Error, Result};
+use fonts::FontSet;
+
+/// Draw `kind` for a record. The opinion picks the long-hours or the high-stress variant from the
+/// interview's kind. Every value is checked for glyphs first: a character no font can draw stops
+/// the form, and the error names the character, its code point and the field.
+pub fn render(kind: FormKind, input: &FormInput, fonts: &FontSet) -> Result<Vec<u8>> {
+    let wrong = || Error::invalid("kind", format!("{}は{}の記録からは作れません。", kind.label(), input.body.kind().label()));
+    let fields = match (kind, &input.body) {
+        (FormKind::Opinion, RecordBody::Interview(i)) if i.is_high_stress() => opinion_stress::fields(input, i),
+        (FormKind::Opinion, RecordBody::Interview(i)) => opinion::fields(input, i),
+        (FormKind::WorkStatus, RecordBody::Interview(i)) => work_status::fields(input, i),
+        (FormKind::Request, RecordBody::Interview(i)) => request::fields(input, i),
+        (FormKind::ConsultationRecord, RecordBody::Consultation(c)) => consultation_record::fields(input, c),
+        (FormKind::Application, RecordBody::Application(a)) => application::fields(input, a),
+        _ => return Err(wrong()),
+    };
+    check_glyphs(fonts, &fields)?;
+    let fonts = fonts.clone();
+    match (kind, &input.body) {
+        (FormKind::Opinion, RecordBody::Interview(i)) if i.is_high_stress() => opinion_stress::render(input, i, fonts),
+        (FormKind::Opinion, RecordBody::Interview(i)) => opinion::render(input, i, fonts),
+        (FormKind::WorkStatus, RecordBody::Interview(i)) => work_status::render(input, i, fonts),
+        (FormKind::Request, RecordBody::Interview(i)) => request::render(input, i, fonts),
+        (FormKind::ConsultationRecord, RecordBody::Consultation(c)) => consultation_record::render(input, c, fonts),
+        (FormKind::Application, RecordBody::Application(a)) => application::render(input, a, fonts),
+        _ => Err(wrong()),
+    }
+}

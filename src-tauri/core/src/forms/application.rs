@@ -1,0 +1,15 @@
+//! Placeholder: being written (see issue 3).
+
+use crate::domain::Application;
+use crate::error::{Error, Result};
+
+use super::fonts::FontSet;
+use super::input::FormInput;
+
+pub fn fields(_input: &FormInput, _r: &Application) -> Vec<(String, String)> {
+    Vec::new()
+}
+
+pub fn render(_input: &FormInput, _r: &Application, _fonts: FontSet) -> Result<Vec<u8>> {
+    Err(Error::Pdf("この様式はまだ作成できません".into()))
+}

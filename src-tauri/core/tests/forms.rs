@@ -1,0 +1,263 @@
+//! The 様式 as PDF, read back with poppler: every value is found by pdftotext, every font is an
+//! embedded subset, the page count is right, long text continues instead of being clipped, and a
+//! character no font has stops the form. PNGs of every form are written to artifacts/forms/.
+
+mod pdfcheck;
+
+use std::path::PathBuf;
+
+use chisanpo_core::domain::*;
+use chisanpo_core::forms::fonts::FontSet;
+use chisanpo_core::forms::sheet::PrintStatus;
+use chisanpo_core::forms::{render, FormInput, FormKind};
+use pdfcheck::{artifacts, assert_all_fonts_subset, page_count, poppler, to_png, write};
+
+const IPAMJ: &str = "/usr/share/fonts/truetype/ipamj/ipamjm.ttf";
+
+fn d(s: &str) -> Option<Date> {
+    Some(s.parse().unwrap())
+}
+
+fn t(s: &str) -> Option<TimeOfDay> {
+    Some(s.parse().unwrap())
+}
+
+fn snapshot() -> Snapshot {
+    Snapshot {
+        workplace: Some(Workplace {
+            name: "株式会社山田製作所".into(),
+            kana: "ヤマダセイサクショ".into(),
+            address: "静岡市葵区追手町9番6号".into(),
+            industry: Some(Industry::E),
+            workers_male: Some(21),
+            workers_female: Some(8),
+            contact_title: "総務課長".into(),
+            contact_name: "佐藤 花子".into(),
+            phone: "054-123-4567".into(),
+            fax: "054-123-4568".into(),
+            email: "soumu@example.jp".into(),
+            ..Default::default()
+        }),
+        worker: Some(Worker {
+            workplace_id: "w".into(),
+            name: "鈴木 一郎".into(),
+            kana: "スズキ イチロウ".into(),
+            sex: Some(Sex::Male),
+            birth_date: d("1980-04-02"),
+            department: "製造部組立課".into(),
+            position: "主任".into(),
+        }),
+        doctor: Some(Staff {
+            role: Some(StaffRole::Doctor),
+            name: "産業 太郎".into(),
+            kana: "サンギョウ タロウ".into(),
+            affiliation: "さんぽ内科クリニック".into(),
+            seal_line: "医師 産業 太郎".into(),
+        }),
+    }
+}
+
+fn long_hours() -> Interview {
+    Interview {
+        kind: Some(InterviewKind::LongHours),
+        received_on: d("2025-06-13"),
+        performed_on: d("2025-06-20"),
+        start_time: t("15:00"),
+        end_time: t("15:40"),
+        place: Some(Place::MedicalInstitution),
+        place_name: "さんぽ内科クリニック".into(),
+        doctor_id: Some("d".into()),
+        workplace_id: Some("w".into()),
+        worker_id: Some("k".into()),
+        request: InterviewRequest {
+            requested_on: d("2025-06-12"),
+            doctor_choice: Some(DoctorChoice::Centre),
+            considerations: "夕方以降の時間帯を希望します。".into(),
+        },
+        work_status: Some(WorkStatus {
+            categories: vec![WorkStatusCategory::RequestedOver80, WorkStatusCategory::Over80],
+            past_interview: Some(true),
+            past_interview_month: Some("2024-11".parse().unwrap()),
+            period_from: d("2025-05-01"),
+            period_to: d("2025-05-31"),
+            total_hours: Some(267.1),
+            overtime_hours: Some(90.0),
+            previous_overtime: vec![85.0, 70.0],
+            commute_minutes: Some(75),
+            duties: "製造ラインの工程管理と夜間の設備保全".into(),
+            prepared_by: Preparer { name: "佐藤 花子".into(), workplace: "株式会社山田製作所".into(), contact: "054-123-4567".into() },
+        }),
+        stress: None,
+        coordinator_attends: false,
+        consent: None,
+        result: InterviewResult {
+            fatigue: Some(Fatigue::Moderate),
+            mind_body_attention: Some(true),
+            special_notes: "睡眠不足の訴えあり".into(),
+            diagnosis: Some(Diagnosis::Observation),
+            work_class: Some(WorkClass::Restricted),
+            guidance: Some(GuidanceClass::HealthGuidance),
+            recommendation_needed: Some(true),
+            ..Default::default()
+        },
+        opinion: Opinion {
+            hours_measures: vec![HoursMeasure::OvertimeLimit { hours_per_month: Some(45.0) }, HoursMeasure::WorkingHours { from: t("8:30"), to: t("17:15") }],
+            other_measures: vec![OtherMeasure::FewerNightShifts, OtherMeasure::ChangeOfWork],
+            measure_lines: vec!["深夜業を月4回までとする".into(), "設備保全の夜間呼出しを免除".into(), "1か月後に勤務状況を再確認".into()],
+            period_amount: Some(3),
+            period_unit: Some(PeriodUnit::Month),
+            next_interview_on: d("2025-09-19"),
+            medical_consideration: "かかりつけ医の受診日は勤務を調整すること".into(),
+            remarks: "本人の同意を得て、上司に結果を伝えた".into(),
+            ..Default::default()
+        },
+        opinion_on: d("2025-06-23"),
+        ..Default::default()
+    }
+}
+
+fn input(body: RecordBody, status: PrintStatus) -> FormInput {
+    FormInput {
+        record_id: "0195cc87-b280-72c9-82e5-5323bb1b2549".into(),
+        version: match &status {
+            PrintStatus::Draft => 0,
+            PrintStatus::Final => 1,
+            PrintStatus::Amended { version, .. } => *version,
+        },
+        status,
+        body,
+        snapshot: snapshot(),
+        centre_name: "静岡県地域産業保健センター".into(),
+    }
+}
+
+/// Render, write, check the fonts, keep PNGs; returns (path, pdftotext output, pages).
+fn produce(name: &str, kind: FormKind, inp: &FormInput) -> (PathBuf, String, usize) {
+    let fonts = FontSet::embedded().unwrap();
+    let pdf = render(kind, inp, &fonts).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let dir = artifacts("forms");
+    let path = write(&dir, &format!("{name}.pdf"), &pdf);
+    assert_all_fonts_subset(&path);
+    let pngs = to_png(&path, &dir.join(name), 100);
+    assert!(!pngs.is_empty());
+    let text = poppler("pdftotext", &["-layout"], &path);
+    let pages = page_count(&path);
+    (path, text, pages)
+}
+
+/// Every needle is in the text (whitespace removed, since -layout pads columns).
+fn assert_has_all(text: &str, needles: &[&str]) {
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for n in needles {
+        let n: String = n.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(flat.contains(&n), "{n:?} is not in the PDF text:\n{text}");
+    }
+}
+
+#[test]
+fn opinion_long_hours_prints_every_field() {
+    let inp = input(RecordBody::Interview(long_hours()), PrintStatus::Final);
+    let (path, text, pages) = produce("opinion-long-hours", FormKind::Opinion, &inp);
+    assert_eq!(pages, 1, "{}", path.display());
+    assert_has_all(
+        &text,
+        &[
+            "面接指導結果報告書及び事後措置に係る意見書",
+            "労働安全衛生規則第52条の6",
+            "株式会社山田製作所",
+            "054-123-4567",
+            "鈴木 一郎",
+            "製造部組立課 主任",
+            "45歳",
+            "2：中",
+            "1：あり",
+            "睡眠不足の訴えあり",
+            "1：要観察",
+            "1：就業制限",
+            "1：要保健指導",
+            "下記意見書に記入",
+            "さんぽ内科クリニック",
+            "令和7年6月23日",
+            "産業 太郎",
+            "45時間/月まで",
+            "8時30分 ～ 17時15分",
+            "3：就業の禁止（休暇・休養の指示）",
+            "c：深夜業の回数の減少",
+            "深夜業を月4回までとする",
+            "設備保全の夜間呼出しを免除",
+            "1か月後に勤務状況を再確認",
+            "令和7年9月19日",
+            "かかりつけ医の受診日は勤務を調整すること",
+            "本人の同意を得て、上司に結果を伝えた",
+            "事業所長",
+            "課長",
+            "印",
+            "記録ID 0195cc87-b280-72c9-82e5-5323bb1b2549",
+            "第1版",
+            "1/1ページ",
+        ],
+    );
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size < 80 * 1024, "the 意見書 is {size} bytes; the budget is 80 KB");
+}
+
+#[test]
+fn drafts_are_watermarked_and_amendments_say_so() {
+    let draft = input(RecordBody::Interview(long_hours()), PrintStatus::Draft);
+    let (_, text, _) = produce("opinion-draft", FormKind::Opinion, &draft);
+    assert_has_all(&text, &["下書き（確定前のため交付できません）", "記録ID 0195cc87-b280-72c9-82e5-5323bb1b2549　下書き"]);
+    let amended = input(RecordBody::Interview(long_hours()), PrintStatus::Amended { version: 2, amended_on: "2025-07-01".parse().unwrap() });
+    let (_, text, _) = produce("opinion-amended", FormKind::Opinion, &amended);
+    assert_has_all(&text, &["訂正版（第2版）令和7年7月1日訂正", "第2版（訂正版）"]);
+}
+
+#[test]
+fn long_text_continues_on_a_continuation_page_and_nothing_is_lost() {
+    let mut i = long_hours();
+    let long: String = (0..80).map(|n| format!("{n}番目の文。睡眠・食事・運動の状況を聞き取り、助言した。")).collect();
+    assert!(long.chars().count() > 2000);
+    i.opinion.remarks = long.clone();
+    i.opinion.measure_lines[0] = "作業環境と勤務体制の見直しについて、事業場の担当者と本人を交えて話し合い、具体的な計画を立てること".into();
+    let mut inp = input(RecordBody::Interview(i), PrintStatus::Final);
+    let mut snap = inp.snapshot.clone();
+    snap.workplace.as_mut().unwrap().name = "株式会社さんぽ精密機械製作所・静岡第二工場（組立・検査・出荷部門）統括".into();
+    assert!(snap.workplace.as_ref().unwrap().name.chars().count() >= 40);
+    inp.snapshot = snap;
+    let (_, text, pages) = produce("opinion-long-text", FormKind::Opinion, &inp);
+    assert!(pages >= 2, "the remarks must continue on another page");
+    assert_has_all(&text, &["（別紙に続く）", "面接指導結果報告書及び事後措置に係る意見書（続き）", "前のページの続きです", "■ 連絡事項等（続き）"]);
+    // Every sentence of the long text is somewhere in the document.
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for n in 0..80 {
+        let sentence = format!("{n}番目の文。");
+        assert!(flat.contains(&sentence), "lost: {sentence}");
+    }
+    assert!(flat.contains("株式会社さんぽ精密機械製作所・静岡第二工場（組立・検査・出荷部門）統括"), "the long name is clipped");
+    assert!(flat.contains(&format!("{pages}/{pages}ページ")));
+}
+
+#[test]
+fn a_missing_glyph_stops_the_form_and_a_fallback_font_draws_it() {
+    let mut inp = input(RecordBody::Interview(long_hours()), PrintStatus::Final);
+    inp.snapshot.worker.as_mut().unwrap().name = "𠮷野 一郎".into();
+    let plain = FontSet::embedded().unwrap();
+    let err = render(FormKind::Opinion, &inp, &plain).unwrap_err().to_string();
+    assert!(err.contains("𠮷") && err.contains("U+20BB7") && err.contains("氏名"), "{err}");
+    if !std::path::Path::new(IPAMJ).exists() {
+        eprintln!("skipped the fallback half: {IPAMJ} is not installed (make test installs fonts-ipamj-mincho)");
+        return;
+    }
+    let with = FontSet::with_fallback(std::path::Path::new(IPAMJ)).unwrap();
+    let pdf = render(FormKind::Opinion, &inp, &with).unwrap();
+    let path = write(&artifacts("forms"), "opinion-fallback.pdf", &pdf);
+    let fonts = assert_all_fonts_subset(&path);
+    assert!(fonts.iter().any(|f| f.contains("IPAmj")), "{fonts:?}");
+    assert_has_all(&poppler("pdftotext", &[], &path), &["𠮷野 一郎"]);
+}
+
+#[test]
+fn the_opinion_needs_an_interview() {
+    let inp = input(RecordBody::Consultation(Consultation::default()), PrintStatus::Final);
+    let err = render(FormKind::Opinion, &inp, &FontSet::embedded().unwrap()).unwrap_err().to_string();
+    assert!(err.contains("特定健康相談"), "{err}");
+}

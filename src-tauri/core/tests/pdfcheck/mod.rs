@@ -1,0 +1,73 @@
+//! Reading PDFs back with tools that did not write them (Debian poppler-utils).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Run a poppler tool on `pdf` and return its standard output.
+pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run `{tool}` ({e}): install poppler-utils (`make deps` or `apt-get install poppler-utils`)"));
+    assert!(out.status.success(), "{tool} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    // poppler reports a malformed file ("Syntax Error: ...") on stderr even when it copes.
+    assert!(out.stderr.is_empty(), "{tool} {args:?} complained: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("poppler prints UTF-8")
+}
+
+pub fn write(dir: &Path, name: &str, pdf: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, pdf).unwrap();
+    path
+}
+
+/// Every font in the PDF is embedded as a subset: `pdffonts` says emb=yes, sub=yes, and the name
+/// carries the six-letter subset tag. Returns the font names.
+pub fn assert_all_fonts_subset(pdf: &Path) -> Vec<String> {
+    let listing = poppler("pdffonts", &[], pdf);
+    let mut names = Vec::new();
+    for line in listing.lines().skip(2) {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        // name, type (e.g. "CID TrueType"), encoding, emb, sub, uni, object, ID
+        let n = cols.len();
+        assert!(n >= 8, "unexpected pdffonts line: {line}");
+        let (name, emb, sub) = (cols[0], cols[n - 5], cols[n - 4]);
+        assert_eq!((emb, sub), ("yes", "yes"), "font not embedded as a subset: {line}");
+        let (tag, _) = name.split_once('+').unwrap_or_else(|| panic!("no subset tag: {name}"));
+        assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "bad subset tag: {name}");
+        names.push(name.to_string());
+    }
+    assert!(!names.is_empty(), "no fonts in the PDF:\n{listing}");
+    names
+}
+
+/// The number of pages `pdfinfo` reports.
+pub fn page_count(pdf: &Path) -> usize {
+    let info = poppler("pdfinfo", &[], pdf);
+    info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).unwrap_or_else(|| panic!("no page count in:\n{info}"))
+}
+
+/// Render every page to PNG (for looking at, and for the golden images); returns their paths.
+pub fn to_png(pdf: &Path, out_prefix: &Path, dpi: u32) -> Vec<PathBuf> {
+    let status = Command::new("pdftoppm").args(["-r", &dpi.to_string(), "-png"]).arg(pdf).arg(out_prefix).status().expect("pdftoppm runs");
+    assert!(status.success());
+    let dir = out_prefix.parent().unwrap();
+    let stem = out_prefix.file_name().unwrap().to_string_lossy().to_string();
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{stem}-")) && n.to_string_lossy().ends_with(".png")))
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// Where artefacts to look at are kept (gitignored).
+pub fn artifacts(sub: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../artifacts").join(sub);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
