@@ -21,6 +21,14 @@ const COMMANDS: &[&str] = &[
     "backup_now",
     "restore_backup",
     "choose_folder",
+    "list_records",
+    "get_record",
+    "print_form",
+    "save_recovery_sheet",
+    "open_file",
+    "choose_save_path",
+    "app_settings",
+    "set_app_settings",
 ];
 
 fn main() {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chisanpo_core::domain::{Application, Code, Consultation, Interview, RecordBody, RecordKind, RecordStatus, Staff, StaffRole, Worker, Workplace};
+use chisanpo_core::forms::FormKind;
 use chisanpo_core::store::{backup, ListFilter, Passphrase, RecoveryKey, Secret, Store};
 use chisanpo_core::{demo, paths, Error, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -34,6 +35,9 @@ pub enum Command {
         /// The centre's name (地域産業保健センター名).
         #[arg(long, default_value = "")]
         centre: String,
+        /// Also write the one-page recovery sheet (with the recovery key) as PDF, to print.
+        #[arg(long)]
+        recovery_sheet: Option<PathBuf>,
     },
     /// Fill the store with realistic synthetic records.
     Demo {
@@ -98,6 +102,26 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// Print a record's 様式 as PDF. The opinion picks the long-hours or high-stress variant.
+    Pdf {
+        #[arg(value_enum)]
+        form: FormArg,
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// A finalised version other than the latest.
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// Show or change settings: the centre's name and the fallback font for 外字.
+    Settings {
+        #[arg(long)]
+        centre: Option<String>,
+        /// A TrueType font file for characters IPAex lacks (e.g. ipamjm.ttf); "" for none.
+        #[arg(long)]
+        fallback_font: Option<String>,
+    },
     /// Make a consistent, encrypted backup of the live store into one file.
     Backup {
         #[arg(long)]
@@ -135,6 +159,27 @@ pub enum AddKind {
     Workplace,
     Worker,
     Staff,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum FormArg {
+    Opinion,
+    WorkStatus,
+    Request,
+    ConsultationRecord,
+    Application,
+}
+
+impl From<FormArg> for FormKind {
+    fn from(f: FormArg) -> Self {
+        match f {
+            FormArg::Opinion => FormKind::Opinion,
+            FormArg::WorkStatus => FormKind::WorkStatus,
+            FormArg::Request => FormKind::Request,
+            FormArg::ConsultationRecord => FormKind::ConsultationRecord,
+            FormArg::Application => FormKind::Application,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -247,7 +292,7 @@ fn add_one(store: &Store, what: AddKind, v: serde_json::Value) -> Result<String>
 
 fn execute(cmd: Command, dir: &Path) -> Result<()> {
     match cmd {
-        Command::Init { name, role, affiliation, centre } => {
+        Command::Init { name, role, affiliation, centre, recovery_sheet } => {
             let role = match role {
                 Role::Doctor => StaffRole::Doctor,
                 Role::Nurse => StaffRole::Nurse,
@@ -266,6 +311,10 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             line(format!("  {}", recovery.display().as_str()));
             line("");
             line("パスフレーズを忘れたときは `chisanpo recover` でこのキーを入力します。");
+            if let Some(sheet) = recovery_sheet {
+                store.save_recovery_sheet(&recovery, &sheet)?;
+                line(format!("回復シートを作成しました: {}（印刷して保管し、ファイルは削除してください）", sheet.display()));
+            }
         }
         Command::Demo { records, seed } => {
             let store = open(dir)?;
@@ -379,6 +428,23 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 SearchKind::Workers => print_json(&store.search_workers(&query, workplace.as_deref(), limit)?),
                 SearchKind::Workplaces => print_json(&store.search_workplaces(&query, limit)?),
             }
+        }
+        Command::Pdf { form, id, out, version } => {
+            let store = open(dir)?;
+            let r = store.print_form(&id, form.into(), version, &out)?;
+            let mark = if r.draft { "下書き".to_string() } else { format!("第{}版", r.version) };
+            line(format!("{}を作成しました: {}（{mark}、{} KB）", FormKind::from(form).label(), r.path, r.bytes.div_ceil(1024)));
+        }
+        Command::Settings { centre, fallback_font } => {
+            let store = open(dir)?;
+            if let Some(c) = centre {
+                store.set_setting("centre_name", c.trim())?;
+            }
+            if let Some(f) = fallback_font {
+                store.set_fallback_font(&f)?;
+            }
+            line(format!("センター名: {}", store.setting("centre_name")?.unwrap_or_default()));
+            line(format!("外字フォント: {}", store.setting("fallback_font")?.filter(|f| !f.is_empty()).unwrap_or_else(|| "（なし）".into())));
         }
         Command::Backup { out } => {
             let store = open(dir)?;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tauri::RunEvent;
 
-use crate::ipc::{backups, entities, session};
+use crate::ipc::{backups, entities, records, session};
 use crate::{cli, ipc};
 
 const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(15 * 60);
@@ -41,6 +41,14 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             backups::backup_now,
             backups::restore_backup,
             backups::choose_folder,
+            records::list_records,
+            records::get_record,
+            records::print_form,
+            records::save_recovery_sheet,
+            records::open_file,
+            records::choose_save_path,
+            records::app_settings,
+            records::set_app_settings,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

@@ -220,7 +220,7 @@ fn long_text_continues_on_a_continuation_page_and_nothing_is_lost() {
     i.opinion.measure_lines[0] = "作業環境と勤務体制の見直しについて、事業場の担当者と本人を交えて話し合い、具体的な計画を立てること".into();
     let mut inp = input(RecordBody::Interview(i), PrintStatus::Final);
     let mut snap = inp.snapshot.clone();
-    snap.workplace.as_mut().unwrap().name = "株式会社さんぽ精密機械製作所・静岡第二工場（組立・検査・出荷部門）統括".into();
+    snap.workplace.as_mut().unwrap().name = "株式会社さんぽ精密機械製作所・静岡県静岡市葵区第二工場（組立・検査・出荷・保全部門）".into();
     assert!(snap.workplace.as_ref().unwrap().name.chars().count() >= 40);
     inp.snapshot = snap;
     let (_, text, pages) = produce("opinion-long-text", FormKind::Opinion, &inp);
@@ -232,7 +232,7 @@ fn long_text_continues_on_a_continuation_page_and_nothing_is_lost() {
         let sentence = format!("{n}番目の文。");
         assert!(flat.contains(&sentence), "lost: {sentence}");
     }
-    assert!(flat.contains("株式会社さんぽ精密機械製作所・静岡第二工場（組立・検査・出荷部門）統括"), "the long name is clipped");
+    assert!(flat.contains("株式会社さんぽ精密機械製作所・静岡県静岡市葵区第二工場（組立・検査・出荷・保全部門）"), "the long name is clipped");
     assert!(flat.contains(&format!("{pages}/{pages}ページ")));
 }
 
@@ -260,4 +260,72 @@ fn the_opinion_needs_an_interview() {
     let inp = input(RecordBody::Consultation(Consultation::default()), PrintStatus::Final);
     let err = render(FormKind::Opinion, &inp, &FontSet::embedded().unwrap()).unwrap_err().to_string();
     assert!(err.contains("特定健康相談"), "{err}");
+}
+
+fn high_stress() -> Interview {
+    let mut i = long_hours();
+    i.kind = Some(InterviewKind::HighStress);
+    i.work_status = None;
+    i.stress = Some(StressScores { a: Some(42), b: Some(85), c: Some(23), checked_on: d("2025-05-20") });
+    i.result = InterviewResult {
+        work_class: Some(WorkClass::Restricted),
+        work_situation: "繁忙期の残業が月60時間程度続き、休日出勤もある".into(),
+        other_findings: Some(true),
+        other_findings_text: "頭痛・不眠".into(),
+        medical_notes: "抑うつ気分の訴えあり".into(),
+        stress_guidance: vec![StressGuidance::HealthGuidance, StressGuidance::ReInterview],
+        reinterview_timing: "1か月後".into(),
+        other_notes: "上司との関係に悩みあり".into(),
+        ..Default::default()
+    };
+    i.opinion = Opinion {
+        hours_measures: vec![HoursMeasure::OvertimeBan, HoursMeasure::FlexExclusion],
+        other_measures: vec![OtherMeasure::ChangeOfWork],
+        measure_lines: vec!["顧客対応の担当を外す".into()],
+        period_amount: Some(2),
+        period_unit: Some(PeriodUnit::Month),
+        workplace_environment: "業務分担の見直しと相談窓口の周知".into(),
+        medical_consideration: "心療内科への受診を勧めた".into(),
+        remarks: "再面接の日程は本人と調整".into(),
+        ..Default::default()
+    };
+    i
+}
+
+#[test]
+fn opinion_high_stress_prints_every_field() {
+    let inp = input(RecordBody::Interview(high_stress()), PrintStatus::Final);
+    let (path, text, pages) = produce("opinion-high-stress", FormKind::Opinion, &inp);
+    assert_eq!(pages, 1, "{}", path.display());
+    assert_has_all(
+        &text,
+        &[
+            "面接指導結果報告書及び就業上の措置に係る意見書",
+            "鈴木 一郎",
+            "45歳",
+            "繁忙期の残業が月60時間程度続き、休日出勤もある",
+            "A. ストレスの要因",
+            "42",
+            "85",
+            "23",
+            "抑うつ気分の訴えあり",
+            "1. 所見あり",
+            "頭痛・不眠",
+            "1. 要保健指導",
+            "3. 要再面接",
+            "1か月後",
+            "上司との関係に悩みあり",
+            "1. 就業制限・配慮",
+            "2. 時間外労働の禁止",
+            "4. 変形労働時間制又は裁量労働制の対象からの除外",
+            "b. 作業の転換",
+            "顧客対応の担当を外す",
+            "業務分担の見直しと相談窓口の周知",
+            "心療内科への受診を勧めた",
+            "再面接の日程は本人と調整",
+            "さんぽ内科クリニック",
+            "産業 太郎",
+            "令和7年6月23日",
+        ],
+    );
 }

@@ -37,6 +37,14 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd("backup_now", None, "BackupInfo | null", &["BackupInfo"]),
     cmd("restore_backup", Some("RestoreRequest"), "RestoreReport", &["RestoreRequest", "RestoreReport"]),
     cmd("choose_folder", None, "string | null", &[]),
+    cmd("list_records", Some("ListFilter"), "Array<RecordSummary>", &["ListFilter", "RecordSummary"]),
+    cmd("get_record", Some("IdRequest"), "RecordView", &["IdRequest", "RecordView"]),
+    cmd("print_form", Some("PrintRequest"), "PrintReport", &["PrintRequest", "PrintReport"]),
+    cmd("save_recovery_sheet", Some("RecoverySheetRequest"), "string", &["RecoverySheetRequest"]),
+    cmd("open_file", Some("PathRequest"), "null", &["PathRequest"]),
+    cmd("choose_save_path", Some("SaveAsRequest"), "string | null", &["SaveAsRequest"]),
+    cmd("app_settings", None, "AppSettings", &["AppSettings"]),
+    cmd("set_app_settings", Some("AppSettings"), "null", &["AppSettings"]),
 ];
 
 /// The TypeScript of the command table.

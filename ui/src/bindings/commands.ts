@@ -1,5 +1,6 @@
 // Generated from src-tauri/src/ipc/contract.rs by `cargo test`. Do not edit.
 import { invoke } from "@tauri-apps/api/core";
+import type { AppSettings } from "./AppSettings";
 import type { AppStatus } from "./AppStatus";
 import type { BackupInfo } from "./BackupInfo";
 import type { BackupSettings } from "./BackupSettings";
@@ -11,10 +12,18 @@ import type { EligibilityFinding } from "./EligibilityFinding";
 import type { EntityRow } from "./EntityRow";
 import type { HomeData } from "./HomeData";
 import type { IdRequest } from "./IdRequest";
+import type { ListFilter } from "./ListFilter";
+import type { PathRequest } from "./PathRequest";
+import type { PrintReport } from "./PrintReport";
+import type { PrintRequest } from "./PrintRequest";
 import type { Profile } from "./Profile";
+import type { RecordSummary } from "./RecordSummary";
+import type { RecordView } from "./RecordView";
 import type { RecoverRequest } from "./RecoverRequest";
+import type { RecoverySheetRequest } from "./RecoverySheetRequest";
 import type { RestoreReport } from "./RestoreReport";
 import type { RestoreRequest } from "./RestoreRequest";
+import type { SaveAsRequest } from "./SaveAsRequest";
 import type { SaveWorkerRequest } from "./SaveWorkerRequest";
 import type { SaveWorkplaceRequest } from "./SaveWorkplaceRequest";
 import type { SearchRequest } from "./SearchRequest";
@@ -41,4 +50,12 @@ export const commands = {
   backup_now: () => invoke<BackupInfo | null>("backup_now"),
   restore_backup: (req: RestoreRequest) => invoke<RestoreReport>("restore_backup", { req }),
   choose_folder: () => invoke<string | null>("choose_folder"),
+  list_records: (req: ListFilter) => invoke<Array<RecordSummary>>("list_records", { req }),
+  get_record: (req: IdRequest) => invoke<RecordView>("get_record", { req }),
+  print_form: (req: PrintRequest) => invoke<PrintReport>("print_form", { req }),
+  save_recovery_sheet: (req: RecoverySheetRequest) => invoke<string>("save_recovery_sheet", { req }),
+  open_file: (req: PathRequest) => invoke<null>("open_file", { req }),
+  choose_save_path: (req: SaveAsRequest) => invoke<string | null>("choose_save_path", { req }),
+  app_settings: () => invoke<AppSettings>("app_settings"),
+  set_app_settings: (req: AppSettings) => invoke<null>("set_app_settings", { req }),
 };

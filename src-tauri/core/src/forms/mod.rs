@@ -35,6 +35,7 @@
 //! - `ParsedFont::font_type` reports `TrueType` even for CFF fonts. Use TrueType-outline fonts only.
 
 pub mod canvas;
+pub mod dehint;
 pub mod fonts;
 pub mod sheet;
 pub mod wrap;
@@ -43,7 +44,9 @@ pub mod application;
 pub mod consultation_record;
 pub mod opinion;
 pub mod opinion_stress;
+pub mod recovery_sheet;
 pub mod request;
+pub mod samples;
 pub mod work_status;
 
 mod input;

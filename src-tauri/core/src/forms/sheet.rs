@@ -290,12 +290,18 @@ impl Sheet {
                 Mark::Circle => item.text.clone(),
                 Mark::Box => format!("{}{}", if item.selected { "■" } else { "□" }, item.text),
             };
-            let w = self.canvas.text_width(FACE, size, &text);
+            let mut w = self.canvas.text_width(FACE, size, &text);
             if cx > x && cx + w > x + max_w {
                 cx = x;
                 cy += lh;
             }
-            self.canvas.text(cx, cy, FACE, size, &text);
+            // An option wider than its room is set smaller (never below MIN_SIZE), not run out of its box.
+            let mut item_size = size;
+            while w > max_w && item_size > MIN_SIZE {
+                item_size = (item_size - 0.25).max(MIN_SIZE);
+                w = self.canvas.text_width(FACE, item_size, &text);
+            }
+            self.canvas.text(cx, cy, FACE, item_size, &text);
             if mark == Mark::Circle && item.selected {
                 let em = pt_to_mm(size);
                 if w < 2.2 * em {
@@ -336,10 +342,11 @@ impl Sheet {
         self.page_top();
         let title = format!("{}（続き）", self.header.title);
         self.title(20.0, &title);
+        self.canvas.text_center(LEFT, 26.0, WIDTH, FACE, LABEL, "― 前のページの続きです ―");
         let subject = self.header.subject_line.clone();
-        self.canvas.text_center(LEFT, 27.0, WIDTH, FACE, LABEL, &format!("{subject}　― 前のページの続きです ―"));
-        self.line(LEFT, 30.0, RIGHT, 30.0, THIN);
-        36.0
+        self.centered_lines(LEFT, 27.5, WIDTH, 9.0, &subject, LABEL);
+        self.line(LEFT, 37.5, RIGHT, 37.5, THIN);
+        42.0
     }
 
     fn continuation_pages(&mut self) {

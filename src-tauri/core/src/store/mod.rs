@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backup;
 pub mod entities;
 pub mod keys;
+pub mod print;
 pub mod records;
 pub mod schema;
 pub mod views;
@@ -54,6 +55,7 @@ pub struct Store {
     actor: Actor,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    fonts: print::FontCache,
 }
 
 impl std::fmt::Debug for Store {
@@ -182,7 +184,7 @@ impl Store {
         }
         // The keyring is written last: until it exists, the store does not.
         Keyring::create(&store_id, &key, pass, &recovery, kdf)?.save(&paths.keyring())?;
-        let store = Store { paths, key, store_id, actor, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) };
+        let store = Store { paths, key, store_id, actor, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()), fonts: Default::default() };
         Ok((store, recovery))
     }
 
@@ -233,7 +235,8 @@ impl Store {
         }
         schema::migrate(&mut conn)?;
         let actor = Self::load_actor(&conn)?;
-        let store = Store { paths, key, store_id: ring.store_id.clone(), actor, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) };
+        let store =
+            Store { paths, key, store_id: ring.store_id.clone(), actor, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()), fonts: Default::default() };
         store.write(|tx| store.audit(tx, action, &store.store_id, serde_json::json!({})).map(|_| ()))?;
         Ok(store)
     }

@@ -73,7 +73,7 @@ fn check_refs(conn: &Connection, body: &RecordBody, strict: Strictness) -> Resul
     invalid(v)
 }
 
-fn snapshot(conn: &Connection, body: &RecordBody) -> Result<Snapshot> {
+pub(crate) fn snapshot(conn: &Connection, body: &RecordBody) -> Result<Snapshot> {
     Ok(Snapshot {
         workplace: body.workplace_id().map(|id| get_in::<Workplace>(conn, id)).transpose()?.flatten().map(|r| r.data),
         worker: body.worker_id().map(|id| get_in::<Worker>(conn, id)).transpose()?.flatten().map(|r| r.data),

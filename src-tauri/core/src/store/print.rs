@@ -1,0 +1,117 @@
+//! Printing a record's 様式: the version to print, its snapshot, the fonts (with the user's
+//! fallback font), an atomic write, and the audit entry.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::domain::{Code, Date, RecordStatus};
+use crate::error::{Error, Result};
+use crate::forms::fonts::FontSet;
+use crate::forms::sheet::PrintStatus;
+use crate::forms::{self, FormInput, FormKind};
+
+use super::{atomic, Action, Store};
+
+/// What a print made.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PrintReport {
+    pub path: String,
+    pub form: FormKind,
+    pub version: u32,
+    pub draft: bool,
+    pub bytes: u64,
+}
+
+/// The fonts of a store, with its fallback font parsed once (IPAmj明朝 takes a while).
+#[derive(Default)]
+pub(crate) struct FontCache(Mutex<Option<(String, FontSet)>>);
+
+impl Store {
+    /// The fonts forms are drawn with: the embedded IPAex, plus the fallback font the user chose.
+    pub fn fonts(&self) -> Result<FontSet> {
+        let path = self.setting("fallback_font")?.unwrap_or_default();
+        let mut cache = self.fonts.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((p, set)) = cache.as_ref() {
+            if *p == path {
+                return Ok(set.clone());
+            }
+        }
+        let set = if path.is_empty() { FontSet::embedded()? } else { FontSet::with_fallback(Path::new(&path))? };
+        *cache = Some((path, set.clone()));
+        Ok(set)
+    }
+
+    /// Choose the fallback font file (e.g. IPAmj明朝) for characters IPAex lacks; empty: none.
+    pub fn set_fallback_font(&self, path: &str) -> Result<()> {
+        let path = path.trim();
+        if !path.is_empty() {
+            FontSet::with_fallback(Path::new(path))?;
+        }
+        self.set_setting("fallback_font", path)
+    }
+
+    /// The form input for a record: its latest finalised version (or `version`), or, for a record
+    /// never finalised, its draft marked 下書き.
+    pub fn form_input(&self, id: &str, version: Option<u32>) -> Result<FormInput> {
+        let view = self.get_record(id)?;
+        let centre_name = self.setting("centre_name")?.unwrap_or_default();
+        let (body, snapshot, version, status) = match (view.summary.status, version) {
+            (RecordStatus::Draft, _) => {
+                let body = view.draft.ok_or_else(|| Error::NotFound { what: "下書き", id: id.to_string() })?;
+                let snapshot = self.read(|c| super::records::snapshot(c, &body))?;
+                (body, snapshot, 0, PrintStatus::Draft)
+            }
+            (RecordStatus::Final, v) => {
+                let v = v.unwrap_or(view.summary.version);
+                let content = self.get_version(id, v)?;
+                let info =
+                    view.versions.iter().find(|i| i.version == v).ok_or_else(|| Error::NotFound { what: "記録の版", id: format!("{id} 第{v}版") })?;
+                let status = if v == 1 {
+                    PrintStatus::Final
+                } else {
+                    let on = chrono::DateTime::parse_from_rfc3339(&info.created_at)
+                        .map(|t| Date(t.with_timezone(&chrono::Local).date_naive()))
+                        .unwrap_or_else(|_| super::today());
+                    PrintStatus::Amended { version: v, amended_on: on }
+                };
+                (content.body, content.snapshot, v, status)
+            }
+        };
+        Ok(FormInput { record_id: id.to_string(), version, status, body, snapshot, centre_name })
+    }
+
+    /// The one-page recovery sheet for `key` (shown once at `init`), written atomically to `out`.
+    /// The key itself is never logged.
+    pub fn save_recovery_sheet(&self, key: &super::RecoveryKey, out: &Path) -> Result<()> {
+        let profile = self.profile()?;
+        let created = self.read(|c| Ok(c.query_row("SELECT value FROM meta WHERE key = 'created_at'", [], |r| r.get::<_, String>(0))?))?;
+        let created_on =
+            chrono::DateTime::parse_from_rfc3339(&created).map(|t| Date(t.with_timezone(&chrono::Local).date_naive()).wareki()).unwrap_or_default();
+        let facts = forms::recovery_sheet::SheetFacts {
+            store_id: self.store_id().to_string(),
+            owner: profile.staff.name,
+            centre_name: profile.centre_name,
+            created_on,
+        };
+        let pdf = forms::recovery_sheet::render(key, &facts, FontSet::embedded()?)?;
+        atomic::write_file(out, &pdf)?;
+        self.log_output(Action::Print, self.store_id(), serde_json::json!({ "form": "recovery-sheet" }))
+    }
+
+    /// Draw a record's 様式 into `out` (atomically) and record the print in the audit log.
+    pub fn print_form(&self, id: &str, kind: FormKind, version: Option<u32>, out: &Path) -> Result<PrintReport> {
+        let input = self.form_input(id, version)?;
+        if input.body.kind() != kind.record_kind() {
+            return Err(Error::invalid("form", format!("{}は{}の記録からは作れません。", kind.label(), input.body.kind().label())));
+        }
+        let pdf = forms::render(kind, &input, &self.fonts()?)?;
+        atomic::write_file(out, &pdf)?;
+        let draft = input.status == PrintStatus::Draft;
+        self.log_output(Action::Print, id, serde_json::json!({ "form": kind.as_str(), "version": input.version, "draft": draft }))?;
+        Ok(PrintReport { path: out.display().to_string(), form: kind, version: input.version, draft, bytes: pdf.len() as u64 })
+    }
+}

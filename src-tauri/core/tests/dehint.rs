@@ -1,0 +1,236 @@
+//! The fonts in a PDF lose their TrueType hinting and nothing else: the same text, the same
+//! pixels, a smaller file. Read back with poppler-utils and with lopdf/ttf-parser.
+
+mod pdfcheck;
+
+use std::path::Path;
+use std::process::Command;
+
+use pdfcheck::{assert_all_fonts_subset, poppler, write};
+
+use chisanpo_core::forms::canvas::{Canvas, FinishOptions, Meta};
+use chisanpo_core::forms::dehint::strip_instructions;
+use chisanpo_core::forms::fonts::{FontFace, FontSet};
+use chrono::{TimeZone, Utc};
+
+const IPAMJ: &str = "/usr/share/fonts/truetype/ipamj/ipamjm.ttf";
+
+const HINTED: FinishOptions = FinishOptions { strip_hints: false };
+
+fn meta() -> Meta {
+    Meta {
+        title: "面接指導結果報告書".into(),
+        author: "地さんぽ産業保健センター".into(),
+        subject: String::new(),
+        created: Utc.with_ymd_and_hms(2025, 4, 1, 0, 30, 0).unwrap(),
+    }
+}
+
+const LINES: [&str; 6] = [
+    "労働安全衛生法第66条の8の規定に基づき、長時間にわたる労働により",
+    "疲労の蓄積が認められる労働者に対し、医師による面接指導を行った。",
+    "時間外・休日労働時間：月105時間（ABC-123, 8:30〜17:15）",
+    "就業場所の変更、作業の転換、労働時間の短縮、深夜業の回数の減少",
+    "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789",
+    "あいうえおかきくけこ アイウエオカキクケコ ｱｲｳｴｵ「」『』【】※〒",
+];
+
+/// Both faces at several sizes (small sizes are where hinting would show on screen), a table
+/// rule or two, two pages.
+fn document(fonts: FontSet) -> Canvas {
+    let mut c = Canvas::new(fonts, meta());
+    c.new_page();
+    c.text(20.0, 20.0, FontFace::Gothic, 16.0, "面接指導結果報告書");
+    let mut y = 35.0;
+    for size in [6.0, 8.0, 9.0, 10.5, 12.0] {
+        for (i, line) in LINES.iter().enumerate() {
+            let face = if i % 2 == 0 { FontFace::Mincho } else { FontFace::Gothic };
+            c.text(15.0, y, face, size, line);
+            y += size * 0.45;
+        }
+        y += 3.0;
+    }
+    c.rect(15.0, y, 180.0, 20.0, 0.5);
+    c.watermark("下書き");
+    c.new_page();
+    c.text(20.0, 30.0, FontFace::Mincho, 10.5, "2. 就業上の措置に関する意見");
+    c
+}
+
+/// Every embedded TrueType program with its `/Length1`, by font name (subset tag removed).
+fn font_programs(pdf: &[u8]) -> Vec<(String, i64, Vec<u8>)> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut out = Vec::new();
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        let Ok(id) = dict.get(b"FontFile2").and_then(lopdf::Object::as_reference) else { continue };
+        let stream = doc.get_object(id).unwrap().as_stream().unwrap();
+        let program = stream.get_plain_content().unwrap();
+        let name = String::from_utf8_lossy(dict.get(b"FontName").unwrap().as_name().unwrap()).to_string();
+        let name = name.split_once('+').map_or(name.clone(), |(_, n)| n.to_string());
+        out.push((name, stream.dict.get(b"Length1").unwrap().as_i64().unwrap(), program));
+    }
+    out.sort();
+    out
+}
+
+/// A grey-scale rendering of each page (`pdftoppm -gray`, binary PGM): (width, height, pixels).
+fn render(pdf: &Path, dpi: u32) -> Vec<(usize, usize, Vec<u8>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("page");
+    let out = Command::new("pdftoppm").args(["-r", &dpi.to_string(), "-gray"]).arg(pdf).arg(&prefix).output().expect("pdftoppm (poppler-utils)");
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files.iter().map(|f| parse_pgm(&std::fs::read(f).unwrap())).collect()
+}
+
+/// `P5 <width> <height> 255` and the pixels (pdftoppm writes no comments).
+fn parse_pgm(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(std::str::from_utf8(&bytes[start..at]).unwrap().to_string());
+    }
+    assert_eq!((fields[0].as_str(), fields[3].as_str()), ("P5", "255"));
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = bytes[at + 1..].to_vec();
+    assert_eq!(pixels.len(), w * h);
+    (w, h, pixels)
+}
+
+#[test]
+fn same_text_same_pixels_smaller_file() {
+    let fonts = FontSet::embedded().unwrap();
+    let (plain, hinted) = (document(fonts.clone()).finish().unwrap(), document(fonts).finish_with(HINTED).unwrap());
+    println!("two pages, both faces: {} bytes with hinting, {} without", hinted.len(), plain.len());
+    assert!(plain.len() * 10 < hinted.len() * 9, "{} → {} bytes", hinted.len(), plain.len());
+
+    let dir = tempfile::tempdir().unwrap();
+    let (plain_path, hinted_path) = (write(dir.path(), "plain.pdf", &plain), write(dir.path(), "hinted.pdf", &hinted));
+    // pdffonts: still two embedded subsets, TrueType, with their tags.
+    let names = assert_all_fonts_subset(&plain_path);
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with("+IPAexMincho")) && names.iter().any(|n| n.ends_with("+IPAexGothic")), "{names:?}");
+    let listing = poppler("pdffonts", &[], &plain_path);
+    assert_eq!(listing.matches("CID TrueType").count(), 2, "{listing}");
+    let untagged = |names: Vec<String>| -> Vec<String> {
+        let mut n: Vec<String> = names.iter().map(|n| n.split_once('+').unwrap().1.to_string()).collect();
+        n.sort();
+        n
+    };
+    assert_eq!(untagged(names), untagged(assert_all_fonts_subset(&hinted_path)));
+
+    // pdftotext: the same text.
+    let text = poppler("pdftotext", &[], &plain_path);
+    for line in LINES.iter().chain(&["面接指導結果報告書", "2. 就業上の措置に関する意見"]) {
+        let wanted: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        let got: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(got.contains(&wanted), "{line:?} is not in\n{text}");
+    }
+    assert_eq!(text, poppler("pdftotext", &[], &hinted_path));
+
+    // pdftoppm at 150 dpi: the same pixels.
+    let (a, b) = (render(&plain_path, 150), render(&hinted_path, 150));
+    assert_eq!(a.len(), 2);
+    for (page, ((w, h, pa), (wb, hb, pb))) in a.iter().zip(&b).enumerate() {
+        assert_eq!((w, h), (wb, hb));
+        let differing = pa.iter().zip(pb).filter(|(x, y)| x != y).count();
+        let worst = pa.iter().zip(pb).map(|(x, y)| x.abs_diff(*y)).max().unwrap();
+        let inked = pb.iter().filter(|&&p| p < 128).count();
+        println!("page {}: {w}×{h}, {inked} dark pixels, {differing} differ (by at most {worst})", page + 1);
+        assert!(inked > 1000 || page == 1, "page {} looks blank", page + 1);
+        assert_eq!(differing, 0, "page {}: {differing} pixels differ, by up to {worst}", page + 1);
+    }
+}
+
+#[test]
+fn the_embedded_programs_have_no_hinting_and_the_same_glyphs() {
+    let fonts = FontSet::embedded().unwrap();
+    let (plain, hinted) = (document(fonts.clone()).finish().unwrap(), document(fonts).finish_with(HINTED).unwrap());
+    let (plain, hinted) = (font_programs(&plain), font_programs(&hinted));
+    assert_eq!(plain.len(), 2);
+    assert_eq!(hinted.len(), 2);
+    for ((name, length1, after), (hinted_name, hinted_length1, before)) in plain.iter().zip(&hinted) {
+        assert_eq!(name, hinted_name);
+        assert_eq!(*length1 as usize, after.len(), "/Length1");
+        assert_eq!(*hinted_length1 as usize, before.len(), "/Length1");
+        println!("{name}: {} bytes with hinting, {} without", before.len(), after.len());
+        assert!(after.len() < before.len() * 3 / 4);
+        // What the PDF carries is exactly what strip_instructions makes of printpdf's subset.
+        assert_eq!(&strip_instructions(before).unwrap(), after);
+        let raw = ttf_parser::RawFace::parse(after, 0).unwrap();
+        for tag in [b"fpgm", b"prep", b"cvt ", b"hdmx", b"LTSH", b"VDMX"] {
+            assert!(raw.table(ttf_parser::Tag::from_bytes(tag)).is_none(), "{tag:?}");
+        }
+        assert!(ttf_parser::RawFace::parse(before, 0).unwrap().table(ttf_parser::Tag::from_bytes(b"fpgm")).is_some());
+        let (a, b) = (ttf_parser::Face::parse(before, 0).unwrap(), ttf_parser::Face::parse(after, 0).unwrap());
+        assert_eq!(a.number_of_glyphs(), b.number_of_glyphs());
+        for gid in (0..a.number_of_glyphs()).map(ttf_parser::GlyphId) {
+            assert_eq!(a.glyph_bounding_box(gid), b.glyph_bounding_box(gid), "{gid:?}");
+            assert_eq!(a.glyph_hor_advance(gid), b.glyph_hor_advance(gid), "{gid:?}");
+        }
+    }
+}
+
+/// IPAmj明朝, when installed, as a fallback: a third TrueType program, also de-hinted.
+#[test]
+fn the_fallback_font_too() {
+    if !Path::new(IPAMJ).exists() {
+        eprintln!("SKIPPED: {IPAMJ} is absent");
+        return;
+    }
+    let fonts = FontSet::with_fallback(Path::new(IPAMJ)).unwrap();
+    let mut c = Canvas::new(fonts, meta());
+    c.text(20.0, 30.0, FontFace::Mincho, 12.0, "氏名：𠮷野 太郎");
+    let pdf = c.finish().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "fallback.pdf", &pdf);
+    assert!(poppler("pdftotext", &[], &path).contains("氏名：𠮷野 太郎"));
+    let names = assert_all_fonts_subset(&path);
+    assert!(names.iter().any(|n| n.ends_with("+IPAmjMincho")), "{names:?}");
+    for (_, length1, program) in font_programs(&pdf) {
+        assert_eq!(length1 as usize, program.len());
+        let raw = ttf_parser::RawFace::parse(&program, 0).unwrap();
+        assert!(raw.table(ttf_parser::Tag::from_bytes(b"fpgm")).is_none());
+    }
+}
+
+/// `cargo test --release -p chisanpo-core --test dehint -- --ignored --nocapture`
+#[test]
+#[ignore = "timing, not a test: run it in release mode"]
+fn time_dehinting() {
+    let fonts = FontSet::embedded().unwrap();
+    let n = 30;
+    let mut sizes = [0; 2];
+    let mut times = [0.0; 2];
+    for _ in 0..2 {
+        for (i, options) in [HINTED, FinishOptions::default()].into_iter().enumerate() {
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                sizes[i] = document(fonts.clone()).finish_with(options).unwrap().len();
+            }
+            times[i] = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
+        }
+    }
+    println!("with hinting:    {:.2} ms per document, {} bytes", times[0], sizes[0]);
+    println!("without hinting: {:.2} ms per document, {} bytes", times[1], sizes[1]);
+    let programs = font_programs(&document(fonts).finish_with(HINTED).unwrap());
+    for (name, _, program) in programs {
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            strip_instructions(&program).unwrap();
+        }
+        println!("strip_instructions on the {name} subset, {} bytes: {:.3} ms", program.len(), t.elapsed().as_secs_f64() * 1000.0 / n as f64);
+    }
+    let t = std::time::Instant::now();
+    let whole = strip_instructions(include_bytes!("../../../assets/fonts/ipaexm.ttf")).unwrap();
+    println!("strip_instructions on the whole IPAex明朝: {:?} ({} bytes)", t.elapsed(), whole.len());
+}

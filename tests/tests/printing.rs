@@ -1,0 +1,84 @@
+//! Printing from the app: a finalised interview made with the CLI is opened in the app, its
+//! 意見書 is saved as PDF, and the PDF is read back with pdftotext.
+
+use std::process::Command;
+
+use anyhow::{ensure, Context, Result};
+use chisanpo_e2e::{app_binary, Driver, Xvfb};
+use serde_json::json;
+
+const PASS: &str = "e2e-printing-passphrase";
+
+fn cli(data: &str, args: &[&str], stdin_json: Option<serde_json::Value>) -> Result<String> {
+    let mut c = Command::new(app_binary());
+    c.arg("--data-dir").arg(data).args(args).env("CHISANPO_PASSPHRASE", PASS);
+    let out = if let Some(v) = stdin_json {
+        let file = std::env::temp_dir().join(format!("chisanpo-e2e-{}.json", std::process::id()));
+        std::fs::write(&file, v.to_string())?;
+        let out = c.args(["--json", file.to_str().unwrap()]).output()?;
+        let _ = std::fs::remove_file(file);
+        out
+    } else {
+        c.output()?
+    };
+    ensure!(out.status.success(), "chisanpo {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    Ok(String::from_utf8(out.stdout)?.trim().to_string())
+}
+
+#[test]
+fn a_finalised_opinion_prints_from_the_record_screen() -> Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let data = tmp.path().join("store").to_string_lossy().to_string();
+    let pdfs = tmp.path().join("pdf");
+    cli(&data, &["init", "--name", "印刷 医師", "--centre", "テスト県地域産業保健センター"], None)?;
+    let wp = cli(&data, &["add", "workplace"], Some(json!({ "name": "印刷テスト工業", "phone": "054-000-1111" })))?;
+    let worker = cli(&data, &["add", "worker"], Some(json!({ "workplace_id": wp, "name": "鷹野 まなぶ", "sex": "male", "birth_date": "S55.5.5" })))?;
+    let doctor = cli(&data, &["add", "staff"], Some(json!({ "role": "doctor", "name": "意見 書子", "affiliation": "みなと産業医事務所" })))?;
+    let interview = json!({
+        "kind": "long_hours", "performed_on": "2025-06-20", "place": "medical_institution",
+        "doctor_id": doctor, "workplace_id": wp, "worker_id": worker,
+        "work_status": { "period_from": "2025-05-01", "period_to": "2025-05-31", "overtime_hours": 95 },
+        "result": { "fatigue": "severe", "mind_body_attention": false, "diagnosis": "medical_care", "work_class": "leave", "guidance": "medical_guidance", "recommendation_needed": true },
+        "opinion": { "hours_measures": [{ "type": "no_work" }], "period_amount": 2, "period_unit": "week", "remarks": "復職前に再面接を行う" }
+    });
+    let id = cli(&data, &["add", "interview"], Some(interview))?;
+    cli(&data, &["finalize", &id], None)?;
+
+    let x = Xvfb::start()?;
+    let driver = Driver::start(&x.display)?;
+    let s = driver.launch(&["--data-dir", &data])?;
+    s.fill("#passphrase", PASS)?;
+    s.click("#unlock-button")?;
+    s.click("[data-nav=settings]")?;
+    s.fill("#settings-pdf-folder", &pdfs.to_string_lossy())?;
+    s.click("#save-app-settings")?;
+    s.wait_text("#app-settings-message", "保存しました")?;
+    s.click("[data-nav=home]")?;
+    s.click(&format!("[data-record=\"{id}\"]"))?;
+    s.wait_text("#record-status", "確定（第1版）")?;
+    s.click("[data-print=opinion]")?;
+    let shown = s.wait_text("#printed-path", ".pdf")?;
+    s.screenshot("printing-record")?;
+    s.quit()?;
+
+    let path = std::path::PathBuf::from(shown.trim());
+    ensure!(path.starts_with(&pdfs), "saved outside the chosen folder: {}", path.display());
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    ensure!(!name.contains("鷹野"), "the file name must not name the worker: {name}");
+    let text = Command::new("pdftotext").args(["-layout"]).arg(&path).arg("-").output().context("pdftotext")?;
+    let text: String = String::from_utf8(text.stdout)?.chars().filter(|c| !c.is_whitespace()).collect();
+    for needle in [
+        "面接指導結果報告書及び事後措置に係る意見書",
+        "鷹野まなぶ",
+        "印刷テスト工業",
+        "意見書子",
+        "みなと産業医事務所",
+        "3：重",
+        "2：要休業",
+        "復職前に再面接を行う",
+        "第1版",
+    ] {
+        ensure!(text.contains(needle), "{needle} is not in the printed PDF");
+    }
+    Ok(())
+}
