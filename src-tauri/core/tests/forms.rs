@@ -4,155 +4,14 @@
 
 mod pdfcheck;
 
-use std::path::PathBuf;
-
 use chisanpo_core::domain::*;
 use chisanpo_core::forms::fonts::FontSet;
+use chisanpo_core::forms::samples::{high_stress, input, long_hours};
 use chisanpo_core::forms::sheet::PrintStatus;
-use chisanpo_core::forms::{render, FormInput, FormKind};
-use pdfcheck::{artifacts, assert_all_fonts_subset, page_count, poppler, to_png, write};
+use chisanpo_core::forms::{render, FormKind};
+use pdfcheck::{artifacts, assert_all_fonts_subset, assert_has_all, poppler, produce, write};
 
 const IPAMJ: &str = "/usr/share/fonts/truetype/ipamj/ipamjm.ttf";
-
-fn d(s: &str) -> Option<Date> {
-    Some(s.parse().unwrap())
-}
-
-fn t(s: &str) -> Option<TimeOfDay> {
-    Some(s.parse().unwrap())
-}
-
-fn snapshot() -> Snapshot {
-    Snapshot {
-        workplace: Some(Workplace {
-            name: "株式会社山田製作所".into(),
-            kana: "ヤマダセイサクショ".into(),
-            address: "静岡市葵区追手町9番6号".into(),
-            industry: Some(Industry::E),
-            workers_male: Some(21),
-            workers_female: Some(8),
-            contact_title: "総務課長".into(),
-            contact_name: "佐藤 花子".into(),
-            phone: "054-123-4567".into(),
-            fax: "054-123-4568".into(),
-            email: "soumu@example.jp".into(),
-            ..Default::default()
-        }),
-        worker: Some(Worker {
-            workplace_id: "w".into(),
-            name: "鈴木 一郎".into(),
-            kana: "スズキ イチロウ".into(),
-            sex: Some(Sex::Male),
-            birth_date: d("1980-04-02"),
-            department: "製造部組立課".into(),
-            position: "主任".into(),
-        }),
-        doctor: Some(Staff {
-            role: Some(StaffRole::Doctor),
-            name: "産業 太郎".into(),
-            kana: "サンギョウ タロウ".into(),
-            affiliation: "さんぽ内科クリニック".into(),
-            seal_line: "医師 産業 太郎".into(),
-        }),
-    }
-}
-
-fn long_hours() -> Interview {
-    Interview {
-        kind: Some(InterviewKind::LongHours),
-        received_on: d("2025-06-13"),
-        performed_on: d("2025-06-20"),
-        start_time: t("15:00"),
-        end_time: t("15:40"),
-        place: Some(Place::MedicalInstitution),
-        place_name: "さんぽ内科クリニック".into(),
-        doctor_id: Some("d".into()),
-        workplace_id: Some("w".into()),
-        worker_id: Some("k".into()),
-        request: InterviewRequest {
-            requested_on: d("2025-06-12"),
-            doctor_choice: Some(DoctorChoice::Centre),
-            considerations: "夕方以降の時間帯を希望します。".into(),
-        },
-        work_status: Some(WorkStatus {
-            categories: vec![WorkStatusCategory::RequestedOver80, WorkStatusCategory::Over80],
-            past_interview: Some(true),
-            past_interview_month: Some("2024-11".parse().unwrap()),
-            period_from: d("2025-05-01"),
-            period_to: d("2025-05-31"),
-            total_hours: Some(267.1),
-            overtime_hours: Some(90.0),
-            previous_overtime: vec![85.0, 70.0],
-            commute_minutes: Some(75),
-            duties: "製造ラインの工程管理と夜間の設備保全".into(),
-            prepared_by: Preparer { name: "佐藤 花子".into(), workplace: "株式会社山田製作所".into(), contact: "054-123-4567".into() },
-        }),
-        stress: None,
-        coordinator_attends: false,
-        consent: None,
-        result: InterviewResult {
-            fatigue: Some(Fatigue::Moderate),
-            mind_body_attention: Some(true),
-            special_notes: "睡眠不足の訴えあり".into(),
-            diagnosis: Some(Diagnosis::Observation),
-            work_class: Some(WorkClass::Restricted),
-            guidance: Some(GuidanceClass::HealthGuidance),
-            recommendation_needed: Some(true),
-            ..Default::default()
-        },
-        opinion: Opinion {
-            hours_measures: vec![HoursMeasure::OvertimeLimit { hours_per_month: Some(45.0) }, HoursMeasure::WorkingHours { from: t("8:30"), to: t("17:15") }],
-            other_measures: vec![OtherMeasure::FewerNightShifts, OtherMeasure::ChangeOfWork],
-            measure_lines: vec!["深夜業を月4回までとする".into(), "設備保全の夜間呼出しを免除".into(), "1か月後に勤務状況を再確認".into()],
-            period_amount: Some(3),
-            period_unit: Some(PeriodUnit::Month),
-            next_interview_on: d("2025-09-19"),
-            medical_consideration: "かかりつけ医の受診日は勤務を調整すること".into(),
-            remarks: "本人の同意を得て、上司に結果を伝えた".into(),
-            ..Default::default()
-        },
-        opinion_on: d("2025-06-23"),
-        ..Default::default()
-    }
-}
-
-fn input(body: RecordBody, status: PrintStatus) -> FormInput {
-    FormInput {
-        record_id: "0195cc87-b280-72c9-82e5-5323bb1b2549".into(),
-        version: match &status {
-            PrintStatus::Draft => 0,
-            PrintStatus::Final => 1,
-            PrintStatus::Amended { version, .. } => *version,
-        },
-        status,
-        body,
-        snapshot: snapshot(),
-        centre_name: "静岡県地域産業保健センター".into(),
-    }
-}
-
-/// Render, write, check the fonts, keep PNGs; returns (path, pdftotext output, pages).
-fn produce(name: &str, kind: FormKind, inp: &FormInput) -> (PathBuf, String, usize) {
-    let fonts = FontSet::embedded().unwrap();
-    let pdf = render(kind, inp, &fonts).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let dir = artifacts("forms");
-    let path = write(&dir, &format!("{name}.pdf"), &pdf);
-    assert_all_fonts_subset(&path);
-    let pngs = to_png(&path, &dir.join(name), 100);
-    assert!(!pngs.is_empty());
-    let text = poppler("pdftotext", &["-layout"], &path);
-    let pages = page_count(&path);
-    (path, text, pages)
-}
-
-/// Every needle is in the text (whitespace removed, since -layout pads columns).
-fn assert_has_all(text: &str, needles: &[&str]) {
-    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    for n in needles {
-        let n: String = n.chars().filter(|c| !c.is_whitespace()).collect();
-        assert!(flat.contains(&n), "{n:?} is not in the PDF text:\n{text}");
-    }
-}
 
 #[test]
 fn opinion_long_hours_prints_every_field() {
@@ -260,36 +119,6 @@ fn the_opinion_needs_an_interview() {
     let inp = input(RecordBody::Consultation(Consultation::default()), PrintStatus::Final);
     let err = render(FormKind::Opinion, &inp, &FontSet::embedded().unwrap()).unwrap_err().to_string();
     assert!(err.contains("特定健康相談"), "{err}");
-}
-
-fn high_stress() -> Interview {
-    let mut i = long_hours();
-    i.kind = Some(InterviewKind::HighStress);
-    i.work_status = None;
-    i.stress = Some(StressScores { a: Some(42), b: Some(85), c: Some(23), checked_on: d("2025-05-20") });
-    i.result = InterviewResult {
-        work_class: Some(WorkClass::Restricted),
-        work_situation: "繁忙期の残業が月60時間程度続き、休日出勤もある".into(),
-        other_findings: Some(true),
-        other_findings_text: "頭痛・不眠".into(),
-        medical_notes: "抑うつ気分の訴えあり".into(),
-        stress_guidance: vec![StressGuidance::HealthGuidance, StressGuidance::ReInterview],
-        reinterview_timing: "1か月後".into(),
-        other_notes: "上司との関係に悩みあり".into(),
-        ..Default::default()
-    };
-    i.opinion = Opinion {
-        hours_measures: vec![HoursMeasure::OvertimeBan, HoursMeasure::FlexExclusion],
-        other_measures: vec![OtherMeasure::ChangeOfWork],
-        measure_lines: vec!["顧客対応の担当を外す".into()],
-        period_amount: Some(2),
-        period_unit: Some(PeriodUnit::Month),
-        workplace_environment: "業務分担の見直しと相談窓口の周知".into(),
-        medical_consideration: "心療内科への受診を勧めた".into(),
-        remarks: "再面接の日程は本人と調整".into(),
-        ..Default::default()
-    };
-    i
 }
 
 #[test]

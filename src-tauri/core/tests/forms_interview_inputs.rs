@@ -5,78 +5,16 @@
 
 mod pdfcheck;
 
-use std::path::PathBuf;
-
 use chisanpo_core::domain::*;
 use chisanpo_core::forms::fonts::FontSet;
+use chisanpo_core::forms::samples::snapshot;
 use chisanpo_core::forms::sheet::PrintStatus;
 use chisanpo_core::forms::{render, FormInput, FormKind};
-use pdfcheck::{artifacts, assert_all_fonts_subset, page_count, poppler, to_png, write};
+use pdfcheck::{assert_has_all, flat, poppler, produce};
 
-fn d(s: &str) -> Option<Date> {
-    Some(s.parse().unwrap())
-}
-
-fn snapshot() -> Snapshot {
-    Snapshot {
-        workplace: Some(Workplace {
-            name: "株式会社山田製作所".into(),
-            kana: "ヤマダセイサクショ".into(),
-            address: "静岡市葵区追手町9番6号".into(),
-            industry: Some(Industry::E),
-            phone: "054-123-4567".into(),
-            ..Default::default()
-        }),
-        worker: Some(Worker {
-            workplace_id: "w".into(),
-            name: "鈴木 一郎".into(),
-            kana: "スズキ イチロウ".into(),
-            sex: Some(Sex::Male),
-            birth_date: d("1980-04-02"),
-            department: "製造部組立課".into(),
-            position: "主任".into(),
-        }),
-        doctor: Some(Staff {
-            role: Some(StaffRole::Doctor),
-            name: "産業 太郎".into(),
-            kana: "サンギョウ タロウ".into(),
-            affiliation: "さんぽ内科クリニック".into(),
-            seal_line: "医師 産業 太郎".into(),
-        }),
-    }
-}
-
+/// The sample long-hours interview (its request and 勤務状況 are filled), as a form input.
 fn interview() -> Interview {
-    Interview {
-        kind: Some(InterviewKind::LongHours),
-        received_on: d("2025-06-13"),
-        performed_on: d("2025-06-20"),
-        place: Some(Place::MedicalInstitution),
-        doctor_id: Some("d".into()),
-        workplace_id: Some("w".into()),
-        worker_id: Some("k".into()),
-        request: InterviewRequest {
-            requested_on: d("2025-06-12"),
-            doctor_choice: Some(DoctorChoice::Centre),
-            considerations: "夜勤明けを避け、夕方以降の時間帯を希望します。上司には結果のみを伝えてください。".into(),
-        },
-        work_status: Some(WorkStatus {
-            categories: vec![WorkStatusCategory::RequestedOver80, WorkStatusCategory::Over80],
-            past_interview: Some(true),
-            past_interview_month: Some("2024-11".parse().unwrap()),
-            period_from: d("2025-05-01"),
-            period_to: d("2025-05-31"),
-            total_hours: Some(267.1),
-            overtime_hours: Some(90.0),
-            previous_overtime: vec![85.0, 70.0],
-            commute_minutes: Some(75),
-            duties: "製造ラインの工程管理と夜間の設備保全。月4回の夜勤と休日の呼出し対応あり。".into(),
-            prepared_by: Preparer {
-                name: "佐藤 花子".into(), workplace: "株式会社山田製作所 総務課".into(), contact: "054-123-4568（内線12）".into()
-            },
-        }),
-        ..Default::default()
-    }
+    chisanpo_core::forms::samples::long_hours()
 }
 
 fn input(i: Interview, status: PrintStatus) -> FormInput {
@@ -87,33 +25,6 @@ fn input(i: Interview, status: PrintStatus) -> FormInput {
         body: RecordBody::Interview(i),
         snapshot: snapshot(),
         centre_name: "静岡県地域産業保健センター".into(),
-    }
-}
-
-/// Render, write, check the fonts, keep PNGs; returns (path, pdftotext output, pages).
-fn produce(name: &str, kind: FormKind, inp: &FormInput) -> (PathBuf, String, usize) {
-    let fonts = FontSet::embedded().unwrap();
-    let pdf = render(kind, inp, &fonts).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let dir = artifacts("forms");
-    let path = write(&dir, &format!("{name}.pdf"), &pdf);
-    assert_all_fonts_subset(&path);
-    let pngs = to_png(&path, &dir.join(name), 100);
-    assert!(!pngs.is_empty());
-    let text = poppler("pdftotext", &["-layout"], &path);
-    let pages = page_count(&path);
-    eprintln!("{name}: {} bytes, {pages} page(s)", pdf.len());
-    (path, text, pages)
-}
-
-fn flat(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// Every needle is in the text (whitespace removed, since -layout pads columns).
-fn assert_has_all(text: &str, needles: &[&str]) {
-    let hay = flat(text);
-    for n in needles {
-        assert!(hay.contains(&flat(n)), "{n:?} is not in the PDF text:\n{text}");
     }
 }
 

@@ -66,7 +66,7 @@ pub fn long_hours() -> Interview {
         request: InterviewRequest {
             requested_on: d("2025-06-12"),
             doctor_choice: Some(DoctorChoice::Centre),
-            considerations: "夕方以降の時間帯を希望します。".into(),
+            considerations: "夜勤明けを避け、夕方以降の時間帯を希望します。上司には結果のみを伝えてください。".into(),
         },
         work_status: Some(WorkStatus {
             categories: vec![WorkStatusCategory::RequestedOver80, WorkStatusCategory::Over80],
@@ -78,8 +78,10 @@ pub fn long_hours() -> Interview {
             overtime_hours: Some(90.0),
             previous_overtime: vec![85.0, 70.0],
             commute_minutes: Some(75),
-            duties: "製造ラインの工程管理と夜間の設備保全".into(),
-            prepared_by: Preparer { name: "佐藤 花子".into(), workplace: "株式会社山田製作所".into(), contact: "054-123-4567".into() },
+            duties: "製造ラインの工程管理と夜間の設備保全。月4回の夜勤と休日の呼出し対応あり。".into(),
+            prepared_by: Preparer {
+                name: "佐藤 花子".into(), workplace: "株式会社山田製作所 総務課".into(), contact: "054-123-4568（内線12）".into()
+            },
         }),
         stress: None,
         coordinator_attends: false,

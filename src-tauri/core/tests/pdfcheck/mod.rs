@@ -71,3 +71,52 @@ pub fn artifacts(sub: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Text with all whitespace removed (`pdftotext -layout` pads columns with spaces).
+pub fn flat(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Every needle is in the text, whitespace aside.
+pub fn assert_has_all(text: &str, needles: &[&str]) {
+    let hay = flat(text);
+    for n in needles {
+        assert!(hay.contains(&flat(n)), "{n:?} is not in the PDF text:\n{text}");
+    }
+}
+
+/// Every line of every person-provided value a form lists is in the text.
+pub fn assert_fields_printed(text: &str, fields: &[(String, String)]) {
+    let hay = flat(text);
+    for (label, value) in fields {
+        for line in value.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(hay.contains(&flat(line)), "{label}: {line:?} is not in the PDF text:\n{text}");
+        }
+    }
+}
+
+/// The text of a box that continues on a continuation page, put back together: in reading order
+/// (without -layout, which interleaves the label column), what comes before （別紙に続く） on the
+/// form joined to what follows ■ field（続き）.
+pub fn continued(path: &Path, field: &str) -> String {
+    let text = flat(&poppler("pdftotext", &[], path));
+    let cut = text.find("（別紙に続く）").expect("the box says it continues");
+    let head = format!("■{field}（続き）");
+    let rest = text.find(&head).expect("the continuation names the field") + head.len();
+    format!("{}{}", &text[..cut], &text[rest..])
+}
+
+/// Render a form, write it to artifacts/forms/NAME.pdf with PNGs beside it, check its fonts are
+/// embedded subsets; returns (path, `pdftotext -layout` text, page count).
+pub fn produce(name: &str, kind: chisanpo_core::forms::FormKind, input: &chisanpo_core::forms::FormInput) -> (PathBuf, String, usize) {
+    let fonts = chisanpo_core::forms::fonts::FontSet::embedded().unwrap();
+    let pdf = chisanpo_core::forms::render(kind, input, &fonts).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let dir = artifacts("forms");
+    let path = write(&dir, &format!("{name}.pdf"), &pdf);
+    assert_all_fonts_subset(&path);
+    assert!(!to_png(&path, &dir.join(name), 100).is_empty());
+    let text = poppler("pdftotext", &["-layout"], &path);
+    let pages = page_count(&path);
+    eprintln!("{name}: {} bytes, {pages} page(s)", pdf.len());
+    (path, text, pages)
+}
