@@ -87,6 +87,26 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
+    // 保存性: backing up and restoring a busy centre's five years.
+    let mut g = c.benchmark_group("backup_100k");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(30));
+    let out = tempfile::tempdir().expect("temp dir");
+    let file = out.path().join("bench.chisanpo-backup");
+    g.bench_function("backup", |b| b.iter(|| s.backup(&file).unwrap()));
+    eprintln!("backup file: {:.1} MB", std::fs::metadata(&file).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0));
+    let mut n = 0;
+    g.bench_function("restore_into_a_new_folder", |b| {
+        b.iter(|| {
+            n += 1;
+            let dir = out.path().join(format!("restored-{n}"));
+            let secret = chisanpo_core::store::Secret::Passphrase(Passphrase::new(PASS));
+            chisanpo_core::store::backup::restore(&dir, &file, &secret, false).unwrap();
+            std::fs::remove_dir_all(&dir).unwrap();
+        })
+    });
+    g.finish();
+
     let mut g = c.benchmark_group("unlock");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(10));

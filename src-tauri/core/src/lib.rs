@@ -7,6 +7,7 @@
 //! - [`store`]: the encrypted SQLite store, its migrations, the record lifecycle, the audit chain,
 //!   backups and restore.
 //! - [`forms`]: the 様式 as PDF: fonts, a drawing canvas, Japanese line breaking.
+//! - [`ledger`]: the 台帳, the annual report, retention and fees.
 //! - [`demo`]: realistic synthetic data for trying the app and for benchmarks.
 //! - [`paths`]: where the store lives.
 
@@ -14,6 +15,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod forms;
+pub mod ledger;
 pub mod paths;
 pub mod store;
 

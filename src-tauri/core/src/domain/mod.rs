@@ -1,5 +1,6 @@
 //! The domain: what the 様式 record, and the rules of the law, as types and pure functions.
 
+pub mod activity;
 pub mod application;
 pub mod codes;
 pub mod consultation;
@@ -14,6 +15,7 @@ pub mod record;
 pub mod validate;
 pub mod wareki;
 
+pub use activity::{Activity, ActivityKind, CouncilLevel};
 pub use application::{Application, PreferredSlot};
 pub use codes::*;
 pub use consultation::Consultation;

@@ -277,6 +277,9 @@ impl Store {
             params![id, version, finalised, amended],
         )?;
         update_columns(tx, id, body, &now)?;
+        if version == 1 {
+            assign_ledger_number(tx, id, body, &now)?;
+        }
         let action = if version == 1 { Action::Finalise } else { Action::Amend };
         self.audit(tx, action, id, serde_json::json!({ "kind": body.kind().as_str(), "version": version, "content_hash": hash }))?;
         Ok(version)
@@ -369,6 +372,29 @@ impl Store {
     pub fn audit_trail(&self, target: &str) -> Result<Vec<super::audit::AuditEntry>> {
         self.read(|c| super::audit::entries_for(c, target))
     }
+}
+
+/// Give a consultation or interview its 台帳 number at its first 確定: the next number in its
+/// ledger and fiscal year. The number never changes afterwards, even if a correction moves the
+/// date into another fiscal year.
+fn assign_ledger_number(tx: &Connection, id: &str, body: &RecordBody, now: &str) -> Result<()> {
+    let ledger = match body.kind() {
+        RecordKind::Consultation | RecordKind::Interview => body.kind().as_str(),
+        RecordKind::Application => return Ok(()),
+    };
+    let Some(fy) = body.performed_on().map(|d| fiscal_year(d.naive())) else { return Ok(()) };
+    tx.execute(
+        "INSERT INTO ledger_numbers (record_id, ledger, fiscal_year, number, assigned_at) \
+         SELECT ?1, ?2, ?3, coalesce(max(number), 0) + 1, ?4 FROM ledger_numbers WHERE ledger = ?2 AND fiscal_year = ?3 \
+         ON CONFLICT(record_id) DO NOTHING",
+        params![id, ledger, fy, now],
+    )?;
+    Ok(())
+}
+
+/// The 台帳 number of a record, if it has one.
+pub fn ledger_number(c: &Connection, id: &str) -> Result<Option<(i32, u32)>> {
+    Ok(c.query_row("SELECT fiscal_year, number FROM ledger_numbers WHERE record_id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
 }
 
 fn history_in(c: &Connection, id: &str) -> Result<Vec<VersionInfo>> {
@@ -485,6 +511,31 @@ mod tests {
         s.save_draft(&id, &RecordBody::Consultation(c)).unwrap();
         let err = s.finalise(&id).unwrap_err();
         assert!(matches!(&err, Error::Invalid(v) if v[0].field == "doctor_id"), "{err}");
+    }
+
+    #[test]
+    fn ledger_numbers_run_per_fiscal_year_and_never_change() {
+        let (_d, s) = testing::store();
+        let (body, _) = consultation(&s);
+        let RecordBody::Consultation(c) = body else { unreachable!() };
+        let mut ids = Vec::new();
+        for date in ["2025-04-01", "2025-06-10", "2026-03-31", "2026-04-01"] {
+            let mut c = c.clone();
+            c.performed_on = date.parse().ok();
+            let id = s.create_record(&RecordBody::Consultation(c)).unwrap();
+            s.finalise(&id).unwrap();
+            ids.push(id);
+        }
+        let numbers: Vec<_> = ids.iter().map(|id| s.read(|c| ledger_number(c, id)).unwrap()).collect();
+        assert_eq!(numbers, [Some((2025, 1)), Some((2025, 2)), Some((2025, 3)), Some((2026, 1))]);
+        // A correction keeps the number.
+        let mut moved = c.clone();
+        moved.performed_on = "2026-04-02".parse().ok();
+        s.amend(&ids[0], &RecordBody::Consultation(moved), "日付の誤記").unwrap();
+        assert_eq!(s.read(|c| ledger_number(c, &ids[0])).unwrap(), Some((2025, 1)));
+        // A draft has none.
+        let draft = s.create_record(&RecordBody::Consultation(c)).unwrap();
+        assert_eq!(s.read(|c| ledger_number(c, &draft)).unwrap(), None);
     }
 
     #[test]

@@ -8,8 +8,11 @@ use crate::domain::kana;
 use crate::error::Result;
 
 /// Every migration, in order. Version n is `MIGRATIONS[n - 1]`.
-pub const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_init", include_str!("migrations/0001_init.sql")), ("0002_search_and_indexes", include_str!("migrations/0002_search_and_indexes.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("migrations/0001_init.sql")),
+    ("0002_search_and_indexes", include_str!("migrations/0002_search_and_indexes.sql")),
+    ("0003_ledgers_fees_retention", include_str!("migrations/0003_ledgers_fees_retention.sql")),
+];
 
 /// The schema version of a fresh store.
 pub fn latest_version() -> u32 {

@@ -1,0 +1,352 @@
+//! The two ledgers of seed 002, built from the latest finalised version of each record (its body
+//! and the snapshot of the people and places it named), with the 番号 given at the first 確定.
+
+use rusqlite::params_from_iter;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::domain::fiscal::fiscal_year_range;
+use crate::domain::{wareki, Code, Date, RecordBody, RecordKind, VersionContent};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+use super::table::{Cell, Column, Table};
+
+/// Which ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum LedgerKind {
+    /// 様式例1-3 特定健康相談実施台帳
+    Consultation,
+    /// 様式例2-4 面接指導実施台帳
+    Interview,
+}
+
+impl LedgerKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            LedgerKind::Consultation => "特定健康相談実施台帳",
+            LedgerKind::Interview => "面接指導実施台帳",
+        }
+    }
+
+    pub fn form_no(self) -> &'static str {
+        match self {
+            LedgerKind::Consultation => "様式例1-3",
+            LedgerKind::Interview => "様式例2-4",
+        }
+    }
+
+    pub fn record_kind(self) -> RecordKind {
+        match self {
+            LedgerKind::Consultation => RecordKind::Consultation,
+            LedgerKind::Interview => RecordKind::Interview,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.record_kind().as_str()
+    }
+}
+
+/// Which records a ledger shows: a fiscal year or a period, and optionally one doctor or workplace.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default, deny_unknown_fields)]
+#[ts(export)]
+pub struct LedgerFilter {
+    pub fiscal_year: Option<i32>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub doctor_id: Option<String>,
+    pub workplace_id: Option<String>,
+}
+
+impl LedgerFilter {
+    /// The period covered: the fiscal year narrowed by from/to.
+    fn period(&self) -> (Option<Date>, Option<Date>) {
+        let (mut from, mut to) = (self.from, self.to);
+        if let Some(fy) = self.fiscal_year {
+            let (a, b) = fiscal_year_range(fy);
+            from = Some(from.map_or(Date(a), |f| f.max(Date(a))));
+            to = Some(to.map_or(Date(b), |t| t.min(Date(b))));
+        }
+        (from, to)
+    }
+
+    /// 令和7年度, 令和7年4月1日～令和7年9月30日, or 全期間.
+    pub fn describe(&self) -> String {
+        match (self.fiscal_year, self.from, self.to) {
+            (Some(fy), None, None) => wareki::format_fiscal_year(fy),
+            _ => match self.period() {
+                (Some(f), Some(t)) => format!("{}～{}", f.wareki(), t.wareki()),
+                (Some(f), None) => format!("{}～", f.wareki()),
+                (None, Some(t)) => format!("～{}", t.wareki()),
+                (None, None) => "全期間".to_string(),
+            },
+        }
+    }
+}
+
+/// One line of a ledger: its number and the finalised version it shows.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct LedgerEntry {
+    pub record_id: String,
+    /// 番号 (per fiscal year, given at the first 確定)
+    pub fiscal_year: i32,
+    pub number: u32,
+    pub version: u32,
+    /// Corrected after finalising: the row shows the latest version.
+    pub amended: bool,
+    pub content: VersionContent,
+}
+
+/// A ledger: its entries in number order.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Ledger {
+    pub kind: LedgerKind,
+    pub filter: LedgerFilter,
+    pub entries: Vec<LedgerEntry>,
+}
+
+impl Store {
+    /// The ledger of `kind` for the filter, from finalised records only.
+    pub fn ledger(&self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
+        let (from, to) = filter.period();
+        let mut sql = String::from(
+            "SELECT r.id, n.fiscal_year, n.number, r.version, r.amended_at IS NOT NULL, v.content \
+             FROM records r JOIN ledger_numbers n ON n.record_id = r.id \
+             JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
+             WHERE r.kind = ?1 AND r.status = 'final'",
+        );
+        let mut args: Vec<String> = vec![kind.as_str().to_string()];
+        let mut cond = |col: &str, v: String| {
+            args.push(v);
+            sql.push_str(&format!(" AND {col} ?{}", args.len()));
+        };
+        if let Some(f) = from {
+            cond("r.performed_on >=", f.iso());
+        }
+        if let Some(t) = to {
+            cond("r.performed_on <=", t.iso());
+        }
+        if let Some(d) = &filter.doctor_id {
+            cond("r.doctor_id =", d.clone());
+        }
+        if let Some(w) = &filter.workplace_id {
+            cond("r.workplace_id =", w.clone());
+        }
+        sql.push_str(" ORDER BY n.fiscal_year, n.number");
+        let entries = self.read(|c| {
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?, r.get::<_, u32>(2)?, r.get::<_, u32>(3)?, r.get::<_, bool>(4)?, r.get::<_, String>(5)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (record_id, fiscal_year, number, version, amended, json) = row?;
+                let content: VersionContent = serde_json::from_str(&json).map_err(|e| Error::from_json(&e))?;
+                out.push(LedgerEntry { record_id, fiscal_year, number, version, amended, content });
+            }
+            Ok(out)
+        })?;
+        Ok(Ledger { kind, filter: filter.clone(), entries })
+    }
+}
+
+fn contact(v: &VersionContent) -> (String, String, String, String, String) {
+    let wp = v.snapshot.workplace.clone().unwrap_or_default();
+    let contact = [wp.contact_title.as_str(), wp.contact_name.as_str()].join(" ").trim().to_string();
+    (wp.name, wp.address, contact, wp.phone, wp.fax)
+}
+
+fn amended_mark(e: &LedgerEntry) -> Cell {
+    Cell::text(if e.amended { format!("訂正（第{}版）", e.version) } else { String::new() })
+}
+
+impl Ledger {
+    /// The ledger as a table, with the columns of seed 002.
+    pub fn table(&self) -> Table {
+        let subtitle = self.filter.describe();
+        match self.kind {
+            LedgerKind::Consultation => Table {
+                title: self.kind.title().into(),
+                subtitle,
+                columns: [
+                    ("番号", 6),
+                    ("受付日", 12),
+                    ("実施日", 12),
+                    ("相談者 氏名", 12),
+                    ("相談者 区分", 10),
+                    ("事業場 名称", 20),
+                    ("所在地", 22),
+                    ("連絡担当者", 12),
+                    ("電話", 12),
+                    ("FAX", 12),
+                    ("相談事項", 24),
+                    ("担当産業医等", 10),
+                    ("備考", 20),
+                    ("訂正", 8),
+                ]
+                .iter()
+                .map(|(h, w)| Column::new(h, *w))
+                .collect(),
+                rows: self.entries.iter().filter_map(|e| consultation_row(e)).collect(),
+            },
+            LedgerKind::Interview => Table {
+                title: self.kind.title().into(),
+                subtitle,
+                columns: [
+                    ("番号", 6),
+                    ("受付日", 12),
+                    ("実施日", 12),
+                    ("指導対象者 氏名", 12),
+                    ("年齢", 5),
+                    ("性別", 5),
+                    ("事業場 名称", 20),
+                    ("所在地", 22),
+                    ("連絡担当者", 12),
+                    ("電話", 12),
+                    ("FAX", 12),
+                    ("面接指導の区分", 10),
+                    ("診断区分", 8),
+                    ("就業区分", 10),
+                    ("指導区分", 12),
+                    ("担当産業医", 10),
+                    ("訂正", 8),
+                ]
+                .iter()
+                .map(|(h, w)| Column::new(h, *w))
+                .collect(),
+                rows: self.entries.iter().filter_map(|e| interview_row(e)).collect(),
+            },
+        }
+    }
+}
+
+fn consultation_row(e: &LedgerEntry) -> Option<Vec<Cell>> {
+    let RecordBody::Consultation(c) = &e.content.body else { return None };
+    let (name, address, contact, phone, fax) = contact(&e.content);
+    let requester_name = match (&e.content.snapshot.worker, c.requester_name.trim()) {
+        (_, n) if !n.is_empty() => n.to_string(),
+        (Some(w), _) => w.name.clone(),
+        _ => String::new(),
+    };
+    let kinds: Vec<String> = c.kinds.iter().map(|k| format!("{} {}", k.mark(), short_kind(*k))).collect();
+    Some(vec![
+        Cell::Int(i64::from(e.number)),
+        Cell::date(c.received_on),
+        Cell::date(c.performed_on),
+        Cell::text(requester_name),
+        Cell::text(c.requester.map(|r| format!("{} {}", r.mark(), r.label())).unwrap_or_default()),
+        Cell::text(name),
+        Cell::text(address),
+        Cell::text(contact),
+        Cell::text(phone),
+        Cell::text(fax),
+        Cell::text(kinds.join("・")),
+        Cell::text(e.content.snapshot.doctor.as_ref().map(|d| d.name.clone()).unwrap_or_default()),
+        Cell::text(c.notes.clone()),
+        amended_mark(e),
+    ])
+}
+
+/// The ledger's short names of the three kinds (様式例1-3).
+fn short_kind(k: crate::domain::ConsultationKind) -> &'static str {
+    use crate::domain::ConsultationKind::*;
+    match k {
+        OpinionHearing => "健康診断結果意見聴取",
+        HealthGuidance => "脳心臓疾患保健指導",
+        MentalHealth => "メンタル不調相談・指導",
+    }
+}
+
+fn interview_row(e: &LedgerEntry) -> Option<Vec<Cell>> {
+    let RecordBody::Interview(i) = &e.content.body else { return None };
+    let (name, address, contact, phone, fax) = contact(&e.content);
+    let worker = e.content.snapshot.worker.clone().unwrap_or_default();
+    let age = match (worker.birth_date, i.performed_on) {
+        (Some(b), Some(d)) => d.age_of(b).map(i64::from),
+        _ => None,
+    };
+    let r = &i.result;
+    Some(vec![
+        Cell::Int(i64::from(e.number)),
+        Cell::date(i.received_on),
+        Cell::date(i.performed_on),
+        Cell::text(worker.name),
+        Cell::int(age),
+        Cell::text(worker.sex.map(|s| s.label()).unwrap_or_default()),
+        Cell::text(name),
+        Cell::text(address),
+        Cell::text(contact),
+        Cell::text(phone),
+        Cell::text(fax),
+        Cell::text(i.kind.map(|k| k.article()).unwrap_or_default()),
+        Cell::text(r.diagnosis.map(|d| d.label()).unwrap_or_default()),
+        Cell::text(r.work_class.map(|w| if i.is_high_stress() { w.stress_label() } else { w.label() }).unwrap_or_default()),
+        Cell::text(if i.is_high_stress() {
+            r.stress_guidance.iter().map(|g| g.label()).collect::<Vec<_>>().join("・")
+        } else {
+            r.guidance.map(|g| g.label().to_string()).unwrap_or_default()
+        }),
+        Cell::text(e.content.snapshot.doctor.as_ref().map(|d| d.name.clone()).unwrap_or_default()),
+        amended_mark(e),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing;
+
+    #[test]
+    fn ledgers_hold_finalised_records_in_number_order_with_the_latest_version() {
+        let (_d, s) = testing::store();
+        crate::demo::generate(&s, 200, 11).unwrap();
+        for kind in [LedgerKind::Consultation, LedgerKind::Interview] {
+            let all = s.ledger(kind, &LedgerFilter::default()).unwrap();
+            let finals = s
+                .list_records(&crate::store::ListFilter {
+                    kind: Some(kind.record_kind()),
+                    status: Some(crate::domain::RecordStatus::Final),
+                    ..Default::default()
+                })
+                .unwrap();
+            assert_eq!(all.entries.len(), finals.len(), "{kind:?}: one row per finalised record");
+            for fy in 2020..=2025 {
+                let l = s.ledger(kind, &LedgerFilter { fiscal_year: Some(fy), ..Default::default() }).unwrap();
+                let numbers: Vec<u32> = l.entries.iter().map(|e| e.number).collect();
+                assert_eq!(numbers, (1..=numbers.len() as u32).collect::<Vec<_>>(), "{kind:?} {fy}: numbers run 1, 2, 3 …");
+                let t = l.table();
+                assert_eq!(t.rows.len(), l.entries.len());
+                assert!(t.rows.iter().all(|r| r.len() == t.columns.len()));
+            }
+            let amended = all.entries.iter().find(|e| e.amended).expect("demo amends some records");
+            assert_eq!(amended.version, 2);
+        }
+    }
+
+    #[test]
+    fn filters_narrow_by_period_doctor_and_workplace() {
+        let (_d, s) = testing::store();
+        crate::demo::generate(&s, 150, 4).unwrap();
+        let all = s.ledger(LedgerKind::Consultation, &LedgerFilter { fiscal_year: Some(2023), ..Default::default() }).unwrap();
+        let first = &all.entries[0];
+        let doctor = first.content.body.doctor_id().unwrap().to_string();
+        let by_doctor =
+            s.ledger(LedgerKind::Consultation, &LedgerFilter { fiscal_year: Some(2023), doctor_id: Some(doctor.clone()), ..Default::default() }).unwrap();
+        assert!(!by_doctor.entries.is_empty() && by_doctor.entries.iter().all(|e| e.content.body.doctor_id() == Some(doctor.as_str())));
+        let from = Date::ymd(2023, 10, 1).unwrap();
+        let half = s.ledger(LedgerKind::Consultation, &LedgerFilter { fiscal_year: Some(2023), from: Some(from), ..Default::default() }).unwrap();
+        assert!(half.entries.iter().all(|e| e.content.body.performed_on().unwrap() >= from));
+        assert!(half.entries.len() < all.entries.len());
+        assert_eq!(LedgerFilter { fiscal_year: Some(2025), ..Default::default() }.describe(), "令和7年度");
+        let october = Date::ymd(2025, 10, 1);
+        assert_eq!(LedgerFilter { fiscal_year: Some(2025), from: october, ..Default::default() }.describe(), "令和7年10月1日～令和8年3月31日");
+        // A period outside the fiscal year is narrowed to it.
+        assert_eq!(LedgerFilter { fiscal_year: Some(2025), from: Some(from), ..Default::default() }.describe(), "令和7年4月1日～令和8年3月31日");
+    }
+}
