@@ -4,8 +4,10 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use chisanpo_core::domain::Date;
 use chisanpo_core::domain::{Application, Code, Consultation, Interview, RecordBody, RecordKind, RecordStatus, Staff, StaffRole, Worker, Workplace};
 use chisanpo_core::forms::FormKind;
+use chisanpo_core::ledger::fees;
 use chisanpo_core::store::{backup, ListFilter, Passphrase, RecoveryKey, Secret, Store};
 use chisanpo_core::{demo, paths, Error, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -122,6 +124,23 @@ pub enum Command {
         #[arg(long)]
         fallback_font: Option<String>,
     },
+    /// 利用料: show whether a record must be charged, confirm the payment, or record an exception.
+    Fee {
+        id: String,
+        /// The date the payment was confirmed (和暦 or 西暦).
+        #[arg(long)]
+        paid_on: Option<String>,
+        /// Hold the appointment without confirmed payment, for this reason.
+        #[arg(long)]
+        exception: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The 5-year retention: list what is past it, or destroy chosen records with a 廃棄記録.
+    Retention {
+        #[command(subcommand)]
+        action: RetentionAction,
+    },
     /// Make a consistent, encrypted backup of the live store into one file.
     Backup {
         #[arg(long)]
@@ -141,6 +160,27 @@ pub enum Command {
     Passphrase,
     /// Unlock with the recovery key and set a new passphrase.
     Recover,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RetentionAction {
+    /// Records past their retention date.
+    Due {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Destroy records past their retention date (all or nothing), then compact the store.
+    Destroy {
+        #[arg(long, num_args = 1.., required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The 廃棄記録: what was destroyed, when and by whom.
+    Log {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -445,6 +485,75 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             }
             line(format!("センター名: {}", store.setting("centre_name")?.unwrap_or_default()));
             line(format!("外字フォント: {}", store.setting("fallback_font")?.filter(|f| !f.is_empty()).unwrap_or_else(|| "（なし）".into())));
+        }
+        Command::Fee { id, paid_on, exception, json } => {
+            let store = open(dir)?;
+            if let Some(on) = paid_on {
+                let on: Date = on.parse().map_err(|e: chisanpo_core::domain::wareki::DateError| Error::invalid("paid_on", e.to_string()))?;
+                store.confirm_payment(&id, on)?;
+            }
+            if let Some(reason) = exception {
+                store.override_fee(&id, &reason)?;
+            }
+            let status = store.fee_status(&id)?;
+            if json {
+                print_json(&status);
+            } else {
+                let a = &status.assessment;
+                if !a.required {
+                    line("利用料はかかりません。");
+                } else {
+                    line(format!("利用料: {}（{}）", a.amount.map(fees::yen).unwrap_or_else(|| "時間が未入力のため未算出".into()), a.reason));
+                    line(if status.settled() {
+                        "入金確認済み、または例外として記録済みです。"
+                    } else {
+                        "入金の確認が必要です（--paid-on 日付）。"
+                    });
+                }
+            }
+        }
+        Command::Retention { action } => {
+            let store = open(dir)?;
+            match action {
+                RetentionAction::Due { json } => {
+                    let due = store.retention_due(chisanpo_core::store::today())?;
+                    if json {
+                        print_json(&due);
+                    } else {
+                        for d in &due {
+                            line(format!(
+                                "{}\t{}\t{}\t保存期限 {}",
+                                d.record_id,
+                                d.kind.label(),
+                                d.performed_on.map(|p| p.wareki()).unwrap_or_default(),
+                                d.retain_until.wareki()
+                            ));
+                        }
+                        line(format!("保存期限を過ぎた記録: {} 件", due.len()));
+                    }
+                }
+                RetentionAction::Destroy { ids, reason } => {
+                    let r = store.destroy(&ids, &reason, chisanpo_core::store::today())?;
+                    line(format!("{} 件を廃棄し、廃棄記録を残しました。", r.destroyed.len()));
+                }
+                RetentionAction::Log { json } => {
+                    let log = store.destructions()?;
+                    if json {
+                        print_json(&log);
+                    } else {
+                        for d in &log {
+                            line(format!(
+                                "{}\t{}\t台帳番号 {}\t{}\t{}",
+                                d.destroyed_at,
+                                d.kind,
+                                d.ledger_number.map(|n| n.to_string()).unwrap_or_default(),
+                                d.destroyed_by,
+                                d.reason
+                            ));
+                        }
+                    }
+                }
+            }
         }
         Command::Backup { out } => {
             let store = open(dir)?;

@@ -140,6 +140,8 @@ pub struct DemoSummary {
     pub finalised: usize,
     pub amended: usize,
     pub drafts: usize,
+    /// Repeats in a fiscal year whose fee was paid before they were held.
+    pub fees_paid: usize,
 }
 
 fn person(rng: &mut Rng) -> (String, String, Sex) {
@@ -409,6 +411,13 @@ pub fn generate(store: &Store, records: usize, seed: u64) -> Result<DemoSummary>
                     sum.drafts += 1;
                     continue;
                 }
+                // 利用料: a repeat in the fiscal year is held only after the payment is confirmed
+                // (see `ledger::fees`). The demo employers pay by transfer before the day.
+                if store.fee_assessment_in(tx, &id, body)?.required {
+                    let paid = body.received_on().or(body.performed_on()).unwrap_or_else(crate::store::today);
+                    store.confirm_payment_in(tx, &id, paid.min(crate::store::today()))?;
+                    sum.fees_paid += 1;
+                }
                 store.finalise_in(tx, &id, body)?;
                 sum.finalised += 1;
                 if rng.chance(4) {
@@ -440,6 +449,7 @@ mod tests {
         assert_eq!(sum.records, 300);
         assert_eq!(sum.finalised + sum.drafts, 300);
         assert!(sum.amended > 0);
+        assert!(sum.fees_paid > 0, "repeats in a fiscal year are charged: {sum:?}");
         let all = s.list_records(&ListFilter::default()).unwrap();
         assert_eq!(all.len(), 300);
         let years: std::collections::BTreeSet<_> = all.iter().filter_map(|r| r.fiscal_year).collect();

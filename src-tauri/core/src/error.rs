@@ -65,6 +65,25 @@ pub enum Error {
     NoGlyph(char),
     #[error("PDF を書き出せませんでした（{0}）。もう一度実行し、続く場合は開発者に連絡してください。")]
     Pdf(String),
+    #[error("Excel ファイル（XLSX）を作成できませんでした（{0}）。もう一度実行し、続く場合は開発者に連絡してください。")]
+    Xlsx(String),
+    #[error("Shift_JIS（cp932）では表せない文字があるため、CSV を書き出しませんでした: {chars}。文字コードに「UTF-8（BOM付き）」を選んでください。Excel でもそのまま正しく開けます。")]
+    CsvUnencodable { chars: String },
+    #[error("この相談・面接指導は同一年度内の再度の利用のため、利用料の対象です（標準額 {}）。入金を確認して記録するか、徴収しない理由（例外）を記録してから確定してください。", fee_amount_text(*.amount))]
+    FeeRequired { amount: Option<u32> },
+    #[error("この記録は利用料の対象ではありません（同一年度内の再度の利用に当たりません）。入金確認や例外の記録は不要です。")]
+    FeeNotRequired,
+    #[error(
+        "保存期間（5年）が終わっていない記録は廃棄できません（{count}件、保存期限 {until}）。何も廃棄していません。保存期限を過ぎた記録だけを選んでください。"
+    )]
+    StillRetained { count: usize, until: String },
+}
+
+fn fee_amount_text(amount: Option<u32>) -> String {
+    match amount {
+        Some(a) => crate::ledger::fees::yen(a),
+        None => "謝金の2分の1。開始・終了時刻を入力すると金額を算出します".to_string(),
+    }
 }
 
 fn format_violations(v: &[Violation]) -> String {
@@ -98,9 +117,14 @@ impl Error {
             Error::NotAFont { .. } => "not_a_font",
             Error::NoGlyph(_) => "no_glyph",
             Error::Pdf(_) => "pdf",
+            Error::Xlsx(_) => "xlsx",
+            Error::CsvUnencodable { .. } => "csv_unencodable",
             Error::BackupInvalid { .. } => "backup_invalid",
             Error::RestoreWouldLose { .. } => "restore_would_lose",
             Error::RestoreUnverifiable => "restore_unverifiable",
+            Error::FeeRequired { .. } => "fee_required",
+            Error::FeeNotRequired => "fee_not_required",
+            Error::StillRetained { .. } => "still_retained",
         }
     }
 

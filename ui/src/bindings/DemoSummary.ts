@@ -3,4 +3,8 @@
 /**
  * What `demo` made.
  */
-export type DemoSummary = { staff: number, workplaces: number, workers: number, records: number, finalised: number, amended: number, drafts: number, };
+export type DemoSummary = { staff: number, workplaces: number, workers: number, records: number, finalised: number, amended: number, drafts: number, 
+/**
+ * Repeats in a fiscal year whose fee was paid before they were held.
+ */
+fees_paid: number, };

@@ -1,7 +1,8 @@
 //! A document being drawn: the low-level layer the printed forms (様式) are written on.
 //!
-//! Coordinates are **millimetres from the top-left corner** of an A4 portrait page (210 × 297),
-//! with y growing downwards, so that form code reads like the paper and like a ruler laid on it.
+//! Coordinates are **millimetres from the top-left corner** of the page, A4 portrait (210 × 297)
+//! or, for pages started with [`Canvas::new_page_landscape`], A4 landscape (297 × 210), with y
+//! growing downwards, so that form code reads like the paper and like a ruler laid on it.
 //! Text is placed by its **baseline**. Line widths and font sizes are in points, as printers
 //! speak of them.
 //!
@@ -37,6 +38,20 @@ use crate::error::{Error, Result};
 pub const PAGE_WIDTH_MM: f32 = 210.0;
 /// Height of the page in millimetres (A4 portrait).
 pub const PAGE_HEIGHT_MM: f32 = 297.0;
+
+/// The size of a page in millimetres.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageSize {
+    pub width_mm: f32,
+    pub height_mm: f32,
+}
+
+impl PageSize {
+    /// A4 portrait, 210 × 297: the forms.
+    pub const A4_PORTRAIT: PageSize = PageSize { width_mm: PAGE_WIDTH_MM, height_mm: PAGE_HEIGHT_MM };
+    /// A4 landscape, 297 × 210: wide tables such as the ledgers.
+    pub const A4_LANDSCAPE: PageSize = PageSize { width_mm: PAGE_HEIGHT_MM, height_mm: PAGE_WIDTH_MM };
+}
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
 
@@ -90,12 +105,18 @@ struct Page {
     ops: Vec<Op>,
     line_width: f32,
     fill_gray: f32,
+    size: PageSize,
 }
 
 impl Page {
-    fn new() -> Page {
+    fn new(size: PageSize) -> Page {
         // Projecting caps close the corners where a horizontal and a vertical rule meet.
-        Page { ops: vec![Op::SetLineCapStyle { cap: LineCapStyle::ProjectingSquare }], line_width: 1.0, fill_gray: 0.0 }
+        Page { ops: vec![Op::SetLineCapStyle { cap: LineCapStyle::ProjectingSquare }], line_width: 1.0, fill_gray: 0.0, size }
+    }
+
+    /// A point given in millimetres from this page's top-left corner.
+    fn point(&self, x: f32, y: f32) -> Point {
+        point(self.size.height_mm, x, y)
     }
 
     fn line_width(&mut self, width_pt: f32) {
@@ -117,9 +138,10 @@ fn gray_color(gray: f32) -> Color {
     Color::Greyscale(Greyscale { percent: gray.clamp(0.0, 1.0), icc_profile: None })
 }
 
-/// A point given in millimetres from the top-left corner, in printpdf's points from the bottom-left.
-fn point(x: f32, y: f32) -> Point {
-    Point { x: Pt(mm_to_pt(x)), y: Pt(mm_to_pt(PAGE_HEIGHT_MM - y)) }
+/// A point given in millimetres from the top-left corner of a page `page_height` mm high, in
+/// printpdf's points from the bottom-left.
+fn point(page_height: f32, x: f32, y: f32) -> Point {
+    Point { x: Pt(mm_to_pt(x)), y: Pt(mm_to_pt(page_height - y)) }
 }
 
 /// A document being drawn: its pages, its fonts and its metadata.
@@ -155,10 +177,25 @@ impl Canvas {
         &self.fonts
     }
 
-    /// Start a new page; drawing goes to it from now on.
+    /// Start a new page (A4 portrait); drawing goes to it from now on.
     pub fn new_page(&mut self) {
-        self.pages.push(Page::new());
+        self.new_page_sized(PageSize::A4_PORTRAIT);
+    }
+
+    /// Start a new A4 landscape page (297 × 210 mm); drawing goes to it from now on. Portrait and
+    /// landscape pages can be mixed in one document.
+    pub fn new_page_landscape(&mut self) {
+        self.new_page_sized(PageSize::A4_LANDSCAPE);
+    }
+
+    fn new_page_sized(&mut self, size: PageSize) {
+        self.pages.push(Page::new(size));
         self.current = self.pages.len() - 1;
+    }
+
+    /// The size of the page drawing goes to (A4 portrait when no page is started yet).
+    pub fn page_size(&self) -> PageSize {
+        self.pages.get(self.current).map_or(PageSize::A4_PORTRAIT, |p| p.size)
     }
 
     /// Draw on page `index` (0-based) again, e.g. to add "page N/M" footers once M is known.
@@ -196,7 +233,7 @@ impl Canvas {
     pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width_pt: f32) {
         let page = self.page();
         page.line_width(width_pt);
-        let points = vec![LinePoint { p: point(x1, y1), bezier: false }, LinePoint { p: point(x2, y2), bezier: false }];
+        let points = vec![LinePoint { p: page.point(x1, y1), bezier: false }, LinePoint { p: page.point(x2, y2), bezier: false }];
         page.ops.push(Op::DrawLine { line: Line { points, is_closed: false } });
     }
 
@@ -205,7 +242,8 @@ impl Canvas {
         // Four cubic Bézier arcs; k is the usual control-point distance for a quarter circle.
         const K: f32 = 0.552_284_8;
         let (kx, ky) = (rx * K, ry * K);
-        let pt = |x: f32, y: f32, bezier: bool| LinePoint { p: point(x, y), bezier };
+        let page_h = self.page().size.height_mm;
+        let pt = |x: f32, y: f32, bezier: bool| LinePoint { p: point(page_h, x, y), bezier };
         let points = vec![
             pt(cx + rx, cy, false),
             pt(cx + rx, cy + ky, true),
@@ -232,7 +270,8 @@ impl Canvas {
         const K: f32 = 0.552_284_8;
         let r = (h / 2.0).min(w / 2.0);
         let k = r * K;
-        let pt = |x: f32, y: f32, bezier: bool| LinePoint { p: point(x, y), bezier };
+        let page_h = self.page().size.height_mm;
+        let pt = |x: f32, y: f32, bezier: bool| LinePoint { p: point(page_h, x, y), bezier };
         let (l, t, rr, b) = (x, y, x + w, y + h);
         let points = vec![
             pt(l + r, t, false),
@@ -260,7 +299,8 @@ impl Canvas {
     pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, width_pt: f32) {
         let page = self.page();
         page.line_width(width_pt);
-        page.ops.push(Op::DrawRectangle { rectangle: rect(x, y, w, h, PaintMode::Stroke) });
+        let rectangle = rect(page.size.height_mm, x, y, w, h, PaintMode::Stroke);
+        page.ops.push(Op::DrawRectangle { rectangle });
     }
 
     /// A filled box with no outline, e.g. a shaded label cell: `gray` is 0.0 for black, 1.0 for
@@ -269,7 +309,8 @@ impl Canvas {
     pub fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, gray: f32) {
         let page = self.page();
         page.fill_gray(gray);
-        page.ops.push(Op::DrawRectangle { rectangle: rect(x, y, w, h, PaintMode::Fill) });
+        let rectangle = rect(page.size.height_mm, x, y, w, h, PaintMode::Fill);
+        page.ops.push(Op::DrawRectangle { rectangle });
     }
 
     /// One line of text in black, starting at `x` with its baseline at `y`; no wrapping. Characters
@@ -288,7 +329,8 @@ impl Canvas {
         page.fill_gray(0.0);
         page.ops.push(Op::StartTextSection);
         // At BT the text matrix is the identity, so Td places the baseline absolutely.
-        page.ops.push(Op::SetTextCursor { pos: point(x, y) });
+        let pos = page.point(x, y);
+        page.ops.push(Op::SetTextCursor { pos });
         page.ops.extend(ops);
         page.ops.push(Op::EndTextSection);
         self.text_width(face, size_pt, text)
@@ -338,7 +380,8 @@ impl Canvas {
         if em <= 0.0 {
             return;
         }
-        let (w, h) = (mm_to_pt(PAGE_WIDTH_MM), mm_to_pt(PAGE_HEIGHT_MM));
+        let size = self.page().size;
+        let (w, h) = (mm_to_pt(size.width_mm), mm_to_pt(size.height_mm));
         let diagonal = w.hypot(h);
         // About 60 % of the diagonal, but never absurdly large for a short word.
         let size = (0.6 * diagonal / em).min(160.0);
@@ -389,7 +432,7 @@ impl Canvas {
         info.creation_date = created;
         info.modification_date = created;
         info.metadata_date = created;
-        let pages = self.pages.into_iter().map(|p| PdfPage::new(Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM), p.ops)).collect();
+        let pages = self.pages.into_iter().map(|p| PdfPage::new(Mm(p.size.width_mm), Mm(p.size.height_mm), p.ops)).collect();
         self.doc.with_pages(pages);
         // Subsetting needs printpdf's `text_layout` feature: without it the whole 5–8 MB font
         // is embedded, whatever these options say.
@@ -434,9 +477,9 @@ fn drop_pdfx_claim(doc: &mut lopdf::Document) {
     }
 }
 
-fn rect(x: f32, y: f32, w: f32, h: f32, mode: PaintMode) -> Rect {
+fn rect(page_height: f32, x: f32, y: f32, w: f32, h: f32, mode: PaintMode) -> Rect {
     // printpdf's rectangle is anchored at its bottom-left corner.
-    let bottom_left = point(x, y + h);
+    let bottom_left = point(page_height, x, y + h);
     Rect { x: bottom_left.x, y: bottom_left.y, width: Pt(mm_to_pt(w)), height: Pt(mm_to_pt(h)), mode: Some(mode), winding_order: None }
 }
 
@@ -460,14 +503,14 @@ mod tests {
 
     #[test]
     fn millimetres_from_the_top_left() {
-        let p = point(0.0, 0.0);
+        let p = point(PAGE_HEIGHT_MM, 0.0, 0.0);
         assert!((p.x.0 - 0.0).abs() < 1e-3 && (p.y.0 - 841.89).abs() < 0.01, "{p:?}");
-        let p = point(210.0, 297.0);
+        let p = point(PAGE_HEIGHT_MM, 210.0, 297.0);
         assert!((p.x.0 - 595.28).abs() < 0.01 && p.y.0.abs() < 1e-3, "{p:?}");
         assert!((mm_to_pt(25.4) - 72.0).abs() < 1e-4);
         assert!((pt_to_mm(72.0) - 25.4).abs() < 1e-4);
         // A box 10 mm below the top edge, 20 mm high, has its PDF anchor 30 mm above... from the top.
-        let r = rect(10.0, 10.0, 50.0, 20.0, PaintMode::Stroke);
+        let r = rect(PAGE_HEIGHT_MM, 10.0, 10.0, 50.0, 20.0, PaintMode::Stroke);
         assert!((r.y.0 - mm_to_pt(297.0 - 30.0)).abs() < 1e-3);
         assert!((r.height.0 - mm_to_pt(20.0)).abs() < 1e-3);
     }
@@ -492,6 +535,52 @@ mod tests {
         assert_eq!(c.page_count(), 2);
         let pdf = c.finish().unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
+    }
+
+    #[test]
+    fn landscape_pages_measure_from_their_own_top_left() {
+        let mut c = canvas();
+        assert_eq!(c.page_size(), PageSize::A4_PORTRAIT);
+        c.new_page();
+        c.text(20.0, 0.0, FontFace::Mincho, 10.0, "縦");
+        c.new_page_landscape();
+        assert_eq!(c.page_size(), PageSize::A4_LANDSCAPE);
+        c.text(20.0, 0.0, FontFace::Mincho, 10.0, "横");
+        c.line(0.0, 210.0, 297.0, 210.0, 0.5);
+        let cursor_y = |p: &Page| {
+            p.ops
+                .iter()
+                .find_map(|op| match op {
+                    Op::SetTextCursor { pos } => Some(pos.y.0),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        // The top edge is 841.89 pt up on a portrait page and 595.28 pt on a landscape one.
+        assert!((cursor_y(&c.pages[0]) - 841.89).abs() < 0.01);
+        assert!((cursor_y(&c.pages[1]) - 595.28).abs() < 0.01);
+        let line = c.pages[1].ops.iter().find_map(|op| match op {
+            Op::DrawLine { line } => Some(line.points.clone()),
+            _ => None,
+        });
+        let line = line.unwrap();
+        assert!(line[0].p.y.0.abs() < 1e-3 && (line[1].p.x.0 - 841.89).abs() < 0.01, "{line:?}");
+        c.select_page(0);
+        assert_eq!(c.page_size(), PageSize::A4_PORTRAIT);
+        // Each page keeps its own media box.
+        let pdf = c.finish().unwrap();
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        let boxes: Vec<Vec<f32>> = doc
+            .get_pages()
+            .values()
+            .map(|id| {
+                let page = doc.get_dictionary(*id).unwrap();
+                page.get(b"MediaBox").unwrap().as_array().unwrap().iter().map(|o| o.as_float().unwrap()).collect()
+            })
+            .collect();
+        assert_eq!(boxes.len(), 2);
+        assert!((boxes[0][2] - 595.28).abs() < 0.01 && (boxes[0][3] - 841.89).abs() < 0.01, "{boxes:?}");
+        assert!((boxes[1][2] - 841.89).abs() < 0.01 && (boxes[1][3] - 595.28).abs() < 0.01, "{boxes:?}");
     }
 
     #[test]

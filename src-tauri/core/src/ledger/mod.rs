@@ -4,6 +4,10 @@
 //! - `table`: the table model every export format writes (XLSX, CSV, PDF).
 //! - `rows`: the 特定健康相談実施台帳 (様式例1-3) and 面接指導実施台帳 (様式例2-4) from the store.
 
+pub mod annual;
+pub mod export;
+pub mod fees;
+pub mod retention;
 pub mod rows;
 pub mod table;
 

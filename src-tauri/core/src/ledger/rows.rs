@@ -193,7 +193,7 @@ impl Ledger {
                 .iter()
                 .map(|(h, w)| Column::new(h, *w))
                 .collect(),
-                rows: self.entries.iter().filter_map(|e| consultation_row(e)).collect(),
+                rows: self.entries.iter().filter_map(consultation_row).collect(),
             },
             LedgerKind::Interview => Table {
                 title: self.kind.title().into(),
@@ -220,7 +220,7 @@ impl Ledger {
                 .iter()
                 .map(|(h, w)| Column::new(h, *w))
                 .collect(),
-                rows: self.entries.iter().filter_map(|e| interview_row(e)).collect(),
+                rows: self.entries.iter().filter_map(interview_row).collect(),
             },
         }
     }

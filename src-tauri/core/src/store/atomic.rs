@@ -72,6 +72,22 @@ mod tests {
     }
 
     #[test]
+    fn a_full_disk_is_reported_as_such_and_leaves_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("backup.chisanpo-backup");
+        write_file(&p, b"yesterday").unwrap();
+        // ENOSPC in the middle of the copy, as a full disk gives it.
+        let r = write_with(&p, |f| {
+            f.write_all(b"half of today")?;
+            Err(std::io::Error::from_raw_os_error(28))
+        });
+        assert!(matches!(r, Err(Error::DiskFull)), "{r:?}");
+        assert!(r.unwrap_err().to_string().contains("空き容量"));
+        assert_eq!(fs::read(&p).unwrap(), b"yesterday");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left");
+    }
+
+    #[test]
     fn a_failing_writer_leaves_the_old_file() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("out.txt");

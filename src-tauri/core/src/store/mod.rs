@@ -7,6 +7,7 @@
 //! - `records`: the record lifecycle (draft → 確定 → 訂正).
 //! - `views`: what the store returns, as the UI and the CLI see it.
 
+pub mod activities;
 pub mod atomic;
 pub mod audit;
 pub mod backup;
@@ -298,6 +299,20 @@ impl Store {
             pool.push(conn);
         }
         out
+    }
+
+    /// Rebuild the database file (VACUUM; secure_delete is on) and fold the write-ahead log into
+    /// it, truncated, so that nothing deleted stays recoverable from the files (retention
+    /// destruction). The pooled readers, whose caches may hold old pages, are closed first.
+    pub(crate) fn compact(&self) -> Result<()> {
+        self.readers.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        let conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        conn.execute_batch("VACUUM;")?;
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            return Err(Error::Busy);
+        }
+        Ok(())
     }
 
     pub(crate) fn audit(&self, tx: &Connection, action: Action, target: &str, detail: serde_json::Value) -> Result<i64> {

@@ -218,6 +218,16 @@ impl Store {
         self.write(|tx| {
             let row = load_row(tx, id)?;
             if row.status == RecordStatus::Draft {
+                // 利用料 (`ledger::fees`): a confirmed payment is money received and is kept; an
+                // exception recorded for an appointment that will not be held goes with it.
+                let paid: Option<Option<String>> = tx.query_row("SELECT confirmed_at FROM fees WHERE record_id = ?1", [id], |r| r.get(0)).optional()?;
+                if paid.as_ref().is_some_and(Option::is_some) {
+                    return Err(Error::invalid(
+                        "fee",
+                        "入金を確認した予定は破棄できません（入金の記録を残すため）。下書きのまま残し、返金などの経過は備考に記録してください。",
+                    ));
+                }
+                tx.execute("DELETE FROM fees WHERE record_id = ?1", [id])?;
                 tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
             } else {
                 tx.execute("UPDATE records SET draft = NULL, draft_saved_at = NULL WHERE id = ?1", [id])?;
@@ -263,6 +273,11 @@ impl Store {
     fn freeze(&self, tx: &Connection, id: &str, body: &RecordBody, version: u32, reason: Option<&str>) -> Result<u32> {
         invalid(body.validate(Strictness::Final))?;
         check_refs(tx, body, Strictness::Final)?;
+        // 利用料 (記4(1)オ): holding a charged appointment (確定, version 1) needs the payment
+        // confirmed or an exception recorded; see `ledger::fees`. Corrections are not gated.
+        if version == 1 {
+            self.fee_gate(tx, id, body)?;
+        }
         let content = VersionContent { body: body.clone(), snapshot: snapshot(tx, body)? };
         let json = serde_json::to_string(&content).expect("versions serialise");
         let hash = sha256_hex(json.as_bytes());

@@ -1,0 +1,312 @@
+//! 保存と廃棄: records are kept 5 years (別添1 §2(5), 別添2 §2(6)); after that they may be
+//! destroyed, and destruction must protect the health information. A 廃棄記録 says what was
+//! destroyed, when, by whom and why, and holds no names and no health data.
+//!
+//! Decisions:
+//! - A finalised record is due the day after its `retain_until` (5 years from the date performed,
+//!   see `store::records::retain_until`; a finalised record without a date counts from the day it
+//!   was finalised).
+//! - A draft never finalised carries no legal obligation to keep it, but it holds health data and
+//!   must not stay forever: it is due 5 years after it was last touched (created or saved), so
+//!   a draft still being worked on is never due.
+//! - Nothing inside its retention period can be destroyed, even by mistake: `destroy` refuses the
+//!   whole request when any record is not due, and a `today` later than the computer's clock is
+//!   not honoured (listing with a later date, to plan ahead, is allowed).
+//! - The 台帳 number stays in `ledger_numbers` and in the 廃棄記録, so a gap in a ledger is
+//!   explained.
+//! - Workers named by destroyed records who have no record left are deleted too: their names are
+//!   personal data with no purpose left. Workplaces (business data) and staff (the authors of the
+//!   audit log) are kept.
+//! - After the transaction the database is rebuilt (VACUUM, with secure_delete on) and the
+//!   write-ahead log is folded in and truncated, so nothing destroyed is recoverable from the files.
+//!   Backups made before the destruction still hold the records: they are encrypted, and are
+//!   replaced in the normal rotation.
+
+use std::collections::BTreeSet;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::domain::{Date, RecordKind, RecordStatus};
+use crate::error::{Error, Result};
+use crate::store::records::retain_until;
+use crate::store::{new_id, now, Action, Store};
+
+/// A record whose retention period is over. No names and no health data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RetentionItem {
+    pub record_id: String,
+    pub kind: RecordKind,
+    pub status: RecordStatus,
+    /// The fiscal year of the 台帳 number (or of the record, when it has none).
+    pub fiscal_year: Option<i32>,
+    /// 台帳の番号
+    pub ledger_number: Option<u32>,
+    pub performed_on: Option<Date>,
+    /// The last day the record must be kept.
+    pub retain_until: Date,
+}
+
+/// 廃棄記録: one destroyed record. Kept for good; no names and no health data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DestructionRecord {
+    pub id: String,
+    pub record_id: String,
+    pub kind: RecordKind,
+    pub fiscal_year: Option<i32>,
+    pub ledger_number: Option<u32>,
+    pub performed_on: Option<Date>,
+    pub retain_until: Option<Date>,
+    pub destroyed_at: String,
+    /// The staff id of who destroyed it.
+    pub destroyed_by: String,
+    pub destroyed_by_name: Option<String>,
+    pub reason: String,
+}
+
+/// What `destroy` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DestructionReport {
+    pub destroyed: Vec<DestructionRecord>,
+    /// Workers deleted because no record names them any more.
+    pub workers_deleted: u32,
+    /// The size of the database files before and after the rebuild.
+    #[ts(type = "number")]
+    pub file_bytes_before: u64,
+    #[ts(type = "number")]
+    pub file_bytes_after: u64,
+    /// The rebuild ran. False only when another process kept the files busy: the records are
+    /// destroyed all the same (secure_delete overwrote them), and the next destruction rebuilds.
+    pub compacted: bool,
+}
+
+const ITEM_SELECT: &str = "SELECT r.id, r.kind, r.status, coalesce(n.fiscal_year, r.fiscal_year), n.number, r.performed_on, r.retain_until, \
+     r.finalised_at, r.updated_at FROM records r LEFT JOIN ledger_numbers n ON n.record_id = r.id";
+
+/// The date part of a stored timestamp (`2025-06-10T…Z`).
+fn day_of(ts: &str) -> Option<Date> {
+    ts.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map(Date)
+}
+
+fn item(r: &rusqlite::Row) -> rusqlite::Result<RetentionItem> {
+    let date = |i: usize| -> rusqlite::Result<Option<Date>> { Ok(r.get::<_, Option<String>>(i)?.and_then(|s| s.parse().ok())) };
+    let kind = RecordKind::parse(&r.get::<_, String>(1)?).unwrap_or(RecordKind::Consultation);
+    let status = RecordStatus::parse(&r.get::<_, String>(2)?).unwrap_or(RecordStatus::Draft);
+    let finalised_at: Option<String> = r.get(7)?;
+    let updated_at: String = r.get(8)?;
+    let touched = day_of(&updated_at).map(retain_until);
+    let until = match status {
+        RecordStatus::Final => date(6)?.or_else(|| finalised_at.as_deref().and_then(day_of).map(retain_until)).or(touched),
+        RecordStatus::Draft => touched,
+    };
+    Ok(RetentionItem {
+        record_id: r.get(0)?,
+        kind,
+        status,
+        fiscal_year: r.get(3)?,
+        ledger_number: r.get(4)?,
+        performed_on: date(5)?,
+        // A timestamp the store wrote always has a date; should one not, the record is kept.
+        retain_until: until.unwrap_or(Date(chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date"))),
+    })
+}
+
+fn item_in(c: &Connection, id: &str) -> Result<Option<RetentionItem>> {
+    Ok(c.query_row(&format!("{ITEM_SELECT} WHERE r.id = ?1"), [id], item).optional()?)
+}
+
+/// The workers a record names: in its row, its draft and every version.
+fn workers_named(c: &Connection, id: &str) -> Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    let (worker, draft): (Option<String>, Option<String>) =
+        c.query_row("SELECT worker_id, draft FROM records WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    out.extend(worker);
+    let mut add = |json: &str, pointer: &str| {
+        if let Some(w) = serde_json::from_str::<serde_json::Value>(json).ok().and_then(|v| v.pointer(pointer).and_then(|w| w.as_str().map(str::to_string))) {
+            out.insert(w);
+        }
+    };
+    if let Some(d) = draft {
+        add(&d, "/worker_id");
+    }
+    let mut stmt = c.prepare("SELECT content FROM record_versions WHERE record_id = ?1")?;
+    for content in stmt.query_map([id], |r| r.get::<_, String>(0))? {
+        add(&content?, "/body/data/worker_id");
+    }
+    Ok(out)
+}
+
+/// Whether any record still names the worker (its row, a draft or any version).
+fn worker_still_named(c: &Connection, worker: &str) -> Result<bool> {
+    let needle = format!("\"worker_id\":{}", serde_json::Value::String(worker.to_string()));
+    Ok(c.query_row(
+        "SELECT EXISTS (SELECT 1 FROM records WHERE worker_id = ?1) OR EXISTS (SELECT 1 FROM records WHERE instr(draft, ?2) > 0) \
+            OR EXISTS (SELECT 1 FROM record_versions WHERE instr(content, ?2) > 0)",
+        params![worker, needle],
+        |r| r.get(0),
+    )?)
+}
+
+fn destruction(r: &rusqlite::Row) -> rusqlite::Result<DestructionRecord> {
+    let date = |i: usize| -> rusqlite::Result<Option<Date>> { Ok(r.get::<_, Option<String>>(i)?.and_then(|s| s.parse().ok())) };
+    Ok(DestructionRecord {
+        id: r.get(0)?,
+        record_id: r.get(1)?,
+        kind: RecordKind::parse(&r.get::<_, String>(2)?).unwrap_or(RecordKind::Consultation),
+        fiscal_year: r.get(3)?,
+        ledger_number: r.get(4)?,
+        performed_on: date(5)?,
+        retain_until: date(6)?,
+        destroyed_at: r.get(7)?,
+        destroyed_by: r.get(8)?,
+        destroyed_by_name: r.get(9)?,
+        reason: r.get(10)?,
+    })
+}
+
+const DESTRUCTION_SELECT: &str = "SELECT d.id, d.record_id, d.kind, d.fiscal_year, d.ledger_number, d.performed_on, d.retain_until, d.destroyed_at, \
+     d.destroyed_by, s.name, d.reason FROM destructions d LEFT JOIN staff s ON s.id = d.destroyed_by";
+
+/// Oldest destruction first; one destruction's records in ledger order.
+const DESTRUCTION_ORDER: &str = "d.destroyed_at, d.kind, d.fiscal_year, d.ledger_number, d.performed_on, d.record_id";
+
+fn ledger_order(d: &DestructionRecord) -> impl Ord + '_ {
+    (d.destroyed_at.as_str(), d.kind.as_str(), d.fiscal_year, d.ledger_number, d.performed_on, d.record_id.as_str())
+}
+
+impl Store {
+    /// Records whose retention period is over on `today` (retain_until < today), finalised
+    /// records and abandoned drafts alike, the longest overdue first.
+    pub fn retention_due(&self, today: Date) -> Result<Vec<RetentionItem>> {
+        let mut items: Vec<RetentionItem> = self.read(|c| {
+            let mut stmt = c.prepare(ITEM_SELECT)?;
+            let rows = stmt.query_map([], item)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+        items.retain(|i| i.retain_until < today);
+        items.sort_by(|a, b| (a.retain_until, &a.record_id).cmp(&(b.retain_until, &b.record_id)));
+        Ok(items)
+    }
+
+    /// Destroy records whose retention period is over: all of them or none. Refused when any id
+    /// is unknown or still inside its retention period, or when the reason is empty.
+    pub fn destroy(&self, ids: &[String], reason: &str, today: Date) -> Result<DestructionReport> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::invalid("reason", "廃棄の理由を入力してください（例: 保存期間（5年）満了のため）。"));
+        }
+        let mut seen = BTreeSet::new();
+        let ids: Vec<&String> = ids.iter().filter(|id| seen.insert(id.as_str())).collect();
+        if ids.is_empty() {
+            return Err(Error::invalid("ids", "廃棄する記録を選んでください。"));
+        }
+        // A date later than the computer's clock could destroy a record early: not honoured.
+        let today = today.min(crate::store::today());
+        let file_bytes_before = self.file_bytes();
+        let (destroyed, workers_deleted) = self.write(|tx| {
+            let mut items = Vec::new();
+            for id in &ids {
+                items.push(item_in(tx, id)?.ok_or_else(|| Error::NotFound { what: "記録", id: id.to_string() })?);
+            }
+            let kept: Vec<Date> = items.iter().map(|i| i.retain_until).filter(|u| *u >= today).collect();
+            if let Some(last) = kept.iter().max() {
+                let until = if kept.len() == 1 { format!("{}まで", last.wareki()) } else { format!("最も遅いもので{}まで", last.wareki()) };
+                return Err(Error::StillRetained { count: kept.len(), until });
+            }
+            let mut workers = BTreeSet::new();
+            let mut destroyed = Vec::new();
+            let now = now();
+            for it in &items {
+                let id = it.record_id.as_str();
+                workers.extend(workers_named(tx, id)?);
+                tx.execute("INSERT INTO destruction_permits (record_id) VALUES (?1)", [id])?;
+                tx.execute("DELETE FROM fees WHERE record_id = ?1", [id])?;
+                tx.execute("DELETE FROM record_versions WHERE record_id = ?1", [id])?;
+                tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
+                tx.execute("DELETE FROM destruction_permits WHERE record_id = ?1", [id])?;
+                let d = DestructionRecord {
+                    id: new_id(),
+                    record_id: id.to_string(),
+                    kind: it.kind,
+                    fiscal_year: it.fiscal_year,
+                    ledger_number: it.ledger_number,
+                    performed_on: it.performed_on,
+                    retain_until: Some(it.retain_until),
+                    destroyed_at: now.clone(),
+                    destroyed_by: self.actor().id.clone(),
+                    destroyed_by_name: Some(self.actor().name.clone()),
+                    reason: reason.to_string(),
+                };
+                tx.execute(
+                    "INSERT INTO destructions (id, record_id, kind, fiscal_year, ledger_number, performed_on, retain_until, destroyed_at, destroyed_by, reason) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    params![
+                        d.id,
+                        d.record_id,
+                        d.kind.as_str(),
+                        d.fiscal_year,
+                        d.ledger_number,
+                        d.performed_on.map(|p| p.iso()),
+                        it.retain_until.iso(),
+                        d.destroyed_at,
+                        d.destroyed_by,
+                        d.reason
+                    ],
+                )?;
+                self.audit(
+                    tx,
+                    Action::Destroy,
+                    id,
+                    serde_json::json!({ "kind": it.kind.as_str(), "fiscal_year": it.fiscal_year, "ledger_number": it.ledger_number, "destruction_id": d.id }),
+                )?;
+                destroyed.push(d);
+            }
+            let mut workers_deleted = 0u32;
+            for w in workers {
+                if worker_still_named(tx, &w)? {
+                    continue;
+                }
+                // Should a table this module does not know refer to the worker, the worker is kept
+                // rather than the whole destruction failing.
+                tx.execute_batch("SAVEPOINT delete_worker")?;
+                match tx.execute("DELETE FROM workers WHERE id = ?1", [&w]) {
+                    Ok(n) => {
+                        tx.execute_batch("RELEASE delete_worker")?;
+                        if n > 0 {
+                            self.audit(tx, Action::Destroy, &w, serde_json::json!({ "entity": "worker", "why": "no_records_left" }))?;
+                            workers_deleted += 1;
+                        }
+                    }
+                    Err(_) => tx.execute_batch("ROLLBACK TO delete_worker; RELEASE delete_worker")?,
+                }
+            }
+            destroyed.sort_by(|a, b| ledger_order(a).cmp(&ledger_order(b)));
+            Ok((destroyed, workers_deleted))
+        })?;
+        // The records are gone once the transaction commits; a failed rebuild must not make it
+        // look as if they were not.
+        let compacted = self.compact().is_ok();
+        Ok(DestructionReport { destroyed, workers_deleted, file_bytes_before, file_bytes_after: self.file_bytes(), compacted })
+    }
+
+    /// 廃棄記録: every destruction, oldest first.
+    pub fn destructions(&self) -> Result<Vec<DestructionRecord>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(&format!("{DESTRUCTION_SELECT} ORDER BY {DESTRUCTION_ORDER}"))?;
+            let rows = stmt.query_map([], destruction)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// The size of the database and its write-ahead log.
+    fn file_bytes(&self) -> u64 {
+        let db = self.db_path();
+        let mut wal = db.clone().into_os_string();
+        wal.push("-wal");
+        [db, wal.into()].iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum()
+    }
+}
