@@ -29,6 +29,15 @@ const COMMANDS: &[&str] = &[
     "choose_save_path",
     "app_settings",
     "set_app_settings",
+    "ledger",
+    "export_ledger",
+    "annual_report",
+    "export_annual_report",
+    "retention_due",
+    "destroy_records",
+    "fees_awaiting",
+    "confirm_payment",
+    "override_fee",
 ];
 
 fn main() {

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use chisanpo_core::domain::Date;
 use chisanpo_core::domain::{Application, Code, Consultation, Interview, RecordBody, RecordKind, RecordStatus, Staff, StaffRole, Worker, Workplace};
 use chisanpo_core::forms::FormKind;
-use chisanpo_core::ledger::fees;
+use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat};
+use chisanpo_core::ledger::{fees, LedgerFilter, LedgerKind};
 use chisanpo_core::store::{backup, ListFilter, Passphrase, RecoveryKey, Secret, Store};
 use chisanpo_core::{demo, paths, Error, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -124,6 +125,21 @@ pub enum Command {
         #[arg(long)]
         fallback_font: Option<String>,
     },
+    /// Export a 台帳 (特定健康相談実施台帳 or 面接指導実施台帳) as XLSX, CSV or PDF.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// The annual 地域産業保健事業実績報告書 (別添3) for a fiscal year, as XLSX (and JSON).
+    Report {
+        #[command(subcommand)]
+        what: ReportWhat,
+    },
+    /// Record a 協議会, a coordinator's activity day, or other work (counted by the annual report).
+    Activity {
+        #[arg(long)]
+        json: PathBuf,
+    },
     /// 利用料: show whether a record must be charged, confirm the payment, or record an exception.
     Fee {
         id: String,
@@ -160,6 +176,63 @@ pub enum Command {
     Passphrase,
     /// Unlock with the recovery key and set a new passphrase.
     Recover,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportWhat {
+    Ledger {
+        #[arg(long, value_enum)]
+        kind: LedgerArg,
+        /// 年度 (the year it starts in: 2025 = 令和7年度).
+        #[arg(long)]
+        fiscal_year: Option<i32>,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        doctor: Option<String>,
+        #[arg(long)]
+        workplace: Option<String>,
+        #[arg(long, value_enum, default_value = "xlsx")]
+        format: FormatArg,
+        #[arg(long, value_enum, default_value = "utf8")]
+        encoding: EncodingArg,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportWhat {
+    Annual {
+        #[arg(long)]
+        fiscal_year: i32,
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the report as JSON, listing the record ids behind every number.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum LedgerArg {
+    Consultation,
+    Interview,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum FormatArg {
+    Xlsx,
+    Csv,
+    Pdf,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum EncodingArg {
+    Utf8,
+    Cp932,
 }
 
 #[derive(Subcommand, Debug)]
@@ -485,6 +558,39 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             }
             line(format!("センター名: {}", store.setting("centre_name")?.unwrap_or_default()));
             line(format!("外字フォント: {}", store.setting("fallback_font")?.filter(|f| !f.is_empty()).unwrap_or_else(|| "（なし）".into())));
+        }
+        Command::Export { what: ExportWhat::Ledger { kind, fiscal_year, from, to, doctor, workplace, format, encoding, out } } => {
+            let store = open(dir)?;
+            let date = |field: &str, v: Option<String>| -> Result<Option<Date>> {
+                v.map(|s| s.parse::<Date>().map_err(|e| Error::invalid(field, e.to_string()))).transpose()
+            };
+            let filter = LedgerFilter { fiscal_year, from: date("from", from)?, to: date("to", to)?, doctor_id: doctor, workplace_id: workplace };
+            let kind = match kind {
+                LedgerArg::Consultation => LedgerKind::Consultation,
+                LedgerArg::Interview => LedgerKind::Interview,
+            };
+            let format = match format {
+                FormatArg::Xlsx => ExportFormat::Xlsx,
+                FormatArg::Csv => ExportFormat::Csv,
+                FormatArg::Pdf => ExportFormat::Pdf,
+            };
+            let encoding = match encoding {
+                EncodingArg::Utf8 => CsvEncoding::Utf8Bom,
+                EncodingArg::Cp932 => CsvEncoding::Cp932,
+            };
+            let r = store.export_ledger(kind, &filter, format, encoding, &out)?;
+            line(format!("{}（{}）を書き出しました: {}（{} 件）", kind.title(), filter.describe(), r.path, r.rows));
+        }
+        Command::Report { what: ReportWhat::Annual { fiscal_year, out, json } } => {
+            let store = open(dir)?;
+            let r = store.write_annual_report(fiscal_year, &out, json.as_deref())?;
+            line(format!("地域産業保健事業実績報告書（{}）を作成しました: {}", chisanpo_core::domain::wareki::format_fiscal_year(fiscal_year), out.display()));
+            line(format!("集計した記録: {} 件", r.records_counted()));
+        }
+        Command::Activity { json } => {
+            let store = open(dir)?;
+            let activity: chisanpo_core::domain::Activity = parse(read_json(&json)?)?;
+            line(store.add_activity(&activity)?);
         }
         Command::Fee { id, paid_on, exception, json } => {
             let store = open(dir)?;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tauri::RunEvent;
 
-use crate::ipc::{backups, entities, records, session};
+use crate::ipc::{backups, entities, ledgers, records, session};
 use crate::{cli, ipc};
 
 const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(15 * 60);
@@ -49,6 +49,15 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             records::choose_save_path,
             records::app_settings,
             records::set_app_settings,
+            ledgers::ledger,
+            ledgers::export_ledger,
+            ledgers::annual_report,
+            ledgers::export_annual_report,
+            ledgers::retention_due,
+            ledgers::destroy_records,
+            ledgers::fees_awaiting,
+            ledgers::confirm_payment,
+            ledgers::override_fee,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

@@ -312,3 +312,31 @@ pub fn add_workplace(s: &Session, name: &str, kana: &str) -> Result<()> {
     s.wait_text("#workplace-saved", name)?;
     Ok(())
 }
+
+/// Run the headless CLI on a data folder (the passphrase in the environment); `json` is written to
+/// a temporary file and passed as `--json FILE`. Returns stdout, trimmed.
+pub fn cli(data: &str, passphrase: &str, args: &[&str], json: Option<Value>) -> Result<String> {
+    let mut c = Command::new(app_binary());
+    c.arg("--data-dir").arg(data).args(args).env("CHISANPO_PASSPHRASE", passphrase);
+    let file = tempfile::NamedTempFile::new()?;
+    if let Some(v) = json {
+        std::fs::write(file.path(), v.to_string())?;
+        c.arg("--json").arg(file.path());
+    }
+    let out = c.output()?;
+    if !out.status.success() {
+        bail!("chisanpo {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8(out.stdout)?.trim().to_string())
+}
+
+/// Unlock the app and point its output folder (PDFs, exports) at `folder`.
+pub fn unlock_with_output_folder(s: &Session, passphrase: &str, folder: &Path) -> Result<()> {
+    s.fill("#passphrase", passphrase)?;
+    s.click("#unlock-button")?;
+    s.click("[data-nav=settings]")?;
+    s.fill("#settings-pdf-folder", &folder.to_string_lossy())?;
+    s.click("#save-app-settings")?;
+    s.wait_text("#app-settings-message", "保存しました")?;
+    Ok(())
+}

@@ -4,25 +4,13 @@
 use std::process::Command;
 
 use anyhow::{ensure, Context, Result};
-use chisanpo_e2e::{app_binary, Driver, Xvfb};
+use chisanpo_e2e::{cli as run, unlock_with_output_folder, Driver, Xvfb};
 use serde_json::json;
 
 const PASS: &str = "e2e-printing-passphrase";
 
-fn cli(data: &str, args: &[&str], stdin_json: Option<serde_json::Value>) -> Result<String> {
-    let mut c = Command::new(app_binary());
-    c.arg("--data-dir").arg(data).args(args).env("CHISANPO_PASSPHRASE", PASS);
-    let out = if let Some(v) = stdin_json {
-        let file = std::env::temp_dir().join(format!("chisanpo-e2e-{}.json", std::process::id()));
-        std::fs::write(&file, v.to_string())?;
-        let out = c.args(["--json", file.to_str().unwrap()]).output()?;
-        let _ = std::fs::remove_file(file);
-        out
-    } else {
-        c.output()?
-    };
-    ensure!(out.status.success(), "chisanpo {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    Ok(String::from_utf8(out.stdout)?.trim().to_string())
+fn cli(data: &str, args: &[&str], json: Option<serde_json::Value>) -> Result<String> {
+    run(data, PASS, args, json)
 }
 
 #[test]
@@ -47,12 +35,7 @@ fn a_finalised_opinion_prints_from_the_record_screen() -> Result<()> {
     let x = Xvfb::start()?;
     let driver = Driver::start(&x.display)?;
     let s = driver.launch(&["--data-dir", &data])?;
-    s.fill("#passphrase", PASS)?;
-    s.click("#unlock-button")?;
-    s.click("[data-nav=settings]")?;
-    s.fill("#settings-pdf-folder", &pdfs.to_string_lossy())?;
-    s.click("#save-app-settings")?;
-    s.wait_text("#app-settings-message", "保存しました")?;
+    unlock_with_output_folder(&s, PASS, &pdfs)?;
     s.click("[data-nav=home]")?;
     s.click(&format!("[data-record=\"{id}\"]"))?;
     s.wait_text("#record-status", "確定（第1版）")?;

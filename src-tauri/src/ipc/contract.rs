@@ -45,6 +45,15 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd("choose_save_path", Some("SaveAsRequest"), "string | null", &["SaveAsRequest"]),
     cmd("app_settings", None, "AppSettings", &["AppSettings"]),
     cmd("set_app_settings", Some("AppSettings"), "null", &["AppSettings"]),
+    cmd("ledger", Some("LedgerRequest"), "LedgerView", &["LedgerRequest", "LedgerView"]),
+    cmd("export_ledger", Some("ExportLedgerRequest"), "ExportReport", &["ExportLedgerRequest", "ExportReport"]),
+    cmd("annual_report", Some("AnnualRequest"), "AnnualReport", &["AnnualRequest", "AnnualReport"]),
+    cmd("export_annual_report", Some("AnnualRequest"), "string", &["AnnualRequest"]),
+    cmd("retention_due", None, "Array<RetentionItem>", &["RetentionItem"]),
+    cmd("destroy_records", Some("DestroyRequest"), "DestructionReport", &["DestroyRequest", "DestructionReport"]),
+    cmd("fees_awaiting", None, "Array<FeeStatus>", &["FeeStatus"]),
+    cmd("confirm_payment", Some("PaymentRequest"), "FeeStatus", &["PaymentRequest", "FeeStatus"]),
+    cmd("override_fee", Some("FeeExceptionRequest"), "FeeStatus", &["FeeExceptionRequest", "FeeStatus"]),
 ];
 
 /// The TypeScript of the command table.

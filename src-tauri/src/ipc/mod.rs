@@ -13,6 +13,7 @@ pub mod backups;
 #[cfg(test)]
 mod contract;
 pub mod entities;
+pub mod ledgers;
 pub mod records;
 pub mod session;
 

@@ -4,4 +4,4 @@ import type { Date } from "./Date";
 /**
  * One cell.
  */
-export type Cell = { "type": "empty" } | { "type": "text", "value": string } | { "type": "date", "value": Date } | { "type": "int", "value": bigint };
+export type Cell = { "type": "empty" } | { "type": "text", "value": string } | { "type": "date", "value": Date } | { "type": "int", "value": number };

@@ -1,5 +1,7 @@
 // Generated from src-tauri/src/ipc/contract.rs by `cargo test`. Do not edit.
 import { invoke } from "@tauri-apps/api/core";
+import type { AnnualReport } from "./AnnualReport";
+import type { AnnualRequest } from "./AnnualRequest";
 import type { AppSettings } from "./AppSettings";
 import type { AppStatus } from "./AppStatus";
 import type { BackupInfo } from "./BackupInfo";
@@ -8,12 +10,21 @@ import type { BackupSettingsRequest } from "./BackupSettingsRequest";
 import type { ChangePassphraseRequest } from "./ChangePassphraseRequest";
 import type { CreateStoreRequest } from "./CreateStoreRequest";
 import type { CreateStoreResponse } from "./CreateStoreResponse";
+import type { DestroyRequest } from "./DestroyRequest";
+import type { DestructionReport } from "./DestructionReport";
 import type { EligibilityFinding } from "./EligibilityFinding";
 import type { EntityRow } from "./EntityRow";
+import type { ExportLedgerRequest } from "./ExportLedgerRequest";
+import type { ExportReport } from "./ExportReport";
+import type { FeeExceptionRequest } from "./FeeExceptionRequest";
+import type { FeeStatus } from "./FeeStatus";
 import type { HomeData } from "./HomeData";
 import type { IdRequest } from "./IdRequest";
+import type { LedgerRequest } from "./LedgerRequest";
+import type { LedgerView } from "./LedgerView";
 import type { ListFilter } from "./ListFilter";
 import type { PathRequest } from "./PathRequest";
+import type { PaymentRequest } from "./PaymentRequest";
 import type { PrintReport } from "./PrintReport";
 import type { PrintRequest } from "./PrintRequest";
 import type { Profile } from "./Profile";
@@ -23,6 +34,7 @@ import type { RecoverRequest } from "./RecoverRequest";
 import type { RecoverySheetRequest } from "./RecoverySheetRequest";
 import type { RestoreReport } from "./RestoreReport";
 import type { RestoreRequest } from "./RestoreRequest";
+import type { RetentionItem } from "./RetentionItem";
 import type { SaveAsRequest } from "./SaveAsRequest";
 import type { SaveWorkerRequest } from "./SaveWorkerRequest";
 import type { SaveWorkplaceRequest } from "./SaveWorkplaceRequest";
@@ -58,4 +70,13 @@ export const commands = {
   choose_save_path: (req: SaveAsRequest) => invoke<string | null>("choose_save_path", { req }),
   app_settings: () => invoke<AppSettings>("app_settings"),
   set_app_settings: (req: AppSettings) => invoke<null>("set_app_settings", { req }),
+  ledger: (req: LedgerRequest) => invoke<LedgerView>("ledger", { req }),
+  export_ledger: (req: ExportLedgerRequest) => invoke<ExportReport>("export_ledger", { req }),
+  annual_report: (req: AnnualRequest) => invoke<AnnualReport>("annual_report", { req }),
+  export_annual_report: (req: AnnualRequest) => invoke<string>("export_annual_report", { req }),
+  retention_due: () => invoke<Array<RetentionItem>>("retention_due"),
+  destroy_records: (req: DestroyRequest) => invoke<DestructionReport>("destroy_records", { req }),
+  fees_awaiting: () => invoke<Array<FeeStatus>>("fees_awaiting"),
+  confirm_payment: (req: PaymentRequest) => invoke<FeeStatus>("confirm_payment", { req }),
+  override_fee: (req: FeeExceptionRequest) => invoke<FeeStatus>("override_fee", { req }),
 };

@@ -15,7 +15,7 @@ pub enum Cell {
     Text(String),
     /// A date: a real date in XLSX (shown in 和暦), ISO in CSV, 和暦 in PDF.
     Date(Date),
-    Int(i64),
+    Int(#[ts(type = "number")] i64),
 }
 
 impl Cell {

@@ -1,0 +1,166 @@
+//! 台帳, the annual report, retention and fees.
+
+use std::path::PathBuf;
+
+use chisanpo_core::ledger::annual::AnnualReport;
+use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat, ExportReport};
+use chisanpo_core::ledger::fees::FeeStatus;
+use chisanpo_core::ledger::retention::{DestructionReport, RetentionItem};
+use chisanpo_core::ledger::{LedgerFilter, LedgerKind, Table};
+use chisanpo_core::paths;
+use chisanpo_core::store::{today, Store};
+use chisanpo_core::Error;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use ts_rs::TS;
+
+use super::{blocking, AppState, IpcResult};
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct LedgerRequest {
+    pub kind: LedgerKind,
+    pub filter: LedgerFilter,
+}
+
+/// A ledger for the screen: the table and, row by row, the record it shows.
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct LedgerView {
+    pub table: Table,
+    pub record_ids: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportLedgerRequest {
+    pub kind: LedgerKind,
+    pub filter: LedgerFilter,
+    pub format: ExportFormat,
+    pub encoding: CsvEncoding,
+    /// Absent: the output folder of the settings.
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct AnnualRequest {
+    pub fiscal_year: i32,
+    /// Where to write the XLSX (the JSON goes beside it); absent: the output folder.
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct DestroyRequest {
+    pub ids: Vec<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct PaymentRequest {
+    pub id: String,
+    /// 入金確認日 (和暦 or 西暦).
+    pub paid_on: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct FeeExceptionRequest {
+    pub id: String,
+    pub reason: String,
+}
+
+/// The output folder of the settings (or Documents/地さんぽノート), created if missing.
+fn output_folder(s: &Store) -> Result<PathBuf, Error> {
+    let folder = s.setting("pdf_folder")?.filter(|f| !f.is_empty()).map(PathBuf::from).unwrap_or_else(paths::default_output_dir);
+    std::fs::create_dir_all(&folder).map_err(|_| Error::DirNotWritable { dir: folder.display().to_string() })?;
+    Ok(folder)
+}
+
+#[tauri::command]
+pub async fn ledger(state: State<'_, AppState>, req: LedgerRequest) -> IpcResult<LedgerView> {
+    let s = state.store()?;
+    blocking(move || {
+        let l = s.ledger(req.kind, &req.filter)?;
+        Ok(LedgerView { record_ids: l.entries.iter().map(|e| e.record_id.clone()).collect(), table: l.table() })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn export_ledger(state: State<'_, AppState>, req: ExportLedgerRequest) -> IpcResult<ExportReport> {
+    let s = state.store()?;
+    blocking(move || {
+        let path = match req.path {
+            Some(p) => PathBuf::from(p),
+            None => {
+                let name = format!("{}_{}.{}", req.kind.title(), req.filter.describe().replace(['～', '/'], "-"), req.format.extension());
+                output_folder(&s)?.join(name)
+            }
+        };
+        s.export_ledger(req.kind, &req.filter, req.format, req.encoding, &path)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn annual_report(state: State<'_, AppState>, req: AnnualRequest) -> IpcResult<AnnualReport> {
+    let s = state.store()?;
+    blocking(move || s.annual_report(req.fiscal_year)).await
+}
+
+#[tauri::command]
+pub async fn export_annual_report(state: State<'_, AppState>, req: AnnualRequest) -> IpcResult<String> {
+    let s = state.store()?;
+    blocking(move || {
+        let xlsx = match req.path {
+            Some(p) => PathBuf::from(p),
+            None => output_folder(&s)?.join(format!("地域産業保健事業実績報告書_{}.xlsx", chisanpo_core::domain::wareki::format_fiscal_year(req.fiscal_year))),
+        };
+        let json = xlsx.with_extension("json");
+        s.write_annual_report(req.fiscal_year, &xlsx, Some(&json))?;
+        Ok(xlsx.display().to_string())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn retention_due(state: State<'_, AppState>) -> IpcResult<Vec<RetentionItem>> {
+    let s = state.store()?;
+    blocking(move || s.retention_due(today())).await
+}
+
+#[tauri::command]
+pub async fn destroy_records(state: State<'_, AppState>, req: DestroyRequest) -> IpcResult<DestructionReport> {
+    let s = state.store()?;
+    blocking(move || s.destroy(&req.ids, &req.reason, today())).await
+}
+
+#[tauri::command]
+pub async fn fees_awaiting(state: State<'_, AppState>) -> IpcResult<Vec<FeeStatus>> {
+    let s = state.store()?;
+    blocking(move || s.fees_awaiting()).await
+}
+
+#[tauri::command]
+pub async fn confirm_payment(state: State<'_, AppState>, req: PaymentRequest) -> IpcResult<FeeStatus> {
+    let s = state.store()?;
+    blocking(move || {
+        let on = req.paid_on.parse().map_err(|e: chisanpo_core::domain::wareki::DateError| Error::invalid("paid_on", e.to_string()))?;
+        s.confirm_payment(&req.id, on)?;
+        s.fee_status(&req.id)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn override_fee(state: State<'_, AppState>, req: FeeExceptionRequest) -> IpcResult<FeeStatus> {
+    let s = state.store()?;
+    blocking(move || {
+        s.override_fee(&req.id, &req.reason)?;
+        s.fee_status(&req.id)
+    })
+    .await
+}
