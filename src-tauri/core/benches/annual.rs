@@ -3,25 +3,18 @@
 //!
 //! `cargo bench -p chisanpo-core --bench annual`. Budget: `annual_report` < 1 s.
 
+mod fixture;
+
 use std::time::{Duration, Instant};
 
-use chisanpo_core::demo;
-use chisanpo_core::domain::{Staff, StaffRole};
-use chisanpo_core::store::{KdfParams, Passphrase, Store};
 use criterion::{criterion_group, criterion_main, Criterion};
 
-const RECORDS: usize = 100_000;
 const YEAR: i32 = 2024;
 const BUDGET: Duration = Duration::from_secs(1);
 
 fn benches(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let profile = Staff { role: Some(StaffRole::Doctor), name: "ベンチ 医師".into(), ..Default::default() };
-    // The KDF cost does not enter what is measured: the minimum keeps the setup short.
-    let (store, _) = Store::init_with(&dir.path().join("data"), &Passphrase::new("benchmark passphrase"), &profile, KdfParams::MINIMUM).expect("init");
-    let start = Instant::now();
-    let sum = demo::generate(&store, RECORDS, 42).expect("demo");
-    eprintln!("fixture: {} records ({} finalised) in {:.1} s", sum.records, sum.finalised, start.elapsed().as_secs_f64());
+    let f = fixture::fixture();
+    let store = &f.store;
 
     // One cold run first (a fresh reader connection, nothing cached), against the budget.
     let start = Instant::now();

@@ -3,25 +3,19 @@
 //!
 //! `cargo bench -p chisanpo-core --bench ledger`
 
+mod fixture;
+
 use std::time::{Duration, Instant};
 
-use chisanpo_core::demo;
-use chisanpo_core::domain::{Staff, StaffRole};
 use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat};
 use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
-use chisanpo_core::store::{KdfParams, Passphrase, Store};
 use criterion::{criterion_group, criterion_main, Criterion};
 
-const RECORDS: usize = 100_000;
 const FISCAL_YEAR: i32 = 2024;
 
 fn benches(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let profile = Staff { role: Some(StaffRole::Doctor), name: "ベンチ 医師".into(), ..Default::default() };
-    let (store, _) = Store::init_with(&dir.path().join("data"), &Passphrase::new("benchmark passphrase"), &profile, KdfParams::MINIMUM).expect("init");
-    let start = Instant::now();
-    let sum = demo::generate(&store, RECORDS, 42).expect("demo");
-    eprintln!("fixture: {} records in {:.1} s", sum.records, start.elapsed().as_secs_f64());
+    let f = fixture::fixture();
+    let (dir, store) = (&f.dir, &f.store);
 
     let filter = LedgerFilter { fiscal_year: Some(FISCAL_YEAR), ..Default::default() };
     let out = dir.path().join("out");

@@ -3,38 +3,15 @@
 //! `make bench` (= `cargo bench -p chisanpo-core`). The budget is in shared/design.md:
 //! unlock < 1 s after key derivation, save a draft < 16 ms, search < 30 ms.
 
-use std::time::{Duration, Instant};
+mod fixture;
+
+use std::time::Duration;
 
 use chisanpo_core::demo;
-use chisanpo_core::domain::{RecordBody, RecordKind, Staff, StaffRole};
-use chisanpo_core::store::{KdfParams, ListFilter, Passphrase, Store};
+use chisanpo_core::domain::{RecordBody, RecordKind};
+use chisanpo_core::store::{ListFilter, Passphrase, Store};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-
-const RECORDS: usize = 100_000;
-const PASS: &str = "benchmark passphrase";
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    store: Store,
-}
-
-fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let profile = Staff { role: Some(StaffRole::Doctor), name: "ベンチ 医師".into(), ..Default::default() };
-    let (store, _) = Store::init_with(&dir.path().join("data"), &Passphrase::new(PASS), &profile, KdfParams::DEFAULT).expect("init");
-    let start = Instant::now();
-    let sum = demo::generate(&store, RECORDS, 42).expect("demo");
-    let took = start.elapsed();
-    eprintln!(
-        "fixture: {} records, {} workers, {} workplaces in {:.1} s ({:.0} records/s)",
-        sum.records,
-        sum.workers,
-        sum.workplaces,
-        took.as_secs_f64(),
-        sum.records as f64 / took.as_secs_f64()
-    );
-    Fixture { _dir: dir, store }
-}
+use fixture::{fixture, PASS};
 
 fn benches(c: &mut Criterion) {
     let f = fixture();
