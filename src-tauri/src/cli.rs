@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use chisanpo_core::domain::worker_csv::ImportRowStatus;
 use chisanpo_core::domain::Date;
 use chisanpo_core::domain::{Application, Code, Consultation, Interview, RecordBody, RecordKind, RecordStatus, Staff, StaffRole, Worker, Workplace};
 use chisanpo_core::forms::FormKind;
@@ -95,6 +96,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import a workplace's worker list from CSV (UTF-8 or Shift_JIS; header 氏名,ふりがな,性別,
+    /// 生年月日,所属,役職). Workers already in the workplace are skipped. A line with a problem
+    /// stops the import (nothing is written) unless `--skip-errors`. Prints each new id.
+    ImportWorkers {
+        #[arg(long)]
+        workplace: String,
+        file: PathBuf,
+        /// Import the lines without problems and skip the others.
+        #[arg(long)]
+        skip_errors: bool,
+        /// Print the preview as JSON and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Search workers or workplaces by name or kana.
     Search {
         #[arg(value_enum)]
@@ -117,10 +132,13 @@ pub enum Command {
         #[arg(long)]
         version: Option<u32>,
     },
-    /// Show or change settings: the centre's name and the fallback font for 外字.
+    /// Show or change settings: the centre's name, the fallback font for 外字, the PDF folder.
     Settings {
         #[arg(long)]
         centre: Option<String>,
+        /// The folder PDFs and exports are saved to by default (an absolute path).
+        #[arg(long)]
+        pdf_folder: Option<String>,
         /// A TrueType font file for characters IPAex lacks (e.g. ipamjm.ttf); "" for none.
         #[arg(long)]
         fallback_font: Option<String>,
@@ -535,6 +553,41 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 return Err(Error::Integrity(format!("{}件の問題があります。バックアップからの復元を検討してください。", report.problems.len())));
             }
         }
+        Command::ImportWorkers { workplace, file, skip_errors, dry_run } => {
+            let store = open(dir)?;
+            let bytes = std::fs::read(&file).map_err(|_| Error::File { path: file.display().to_string() })?;
+            let preview = store.preview_worker_import(&workplace, &bytes)?;
+            if dry_run {
+                print_json(&preview);
+                return Ok(());
+            }
+            let problems: Vec<_> = preview.rows.iter().flat_map(|r| r.problems.iter().map(move |p| (r.status, p))).collect();
+            if preview.errors > 0 && !skip_errors {
+                let mut v: Vec<_> = problems
+                    .iter()
+                    .filter(|(s, _)| *s == ImportRowStatus::Error)
+                    .map(|(_, p)| chisanpo_core::domain::Violation { field: p.column.clone(), message: p.message.clone() })
+                    .collect();
+                v.push(chisanpo_core::domain::Violation {
+                    field: "--skip-errors".into(),
+                    message: "何も取り込んでいません。CSV を直してもう一度実行するか、--skip-errors を付けて誤りのない行だけを取り込んでください".into(),
+                });
+                return Err(Error::Invalid(v));
+            }
+            for (_, p) in &problems {
+                eprintln!("{}", p.message);
+            }
+            let workers = preview.workers();
+            if workers.is_empty() {
+                eprintln!("取り込む労働者はいませんでした。");
+                return Ok(());
+            }
+            let ids = store.import_workers(&workplace, &workers)?;
+            for id in &ids {
+                line(id);
+            }
+            eprintln!("{}名を取り込みました（誤りのある行 {}、重複 {}）。", ids.len(), preview.errors, preview.duplicates);
+        }
         Command::Search { what, query, workplace, limit } => {
             let store = open(dir)?;
             match what {
@@ -548,16 +601,20 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             let mark = if r.draft { "下書き".to_string() } else { format!("第{}版", r.version) };
             line(format!("{}を作成しました: {}（{mark}、{} KB）", FormKind::from(form).label(), r.path, r.bytes.div_ceil(1024)));
         }
-        Command::Settings { centre, fallback_font } => {
+        Command::Settings { centre, fallback_font, pdf_folder } => {
             let store = open(dir)?;
             if let Some(c) = centre {
                 store.set_setting("centre_name", c.trim())?;
+            }
+            if let Some(f) = pdf_folder {
+                store.set_pdf_folder(&f)?;
             }
             if let Some(f) = fallback_font {
                 store.set_fallback_font(&f)?;
             }
             line(format!("センター名: {}", store.setting("centre_name")?.unwrap_or_default()));
             line(format!("外字フォント: {}", store.setting("fallback_font")?.filter(|f| !f.is_empty()).unwrap_or_else(|| "（なし）".into())));
+            line(format!("PDFの保存先: {}", store.setting("pdf_folder")?.filter(|f| !f.is_empty()).unwrap_or_else(|| "（ドキュメント）".into())));
         }
         Command::Export { what: ExportWhat::Ledger { kind, fiscal_year, from, to, doctor, workplace, format, encoding, out } } => {
             let store = open(dir)?;

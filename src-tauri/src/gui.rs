@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tauri::RunEvent;
 
-use crate::ipc::{backups, entities, ledgers, records, session};
+use crate::ipc::{backups, editing, entities, imports, ledgers, records, session};
 use crate::{cli, ipc};
 
 const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(15 * 60);
@@ -36,6 +36,9 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             entities::save_workplace,
             entities::check_eligibility,
             entities::save_worker,
+            imports::choose_open_path,
+            imports::preview_worker_import,
+            imports::import_workers,
             backups::backup_settings,
             backups::set_backup_settings,
             backups::backup_now,
@@ -58,6 +61,19 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             ledgers::fees_awaiting,
             ledgers::confirm_payment,
             ledgers::override_fee,
+            editing::blank_record,
+            editing::create_record,
+            editing::save_draft,
+            editing::discard_draft,
+            editing::finalise_record,
+            editing::amend_record,
+            editing::check_record,
+            editing::hours_report,
+            editing::record_changes,
+            editing::interview_to_consultation,
+            editing::record_from_application,
+            editing::fee_status,
+            editing::list_staff,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

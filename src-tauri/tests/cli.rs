@@ -351,3 +351,34 @@ fn verify_reports_a_tampered_audit_log_with_exit_status_3() {
     assert_eq!(report["ok"], false, "{report}");
     assert_eq!(report["chain_break"]["seq"], 5, "{report}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// A worker list from CSV
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn import_workers_stops_at_a_bad_line_unless_told_to_skip_it() {
+    let env = Env::new();
+    let (wp, _, _) = populated(&env);
+    let csv = env.file(
+        "名簿.csv",
+        "\u{FEFF}氏名,ふりがな,性別,生年月日,所属\r\n鷲尾 ヒカル,ワシオ ヒカル,男,S60.4.1,製造\r\n佐藤 花子,サトウ ハナコ,女,R7.13.1,総務\r\n田中 三郎,タナカ サブロウ,男性,1990/4/1,製造\r\n",
+    );
+    let before = env.state();
+    let stderr = refused(env.run(&["import-workers", "--workplace", &wp, path(&csv)]), "a CSV with a bad line", "3行目: 生年月日「R7.13.1」");
+    assert!(stderr.contains("--skip-errors"), "{stderr}");
+    assert_eq!(env.state(), before, "nothing is written");
+
+    let preview = env.ok_json(&["import-workers", "--workplace", &wp, path(&csv), "--dry-run"]);
+    assert_eq!((preview["ok"].as_u64(), preview["errors"].as_u64(), preview["duplicates"].as_u64()), (Some(1), Some(1), Some(1)), "{preview}");
+    assert_eq!(env.state(), before, "a dry run writes nothing");
+
+    let out = env.ok(&["import-workers", "--workplace", &wp, path(&csv), "--skip-errors"]);
+    let ids: Vec<&str> = out.lines().collect();
+    assert_eq!(ids.len(), 1, "{out}");
+    assert_uuid(ids[0]);
+    let workers = env.ok_json(&["search", "workers", "たなか", "--workplace", &wp]);
+    assert_eq!(workers[0]["data"]["birth_date"], "1990-04-01", "{workers}");
+    assert_eq!(env.ok_json(&["search", "workers", "", "--workplace", &wp]).as_array().unwrap().len(), 2, "鷲尾 was already there, 佐藤 is not imported");
+    assert!(env.ok(&["verify"]).contains("検査に合格しました"));
+}

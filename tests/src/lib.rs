@@ -90,11 +90,18 @@ pub struct Driver {
 
 impl Driver {
     pub fn start(display: &str) -> Result<Self> {
+        Self::start_with_env(display, &[])
+    }
+
+    /// As `start`, with environment variables for the apps it launches (e.g.
+    /// `CHISANPO_IDLE_SECONDS`, the idle lock time in seconds).
+    pub fn start_with_env(display: &str, env: &[(&str, &str)]) -> Result<Self> {
         let port = free_port();
         let native = free_port();
         let bin = which("tauri-driver").context("tauri-driver が見つかりません（make test が cargo install します）")?;
         let mut child = Command::new(bin)
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .envs(env.iter().copied())
             .env("DISPLAY", display)
             .env_remove("WAYLAND_DISPLAY")
             // Leave WebKit's rendering settings alone: with compositing or DMABUF disabled,
@@ -206,19 +213,19 @@ impl Session {
 
     pub fn click(&self, css: &str) -> Result<()> {
         let e = self.find(css)?;
-        post(&self.url(&format!("/element/{}/click", e.0)), &json!({}))?;
+        post(&self.url(&format!("/element/{}/click", e.0)), &json!({})).with_context(|| format!("clicking {css}"))?;
         Ok(())
     }
 
     /// Type text into an input (after clearing it).
     pub fn fill(&self, css: &str, text: &str) -> Result<()> {
         let e = self.find(css)?;
-        post(&self.url(&format!("/element/{}/clear", e.0)), &json!({}))?;
+        post(&self.url(&format!("/element/{}/clear", e.0)), &json!({})).with_context(|| format!("clearing {css}"))?;
         if text.is_empty() {
             // Clearing fires only `change`; the form listens for `input`.
             self.script("arguments[0].dispatchEvent(new Event('input', { bubbles: true }));", json!([{ ELEMENT_KEY: e.0 }]))?;
         } else {
-            post(&self.url(&format!("/element/{}/value", e.0)), &json!({ "text": text }))?;
+            post(&self.url(&format!("/element/{}/value", e.0)), &json!({ "text": text })).with_context(|| format!("typing into {css}"))?;
         }
         Ok(())
     }
@@ -339,4 +346,107 @@ pub fn unlock_with_output_folder(s: &Session, passphrase: &str, folder: &Path) -
     s.click("#save-app-settings")?;
     s.wait_text("#app-settings-message", "保存しました")?;
     Ok(())
+}
+
+/// Print a finalised form from the record screen: the double-check dialog must name the worker
+/// and the workplace before anything is written. Returns the saved PDF's path as shown.
+pub fn print_checked(s: &Session, form: &str, worker: &str, workplace: &str) -> Result<PathBuf> {
+    s.click(&format!("[data-print={form}]"))?;
+    s.wait_text("#dc-worker-name", worker)?;
+    s.wait_text("#dc-workplace-name", workplace)?;
+    let confirm = s.find("#dc-confirm")?;
+    let enabled = s.script("return !arguments[0].disabled;", json!([{ ELEMENT_KEY: confirm.0 }]))?;
+    if enabled == Value::Bool(true) {
+        bail!("the double-check lets a PDF out before the three checks");
+    }
+    for c in ["#dc-worker", "#dc-workplace", "#dc-addressee"] {
+        s.click(c)?;
+    }
+    s.click("#dc-confirm")?;
+    Ok(PathBuf::from(s.wait_text("#printed-path", ".pdf")?.trim()))
+}
+
+/// Set an input's value as a user's edit would end (`input` and `change` fire): for `type=time`
+/// and other inputs WebKitWebDriver cannot type into reliably.
+pub fn set_value(s: &Session, css: &str, value: &str) -> Result<()> {
+    let e = s.find(css)?;
+    s.script(
+        "const e = arguments[0]; e.value = arguments[1]; e.dispatchEvent(new Event('input', { bubbles: true })); e.dispatchEvent(new Event('change', { bubbles: true }));",
+        json!([{ ELEMENT_KEY: e.0 }, value]),
+    )?;
+    Ok(())
+}
+
+/// The current value of an input.
+pub fn value_of(s: &Session, css: &str) -> Result<String> {
+    let e = s.find(css)?;
+    Ok(s.script("return arguments[0].value;", json!([{ ELEMENT_KEY: e.0 }]))?.as_str().unwrap_or_default().to_string())
+}
+
+/// Add a worker to a workplace through the workers screen.
+pub fn add_worker(s: &Session, workplace: &str, name: &str, kana: &str, birth: &str) -> Result<()> {
+    s.click("[data-nav=workers]")?;
+    s.click("#new-worker")?;
+    s.select_by_text("#wk-workplace", workplace)?;
+    s.fill("#wk-name", name)?;
+    s.fill("#wk-kana", kana)?;
+    s.fill("#wk-birth", birth)?;
+    s.click("#save-worker")?;
+    s.wait_text("#workers-screen", name)?;
+    Ok(())
+}
+
+/// Choose the workplace and the worker of an entry screen by searching as a user types (kana).
+pub fn pick_people(s: &Session, workplace_query: &str, workplace: &str, worker: &str) -> Result<()> {
+    s.fill("#pick-workplace-search", workplace_query)?;
+    s.select_by_text("#pick-workplace", workplace)?;
+    s.select_by_text("#pick-worker", worker)?;
+    Ok(())
+}
+
+/// Click a radio or checkbox of a choice group by its code.
+pub fn choose(s: &Session, name: &str, value: &str) -> Result<()> {
+    s.click(&format!("#{name}-group input[data-value=\"{value}\"]"))
+}
+
+/// W3C key names for `press`.
+pub mod key {
+    pub const TAB: &str = "\u{E004}";
+    pub const ENTER: &str = "\u{E007}";
+    pub const SPACE: &str = " ";
+    pub const DOWN: &str = "\u{E015}";
+    pub const RIGHT: &str = "\u{E014}";
+    pub const ALT: &str = "\u{E00A}";
+    pub const SHIFT: &str = "\u{E008}";
+}
+
+/// Keyboard only: press keys on whatever has the focus (W3C actions). A chord such as
+/// `[key::ALT, key::RIGHT]` holds the first keys while the last is pressed.
+pub fn press(s: &Session, chord: &[&str]) -> Result<()> {
+    let mut actions: Vec<Value> = chord.iter().map(|k| json!({ "type": "keyDown", "value": k })).collect();
+    actions.extend(chord.iter().rev().map(|k| json!({ "type": "keyUp", "value": k })));
+    post(&s.url("/actions"), &json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] })).context("pressing keys")?;
+    Ok(())
+}
+
+/// Keyboard only: type text into the element that has the focus (as an IME would commit it).
+pub fn type_here(s: &Session, text: &str) -> Result<()> {
+    let v = get(&s.url("/element/active"))?;
+    let id = v["value"][ELEMENT_KEY].as_str().ok_or_else(|| anyhow!("nothing has the focus"))?.to_string();
+    post(&s.url(&format!("/element/{id}/value")), &json!({ "text": text })).context("typing into the focused element")?;
+    Ok(())
+}
+
+/// Keyboard only: press Tab until the focus is on `css` (at most `max` presses). Fails if the
+/// focus order never reaches it: that element is not reachable from the keyboard.
+pub fn tab_to(s: &Session, css: &str, max: usize) -> Result<()> {
+    for _ in 0..=max {
+        let here = s.script("return document.activeElement && document.activeElement.matches(arguments[0]);", json!([css]))?;
+        if here == Value::Bool(true) {
+            return Ok(());
+        }
+        press(s, &[key::TAB])?;
+    }
+    let evidence = s.evidence(&format!("tab-{css}"));
+    bail!("Tab never reached {css} in {max} presses; {evidence}")
 }

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use anyhow::{ensure, Context, Result};
-use chisanpo_e2e::{cli as run, unlock_with_output_folder, Driver, Xvfb};
+use chisanpo_e2e::{cli as run, print_checked, unlock_with_output_folder, Driver, Xvfb};
 use serde_json::json;
 
 const PASS: &str = "e2e-printing-passphrase";
@@ -39,12 +39,10 @@ fn a_finalised_opinion_prints_from_the_record_screen() -> Result<()> {
     s.click("[data-nav=home]")?;
     s.click(&format!("[data-record=\"{id}\"]"))?;
     s.wait_text("#record-status", "確定（第1版）")?;
-    s.click("[data-print=opinion]")?;
-    let shown = s.wait_text("#printed-path", ".pdf")?;
+    let path = print_checked(&s, "opinion", "鷹野 まなぶ", "印刷テスト工業")?;
     s.screenshot("printing-record")?;
     s.quit()?;
 
-    let path = std::path::PathBuf::from(shown.trim());
     ensure!(path.starts_with(&pdfs), "saved outside the chosen folder: {}", path.display());
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     ensure!(!name.contains("鷹野"), "the file name must not name the worker: {name}");

@@ -33,6 +33,12 @@ fn benches(c: &mut Criterion) {
             s.list_records(&ListFilter { drafts_only: true, limit: Some(20), ..Default::default() }).unwrap();
         })
     });
+    // The home screen's deadlines: interviews not held, opinions overdue, fees awaiting, retention.
+    let today = chisanpo_core::store::today();
+    g.bench_function("home_deadlines", |b| b.iter(|| s.deadlines(today, 10).unwrap()));
+    g.bench_function("home_deadlines_interviews", |b| b.iter(|| (s.interviews_pending(today, 10).unwrap(), s.opinions_overdue(today, 10).unwrap())));
+    g.bench_function("home_deadlines_fees", |b| b.iter(|| s.fees_awaiting().unwrap()));
+    g.bench_function("home_deadlines_retention", |b| b.iter(|| s.retention_due(today).unwrap()));
 
     let draft = s.list_records(&ListFilter { drafts_only: true, kind: Some(RecordKind::Consultation), limit: Some(1), ..Default::default() }).unwrap();
     let id = draft[0].id.clone();

@@ -69,6 +69,8 @@ pub enum Error {
     Xlsx(String),
     #[error("Shift_JIS（cp932）では表せない文字があるため、CSV を書き出しませんでした: {chars}。文字コードに「UTF-8（BOM付き）」を選んでください。Excel でもそのまま正しく開けます。")]
     CsvUnencodable { chars: String },
+    #[error("CSV ファイルを読み込めません。{0}")]
+    CsvUnreadable(String),
     #[error("この相談・面接指導は同一年度内の再度の利用のため、利用料の対象です（標準額 {}）。入金を確認して記録するか、徴収しない理由（例外）を記録してから確定してください。", fee_amount_text(*.amount))]
     FeeRequired { amount: Option<u32> },
     #[error("この記録は利用料の対象ではありません（同一年度内の再度の利用に当たりません）。入金確認や例外の記録は不要です。")]
@@ -119,6 +121,7 @@ impl Error {
             Error::Pdf(_) => "pdf",
             Error::Xlsx(_) => "xlsx",
             Error::CsvUnencodable { .. } => "csv_unencodable",
+            Error::CsvUnreadable(_) => "csv_unreadable",
             Error::BackupInvalid { .. } => "backup_invalid",
             Error::RestoreWouldLose { .. } => "restore_would_lose",
             Error::RestoreUnverifiable => "restore_unverifiable",

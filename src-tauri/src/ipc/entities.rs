@@ -3,12 +3,16 @@
 use chisanpo_core::domain::eligibility::{self, EligibilityFinding};
 use chisanpo_core::domain::{Worker, Workplace};
 use chisanpo_core::store::backup::BackupSettings;
-use chisanpo_core::store::{EntityRow, ListFilter, Profile, RecordSummary};
+use chisanpo_core::store::deadlines::Deadlines;
+use chisanpo_core::store::{today, EntityRow, ListFilter, Profile, RecordSummary};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 
 use super::{blocking, AppState, IpcResult};
+
+/// How many of each deadline list the home screen shows (it says how many there are in all).
+const HOME_LIST_LIMIT: usize = 10;
 
 #[derive(Serialize, TS)]
 #[ts(export)]
@@ -21,6 +25,8 @@ pub struct HomeData {
     pub backup: BackupSettings,
     /// No backup, or the last one is over a week old: shown in a warning colour.
     pub backup_stale: bool,
+    /// Interviews not held, opinions not issued, fees awaiting payment, records due for destruction.
+    pub deadlines: Deadlines,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -65,6 +71,7 @@ pub async fn home(state: State<'_, AppState>) -> IpcResult<HomeData> {
             workplaces: s.search_workplaces("", 20)?,
             backup_stale: backup.stale(chrono::Utc::now()),
             backup,
+            deadlines: s.deadlines(today(), HOME_LIST_LIMIT)?,
         })
     })
     .await

@@ -2,6 +2,7 @@
 //!
 //! - `session`: first run, unlock, lock, recovery, passphrase.
 //! - `entities`: workplaces and workers.
+//! - `imports`: a worker list from CSV (choose, preview, import).
 //! - `backups`: backup settings, backups now and on a schedule, restore.
 //! - `contract`: the command table the TypeScript is generated from.
 //!
@@ -12,7 +13,9 @@
 pub mod backups;
 #[cfg(test)]
 mod contract;
+pub mod editing;
 pub mod entities;
+pub mod imports;
 pub mod ledgers;
 pub mod records;
 pub mod session;
@@ -28,11 +31,19 @@ use chisanpo_core::Error;
 pub struct AppState {
     data_dir: PathBuf,
     store: RwLock<Option<Arc<Store>>>,
+    /// `CHISANPO_IDLE_SECONDS`, read once at startup: the idle lock time in seconds, overriding
+    /// the setting (for the end-to-end tests; see `chisanpo_core::store::prefs`).
+    idle_seconds_override: Option<u32>,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf) -> Self {
-        AppState { data_dir, store: RwLock::new(None) }
+        let idle = std::env::var(chisanpo_core::store::prefs::IDLE_OVERRIDE_ENV).ok();
+        AppState { data_dir, store: RwLock::new(None), idle_seconds_override: chisanpo_core::store::prefs::idle_seconds_override(idle.as_deref()) }
+    }
+
+    pub fn idle_seconds_override(&self) -> Option<u32> {
+        self.idle_seconds_override
     }
 
     /// The unlocked store, or the "locked" error the UI answers with the unlock screen.

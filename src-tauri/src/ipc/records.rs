@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
+use chisanpo_core::domain::Staff;
 use chisanpo_core::forms::FormKind;
 use chisanpo_core::paths;
+use chisanpo_core::store::prefs::{self, TextSize};
 use chisanpo_core::store::print::PrintReport;
 use chisanpo_core::store::{ListFilter, RecordSummary, RecordView, RecoveryKey};
 use serde::{Deserialize, Serialize};
@@ -52,6 +54,13 @@ pub struct AppSettings {
     pub fallback_font: String,
     /// Where PDFs are saved by default.
     pub pdf_folder: String,
+    /// The user's own profile (氏名, 役割, 所属, 印字する職名・氏名).
+    pub profile: Staff,
+    /// 謝金の時間単価 (円), as typed (full-width digits and 11,500円 are accepted).
+    pub fee_hourly_rate: String,
+    /// 自動ロックまでの時間 (分), as typed: 1–120.
+    pub idle_lock_minutes: String,
+    pub text_size: TextSize,
 }
 
 #[tauri::command]
@@ -129,6 +138,10 @@ pub async fn app_settings(state: State<'_, AppState>) -> IpcResult<AppSettings> 
             centre_name: s.setting("centre_name")?.unwrap_or_default(),
             fallback_font: s.setting("fallback_font")?.unwrap_or_default(),
             pdf_folder: s.setting("pdf_folder")?.filter(|f| !f.is_empty()).unwrap_or_else(|| paths::default_output_dir().display().to_string()),
+            profile: s.profile()?.staff,
+            fee_hourly_rate: s.fee_hourly_rate()?.to_string(),
+            idle_lock_minutes: s.idle_lock_minutes()?.to_string(),
+            text_size: s.text_size()?,
         })
     })
     .await
@@ -138,13 +151,24 @@ pub async fn app_settings(state: State<'_, AppState>) -> IpcResult<AppSettings> 
 pub async fn set_app_settings(state: State<'_, AppState>, req: AppSettings) -> IpcResult<()> {
     let s = state.store()?;
     blocking(move || {
-        s.set_setting("centre_name", req.centre_name.trim())?;
-        s.set_fallback_font(&req.fallback_font)?;
+        // Everything is checked before anything is written.
         let folder = req.pdf_folder.trim();
         if !folder.is_empty() && !std::path::Path::new(folder).is_absolute() {
             return Err(chisanpo_core::Error::invalid("pdf_folder", "PDFの保存先はフォルダの絶対パスで指定してください。"));
         }
-        s.set_setting("pdf_folder", folder)
+        let idle = prefs::parse_idle_minutes(&req.idle_lock_minutes)?;
+        let violations = req.profile.validate();
+        if !violations.is_empty() {
+            return Err(chisanpo_core::Error::Invalid(violations.into_vec()));
+        }
+        // 0 (not a number) is refused with the message of the rate.
+        s.set_fee_hourly_rate(prefs::parse_whole_number(&req.fee_hourly_rate).unwrap_or(0))?;
+        s.set_fallback_font(&req.fallback_font)?;
+        s.set_setting("centre_name", req.centre_name.trim())?;
+        s.set_setting("pdf_folder", folder)?;
+        s.set_idle_lock_minutes(idle)?;
+        s.set_text_size(req.text_size)?;
+        s.update_profile(&req.profile).map(|_| ())
     })
     .await
 }

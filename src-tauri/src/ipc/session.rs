@@ -2,6 +2,7 @@
 
 use chisanpo_core::domain::Staff;
 use chisanpo_core::paths::StorePaths;
+use chisanpo_core::store::prefs::{TextSize, IDLE_LOCK_DEFAULT_MINUTES};
 use chisanpo_core::store::{Passphrase, Profile, RecoveryKey, Store};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -16,6 +17,11 @@ pub struct AppStatus {
     pub unlocked: bool,
     pub data_dir: String,
     pub profile: Option<Profile>,
+    /// Lock after this many seconds with no key, mouse or wheel activity: the setting, or
+    /// `CHISANPO_IDLE_SECONDS` when the app was started with it (end-to-end tests).
+    pub idle_lock_seconds: u32,
+    /// The text size of the settings; None while locked (the screens keep the size they have).
+    pub text_size: Option<TextSize>,
 }
 
 /// The first-run request. No `Debug`: it carries the passphrase.
@@ -61,10 +67,13 @@ pub struct ChangePassphraseRequest {
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> IpcResult<AppStatus> {
     let store = state.unlocked();
+    let minutes = store.as_ref().map(|s| s.idle_lock_minutes()).transpose().map_err(dto)?.unwrap_or(IDLE_LOCK_DEFAULT_MINUTES);
     Ok(AppStatus {
         initialised: StorePaths::new(state.data_dir()).keyring().exists(),
         unlocked: store.is_some(),
         data_dir: state.data_dir().display().to_string(),
+        idle_lock_seconds: state.idle_seconds_override().unwrap_or(minutes * 60),
+        text_size: store.as_ref().map(|s| s.text_size()).transpose().map_err(dto)?,
         profile: store.map(|s| s.profile()).transpose().map_err(dto)?,
     })
 }

@@ -1,5 +1,6 @@
 // Generated from src-tauri/src/ipc/contract.rs by `cargo test`. Do not edit.
 import { invoke } from "@tauri-apps/api/core";
+import type { AmendRequest } from "./AmendRequest";
 import type { AnnualReport } from "./AnnualReport";
 import type { AnnualRequest } from "./AnnualRequest";
 import type { AppSettings } from "./AppSettings";
@@ -8,6 +9,8 @@ import type { BackupInfo } from "./BackupInfo";
 import type { BackupSettings } from "./BackupSettings";
 import type { BackupSettingsRequest } from "./BackupSettingsRequest";
 import type { ChangePassphraseRequest } from "./ChangePassphraseRequest";
+import type { ChangesRequest } from "./ChangesRequest";
+import type { ConvertRequest } from "./ConvertRequest";
 import type { CreateStoreRequest } from "./CreateStoreRequest";
 import type { CreateStoreResponse } from "./CreateStoreResponse";
 import type { DestroyRequest } from "./DestroyRequest";
@@ -18,16 +21,24 @@ import type { ExportLedgerRequest } from "./ExportLedgerRequest";
 import type { ExportReport } from "./ExportReport";
 import type { FeeExceptionRequest } from "./FeeExceptionRequest";
 import type { FeeStatus } from "./FeeStatus";
+import type { FieldChange } from "./FieldChange";
+import type { FromApplicationRequest } from "./FromApplicationRequest";
 import type { HomeData } from "./HomeData";
+import type { HoursQuery } from "./HoursQuery";
+import type { HoursReport } from "./HoursReport";
 import type { IdRequest } from "./IdRequest";
+import type { ImportWorkersRequest } from "./ImportWorkersRequest";
 import type { LedgerRequest } from "./LedgerRequest";
 import type { LedgerView } from "./LedgerView";
 import type { ListFilter } from "./ListFilter";
+import type { OpenPathRequest } from "./OpenPathRequest";
 import type { PathRequest } from "./PathRequest";
 import type { PaymentRequest } from "./PaymentRequest";
 import type { PrintReport } from "./PrintReport";
 import type { PrintRequest } from "./PrintRequest";
 import type { Profile } from "./Profile";
+import type { RecordBody } from "./RecordBody";
+import type { RecordKind } from "./RecordKind";
 import type { RecordSummary } from "./RecordSummary";
 import type { RecordView } from "./RecordView";
 import type { RecoverRequest } from "./RecoverRequest";
@@ -36,11 +47,16 @@ import type { RestoreReport } from "./RestoreReport";
 import type { RestoreRequest } from "./RestoreRequest";
 import type { RetentionItem } from "./RetentionItem";
 import type { SaveAsRequest } from "./SaveAsRequest";
+import type { SaveDraftRequest } from "./SaveDraftRequest";
 import type { SaveWorkerRequest } from "./SaveWorkerRequest";
 import type { SaveWorkplaceRequest } from "./SaveWorkplaceRequest";
 import type { SearchRequest } from "./SearchRequest";
+import type { Staff } from "./Staff";
 import type { UnlockRequest } from "./UnlockRequest";
+import type { Violation } from "./Violation";
 import type { Worker } from "./Worker";
+import type { WorkerImportPreview } from "./WorkerImportPreview";
+import type { WorkerImportRequest } from "./WorkerImportRequest";
 import type { Workplace } from "./Workplace";
 
 export const commands = {
@@ -57,6 +73,9 @@ export const commands = {
   save_workplace: (req: SaveWorkplaceRequest) => invoke<string>("save_workplace", { req }),
   check_eligibility: (req: Workplace) => invoke<Array<EligibilityFinding>>("check_eligibility", { req }),
   save_worker: (req: SaveWorkerRequest) => invoke<string>("save_worker", { req }),
+  choose_open_path: (req: OpenPathRequest) => invoke<string | null>("choose_open_path", { req }),
+  preview_worker_import: (req: WorkerImportRequest) => invoke<WorkerImportPreview>("preview_worker_import", { req }),
+  import_workers: (req: ImportWorkersRequest) => invoke<Array<string>>("import_workers", { req }),
   backup_settings: () => invoke<BackupSettings>("backup_settings"),
   set_backup_settings: (req: BackupSettingsRequest) => invoke<BackupSettings>("set_backup_settings", { req }),
   backup_now: () => invoke<BackupInfo | null>("backup_now"),
@@ -79,4 +98,17 @@ export const commands = {
   fees_awaiting: () => invoke<Array<FeeStatus>>("fees_awaiting"),
   confirm_payment: (req: PaymentRequest) => invoke<FeeStatus>("confirm_payment", { req }),
   override_fee: (req: FeeExceptionRequest) => invoke<FeeStatus>("override_fee", { req }),
+  blank_record: (req: RecordKind) => invoke<RecordBody>("blank_record", { req }),
+  create_record: (req: RecordBody) => invoke<string>("create_record", { req }),
+  save_draft: (req: SaveDraftRequest) => invoke<null>("save_draft", { req }),
+  discard_draft: (req: IdRequest) => invoke<null>("discard_draft", { req }),
+  finalise_record: (req: IdRequest) => invoke<number>("finalise_record", { req }),
+  amend_record: (req: AmendRequest) => invoke<number>("amend_record", { req }),
+  check_record: (req: RecordBody) => invoke<Array<Violation>>("check_record", { req }),
+  hours_report: (req: HoursQuery) => invoke<HoursReport>("hours_report", { req }),
+  record_changes: (req: ChangesRequest) => invoke<Array<FieldChange>>("record_changes", { req }),
+  interview_to_consultation: (req: ConvertRequest) => invoke<string>("interview_to_consultation", { req }),
+  record_from_application: (req: FromApplicationRequest) => invoke<string>("record_from_application", { req }),
+  fee_status: (req: IdRequest) => invoke<FeeStatus>("fee_status", { req }),
+  list_staff: () => invoke<Array<EntityRow<Staff>>>("list_staff"),
 };

@@ -18,6 +18,7 @@ import type { OtherMeasure } from "./OtherMeasure";
 import type { PeriodUnit } from "./PeriodUnit";
 import type { RecordKind } from "./RecordKind";
 import type { RecordStatus } from "./RecordStatus";
+import type { HoursMeasure } from "./HoursMeasure";
 
 export const INDUSTRY_LABELS: Record<Industry, string> = {
   "A": "農業、林業",
@@ -177,3 +178,16 @@ export const RECORD_STATUS_LABELS: Record<RecordStatus, string> = {
 };
 export const RECORD_STATUS_ORDER: RecordStatus[] = ["draft", "final"];
 
+
+export const HOURS_MEASURE_LABELS: Record<HoursMeasure["type"], string> = {
+  "no_instruction": "特に指示なし",
+  "overtime_limit": "時間外労働の制限",
+  "overtime_ban": "時間外労働の禁止",
+  "working_hours": "就業時間を制限",
+  "flex_exclusion": "変形労働時間制又は裁量労働制の対象からの除外",
+  "no_work": "就業の禁止（休暇・休養の指示）",
+  "other": "その他",
+};
+
+export const HOURS_MEASURE_ORDER: HoursMeasure["type"][] = ["no_instruction", "overtime_limit", "overtime_ban", "working_hours", "flex_exclusion", "no_work", "other"];
+export const HOURS_MEASURE_LONG_HOURS: HoursMeasure["type"][] = ["no_instruction", "overtime_limit", "working_hours", "no_work", "other"];

@@ -366,6 +366,7 @@ pub fn labels_ts() -> String {
         "PeriodUnit",
         "RecordKind",
         "RecordStatus",
+        "HoursMeasure",
     ];
     for n in names {
         out.push_str(&format!("import type {{ {n} }} from \"./{n}\";\n"));
@@ -390,6 +391,24 @@ pub fn labels_ts() -> String {
     out.push_str(&labels_of::<PeriodUnit>("PeriodUnit"));
     out.push_str(&labels_of::<RecordKind>("RecordKind"));
     out.push_str(&labels_of::<RecordStatus>("RecordStatus"));
+    out.push_str(&hours_measure_labels());
+    out
+}
+
+/// 労働時間の短縮's options (a tagged enum, not a code): labels, order, and which the long-hours
+/// form has.
+fn hours_measure_labels() -> String {
+    use super::interview::HoursMeasure;
+    let tag = |m: &HoursMeasure| serde_json::to_value(m).expect("measures serialise")["type"].as_str().expect("tagged").to_string();
+    let all = HoursMeasure::blank_all();
+    let mut out = String::from("\nexport const HOURS_MEASURE_LABELS: Record<HoursMeasure[\"type\"], string> = {\n");
+    for m in &all {
+        out.push_str(&format!("  {:?}: {:?},\n", tag(m), m.label()));
+    }
+    out.push_str("};\n\n");
+    let list = |f: &dyn Fn(&HoursMeasure) -> bool| all.iter().filter(|m| f(m)).map(|m| format!("{:?}", tag(m))).collect::<Vec<_>>().join(", ");
+    out.push_str(&format!("export const HOURS_MEASURE_ORDER: HoursMeasure[\"type\"][] = [{}];\n", list(&|_| true)));
+    out.push_str(&format!("export const HOURS_MEASURE_LONG_HOURS: HoursMeasure[\"type\"][] = [{}];\n", list(&|m| m.on_long_hours_form())));
     out
 }
 

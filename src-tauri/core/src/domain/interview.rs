@@ -215,6 +215,19 @@ pub enum HoursMeasure {
 }
 
 impl HoursMeasure {
+    /// One of each kind, empty, in the order of the 様式.
+    pub fn blank_all() -> [HoursMeasure; 7] {
+        [
+            HoursMeasure::NoInstruction,
+            HoursMeasure::OvertimeLimit { hours_per_month: None },
+            HoursMeasure::OvertimeBan,
+            HoursMeasure::WorkingHours { from: None, to: None },
+            HoursMeasure::FlexExclusion,
+            HoursMeasure::NoWork,
+            HoursMeasure::Other { text: String::new() },
+        ]
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             HoursMeasure::NoInstruction => "特に指示なし",

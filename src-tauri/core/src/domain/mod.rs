@@ -5,15 +5,18 @@ pub mod application;
 pub mod codes;
 pub mod consultation;
 pub mod dates;
+pub mod diff;
 pub mod eligibility;
 pub mod entities;
 pub mod fiscal;
 pub mod hours;
+pub mod hours_report;
 pub mod interview;
 pub mod kana;
 pub mod record;
 pub mod validate;
 pub mod wareki;
+pub mod worker_csv;
 
 pub use activity::{Activity, ActivityKind, CouncilLevel};
 pub use application::{Application, PreferredSlot};

@@ -181,11 +181,26 @@ fn ledger_order(d: &DestructionRecord) -> impl Ord + '_ {
 impl Store {
     /// Records whose retention period is over on `today` (retain_until < today), finalised
     /// records and abandoned drafts alike, the longest overdue first.
+    ///
+    /// Only the candidates are read, through the indexes (the home screen lists them with 100,000
+    /// records in the store): records performed up to 5 years ago, records with no date, and
+    /// records untouched for 5 years. Every record that can be due is among them, since a record
+    /// is kept 5 years from its date, or from its 確定 or last change when it has none.
     pub fn retention_due(&self, today: Date) -> Result<Vec<RetentionItem>> {
+        // Two days of margin around the 29 February rule of `retain_until`; the exact test follows.
+        let cut = today.naive().checked_sub_months(chrono::Months::new(12 * crate::store::records::RETENTION_YEARS as u32)).unwrap_or(chrono::NaiveDate::MIN)
+            + chrono::Days::new(2);
+        let cut = cut.format("%Y-%m-%d").to_string();
         let mut items: Vec<RetentionItem> = self.read(|c| {
-            let mut stmt = c.prepare(ITEM_SELECT)?;
-            let rows = stmt.query_map([], item)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            let mut out = std::collections::BTreeMap::new();
+            for cond in ["r.performed_on < ?1", "r.performed_on IS NULL AND ?1 = ?1", "r.updated_at < ?1"] {
+                let mut stmt = c.prepare_cached(&format!("{ITEM_SELECT} WHERE {cond}"))?;
+                for i in stmt.query_map([&cut], item)? {
+                    let i = i?;
+                    out.insert(i.record_id.clone(), i);
+                }
+            }
+            Ok(out.into_values().collect())
         })?;
         items.retain(|i| i.retain_until < today);
         items.sort_by(|a, b| (a.retain_until, &a.record_id).cmp(&(b.retain_until, &b.record_id)));

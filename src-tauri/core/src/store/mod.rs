@@ -6,13 +6,19 @@
 //! - `entities`: workplaces, workers and staff.
 //! - `records`: the record lifecycle (draft → 確定 → 訂正).
 //! - `views`: what the store returns, as the UI and the CLI see it.
+//! - `prefs`: the user's profile, idle lock time and text size.
+//! - `deadlines`: the home screen's lists of what is waiting on the user.
 
 pub mod activities;
 pub mod atomic;
 pub mod audit;
 pub mod backup;
+pub mod deadlines;
+pub mod editing;
 pub mod entities;
+pub mod import;
 pub mod keys;
+pub mod prefs;
 pub mod print;
 pub mod records;
 pub mod schema;
@@ -339,6 +345,15 @@ impl Store {
             tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
             self.audit(tx, Action::Edit, "settings", serde_json::json!({ "setting": key })).map(|_| ())
         })
+    }
+
+    /// The folder PDFs and exports go to by default: an absolute path, or empty for Documents.
+    pub fn set_pdf_folder(&self, folder: &str) -> Result<()> {
+        let folder = folder.trim();
+        if !folder.is_empty() && !Path::new(folder).is_absolute() {
+            return Err(Error::invalid("pdf_folder", "PDFの保存先はフォルダの絶対パスで指定してください。"));
+        }
+        self.set_setting("pdf_folder", folder)
     }
 
     /// Check the whole store: SQLite's and SQLCipher's integrity checks, the audit chain, and

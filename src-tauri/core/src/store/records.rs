@@ -101,14 +101,14 @@ fn update_columns(conn: &Connection, id: &str, body: &RecordBody, now: &str) -> 
     Ok(())
 }
 
-struct Row {
-    kind: RecordKind,
-    status: RecordStatus,
-    version: u32,
-    draft: Option<String>,
+pub(super) struct Row {
+    pub(super) kind: RecordKind,
+    pub(super) status: RecordStatus,
+    pub(super) version: u32,
+    pub(super) draft: Option<String>,
 }
 
-fn load_row(conn: &Connection, id: &str) -> Result<Row> {
+pub(super) fn load_row(conn: &Connection, id: &str) -> Result<Row> {
     conn.query_row("SELECT kind, status, version, draft FROM records WHERE id = ?1", [id], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?, r.get::<_, Option<String>>(3)?))
     })
@@ -122,23 +122,23 @@ fn load_row(conn: &Connection, id: &str) -> Result<Row> {
     .ok_or_else(|| Error::NotFound { what: "記録", id: id.to_string() })
 }
 
-fn parse_body(kind: RecordKind, json: &str) -> Result<RecordBody> {
+pub(super) fn parse_body(kind: RecordKind, json: &str) -> Result<RecordBody> {
     let v: serde_json::Value = serde_json::from_str(json).map_err(|e| Error::from_json(&e))?;
     RecordBody::from_json(kind, v).map_err(|e| Error::from_json(&e))
 }
 
-fn latest_content(conn: &Connection, id: &str, version: u32) -> Result<Option<VersionContent>> {
+pub(super) fn latest_content(conn: &Connection, id: &str, version: u32) -> Result<Option<VersionContent>> {
     let content: Option<String> =
         conn.query_row("SELECT content FROM record_versions WHERE record_id = ?1 AND version = ?2", params![id, version], |r| r.get(0)).optional()?;
     content.map(|c| serde_json::from_str(&c).map_err(|e| Error::from_json(&e))).transpose()
 }
 
-const SUMMARY_SELECT: &str =
+pub(super) const SUMMARY_SELECT: &str =
     "SELECT r.id, r.kind, r.status, r.version, r.performed_on, r.fiscal_year, r.place, r.workplace_id, wp.name, r.worker_id, wk.name, \
      r.doctor_id, r.draft IS NOT NULL, r.amended_at IS NOT NULL, r.updated_at, r.retain_until \
      FROM records r LEFT JOIN workplaces wp ON wp.id = r.workplace_id LEFT JOIN workers wk ON wk.id = r.worker_id";
 
-fn summary(r: &rusqlite::Row) -> rusqlite::Result<RecordSummary> {
+pub(super) fn summary(r: &rusqlite::Row) -> rusqlite::Result<RecordSummary> {
     let date = |i: usize| -> rusqlite::Result<Option<Date>> { Ok(r.get::<_, Option<String>>(i)?.and_then(|s| s.parse().ok())) };
     let place: Option<String> = r.get(6)?;
     Ok(RecordSummary {

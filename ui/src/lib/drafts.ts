@@ -1,0 +1,64 @@
+// Saving a record's draft as the user types, and remembering which draft was open so that after
+// a crash or a closed window the app offers to continue it. Only the record's id and kind are
+// kept outside the encrypted store (in the webview's storage): never any content.
+
+import { commands } from "./api";
+import { Autosaver, type SaveState } from "./autosave";
+import { BEFORE_LOCK_EVENT, type BeforeLockDetail } from "./idle";
+import type { RecordBody } from "../bindings/RecordBody";
+import type { RecordKind } from "../bindings/RecordKind";
+
+const OPEN_KEY = "chisanpo.open-draft";
+
+/**
+ * Save at once when the app is about to lock (see `lib/idle.ts`), and make the lock wait for it.
+ * Returns the function that stops listening.
+ */
+export function saveBeforeLock(saver: { flush: () => Promise<void> }): () => void {
+  const listener = (e: Event) => {
+    const p = saver.flush();
+    (e as CustomEvent<BeforeLockDetail | undefined>).detail?.waitUntil(p);
+  };
+  // Closing the window: best effort (at most a second of typing is not yet saved anyway).
+  const closing = () => void saver.flush();
+  window.addEventListener(BEFORE_LOCK_EVENT, listener);
+  window.addEventListener("pagehide", closing);
+  return () => {
+    window.removeEventListener(BEFORE_LOCK_EVENT, listener);
+    window.removeEventListener("pagehide", closing);
+  };
+}
+
+export type OpenDraft = { kind: RecordKind; id: string };
+
+export function rememberOpen(d: OpenDraft | null): void {
+  try {
+    if (d) localStorage.setItem(OPEN_KEY, JSON.stringify(d));
+    else localStorage.removeItem(OPEN_KEY);
+  } catch {
+    // Storage unavailable: the drafts are still in the store and listed on the home screen.
+  }
+}
+
+export function lastOpen(): OpenDraft | null {
+  try {
+    const v = JSON.parse(localStorage.getItem(OPEN_KEY) ?? "null");
+    return v && typeof v.id === "string" && typeof v.kind === "string" ? (v as OpenDraft) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An autosaver for one record: the first save creates the draft, the next ones update it. */
+export function draftSaver(kind: RecordKind, initialId: string | null, onId: (id: string) => void, onState: (s: SaveState) => void): Autosaver<RecordBody> {
+  let id = initialId;
+  return new Autosaver<RecordBody>(async (body) => {
+    if (id === null) {
+      id = await commands.create_record(body);
+      onId(id);
+    } else {
+      await commands.save_draft({ id, body });
+    }
+    rememberOpen({ kind, id });
+  }, onState);
+}
