@@ -1,5 +1,6 @@
 //! Never lose work: text typed into a draft survives the app being killed. On relaunch the app
-//! offers to continue, and the draft holds the last text typed.
+//! offers to continue, and the draft holds the last text typed. The home screen lists it among
+//! the appointments to come.
 
 use std::process::Command;
 
@@ -21,6 +22,8 @@ fn a_draft_survives_the_app_being_killed() -> Result<()> {
     s.click("[data-nav=new-consultation]")?;
     s.find("#consultation-editor")?;
     choose(&s, "cs-kinds", "health_guidance")?;
+    // An appointment to come: the home screen lists it.
+    s.fill("#cs-performed-on", "R20.1.5")?;
     let typed = "血圧が高く、減塩と受診について説明した。次回は2週間後";
     s.fill("#cs-content", typed)?;
     s.wait_text("#save-status", "保存しました")?;
@@ -35,6 +38,7 @@ fn a_draft_survives_the_app_being_killed() -> Result<()> {
     s.fill("#passphrase", PASS)?;
     s.click("#unlock-button")?;
     s.wait_text("#resume-draft", "下書きがあります")?;
+    s.wait_text("#appointments", "1月5日")?;
     s.screenshot("draft-recovery-offer")?;
     s.click("#resume-continue")?;
     s.find("#consultation-editor")?;

@@ -39,6 +39,20 @@ fn benches(c: &mut Criterion) {
     g.bench_function("home_deadlines_interviews", |b| b.iter(|| (s.interviews_pending(today, 10).unwrap(), s.opinions_overdue(today, 10).unwrap())));
     g.bench_function("home_deadlines_fees", |b| b.iter(|| s.fees_awaiting().unwrap()));
     g.bench_function("home_deadlines_retention", |b| b.iter(|| s.retention_due(today).unwrap()));
+    g.bench_function("home_appointments", |b| b.iter(|| s.appointments(today, 10).unwrap()));
+    // Everything the home screen reads after the key derivation (the `home` IPC command).
+    g.bench_function("home_screen_after_unlock", |b| {
+        b.iter(|| {
+            s.profile().unwrap();
+            s.record_count().unwrap();
+            s.recent_records(20).unwrap();
+            s.list_records(&ListFilter { drafts_only: true, limit: Some(20), ..Default::default() }).unwrap();
+            s.search_workplaces("", 20).unwrap();
+            s.backup_settings().unwrap();
+            s.deadlines(today, 10).unwrap();
+            s.appointments(today, 10).unwrap();
+        })
+    });
 
     let draft = s.list_records(&ListFilter { drafts_only: true, kind: Some(RecordKind::Consultation), limit: Some(1), ..Default::default() }).unwrap();
     let id = draft[0].id.clone();

@@ -2,6 +2,7 @@
 
 use chisanpo_core::domain::eligibility::{self, EligibilityFinding};
 use chisanpo_core::domain::{Worker, Workplace};
+use chisanpo_core::store::appointments::Appointment;
 use chisanpo_core::store::backup::BackupSettings;
 use chisanpo_core::store::deadlines::Deadlines;
 use chisanpo_core::store::{today, EntityRow, ListFilter, Profile, RecordSummary};
@@ -27,6 +28,8 @@ pub struct HomeData {
     pub backup_stale: bool,
     /// Interviews not held, opinions not issued, fees awaiting payment, records due for destruction.
     pub deadlines: Deadlines,
+    /// Today's and upcoming appointments, the soonest first.
+    pub appointments: Vec<Appointment>,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -72,6 +75,7 @@ pub async fn home(state: State<'_, AppState>) -> IpcResult<HomeData> {
             backup_stale: backup.stale(chrono::Utc::now()),
             backup,
             deadlines: s.deadlines(today(), HOME_LIST_LIMIT)?,
+            appointments: s.appointments(today(), HOME_LIST_LIMIT)?,
         })
     })
     .await

@@ -10,6 +10,7 @@
 //! - `deadlines`: the home screen's lists of what is waiting on the user.
 
 pub mod activities;
+pub mod appointments;
 pub mod atomic;
 pub mod audit;
 pub mod backup;
