@@ -278,6 +278,10 @@ fn a_conflicting_amendment_from_two_devices_is_kept_twice_and_flagged() {
     // Nothing overwritten, and importing again changes nothing.
     let r = w.centre.centre_import(&outbox).unwrap();
     assert_eq!((r.bundles_applied.len(), r.bundles_already_applied), (0, 2));
+    // Consolidated versions cannot be changed or deleted, even with SQL.
+    let raw = chisanpo_core::store::raw_connection(&w.root.join("centre"), &Passphrase::new(PASS)).unwrap();
+    assert!(raw.execute("UPDATE consolidated_versions SET content = '{}' WHERE record_id = ?1", [&id]).is_err());
+    assert!(raw.execute("DELETE FROM consolidated_versions WHERE record_id = ?1", [&id]).is_err());
 }
 
 #[test]
