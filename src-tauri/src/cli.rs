@@ -194,6 +194,31 @@ pub enum Command {
     Passphrase,
     /// Unlock with the recovery key and set a new passphrase.
     Recover,
+    /// The centre's side of delivery: its key and profile, enrolled devices, import.
+    Centre {
+        #[command(subcommand)]
+        cmd: crate::cli_delivery::CentreCmd,
+    },
+    /// Enrol this device with a centre, from the centre profile. Prints the enrolment request
+    /// to give to the centre. Records finalised before are queued too.
+    Enrol {
+        #[arg(long)]
+        profile: PathBuf,
+        /// Also write the enrolment request to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// One delivery pass: bundle what is waiting and write every undelivered bundle.
+    Deliver {
+        /// A folder (a synced folder or a network share) the centre imports from.
+        #[arg(long)]
+        to_folder: PathBuf,
+    },
+    /// What is waiting, delivered and quarantined (ids and states only).
+    Outbox {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -399,14 +424,14 @@ fn record_body(kind: RecordKind, v: serde_json::Value) -> Result<RecordBody> {
 }
 
 /// Write a line to stdout. A closed pipe (`chisanpo list | head`) ends the output quietly.
-fn line(text: impl std::fmt::Display) {
+pub(crate) fn line(text: impl std::fmt::Display) {
     let mut out = std::io::stdout().lock();
     if writeln!(out, "{text}").and_then(|_| out.flush()).is_err() {
         std::process::exit(0);
     }
 }
 
-fn print_json<T: serde::Serialize>(v: &T) {
+pub(crate) fn print_json<T: serde::Serialize>(v: &T) {
     line(serde_json::to_string_pretty(v).expect("views serialise"));
 }
 
@@ -481,8 +506,20 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 ..Default::default()
             };
             let rows = store.list_records(&filter)?;
+            // A centre's store lists the records consolidated from its devices too.
+            let consolidated: Vec<chisanpo_core::delivery::ConsolidatedRecord> = if store.is_centre()? && filter.status != Some(RecordStatus::Draft) {
+                store
+                    .consolidated_records()?
+                    .into_iter()
+                    .filter(|r| filter.kind.is_none_or(|k| k.as_str() == r.kind) && (fiscal_year.is_none() || r.fiscal_year == fiscal_year))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             if json {
-                print_json(&rows);
+                let mut all: Vec<serde_json::Value> = rows.iter().map(|r| serde_json::to_value(r).expect("views serialise")).collect();
+                all.extend(consolidated.iter().map(|r| serde_json::to_value(r).expect("views serialise")));
+                print_json(&all);
             } else {
                 for r in rows {
                     line(format!(
@@ -494,6 +531,9 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                         r.performed_on.map(|d| d.wareki()).unwrap_or_default(),
                         r.workplace_name.unwrap_or_default()
                     ));
+                }
+                for r in consolidated {
+                    line(format!("{}\t{}\t第{}版\t端末 {}\t{}", r.id, r.kind, r.version, r.source_device, r.review.unwrap_or_default()));
                 }
             }
         }
@@ -601,6 +641,10 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             let mark = if r.draft { "下書き".to_string() } else { format!("第{}版", r.version) };
             line(format!("{}を作成しました: {}（{mark}、{} KB）", FormKind::from(form).label(), r.path, r.bytes.div_ceil(1024)));
         }
+        Command::Centre { cmd } => crate::cli_delivery::centre(&open(dir)?, cmd)?,
+        Command::Enrol { profile, out } => crate::cli_delivery::enrol(&open(dir)?, &profile, out.as_deref())?,
+        Command::Deliver { to_folder } => crate::cli_delivery::deliver(&open(dir)?, &to_folder)?,
+        Command::Outbox { json } => crate::cli_delivery::outbox(&open(dir)?, json)?,
         Command::Settings { centre, fallback_font, pdf_folder } => {
             let store = open(dir)?;
             if let Some(c) = centre {

@@ -2,6 +2,7 @@
 //! Headless commands never touch GTK or a display.
 
 mod cli;
+mod cli_delivery;
 mod gui;
 mod ipc;
 

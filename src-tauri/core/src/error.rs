@@ -79,6 +79,9 @@ pub enum Error {
         "保存期間（5年）が終わっていない記録は廃棄できません（{count}件、保存期限 {until}）。何も廃棄していません。保存期限を過ぎた記録だけを選んでください。"
     )]
     StillRetained { count: usize, until: String },
+    /// Delivery to the centre: the message is complete, in Japanese, and says what to do.
+    #[error("{0}")]
+    Delivery(String),
 }
 
 fn fee_amount_text(amount: Option<u32>) -> String {
@@ -128,6 +131,7 @@ impl Error {
             Error::FeeRequired { .. } => "fee_required",
             Error::FeeNotRequired => "fee_not_required",
             Error::StillRetained { .. } => "still_retained",
+            Error::Delivery(_) => "delivery",
         }
     }
 

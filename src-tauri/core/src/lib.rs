@@ -8,9 +8,12 @@
 //!   backups and restore.
 //! - [`forms`]: the 様式 as PDF: fonts, a drawing canvas, Japanese line breaking.
 //! - [`ledger`]: the 台帳, the annual report, retention and fees.
+//! - [`delivery`]: enrolment, the outbox, signed and encrypted bundles, transports, and the
+//!   centre's import and consolidation.
 //! - [`demo`]: realistic synthetic data for trying the app and for benchmarks.
 //! - [`paths`]: where the store lives.
 
+pub mod delivery;
 pub mod demo;
 pub mod domain;
 pub mod error;

@@ -278,6 +278,8 @@ impl Store {
                     id,
                     serde_json::json!({ "kind": it.kind.as_str(), "fiscal_year": it.fiscal_year, "ledger_number": it.ledger_number, "destruction_id": d.id }),
                 )?;
+                // The 廃棄記録 goes to the centre too, queued in this same transaction.
+                crate::delivery::outbox::enqueue_destruction(tx, &d.id, id, it.kind.as_str())?;
                 destroyed.push(d);
             }
             let mut workers_deleted = 0u32;

@@ -297,6 +297,8 @@ impl Store {
         }
         let action = if version == 1 { Action::Finalise } else { Action::Amend };
         self.audit(tx, action, id, serde_json::json!({ "kind": body.kind().as_str(), "version": version, "content_hash": hash }))?;
+        // Queued for the centre in this same transaction (once the device is enrolled).
+        crate::delivery::outbox::enqueue_version(tx, id, version, body.kind().as_str())?;
         Ok(version)
     }
 

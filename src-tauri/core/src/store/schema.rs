@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_search_and_indexes", include_str!("migrations/0002_search_and_indexes.sql")),
     ("0003_ledgers_fees_retention", include_str!("migrations/0003_ledgers_fees_retention.sql")),
     ("0004_open_drafts_index", include_str!("migrations/0004_open_drafts_index.sql")),
+    ("0005_delivery", include_str!("migrations/0005_delivery.sql")),
 ];
 
 /// The schema version of a fresh store.

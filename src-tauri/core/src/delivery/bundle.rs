@@ -1,0 +1,173 @@
+//! The bundle format. A bundle file is the age encryption, to the centre's X25519 key, of an
+//! envelope: the payload JSON text and the device's ed25519 signature over exactly those bytes.
+//! The payload names the centre, the device and the bundle's sequence number, and carries the
+//! entries with their content hashes. The SHA-256 of the file travels beside it in a sidecar
+//! (`<name>.sha256`), so a truncated or altered file is caught before it is even decrypted.
+
+use serde::{Deserialize, Serialize};
+
+use super::keys::{encrypt_to, CentreIdentity, DeviceKey};
+use super::FORMAT;
+use crate::error::Result;
+
+pub const BUNDLE_EXTENSION: &str = "chisanpo-bundle";
+pub const HASH_EXTENSION: &str = "sha256";
+
+/// One finalised version or 廃棄記録.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// `version` or `destruction`.
+    pub entry_type: String,
+    pub record_id: String,
+    /// The version; 0 for a destruction.
+    pub version: u32,
+    pub kind: String,
+    /// The version's content as stored on the device (the `VersionContent` JSON, with the
+    /// snapshot), or the 廃棄記録 JSON.
+    pub content: String,
+    /// SHA-256 of `content`, hex.
+    pub content_hash: String,
+    pub reason: Option<String>,
+    pub author_id: String,
+    pub author_name: String,
+    /// When the device made it, by the device's clock.
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Payload {
+    pub format: u32,
+    pub centre_id: String,
+    pub device_id: String,
+    pub seq: u64,
+    /// When the bundle was made, by the device's clock.
+    pub created_at: String,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    pub format: u32,
+    pub device_id: String,
+    /// The payload JSON; the signature is over these bytes.
+    pub payload: String,
+    /// ed25519 signature, hex.
+    pub signature: String,
+}
+
+/// `<device-id>-<seq, 8 digits>.chisanpo-bundle`.
+pub fn file_name(device_id: &str, seq: u64) -> String {
+    format!("{device_id}-{seq:08}.{BUNDLE_EXTENSION}")
+}
+
+/// The sidecar holding the bundle's SHA-256.
+pub fn hash_file_name(bundle_name: &str) -> String {
+    format!("{bundle_name}.{HASH_EXTENSION}")
+}
+
+/// Sign and encrypt a payload.
+pub fn seal(payload: &Payload, key: &DeviceKey, recipient: &str) -> Result<Vec<u8>> {
+    let text = serde_json::to_string(payload).expect("payloads serialise");
+    let envelope = Envelope { format: FORMAT, device_id: payload.device_id.clone(), signature: key.sign_hex(text.as_bytes()), payload: text };
+    encrypt_to(recipient, serde_json::to_string(&envelope).expect("envelopes serialise").as_bytes())
+}
+
+/// Why a bundle was refused. The messages hold no content, only what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    NotDecryptable,
+    Unreadable,
+    UnknownDevice(String),
+    BadSignature,
+    OtherCentre,
+    ContentHash,
+}
+
+impl Refusal {
+    pub fn message(&self) -> String {
+        match self {
+            Refusal::NotDecryptable => "このセンターの鍵で復号できません（別のセンター宛てか、途中で壊れたか書き換えられています）。送った端末で登録先のセンターを確かめ、配送し直してください。".into(),
+            Refusal::Unreadable => "配送ファイルの形式を読み取れません。地さんぽノートの版を確かめ、送った端末で配送し直してください。".into(),
+            Refusal::UnknownDevice(d) => format!("登録されていない端末（{d}）からの配送です。端末の登録申請を `chisanpo centre enrol-device` で取り込んでから、もう一度取り込んでください。"),
+            Refusal::BadSignature => "端末の署名が一致しません（途中で書き換えられています）。送った端末で配送し直してください。".into(),
+            Refusal::OtherCentre => "別のセンター宛ての配送です。送った端末の登録先を確かめてください。".into(),
+            Refusal::ContentHash => "記録の内容がハッシュと一致しません（途中で書き換えられています）。送った端末で配送し直してください。".into(),
+        }
+    }
+}
+
+/// Decrypt and parse a bundle. The signature is checked by the caller, with the key the
+/// centre enrolled for the device named inside.
+pub fn open(identity: &CentreIdentity, bytes: &[u8]) -> std::result::Result<Envelope, Refusal> {
+    let plain = identity.decrypt(bytes).map_err(|_| Refusal::NotDecryptable)?;
+    let env: Envelope = serde_json::from_slice(&plain).map_err(|_| Refusal::Unreadable)?;
+    if env.format != FORMAT {
+        return Err(Refusal::Unreadable);
+    }
+    Ok(env)
+}
+
+/// Parse a payload whose signature was verified, and check every content hash.
+pub fn payload_of(env: &Envelope) -> std::result::Result<Payload, Refusal> {
+    let p: Payload = serde_json::from_str(&env.payload).map_err(|_| Refusal::Unreadable)?;
+    if p.format != FORMAT || p.device_id != env.device_id {
+        return Err(Refusal::Unreadable);
+    }
+    if p.entries.iter().any(|e| crate::store::audit::sha256_hex(e.content.as_bytes()) != e.content_hash) {
+        return Err(Refusal::ContentHash);
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payload() -> Payload {
+        Payload {
+            format: FORMAT,
+            centre_id: "c".into(),
+            device_id: "d".into(),
+            seq: 7,
+            created_at: "2025-06-10T00:00:00.000Z".into(),
+            entries: vec![Entry {
+                entry_type: "version".into(),
+                record_id: "r".into(),
+                version: 1,
+                kind: "consultation".into(),
+                content: "{\"名前\":\"鷲尾 ヒカル\"}".into(),
+                content_hash: crate::store::audit::sha256_hex("{\"名前\":\"鷲尾 ヒカル\"}".as_bytes()),
+                reason: None,
+                author_id: "a".into(),
+                author_name: "産業 一郎".into(),
+                created_at: "2025-06-10T00:00:00.000Z".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn sealed_bundles_open_only_for_their_centre_and_hide_names() {
+        let (centre, key) = (CentreIdentity::generate(), DeviceKey::generate());
+        let bytes = seal(&payload(), &key, &centre.recipient()).unwrap();
+        assert!(!bytes.windows("鷲尾".len()).any(|w| w == "鷲尾".as_bytes()));
+        let env = open(&centre, &bytes).unwrap();
+        assert!(super::super::keys::verify(&key.public_hex(), env.payload.as_bytes(), &env.signature));
+        assert_eq!(payload_of(&env).unwrap(), payload());
+        assert_eq!(open(&CentreIdentity::generate(), &bytes).unwrap_err(), Refusal::NotDecryptable);
+        let mut cut = bytes.clone();
+        cut.truncate(bytes.len() - 10);
+        assert_eq!(open(&centre, &cut).unwrap_err(), Refusal::NotDecryptable);
+        assert_eq!(file_name("dev", 12), "dev-00000012.chisanpo-bundle");
+    }
+
+    #[test]
+    fn a_changed_content_is_caught_by_its_hash() {
+        let mut p = payload();
+        p.entries[0].content.push(' ');
+        let env = Envelope { format: FORMAT, device_id: "d".into(), payload: serde_json::to_string(&p).unwrap(), signature: String::new() };
+        assert_eq!(payload_of(&env).unwrap_err(), Refusal::ContentHash);
+    }
+}

@@ -1,0 +1,170 @@
+//! Enrolment: the centre makes its key pair and profile; a device imports the profile, gets an
+//! id and a signing key, and hands the centre its enrolment request; the centre lists it.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use super::keys::{CentreIdentity, DeviceKey};
+use super::{get_setting, outbox, put_setting, setting, CentreProfile, FORMAT};
+use crate::error::{Error, Result};
+use crate::store::{new_id, now, Action, Store};
+
+/// What a device gives the centre to be enrolled. Public data only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolmentRequest {
+    pub format: u32,
+    pub centre_id: String,
+    pub device_id: String,
+    /// The device's ed25519 public key, hex.
+    pub public_key: String,
+    /// Who uses the device, for the centre's list.
+    pub label: String,
+}
+
+impl EnrolmentRequest {
+    pub fn parse(text: &str) -> Result<Self> {
+        let r: EnrolmentRequest = serde_json::from_str(text)
+            .map_err(|_| Error::Delivery("端末の登録申請として読み取れません。端末で `chisanpo enrol` が出力した JSON ファイルを指定してください。".into()))?;
+        if r.format != FORMAT || uuid::Uuid::parse_str(&r.device_id).is_err() || r.public_key.len() != 64 || hex::decode(&r.public_key).is_err() {
+            return Err(Error::Delivery(
+                "端末の登録申請の内容が正しくありません。端末でもう一度 `chisanpo enrol` を実行し、出力されたファイルを指定してください。".into(),
+            ));
+        }
+        Ok(r)
+    }
+}
+
+/// An enrolled device, as the centre lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnrolledDevice {
+    pub device_id: String,
+    pub public_key: String,
+    pub label: String,
+    pub enrolled_at: String,
+}
+
+fn not_a_centre() -> Error {
+    Error::Delivery("このストアはセンターとして設定されていません。センターのストアで `chisanpo centre init --name センター名 --out プロファイル.json` を先に実行してください。".into())
+}
+
+impl Store {
+    /// `centre init`: create the centre's key pair in this store and return its profile.
+    pub fn centre_init(&self, name: &str, endpoint: Option<&str>) -> Result<CentreProfile> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("name", "センター名を入力してください。"));
+        }
+        self.write(|tx| {
+            if get_setting(tx, setting::CENTRE_ID)?.is_some() {
+                return Err(Error::Delivery(
+                    "このストアには既にセンターの鍵があります。プロファイルをもう一度書き出す場合は `chisanpo centre profile --out ファイル` を使ってください。".into(),
+                ));
+            }
+            let identity = CentreIdentity::generate();
+            let profile = CentreProfile {
+                format: FORMAT,
+                centre_name: name.to_string(),
+                centre_id: new_id(),
+                recipient: identity.recipient(),
+                endpoint: endpoint.map(str::to_string).filter(|e| !e.trim().is_empty()),
+            };
+            identity.save(tx)?;
+            put_setting(tx, setting::CENTRE_ID, &profile.centre_id)?;
+            put_setting(tx, setting::CENTRE_PROFILE, &profile.to_json())?;
+            self.audit(tx, Action::Create, &profile.centre_id, serde_json::json!({ "delivery": "centre_init", "recipient": profile.recipient }))?;
+            Ok(profile)
+        })
+    }
+
+    /// The centre profile this store made (a centre) or enrolled with (a device).
+    pub fn centre_profile(&self) -> Result<Option<CentreProfile>> {
+        self.read(|c| get_setting(c, setting::CENTRE_PROFILE)?.map(|p| CentreProfile::parse(&p)).transpose())
+    }
+
+    /// Whether this store is a centre (has the centre key).
+    pub fn is_centre(&self) -> Result<bool> {
+        self.read(|c| Ok(get_setting(c, setting::CENTRE_ID)?.is_some()))
+    }
+
+    /// This device's id, once enrolled.
+    pub fn device_id(&self) -> Result<Option<String>> {
+        self.read(|c| get_setting(c, setting::DEVICE_ID))
+    }
+
+    /// `enrol`: enrol this device with a centre. Everything finalised before is queued too.
+    pub fn enrol(&self, profile: &CentreProfile) -> Result<EnrolmentRequest> {
+        self.write(|tx| {
+            if get_setting(tx, setting::CENTRE_ID)?.is_some() {
+                return Err(Error::Delivery("このストアはセンターのストアです。端末の登録は記録を作る端末のストアで行ってください。".into()));
+            }
+            if get_setting(tx, setting::DEVICE_ID)?.is_some() {
+                return Err(Error::Delivery(
+                    "この端末は既に登録されています。登録をやり直す機能はまだありません。別のセンターに送る場合はセンターの担当者に相談してください。".into(),
+                ));
+            }
+            let device_id = new_id();
+            let key = DeviceKey::generate();
+            key.save(tx)?;
+            put_setting(tx, setting::DEVICE_ID, &device_id)?;
+            put_setting(tx, setting::CENTRE_PROFILE, &profile.to_json())?;
+            let queued = outbox::enqueue_existing(tx)?;
+            self.audit(tx, Action::Create, &device_id, serde_json::json!({ "delivery": "enrol", "centre_id": profile.centre_id, "queued": queued }))?;
+            Ok(EnrolmentRequest {
+                format: FORMAT,
+                centre_id: profile.centre_id.clone(),
+                device_id,
+                public_key: key.public_hex(),
+                label: self.actor().name.clone(),
+            })
+        })
+    }
+
+    /// `centre enrol-device`: add a device to the centre's list. The same request twice is a no-op.
+    pub fn centre_enrol_device(&self, req: &EnrolmentRequest) -> Result<bool> {
+        self.write(|tx| {
+            let centre_id = get_setting(tx, setting::CENTRE_ID)?.ok_or_else(not_a_centre)?;
+            if req.centre_id != centre_id {
+                return Err(Error::Delivery(
+                    "この登録申請は別のセンター宛てです。このセンターのプロファイルで端末を登録し直し（`chisanpo enrol`）、新しい申請を取り込んでください。"
+                        .into(),
+                ));
+            }
+            let known: Option<String> =
+                rusqlite::OptionalExtension::optional(
+                    tx.query_row("SELECT public_key FROM centre_devices WHERE device_id = ?1", [&req.device_id], |r| r.get(0)),
+                )?;
+            match known {
+                Some(k) if k == req.public_key => return Ok(false),
+                Some(_) => {
+                    return Err(Error::Delivery(format!(
+                        "端末 {} は別の鍵で登録済みです。鍵の変更はまだできません。端末の担当者に確認してください。",
+                        req.device_id
+                    )))
+                }
+                None => {}
+            }
+            tx.execute(
+                "INSERT INTO centre_devices (device_id, public_key, label, enrolled_at) VALUES (?1, ?2, ?3, ?4)",
+                params![req.device_id, req.public_key, req.label, now()],
+            )?;
+            self.audit(tx, Action::Create, &req.device_id, serde_json::json!({ "delivery": "enrol_device", "public_key": req.public_key }))?;
+            Ok(true)
+        })
+    }
+
+    /// The centre's enrolled devices.
+    pub fn centre_devices(&self) -> Result<Vec<EnrolledDevice>> {
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT device_id, public_key, label, enrolled_at FROM centre_devices ORDER BY enrolled_at, device_id")?;
+            let rows = stmt.query_map([], |r| Ok(EnrolledDevice { device_id: r.get(0)?, public_key: r.get(1)?, label: r.get(2)?, enrolled_at: r.get(3)? }))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+}
+
+pub(crate) fn require_centre(c: &rusqlite::Connection) -> Result<(String, CentreIdentity)> {
+    let id = get_setting(c, setting::CENTRE_ID)?.ok_or_else(not_a_centre)?;
+    let identity = CentreIdentity::load(c)?.ok_or_else(not_a_centre)?;
+    Ok((id, identity))
+}

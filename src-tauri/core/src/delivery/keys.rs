@@ -1,0 +1,129 @@
+//! The keys of delivery, kept in the encrypted store's settings. Neither secret type prints
+//! itself: `Debug` shows only the public part.
+
+use age::secrecy::ExposeSecret;
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use rusqlite::Connection;
+
+use super::{get_setting, put_setting, setting};
+use crate::error::{Error, Result};
+
+/// The centre's X25519 key pair (age). The secret half never leaves the centre's store.
+pub struct CentreIdentity(age::x25519::Identity);
+
+impl std::fmt::Debug for CentreIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CentreIdentity").field("recipient", &self.recipient()).finish_non_exhaustive()
+    }
+}
+
+impl CentreIdentity {
+    pub fn generate() -> Self {
+        CentreIdentity(age::x25519::Identity::generate())
+    }
+
+    /// The public key, `age1…`, that devices encrypt to.
+    pub fn recipient(&self) -> String {
+        self.0.to_public().to_string()
+    }
+
+    pub(crate) fn save(&self, c: &Connection) -> Result<()> {
+        put_setting(c, setting::CENTRE_IDENTITY, self.0.to_string().expose_secret())
+    }
+
+    pub(crate) fn load(c: &Connection) -> Result<Option<Self>> {
+        let Some(s) = get_setting(c, setting::CENTRE_IDENTITY)? else { return Ok(None) };
+        let id = s.parse::<age::x25519::Identity>().map_err(|_| Error::Integrity("センターの鍵を読み取れません".into()))?;
+        Ok(Some(CentreIdentity(id)))
+    }
+
+    pub fn decrypt(&self, bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
+        age::decrypt(&self.0, bytes).map_err(|e| e.to_string())
+    }
+}
+
+/// Encrypt to a centre's public key.
+pub fn encrypt_to(recipient: &str, plain: &[u8]) -> Result<Vec<u8>> {
+    let r = recipient.parse::<age::x25519::Recipient>().map_err(|_| bad_profile("センターの公開鍵"))?;
+    age::encrypt(&r, plain).map_err(|_| Error::Integrity("配送ファイルを暗号化できませんでした".into()))
+}
+
+pub(crate) fn bad_profile(what: &str) -> Error {
+    Error::Delivery(format!(
+        "センタープロファイルの{what}を読み取れません。センターから受け取ったファイルを確かめ、もう一度 `chisanpo enrol --profile` を実行してください。"
+    ))
+}
+
+/// The device's ed25519 signing key.
+pub struct DeviceKey(SigningKey);
+
+impl std::fmt::Debug for DeviceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceKey").field("public_key", &self.public_hex()).finish_non_exhaustive()
+    }
+}
+
+impl DeviceKey {
+    pub fn generate() -> Self {
+        DeviceKey(SigningKey::generate(&mut rand::rngs::OsRng))
+    }
+
+    pub fn public_hex(&self) -> String {
+        hex::encode(self.0.verifying_key().to_bytes())
+    }
+
+    pub fn sign_hex(&self, msg: &[u8]) -> String {
+        hex::encode(self.0.sign(msg).to_bytes())
+    }
+
+    pub(crate) fn save(&self, c: &Connection) -> Result<()> {
+        let secret = zeroize::Zeroizing::new(hex::encode(self.0.to_bytes()));
+        put_setting(c, setting::DEVICE_KEY, &secret)
+    }
+
+    pub(crate) fn load(c: &Connection) -> Result<Option<Self>> {
+        let Some(s) = get_setting(c, setting::DEVICE_KEY)? else { return Ok(None) };
+        let s = zeroize::Zeroizing::new(s);
+        let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(s.as_str(), &mut bytes[..]).map_err(|_| Error::Integrity("端末の署名鍵を読み取れません".into()))?;
+        Ok(Some(DeviceKey(SigningKey::from_bytes(&bytes))))
+    }
+}
+
+/// Check an ed25519 signature (hex) by a public key (hex).
+pub fn verify(public_hex: &str, msg: &[u8], signature_hex: &str) -> bool {
+    let (mut pk, mut sig) = ([0u8; 32], [0u8; 64]);
+    if hex::decode_to_slice(public_hex, &mut pk).is_err() || hex::decode_to_slice(signature_hex, &mut sig).is_err() {
+        return false;
+    }
+    let Ok(vk) = VerifyingKey::from_bytes(&pk) else { return false };
+    vk.verify_strict(msg, &ed25519_dalek::Signature::from_bytes(&sig)).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_secret() {
+        let c = CentreIdentity::generate();
+        let secret = c.0.to_string().expose_secret().to_string();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains(&secret) && !shown.contains("AGE-SECRET-KEY"), "{shown}");
+        let d = DeviceKey::generate();
+        let shown = format!("{d:?}");
+        assert!(!shown.contains(&hex::encode(d.0.to_bytes())), "{shown}");
+    }
+
+    #[test]
+    fn sign_verify_encrypt_decrypt() {
+        let d = DeviceKey::generate();
+        let sig = d.sign_hex(b"payload");
+        assert!(verify(&d.public_hex(), b"payload", &sig));
+        assert!(!verify(&d.public_hex(), b"payloaD", &sig));
+        let c = CentreIdentity::generate();
+        let enc = encrypt_to(&c.recipient(), b"secret words").unwrap();
+        assert_eq!(c.decrypt(&enc).unwrap(), b"secret words");
+        assert!(CentreIdentity::generate().decrypt(&enc).is_err());
+    }
+}

@@ -1,0 +1,340 @@
+//! Delivery to the centre, end to end on real encrypted stores in temporary folders: two
+//! devices and a centre; bundles delivered through a folder, imported out of order and twice;
+//! tampered, truncated and unknown-device bundles quarantined while the rest apply; a
+//! conflicting amendment kept twice and flagged 要確認; no plaintext names in bundles.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chisanpo_core::delivery::{CentreProfile, FolderTransport, BUNDLE_EXTENSION};
+use chisanpo_core::domain::{Consultation, ConsultationKind, Date, Place, RecordBody, Requester, Staff, StaffRole, Worker, Workplace};
+use chisanpo_core::store::audit::sha256_hex;
+use chisanpo_core::store::{KdfParams, Passphrase, Store};
+use chisanpo_core::Error;
+
+const PASS: &str = "配送テストのパスフレーズ";
+const WORKER_A: &str = "鷲尾 ヒカル";
+const WORKER_B: &str = "東雲 ミドリ";
+const HEALTH: &str = "左冠動脈の狭窄を疑う所見あり";
+
+fn new_store(dir: &Path, name: &str) -> Store {
+    let me = Staff { role: Some(StaffRole::Doctor), name: name.into(), affiliation: "さんぽクリニック".into(), ..Default::default() };
+    Store::init_with(dir, &Passphrase::new(PASS), &me, KdfParams::MINIMUM).unwrap().0
+}
+
+fn open(dir: &Path) -> Store {
+    Store::open(dir, &Passphrase::new(PASS)).unwrap()
+}
+
+/// A device's workplace and worker; returns a consultation body maker.
+fn worker(s: &Store, name: &str) -> (String, String) {
+    let wp = s.add_workplace(&Workplace { name: format!("{name}の職場"), ..Default::default() }).unwrap();
+    let w = s.add_worker(&Worker { workplace_id: wp.clone(), name: name.into(), kana: "ワシオ ヒカル".into(), ..Default::default() }).unwrap();
+    (wp, w)
+}
+
+fn consultation(s: &Store, wp: &str, w: &str, day: u32, content: &str) -> RecordBody {
+    RecordBody::Consultation(Consultation {
+        performed_on: Date::ymd(2025, 6, day),
+        place: Some(Place::MedicalInstitution),
+        doctor_id: Some(s.actor().id.clone()),
+        workplace_id: Some(wp.into()),
+        worker_id: Some(w.into()),
+        requester: Some(Requester::Worker),
+        kinds: vec![ConsultationKind::HealthGuidance],
+        content: content.into(),
+        ..Default::default()
+    })
+}
+
+fn finalised(s: &Store, body: &RecordBody) -> String {
+    let id = s.create_record(body).unwrap();
+    s.finalise(&id).unwrap();
+    id
+}
+
+fn with_content(body: &RecordBody, content: &str) -> RecordBody {
+    let RecordBody::Consultation(c) = body else { unreachable!() };
+    RecordBody::Consultation(Consultation { content: content.into(), ..c.clone() })
+}
+
+/// Every (record id, version) a device has finalised.
+fn pairs(s: &Store) -> BTreeSet<(String, u32)> {
+    let mut out = BTreeSet::new();
+    for r in s.list_records(&Default::default()).unwrap() {
+        for v in s.history(&r.id).unwrap() {
+            out.insert((r.id.clone(), v.version));
+        }
+    }
+    out
+}
+
+fn consolidated_pairs(c: &Store) -> BTreeSet<(String, u32)> {
+    c.consolidated_records().unwrap().into_iter().flat_map(|r| r.versions.into_iter().map(move |v| (r.id.clone(), v))).collect()
+}
+
+fn bundles_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == BUNDLE_EXTENSION)).collect();
+    v.sort();
+    v
+}
+
+/// Copy a bundle and its hash file into `to`, optionally under another name.
+fn copy_bundle(b: &Path, to: &Path, name: Option<&str>) -> PathBuf {
+    std::fs::create_dir_all(to).unwrap();
+    let name = name.map(str::to_string).unwrap_or_else(|| b.file_name().unwrap().to_string_lossy().into_owned());
+    let target = to.join(&name);
+    std::fs::copy(b, &target).unwrap();
+    std::fs::copy(sidecar(b), sidecar(&target)).unwrap();
+    target
+}
+
+fn sidecar(b: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.sha256", b.display()))
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+struct World {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    centre: Store,
+    profile: CentreProfile,
+}
+
+fn world() -> World {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().to_path_buf();
+    let centre = new_store(&root.join("centre"), "統括 花子");
+    let profile = centre.centre_init("北部地域産業保健センター", None).unwrap();
+    World { _tmp: tmp, root, centre, profile }
+}
+
+#[test]
+fn two_devices_deliver_through_a_folder_and_the_centre_consolidates_the_union() {
+    let w = world();
+    let outbox = w.root.join("synced");
+    std::fs::create_dir_all(&outbox).unwrap();
+
+    // Device A: a record finalised before enrolment is queued at enrolment.
+    let a = new_store(&w.root.join("a"), "産業 一郎");
+    let (wp_a, wk_a) = worker(&a, WORKER_A);
+    let body_a1 = consultation(&a, &wp_a, &wk_a, 10, HEALTH);
+    let a1 = finalised(&a, &body_a1);
+    assert!(!a.outbox().unwrap().enrolled);
+    let req_a = a.enrol(&w.profile).unwrap();
+    assert_eq!(a.outbox().unwrap().waiting, 1, "the record finalised before enrolment is queued");
+    assert!(matches!(a.enrol(&w.profile), Err(Error::Delivery(_))), "enrolling twice is refused");
+    // First delivery: bundle 1.
+    a.deliver(&FolderTransport::new(&outbox)).unwrap();
+    // Then a second record and an amendment: bundle 2.
+    let (wp_a2, wk_a2) = worker(&a, "鷲尾 ツバサ");
+    let a2 = finalised(&a, &consultation(&a, &wp_a2, &wk_a2, 11, "経過観察"));
+    a.amend(&a1, &with_content(&body_a1, "紹介状を作成"), "追記").unwrap();
+    let st = a.outbox().unwrap();
+    assert_eq!((st.waiting, st.sent), (2, 1), "{st:?}");
+    let r = a.deliver(&FolderTransport::new(&outbox)).unwrap();
+    assert_eq!((r.bundles_sent.len(), r.entries_sent, r.waiting), (1, 2, 0));
+    // Nothing new: nothing is sent again.
+    let r = a.deliver(&FolderTransport::new(&outbox)).unwrap();
+    assert!(r.bundles_sent.is_empty() && r.bundles_made == 0);
+
+    // Device B, enrolled before it records anything; one old record is later destroyed.
+    let b = new_store(&w.root.join("b"), "診療 次郎");
+    let req_b = b.enrol(&w.profile).unwrap();
+    let (wp_b, wk_b) = worker(&b, WORKER_B);
+    let b1 = finalised(&b, &consultation(&b, &wp_b, &wk_b, 12, HEALTH));
+    let RecordBody::Consultation(old) = consultation(&b, &wp_b, &wk_b, 1, "古い相談") else { unreachable!() };
+    let b_old = finalised(&b, &RecordBody::Consultation(Consultation { performed_on: Date::ymd(2019, 6, 10), ..old }));
+    b.deliver(&FolderTransport::new(&outbox)).unwrap();
+
+    // A device the centre never enrolled.
+    let d = new_store(&w.root.join("d"), "未登録 三郎");
+    d.enrol(&w.profile).unwrap();
+    let (wp_d, wk_d) = worker(&d, "不明 四郎");
+    finalised(&d, &consultation(&d, &wp_d, &wk_d, 13, "未登録端末の記録"));
+    d.deliver(&FolderTransport::new(&outbox)).unwrap();
+
+    let expected: BTreeSet<_> = pairs(&a).union(&pairs(&b)).cloned().collect();
+    assert_eq!(expected.len(), 5);
+    assert!(expected.contains(&(a1.clone(), 2)) && expected.contains(&(a2.clone(), 1)) && expected.contains(&(b_old.clone(), 1)));
+    b.destroy(std::slice::from_ref(&b_old), "保存期間満了", Date::ymd(2026, 1, 10).unwrap()).unwrap();
+    assert_eq!(b.outbox().unwrap().waiting, 1, "the 廃棄記録 is queued");
+    b.deliver(&FolderTransport::new(&outbox)).unwrap();
+
+    // Bundles at rest hold no names and no health data.
+    let all = bundles_in(&outbox);
+    assert_eq!(all.len(), 5, "{all:?}");
+    for f in &all {
+        let bytes = std::fs::read(f).unwrap();
+        for needle in [WORKER_A, WORKER_B, HEALTH, "産業 一郎", "鷲尾"] {
+            assert!(!contains(&bytes, needle), "{} holds {needle}", f.display());
+        }
+        assert_eq!(std::fs::read_to_string(sidecar(f)).unwrap().trim(), sha256_hex(&bytes));
+    }
+
+    // The centre enrols A and B (not D); the same request twice is a no-op.
+    assert!(w.centre.centre_enrol_device(&req_a).unwrap());
+    assert!(w.centre.centre_enrol_device(&req_b).unwrap());
+    assert!(!w.centre.centre_enrol_device(&req_b).unwrap());
+
+    // Arrival out of order: A's second bundle first, together with a tampered copy of B's and a
+    // truncated copy of A's first; the rest later, one of them twice under another name.
+    let name = |dev: &str, seq: u32| outbox.join(format!("{dev}-{seq:08}.{BUNDLE_EXTENSION}"));
+    let first = w.root.join("arrive-1");
+    copy_bundle(&name(&req_a.device_id, 2), &first, None);
+    let tampered = copy_bundle(&name(&req_b.device_id, 1), &first, Some("tampered.chisanpo-bundle"));
+    let mut bytes = std::fs::read(&tampered).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(&tampered, &bytes).unwrap();
+    std::fs::write(sidecar(&tampered), sha256_hex(&bytes)).unwrap();
+    let truncated = copy_bundle(&name(&req_a.device_id, 1), &first, Some("truncated.chisanpo-bundle"));
+    let bytes = std::fs::read(&truncated).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() - 40]).unwrap();
+    let r = w.centre.centre_import(&first).unwrap();
+    assert_eq!(r.bundles_applied.len(), 1, "{r:?}");
+    assert_eq!(r.quarantined.len(), 2, "{r:?}");
+    assert!(r.quarantined.iter().all(|q| q.reason.contains("配送し直して")), "{r:?}");
+    assert_eq!(r.versions_added, 2);
+    // Version 2 of a1 arrived before version 1: it is kept as it is.
+    assert_eq!(w.centre.consolidated_records().unwrap().iter().find(|c| c.id == a1).unwrap().versions, [2]);
+
+    let r = w.centre.centre_import(&outbox).unwrap();
+    assert_eq!(r.bundles_already_applied, 1, "A's second bundle was applied already: {r:?}");
+    assert_eq!(r.bundles_applied.len(), 3, "{r:?}");
+    assert_eq!(r.quarantined.len(), 1, "{r:?}");
+    assert!(r.quarantined[0].reason.contains("登録されていない端末"), "{r:?}");
+    assert!(r.quarantined[0].file.starts_with(&d.device_id().unwrap().unwrap()), "{r:?}");
+    assert_eq!(r.destructions_added, 1);
+    assert!(r.needs_review.is_empty());
+
+    let again = w.root.join("arrive-3");
+    copy_bundle(&name(&req_b.device_id, 1), &again, Some("copy-of-b.chisanpo-bundle"));
+    let r = w.centre.centre_import(&again).unwrap();
+    assert_eq!((r.bundles_applied.len(), r.bundles_already_applied, r.versions_added), (0, 1, 0), "{r:?}");
+
+    // The consolidated set is the union of the devices' finalised versions, by id and version.
+    assert_eq!(consolidated_pairs(&w.centre), expected);
+    let recs = w.centre.consolidated_records().unwrap();
+    let rec = |id: &str| recs.iter().find(|r| r.id == id).unwrap().clone();
+    assert_eq!(rec(&a1).source_device, req_a.device_id);
+    assert_eq!(rec(&a1).version, 2);
+    assert_eq!(rec(&b1).source_device, req_b.device_id);
+    assert!(rec(&b_old).destroyed_on_device);
+    assert!(recs.iter().all(|r| !r.needs_review && r.fiscal_year.is_some()));
+
+    // Re-running every import changes nothing.
+    let before = consolidated_pairs(&w.centre);
+    for dir in [&first, &outbox, &again] {
+        let r = w.centre.centre_import(dir).unwrap();
+        assert_eq!((r.bundles_applied.len(), r.versions_added, r.destructions_added), (0, 0, 0), "{r:?}");
+    }
+    assert_eq!(consolidated_pairs(&w.centre), before);
+    assert!(w.centre.verify().unwrap().ok);
+    assert!(a.verify().unwrap().ok && b.verify().unwrap().ok);
+}
+
+#[test]
+fn a_conflicting_amendment_from_two_devices_is_kept_twice_and_flagged() {
+    let w = world();
+    let outbox = w.root.join("synced");
+    std::fs::create_dir_all(&outbox).unwrap();
+    // Laptop B is a copy of laptop A (restored from its backup) before either was enrolled.
+    let a_dir = w.root.join("a");
+    let a = new_store(&a_dir, "産業 一郎");
+    let (wp, wk) = worker(&a, WORKER_A);
+    let body = consultation(&a, &wp, &wk, 10, HEALTH);
+    let id = finalised(&a, &body);
+    drop(a);
+    let b_dir = w.root.join("b");
+    std::fs::create_dir_all(&b_dir).unwrap();
+    for f in std::fs::read_dir(&a_dir).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, b_dir.join(f.file_name().unwrap())).unwrap();
+    }
+    let (a, b) = (open(&a_dir), open(&b_dir));
+    for s in [&a, &b] {
+        let req = s.enrol(&w.profile).unwrap();
+        w.centre.centre_enrol_device(&req).unwrap();
+    }
+    a.amend(&id, &with_content(&body, "Aでの訂正"), "追記").unwrap();
+    b.amend(&id, &with_content(&body, "Bでの訂正"), "追記").unwrap();
+    a.deliver(&FolderTransport::new(&outbox)).unwrap();
+    b.deliver(&FolderTransport::new(&outbox)).unwrap();
+
+    let r = w.centre.centre_import(&outbox).unwrap();
+    assert_eq!(r.bundles_applied.len(), 2, "{r:?}");
+    // Version 1 came from both laptops, identical: stored once.
+    assert_eq!((r.versions_added, r.versions_already_present), (3, 1), "{r:?}");
+    assert_eq!(r.needs_review, vec![id.clone()]);
+    let rec = w.centre.consolidated_records().unwrap().into_iter().find(|r| r.id == id).unwrap();
+    assert!(rec.needs_review);
+    assert_eq!(rec.review.as_deref(), Some("要確認"));
+    assert_eq!(rec.versions, [1, 2]);
+    assert_eq!(rec.source_devices.len(), 2);
+    // Nothing overwritten, and importing again changes nothing.
+    let r = w.centre.centre_import(&outbox).unwrap();
+    assert_eq!((r.bundles_applied.len(), r.bundles_already_applied), (0, 2));
+    // Consolidated versions cannot be changed or deleted, even with SQL.
+    let raw = chisanpo_core::store::raw_connection(&w.root.join("centre"), &Passphrase::new(PASS)).unwrap();
+    assert!(raw.execute("UPDATE consolidated_versions SET content = '{}' WHERE record_id = ?1", [&id]).is_err());
+    assert!(raw.execute("DELETE FROM consolidated_versions WHERE record_id = ?1", [&id]).is_err());
+}
+
+#[test]
+fn a_bundle_for_another_centre_is_quarantined_and_an_unwritable_folder_keeps_the_queue() {
+    let w = world();
+    let other = world();
+    let a = new_store(&w.root.join("a"), "産業 一郎");
+    let req = a.enrol(&other.profile).unwrap();
+    w.centre.centre_enrol_device(&req).unwrap_err();
+    let (wp, wk) = worker(&a, WORKER_A);
+    finalised(&a, &consultation(&a, &wp, &wk, 10, HEALTH));
+
+    // The folder does not exist: a clear message, and the entry stays waiting.
+    let err = a.deliver(&FolderTransport::new(&w.root.join("missing"))).unwrap_err();
+    assert!(err.to_string().contains("次の配送で送ります"), "{err}");
+    assert!(!err.to_string().contains(HEALTH));
+    assert_eq!(a.outbox().unwrap().waiting, 1);
+
+    let outbox = w.root.join("synced");
+    std::fs::create_dir_all(&outbox).unwrap();
+    let r = a.deliver(&FolderTransport::new(&outbox)).unwrap();
+    assert_eq!(r.bundles_sent.len(), 1, "the bundle made in the failed pass is sent now");
+    let st = a.outbox().unwrap();
+    assert_eq!((st.waiting, st.sent, st.quarantined), (0, 1, 0));
+    assert!(st.last_sent_at.is_some());
+    let json = serde_json::to_string(&st).unwrap();
+    assert!(!json.contains(HEALTH) && !json.contains(WORKER_A), "{json}");
+
+    let r = w.centre.centre_import(&outbox).unwrap();
+    assert_eq!(r.quarantined.len(), 1, "{r:?}");
+    assert!(r.quarantined[0].reason.contains("復号できません"), "{r:?}");
+    assert!(w.centre.consolidated_records().unwrap().is_empty());
+    // The other centre takes it.
+    other.centre.centre_enrol_device(&req).unwrap();
+    let r = other.centre.centre_import(&outbox).unwrap();
+    assert_eq!(r.versions_added, 1, "{r:?}");
+}
+
+#[test]
+fn outbox_rows_are_written_with_the_version_in_one_transaction() {
+    let w = world();
+    let a = new_store(&w.root.join("a"), "産業 一郎");
+    a.enrol(&w.profile).unwrap();
+    let (wp, wk) = worker(&a, WORKER_A);
+    let body = consultation(&a, &wp, &wk, 10, HEALTH);
+    let id = a.create_record(&body).unwrap();
+    assert_eq!(a.outbox().unwrap().entries.len(), 0, "a draft is not queued");
+    a.finalise(&id).unwrap();
+    // A finalisation refused (nothing changed) queues nothing either.
+    let RecordBody::Consultation(c) = body.clone() else { unreachable!() };
+    let bad = a.create_record(&RecordBody::Consultation(Consultation { kinds: vec![], ..c })).unwrap();
+    assert!(a.finalise(&bad).is_err());
+    let st = a.outbox().unwrap();
+    assert_eq!(st.entries.len(), 1);
+    assert_eq!((st.entries[0].record_id.as_str(), st.entries[0].version, st.entries[0].state.as_str()), (id.as_str(), 1, "waiting"));
+}

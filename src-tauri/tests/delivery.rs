@@ -1,0 +1,89 @@
+//! The delivery commands of the real binary: a centre and a device, each with its own
+//! encrypted store: `centre init`, `enrol`, `centre enrol-device`, `deliver --to-folder`,
+//! `outbox --json`, `centre import --from`, and the centre's `list --json`.
+
+use serde_json::Value;
+
+mod common;
+
+use common::*;
+
+#[test]
+fn a_device_delivers_through_a_folder_and_the_centre_lists_what_it_imported() {
+    let centre = Env::new();
+    centre.init();
+    let profile = centre.tmp.path().join("centre-profile.json");
+    let out = centre.ok(&["centre", "init", "--name", "北部地域産業保健センター", "--out", path(&profile)]);
+    assert!(out.contains("プロファイル"), "{out}");
+    let p: Value = serde_json::from_str(&std::fs::read_to_string(&profile).unwrap()).unwrap();
+    assert!(p["recipient"].as_str().unwrap().starts_with("age1"), "{p}");
+    assert!(!std::fs::read_to_string(&profile).unwrap().contains("SECRET"), "the profile holds only the public key");
+
+    let device = Env::new();
+    let (wp, worker, doctor) = populated(&device);
+    let before = device.add("consultation", &consultation(&wp, &worker, &doctor, HEALTH));
+    device.ok(&["finalize", &before]);
+    let not_enrolled = device.run(&["deliver", "--to-folder", path(device.tmp.path())]);
+    assert!(!not_enrolled.status.success());
+    let msg = String::from_utf8_lossy(&not_enrolled.stderr);
+    assert!(msg.contains("chisanpo enrol") && has_japanese(&msg), "{msg}");
+
+    let request = device.tmp.path().join("request.json");
+    let req: Value = serde_json::from_str(&device.ok(&["enrol", "--profile", path(&profile), "--out", path(&request)])).unwrap();
+    let device_id = req["device_id"].as_str().unwrap().to_string();
+    assert_uuid(&device_id);
+    // Another worker: a second visit by the same worker in a fiscal year would be charged.
+    let other = device.add("worker", &serde_json::json!({ "workplace_id": wp, "name": "鷲尾 ツバサ", "kana": "ワシオ ツバサ" }));
+    let after = device.add("consultation", &consultation(&wp, &other, &doctor, "経過観察"));
+    device.ok(&["finalize", &after]);
+
+    let status = device.ok_json(&["outbox", "--json"]);
+    assert_eq!((status["waiting"].as_i64(), status["sent"].as_i64()), (Some(2), Some(0)), "{status}");
+    assert!(!status.to_string().contains(HEALTH) && !status.to_string().contains("鷲尾"), "{status}");
+
+    let folder = device.tmp.path().join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    let out = device.ok(&["deliver", "--to-folder", path(&folder)]);
+    assert!(out.contains("配送しました"), "{out}");
+    let status = device.ok_json(&["outbox", "--json"]);
+    assert_eq!((status["waiting"].as_i64(), status["sent"].as_i64(), status["quarantined"].as_i64()), (Some(0), Some(2), Some(0)), "{status}");
+    let bundle = folder.join(format!("{device_id}-00000001.chisanpo-bundle"));
+    let bytes = std::fs::read(&bundle).unwrap();
+    assert!(!bytes.windows("鷲尾".len()).any(|w| w == "鷲尾".as_bytes()), "the bundle holds a plaintext name");
+    assert!(folder.join(format!("{device_id}-00000001.chisanpo-bundle.sha256")).exists());
+
+    // Before the device is enrolled at the centre, its bundle is quarantined with a reason.
+    let r = centre.ok_json(&["centre", "import", "--from", path(&folder), "--json"]);
+    assert_eq!(r["quarantined"].as_array().unwrap().len(), 1, "{r}");
+    assert!(r["quarantined"][0]["reason"].as_str().unwrap().contains("enrol-device"), "{r}");
+
+    let out = centre.ok(&["centre", "enrol-device", "--file", path(&request)]);
+    assert!(out.contains(&device_id), "{out}");
+    let r = centre.ok_json(&["centre", "import", "--from", path(&folder), "--json"]);
+    assert_eq!((r["bundles_applied"].as_array().unwrap().len(), r["versions_added"].as_u64()), (1, Some(2)), "{r}");
+    let again = centre.ok_json(&["centre", "import", "--from", path(&folder), "--json"]);
+    assert_eq!((again["bundles_already_applied"].as_u64(), again["versions_added"].as_u64()), (Some(1), Some(0)), "{again}");
+
+    let list = centre.ok_json(&["list", "--json"]);
+    let consolidated: Vec<&Value> = list.as_array().unwrap().iter().filter(|r| r["consolidated"] == true).collect();
+    assert_eq!(consolidated.len(), 2, "{list}");
+    assert!(consolidated.iter().all(|r| r["source_device"] == device_id.as_str() && r["status"] == "final"), "{list}");
+    assert_eq!(ids_of(&Value::Array(consolidated.into_iter().cloned().collect())), [before, after].into_iter().collect());
+    let report = centre.ok_json(&["verify", "--json"]);
+    assert_eq!(report["ok"], true, "{report}");
+}
+
+#[test]
+fn delivery_errors_are_japanese_and_say_what_to_do() {
+    let device = Env::new();
+    device.init();
+    let bad = device.file("profile.json", "{\"format\": 1}");
+    let out = device.run(&["enrol", "--profile", path(&bad)]);
+    assert!(!out.status.success());
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(msg.contains("センタープロファイル") && msg.contains("指定してください"), "{msg}");
+    let out = device.run(&["centre", "import", "--from", path(device.tmp.path())]);
+    assert!(!out.status.success());
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(msg.contains("centre init"), "{msg}");
+}
