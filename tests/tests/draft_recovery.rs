@@ -51,6 +51,13 @@ fn a_draft_survives_the_app_being_killed() -> Result<()> {
         ensure!(start.elapsed().as_secs() < 10, "the draft holds {got:?}, not the last text typed");
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
+
+    // Discarding asks first, on the page; the second press discards and the appointment goes.
+    s.click("#discard-draft")?;
+    s.wait_text("#discard-draft", "本当に破棄する")?;
+    s.click("#discard-draft")?;
+    s.click("[data-nav=home]")?;
+    s.wait_text("#appointments", "予定はありません")?;
     s.quit()?;
     Ok(())
 }

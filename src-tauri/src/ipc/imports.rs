@@ -29,7 +29,8 @@ pub struct WorkerImportRequest {
     pub path: String,
 }
 
-#[derive(Debug, Deserialize, TS)]
+/// No `Debug`: it carries the workers' names and birth dates.
+#[derive(Deserialize, TS)]
 #[ts(export)]
 pub struct ImportWorkersRequest {
     pub workplace_id: String,

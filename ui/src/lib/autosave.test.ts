@@ -49,4 +49,11 @@ describe("Autosaver", () => {
     expect(states[states.length - 1]).toBe("error");
     expect(a.dirty).toBe(true);
   });
+
+  it("flush rejects while the text is not saved, so callers do not act on stale content", async () => {
+    const { a } = setup(true);
+    a.change("x");
+    await expect(a.flush()).rejects.toEqual({ message: "ディスクがいっぱいです" });
+    expect(a.dirty).toBe(true);
+  });
 });

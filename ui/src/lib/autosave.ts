@@ -9,6 +9,7 @@ export class Autosaver<T> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private inFlight: Promise<void> | null = null;
   private lastStart = -Infinity;
+  private lastError: unknown = null;
 
   constructor(
     private readonly save: (value: T) => Promise<void>,
@@ -29,13 +30,17 @@ export class Autosaver<T> {
     }, wait);
   }
 
-  /** Save what is pending now, and wait until everything is saved. */
+  /**
+   * Save what is pending now, and wait until everything is saved. Rejects when the save failed,
+   * so a caller about to close, finalise or convert stops instead of acting on stale content.
+   */
   async flush(): Promise<void> {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
     await this.run();
+    if (this.latest !== null) throw this.lastError ?? { code: "internal", message: "下書きを保存できませんでした。", violations: [] };
   }
 
   /** True while something typed is not yet saved. */
@@ -53,6 +58,7 @@ export class Autosaver<T> {
     this.inFlight = this.save(value)
       .then(() => this.onState(this.latest === null ? { kind: "saved", at: new Date(this.now()) } : { kind: "pending" }))
       .catch((e: unknown) => {
+        this.lastError = e;
         // Keep the content so the next change or flush tries again.
         if (this.latest === null) this.latest = value;
         const message = e && typeof e === "object" && "message" in e ? String((e as { message: unknown }).message) : String(e);

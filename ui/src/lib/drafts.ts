@@ -20,7 +20,7 @@ export function saveBeforeLock(saver: { flush: () => Promise<void> }): () => voi
     (e as CustomEvent<BeforeLockDetail | undefined>).detail?.waitUntil(p);
   };
   // Closing the window: best effort (at most a second of typing is not yet saved anyway).
-  const closing = () => void saver.flush();
+  const closing = () => void saver.flush().catch(() => {});
   window.addEventListener(BEFORE_LOCK_EVENT, listener);
   window.addEventListener("pagehide", closing);
   return () => {

@@ -101,6 +101,13 @@ impl Store {
                 return Err(Error::AlreadyFinal);
             }
             let RecordBody::Interview(i) = parse_body(row.kind, row.draft.as_deref().unwrap_or("{}"))? else { unreachable!("the kind was checked") };
+            // Findings already written would be lost with the interview draft: never drop them.
+            if i.result != Default::default() || i.opinion != Default::default() || i.stress.is_some() {
+                return Err(Error::invalid(
+                    "result",
+                    "面接指導の結果・意見・ストレスチェックの点数がすでに入力されているため、切り替えられません。内容を相談記録に書き写してから、面接指導の下書きを破棄してください。",
+                ));
+            }
             let mut content = String::from("面接指導の申出があったが、勤務状況に関する情報が得られなかったため、");
             content.push_str(if kind == ConsultationKind::MentalHealth {
                 "メンタルヘルス相談として対応した。"
@@ -190,6 +197,13 @@ mod tests {
         let c = s.create_record(&RecordBody::Consultation(Default::default())).unwrap();
         assert!(s.interview_to_consultation(&c, ConsultationKind::MentalHealth).is_err());
         assert!(s.get_record(&id).is_ok(), "a refused conversion keeps the interview");
+        // Findings already typed are never dropped by a conversion.
+        let Some(RecordBody::Interview(mut i)) = s.get_record(&id).unwrap().draft else { panic!("an interview draft") };
+        i.opinion.remarks = "既に書いた意見".into();
+        s.save_draft(&id, &RecordBody::Interview(i)).unwrap();
+        let err = s.interview_to_consultation(&id, ConsultationKind::HealthGuidance).unwrap_err();
+        assert!(err.to_string().contains("切り替えられません"), "{err}");
+        assert!(s.get_record(&id).is_ok());
     }
 
     #[test]
