@@ -29,7 +29,7 @@ pub struct WorkerImportRequest {
     pub path: String,
 }
 
-/// No `Debug`: it carries the workers' names and birth dates.
+// No `Debug`: it carries the workers' names and birth dates.
 #[derive(Deserialize, TS)]
 #[ts(export)]
 pub struct ImportWorkersRequest {
