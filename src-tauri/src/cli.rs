@@ -208,11 +208,21 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// One delivery pass: bundle what is waiting and write every undelivered bundle.
+    /// Deliver to the centre: bundle what is waiting, read the centre's receipts, send every
+    /// bundle not yet sent. Without --to-folder/--to-url, to the saved destination.
     Deliver {
-        /// A folder (a synced folder or a network share) the centre imports from.
+        #[command(flatten)]
+        to: crate::cli_delivery::TargetArgs,
+        /// Remember this destination for the app's automatic delivery.
         #[arg(long)]
-        to_folder: PathBuf,
+        save: bool,
+        /// Keep delivering: wait and retry (with backoff) while the destination is away, until
+        /// interrupted. The app does the same in the background.
+        #[arg(long)]
+        watch: bool,
+        /// With --watch: stop once everything is sent.
+        #[arg(long, requires = "watch")]
+        until_sent: bool,
     },
     /// What is waiting, delivered and quarantined (ids and states only).
     Outbox {
@@ -643,7 +653,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
         }
         Command::Centre { cmd } => crate::cli_delivery::centre(&open(dir)?, cmd)?,
         Command::Enrol { profile, out } => crate::cli_delivery::enrol(&open(dir)?, &profile, out.as_deref())?,
-        Command::Deliver { to_folder } => crate::cli_delivery::deliver(&open(dir)?, &to_folder)?,
+        Command::Deliver { to, save, watch, until_sent } => crate::cli_delivery::deliver(&open(dir)?, &to, save, watch, until_sent)?,
         Command::Outbox { json } => crate::cli_delivery::outbox(&open(dir)?, json)?,
         Command::Settings { centre, fallback_font, pdf_folder } => {
             let store = open(dir)?;

@@ -2,11 +2,13 @@
 //! over `chisanpo_core::delivery`.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use chisanpo_core::delivery::{CentreProfile, EnrolmentRequest, FolderTransport};
+use chisanpo_core::delivery::webdav::is_url;
+use chisanpo_core::delivery::{CentreProfile, DeliveryReport, DeliveryTarget, EnrolmentRequest, Schedule, Transport};
 use chisanpo_core::store::{atomic, Store};
 use chisanpo_core::{Error, Result};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use crate::cli::{line, print_json};
 
@@ -35,13 +37,52 @@ pub enum CentreCmd {
     },
     /// The enrolled devices.
     Devices,
-    /// Import the bundles in a folder into the consolidated store.
+    /// Import the bundles in a folder or at a WebDAV URL into the consolidated store, and
+    /// write the receipts back beside them.
     Import {
+        /// A folder, or a WebDAV URL (the password from CHISANPO_WEBDAV_PASSWORD).
         #[arg(long)]
-        from: PathBuf,
+        from: String,
+        /// The WebDAV user name.
+        #[arg(long)]
+        user: Option<String>,
         #[arg(long)]
         json: bool,
     },
+    /// Make a new centre key and write the new profile; devices enrol again with it. Bundles
+    /// made for the old key still import.
+    RotateKey {
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Where to deliver, for one command.
+#[derive(Args, Debug)]
+pub struct TargetArgs {
+    /// A folder (a synced folder or a network share) the centre imports from.
+    #[arg(long, conflicts_with = "to_url")]
+    to_folder: Option<PathBuf>,
+    /// A WebDAV URL (Nextcloud-compatible); the app password from CHISANPO_WEBDAV_PASSWORD.
+    #[arg(long)]
+    to_url: Option<String>,
+    /// The WebDAV user name.
+    #[arg(long)]
+    user: Option<String>,
+}
+
+fn webdav_password() -> Option<String> {
+    std::env::var("CHISANPO_WEBDAV_PASSWORD").ok().filter(|p| !p.is_empty())
+}
+
+/// A transport for a folder or a URL given on the command line.
+fn transport_for(place: &str, user: Option<&str>) -> Result<Box<dyn Transport>> {
+    let target = if is_url(place) {
+        DeliveryTarget::WebDav { url: place.to_string(), user: user.map(str::to_string) }
+    } else {
+        DeliveryTarget::Folder { path: place.to_string() }
+    };
+    target.transport(webdav_password().as_deref())
 }
 
 fn read_text(path: &Path) -> Result<String> {
@@ -73,8 +114,14 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
             }
         }
         CentreCmd::Devices => print_json(&store.centre_devices()?),
-        CentreCmd::Import { from, json } => {
-            let r = store.centre_import(&from)?;
+        CentreCmd::RotateKey { out } => {
+            let profile = store.centre_rotate_key()?;
+            atomic::write_file(&out, profile.to_json().as_bytes())?;
+            line(format!("センターの鍵を新しくし、プロファイルを書き出しました: {}", out.display()));
+            line("各端末で `chisanpo enrol --profile ファイル` をもう一度実行してもらってください（端末IDと送信待ちはそのままです）。古い鍵宛ての配送ファイルも取り込めます。");
+        }
+        CentreCmd::Import { from, user, json } => {
+            let r = store.centre_import_from(transport_for(&from, user.as_deref())?.as_ref())?;
             if json {
                 print_json(&r);
             } else {
@@ -97,6 +144,7 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
                 for w in &r.warnings {
                     line(format!("注意: {w}"));
                 }
+                line(format!("受領通知: {}件を書き込みました。", r.receipts_written));
             }
         }
     }
@@ -115,26 +163,93 @@ pub fn enrol(store: &Store, profile: &Path, out: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-pub fn deliver(store: &Store, folder: &Path) -> Result<()> {
-    let r = store.deliver(&FolderTransport::new(folder))?;
+pub fn deliver(store: &Store, to: &TargetArgs, save: bool, watch: bool, until_sent: bool) -> Result<()> {
+    let given = match (&to.to_folder, &to.to_url) {
+        (Some(f), _) => Some(DeliveryTarget::Folder { path: f.display().to_string() }),
+        (None, Some(u)) => Some(DeliveryTarget::WebDav { url: u.clone(), user: to.user.clone() }),
+        (None, None) => None,
+    };
+    if save {
+        let target = given.as_ref().ok_or_else(|| Error::invalid("to", "--save には --to-folder か --to-url を指定してください。"))?;
+        store.set_delivery_target(target, webdav_password().as_deref())?;
+        line(format!("配送先を保存しました: {}", target.describe()));
+    }
+    let transport = match &given {
+        Some(t) => t.transport(webdav_password().as_deref())?,
+        None => store.delivery_transport()?.ok_or_else(|| {
+            Error::Delivery(
+                "配送先が決まっていません。`--to-folder フォルダ` か `--to-url URL` を指定してください（`--save` を付けると次から省けます）。".into(),
+            )
+        })?,
+    };
+    if !watch {
+        let r = store.deliver(transport.as_ref())?;
+        print_pass(&r);
+        return Ok(());
+    }
+    // The same loop as the app's background worker: a pass whenever one is due.
+    let schedule = Schedule::from_env();
+    line(format!("配送を続けます（{}）。Ctrl+C で止まります。", transport.describe()));
+    loop {
+        let now = chrono::Utc::now();
+        if let Some(r) = store.delivery_tick(&schedule, now, transport.as_ref())? {
+            print_pass(&r);
+            if until_sent && r.stopped.is_none() && r.waiting == 0 {
+                return Ok(());
+            }
+        } else if until_sent && store.outbox()?.overview.waiting == 0 {
+            return Ok(());
+        }
+        let wait = store
+            .delivery_next_at(&schedule, now)?
+            .map(|at| (at - chrono::Utc::now()).to_std().unwrap_or_default())
+            .unwrap_or(schedule.poll)
+            .clamp(Duration::from_millis(200), Duration::from_secs(5));
+        std::thread::sleep(wait);
+    }
+}
+
+fn print_pass(r: &DeliveryReport) {
     line(format!("配送しました: {}件の配送ファイル（{}件の記録の版・廃棄記録）。未送信 {}件。", r.bundles_sent.len(), r.entries_sent, r.waiting));
-    Ok(())
+    if !r.received.is_empty() {
+        line(format!("センターが受領: {}件の配送ファイル", r.received.len()));
+    }
+    for b in &r.resent {
+        line(format!("再送: {b}（センターに届いたものが壊れていました）"));
+    }
+    for q in &r.quarantined {
+        line(format!("保留: {} — {}", q.bundle, q.reason));
+    }
+    for w in &r.warnings {
+        line(format!("注意: {w}"));
+    }
+    if let Some(m) = &r.stopped {
+        line(format!("中断: {m}"));
+    }
 }
 
 pub fn outbox(store: &Store, json: bool) -> Result<()> {
     let s = store.outbox()?;
     if json {
         print_json(&s);
-    } else if !s.enrolled {
+    } else if !s.overview.enrolled {
         line("この端末はまだセンターに登録されていません（`chisanpo enrol --profile ファイル`）。");
     } else {
+        let o = &s.overview;
         line(format!(
-            "未送信 {}件、送信済み {}件、隔離 {}件。最終配送: {}",
-            s.waiting,
+            "未送信 {}件、送信済み {}件（うちセンター受領 {}件）、保留 {}件。最終配送: {}",
+            o.waiting,
             s.sent,
-            s.quarantined,
-            s.last_sent_at.as_deref().unwrap_or("まだありません")
+            o.received,
+            o.quarantined,
+            o.last_delivery_at.as_deref().unwrap_or("まだありません")
         ));
+        if o.overdue > 0 {
+            line(format!("注意: {}日以上前に確定した {}件がまだセンターに届いていません。", chisanpo_core::delivery::outbox::OVERDUE_DAYS, o.overdue));
+        }
+        if let Some(e) = &o.last_error {
+            line(format!("前回の配送: {e}"));
+        }
     }
     Ok(())
 }

@@ -84,6 +84,8 @@ pub enum Refusal {
     BadSignature,
     OtherCentre,
     ContentHash,
+    /// The file does not match its hash: cut short or changed on the way.
+    Damaged,
 }
 
 impl Refusal {
@@ -95,6 +97,20 @@ impl Refusal {
             Refusal::BadSignature => "端末の署名が一致しません（途中で書き換えられています）。送った端末で配送し直してください。".into(),
             Refusal::OtherCentre => "別のセンター宛ての配送です。送った端末の登録先を確かめてください。".into(),
             Refusal::ContentHash => "記録の内容がハッシュと一致しません（途中で書き換えられています）。送った端末で配送し直してください。".into(),
+            Refusal::Damaged => "ファイルのハッシュが一致しません（途中で切れているか、書き換えられています）。送った端末が自動で送り直します。".into(),
+        }
+    }
+
+    /// A short code for receipts: the device acts on `damaged` by sending the file again.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::NotDecryptable => "not_decryptable",
+            Refusal::Unreadable => "unreadable",
+            Refusal::UnknownDevice(_) => "unknown_device",
+            Refusal::BadSignature => "bad_signature",
+            Refusal::OtherCentre => "other_centre",
+            Refusal::ContentHash => "content_hash",
+            Refusal::Damaged => "damaged",
         }
     }
 }

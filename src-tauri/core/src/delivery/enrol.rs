@@ -68,6 +68,7 @@ impl Store {
                 centre_id: new_id(),
                 recipient: identity.recipient(),
                 endpoint: endpoint.map(str::to_string).filter(|e| !e.trim().is_empty()),
+                receipt_key: Some(super::rotate::receipt_key(tx)?.public_hex()),
             };
             identity.save(tx)?;
             put_setting(tx, setting::CENTRE_ID, &profile.centre_id)?;
@@ -98,10 +99,18 @@ impl Store {
             if get_setting(tx, setting::CENTRE_ID)?.is_some() {
                 return Err(Error::Delivery("このストアはセンターのストアです。端末の登録は記録を作る端末のストアで行ってください。".into()));
             }
-            if get_setting(tx, setting::DEVICE_ID)?.is_some() {
-                return Err(Error::Delivery(
-                    "この端末は既に登録されています。登録をやり直す機能はまだありません。別のセンターに送る場合はセンターの担当者に相談してください。".into(),
-                ));
+            if let Some(device_id) = get_setting(tx, setting::DEVICE_ID)? {
+                // Enrolling again (a new profile after the centre rotated its key, or the same
+                // one twice): same id, same key, nothing queued twice; the same request again.
+                self.re_enrol(tx, profile)?;
+                let key = DeviceKey::load(tx)?.ok_or_else(|| Error::Integrity("端末の署名鍵がありません".into()))?;
+                return Ok(EnrolmentRequest {
+                    format: FORMAT,
+                    centre_id: profile.centre_id.clone(),
+                    device_id,
+                    public_key: key.public_hex(),
+                    label: self.actor().name.clone(),
+                });
             }
             let device_id = new_id();
             let key = DeviceKey::generate();
@@ -138,7 +147,7 @@ impl Store {
                 Some(k) if k == req.public_key => return Ok(false),
                 Some(_) => {
                     return Err(Error::Delivery(format!(
-                        "端末 {} は別の鍵で登録済みです。鍵の変更はまだできません。端末の担当者に確認してください。",
+                        "端末 {} は別の鍵で登録済みです。同じ端末IDで別の鍵を受け付けると、なりすましを防げません。端末が入れ替わった場合は、新しい端末で新しいストアを作って登録してください。",
                         req.device_id
                     )))
                 }

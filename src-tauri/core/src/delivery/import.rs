@@ -8,6 +8,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use super::receipt::{self, Receipt};
+use super::transport::{FolderTransport, Transport};
+use super::FORMAT;
+
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -15,7 +19,7 @@ use super::bundle::{self, Refusal, BUNDLE_EXTENSION};
 use super::enrol::require_centre;
 use super::keys;
 use crate::domain::VersionContent;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::audit::sha256_hex;
 use crate::store::{now, Action, Store};
 
@@ -42,6 +46,8 @@ pub struct ImportReport {
     pub destructions_added: usize,
     /// Records with two different versions of the same number (要確認).
     pub needs_review: Vec<String>,
+    /// Receipts written back for the devices (applied and quarantined bundles).
+    pub receipts_written: usize,
     pub warnings: Vec<String>,
 }
 
@@ -69,23 +75,24 @@ pub struct ConsolidatedRecord {
 
 enum Outcome {
     Applied { device: String, added: usize, present: usize, destructions: usize, records: BTreeSet<String>, warnings: Vec<String> },
-    Refused { device: Option<String>, refusal: String },
+    Refused { device: Option<String>, refusal: Refusal },
 }
 
-fn bundle_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
-    let unreadable =
-        || Error::Delivery(format!("取り込むフォルダ（{}）を読めません。フォルダの場所と権限を確かめてから、もう一度実行してください。", dir.display()));
-    let mut out: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|_| unreadable())?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == BUNDLE_EXTENSION))
-        .collect();
-    out.sort();
-    Ok(out)
-}
-
-fn check(c: &Connection, centre_id: &str, identity: &keys::CentreIdentity, bytes: &[u8]) -> std::result::Result<bundle::Payload, (Option<String>, Refusal)> {
-    let env = bundle::open(identity, bytes).map_err(|r| (None, r))?;
+fn check(
+    c: &Connection,
+    centre_id: &str,
+    identities: &[keys::CentreIdentity],
+    bytes: &[u8],
+) -> std::result::Result<bundle::Payload, (Option<String>, Refusal)> {
+    // The current key first, then the keys retired by a rotation.
+    let mut opened = Err(Refusal::NotDecryptable);
+    for identity in identities {
+        opened = bundle::open(identity, bytes);
+        if !matches!(opened, Err(Refusal::NotDecryptable)) {
+            break;
+        }
+    }
+    let env = opened.map_err(|r| (None, r))?;
     let device = Some(env.device_id.clone());
     let key: Option<String> = c
         .query_row("SELECT public_key FROM centre_devices WHERE device_id = ?1", [&env.device_id], |r| r.get(0))
@@ -155,16 +162,25 @@ fn conflicted(c: &Connection, record_id: &str) -> Result<bool> {
 impl Store {
     /// `centre import --from DIR`.
     pub fn centre_import(&self, dir: &Path) -> Result<ImportReport> {
+        self.centre_import_from(&FolderTransport::new(dir))
+    }
+
+    /// `centre import --from DIR|URL`: check and apply every bundle the source holds, then
+    /// write the receipts back through the same source.
+    pub fn centre_import_from(&self, source: &dyn Transport) -> Result<ImportReport> {
         self.read(|c| require_centre(c).map(|_| ()))?;
         let mut report = ImportReport::default();
-        for path in bundle_files(dir)? {
-            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let sidecar = path.with_file_name(bundle::hash_file_name(&file));
-            let Ok(expected) = std::fs::read_to_string(&sidecar) else {
+        for file in source.list(BUNDLE_EXTENSION)? {
+            // A bundle without its hash file is still arriving: looked at again next time.
+            let Some(expected) = source.get(&bundle::hash_file_name(&file))? else {
                 report.incomplete.push(file);
                 continue;
             };
-            let bytes = std::fs::read(&path).map_err(|_| Error::File { path: path.display().to_string() })?;
+            let Some(bytes) = source.get(&file)? else {
+                report.incomplete.push(file);
+                continue;
+            };
+            let expected = String::from_utf8_lossy(&expected).trim().to_string();
             let sha = sha256_hex(&bytes);
             let outcome = self.write(|tx| {
                 // A bundle applied before is skipped; one quarantined before is checked again (its
@@ -173,40 +189,33 @@ impl Store {
                 if seen.as_deref() == Some("applied") {
                     return Ok(None);
                 }
-                let (centre_id, identity) = require_centre(tx)?;
-                let checked = if expected.trim() != sha {
-                    Err((None, None))
-                } else {
-                    check(tx, &centre_id, &identity, &bytes).map_err(|(d, r)| (d, Some(r)))
-                };
+                let (centre_id, _) = require_centre(tx)?;
+                let identities = super::rotate::all_identities(tx)?;
+                let checked = if expected != sha { Err((device_of_name(&file), Refusal::Damaged)) } else { check(tx, &centre_id, &identities, &bytes) };
                 let imported_at = now();
                 let outcome = match checked {
                     Ok(payload) => apply(tx, &payload, &file, &imported_at)?,
-                    Err((device, refusal)) => Outcome::Refused {
-                        device,
-                        refusal: refusal.map(|r| r.message()).unwrap_or_else(|| {
-                            "ファイルのハッシュが一致しません（途中で切れているか、書き換えられています）。送った端末で配送し直してください。".into()
-                        }),
-                    },
+                    Err((device, refusal)) => Outcome::Refused { device: device.or_else(|| device_of_name(&file)), refusal },
                 };
                 if seen.is_some() && matches!(outcome, Outcome::Refused { .. }) {
                     return Ok(Some(outcome));
                 }
-                let (result, device, reason, entries) = match &outcome {
-                    Outcome::Applied { device, added, destructions, .. } => ("applied", Some(device.clone()), None, added + destructions),
-                    Outcome::Refused { device, refusal } => ("quarantined", device.clone(), Some(refusal.clone()), 0),
+                let (result, device, reason, code, entries) = match &outcome {
+                    Outcome::Applied { device, added, destructions, .. } => ("applied", Some(device.clone()), None, None, added + destructions),
+                    Outcome::Refused { device, refusal } => ("quarantined", device.clone(), Some(refusal.message()), Some(refusal.code()), 0),
                 };
                 tx.execute(
-                    "INSERT INTO centre_bundles (sha256, file_name, device_id, outcome, reason, entries, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
-                     ON CONFLICT(sha256) DO UPDATE SET device_id = excluded.device_id, outcome = excluded.outcome, reason = excluded.reason, entries = excluded.entries, at = excluded.at",
-                    params![sha, file, device, result, reason, entries as i64, imported_at],
+                    "INSERT INTO centre_bundles (sha256, file_name, device_id, outcome, reason, entries, at, source, code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                     ON CONFLICT(sha256) DO UPDATE SET device_id = excluded.device_id, outcome = excluded.outcome, reason = excluded.reason, entries = excluded.entries, \
+                     at = excluded.at, source = excluded.source, code = excluded.code, receipt_at = NULL",
+                    params![sha, file, device, result, reason, entries as i64, imported_at, source.describe(), code],
                 )?;
                 self.audit(tx, Action::Edit, &file, serde_json::json!({ "delivery": format!("import_{result}"), "sha256": sha, "device_id": device, "entries": entries }))?;
                 Ok(Some(outcome))
             })?;
             match outcome {
                 None => report.bundles_already_applied += 1,
-                Some(Outcome::Refused { refusal, .. }) => report.quarantined.push(Quarantined { file, reason: refusal }),
+                Some(Outcome::Refused { refusal, .. }) => report.quarantined.push(Quarantined { file, reason: refusal.message() }),
                 Some(Outcome::Applied { added, present, destructions, records, warnings, .. }) => {
                     report.bundles_applied.push(file);
                     report.versions_added += added;
@@ -221,7 +230,43 @@ impl Store {
                 }
             }
         }
+        self.write_receipts(source, &mut report)?;
         Ok(report)
+    }
+
+    /// Write a signed receipt beside every bundle of this source looked at since its last
+    /// receipt. A receipt that cannot be written is tried again at the next import.
+    fn write_receipts(&self, source: &dyn Transport, report: &mut ImportReport) -> Result<()> {
+        type Row = (String, String, Option<String>, String, Option<String>, Option<String>, String);
+        let (centre_id, key, rows) = self.write(|tx| {
+            let (centre_id, _) = require_centre(tx)?;
+            let key = super::rotate::receipt_key(tx)?;
+            let rows: Vec<Row> = tx
+                .prepare("SELECT sha256, file_name, device_id, outcome, code, reason, at FROM centre_bundles WHERE receipt_at IS NULL AND source = ?1 ORDER BY at, file_name")?
+                .query_map([source.describe()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok((centre_id, key, rows))
+        })?;
+        for (sha, file, device, outcome, code, reason, at) in rows {
+            let r = Receipt {
+                format: FORMAT,
+                centre_id: centre_id.clone(),
+                device_id: device.or_else(|| device_of_name(&file)).unwrap_or_default(),
+                bundle: file.clone(),
+                sha256: sha.clone(),
+                outcome,
+                code,
+                reason,
+                at,
+            };
+            if let Err(e) = source.put(&receipt::receipt_name(&file), &receipt::sign(&r, &key)) {
+                report.warnings.push(format!("{file} の受領通知を書き込めませんでした（次の取り込みでもう一度書きます）: {}", e.message));
+                continue;
+            }
+            self.write(|tx| Ok(tx.execute("UPDATE centre_bundles SET receipt_at = ?2 WHERE sha256 = ?1", params![sha, now()])?))?;
+            report.receipts_written += 1;
+        }
+        Ok(())
     }
 
     /// The consolidated records, newest first.
@@ -275,4 +320,12 @@ impl Store {
             Ok(out)
         })
     }
+}
+
+/// The device id in a bundle's name (`<device-id>-<seq>.chisanpo-bundle`), for the receipt of a
+/// bundle that could not be opened.
+fn device_of_name(file: &str) -> Option<String> {
+    let stem = file.strip_suffix(&format!(".{BUNDLE_EXTENSION}"))?;
+    let (device, seq) = stem.rsplit_once('-')?;
+    (seq.len() == 8 && seq.bytes().all(|b| b.is_ascii_digit()) && uuid::Uuid::parse_str(device).is_ok()).then(|| device.to_string())
 }

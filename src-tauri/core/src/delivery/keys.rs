@@ -33,8 +33,17 @@ impl CentreIdentity {
 
     pub(crate) fn load(c: &Connection) -> Result<Option<Self>> {
         let Some(s) = get_setting(c, setting::CENTRE_IDENTITY)? else { return Ok(None) };
+        Self::parse(&zeroize::Zeroizing::new(s)).map(Some)
+    }
+
+    pub(crate) fn parse(s: &str) -> Result<Self> {
         let id = s.parse::<age::x25519::Identity>().map_err(|_| Error::Integrity("センターの鍵を読み取れません".into()))?;
-        Ok(Some(CentreIdentity(id)))
+        Ok(CentreIdentity(id))
+    }
+
+    /// The secret, to keep a retired key in the encrypted store.
+    pub(crate) fn secret(&self) -> age::secrecy::SecretString {
+        self.0.to_string()
     }
 
     pub fn decrypt(&self, bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
@@ -54,7 +63,7 @@ pub(crate) fn bad_profile(what: &str) -> Error {
     ))
 }
 
-/// The device's ed25519 signing key.
+/// An ed25519 signing key: the device's (bundles) or the centre's (receipts).
 pub struct DeviceKey(SigningKey);
 
 impl std::fmt::Debug for DeviceKey {
@@ -77,12 +86,20 @@ impl DeviceKey {
     }
 
     pub(crate) fn save(&self, c: &Connection) -> Result<()> {
-        let secret = zeroize::Zeroizing::new(hex::encode(self.0.to_bytes()));
-        put_setting(c, setting::DEVICE_KEY, &secret)
+        self.save_as(c, setting::DEVICE_KEY)
     }
 
     pub(crate) fn load(c: &Connection) -> Result<Option<Self>> {
-        let Some(s) = get_setting(c, setting::DEVICE_KEY)? else { return Ok(None) };
+        Self::load_from(c, setting::DEVICE_KEY)
+    }
+
+    pub(crate) fn save_as(&self, c: &Connection, name: &str) -> Result<()> {
+        let secret = zeroize::Zeroizing::new(hex::encode(self.0.to_bytes()));
+        put_setting(c, name, &secret)
+    }
+
+    pub(crate) fn load_from(c: &Connection, name: &str) -> Result<Option<Self>> {
+        let Some(s) = get_setting(c, name)? else { return Ok(None) };
         let s = zeroize::Zeroizing::new(s);
         let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
         hex::decode_to_slice(s.as_str(), &mut bytes[..]).map_err(|_| Error::Integrity("端末の署名鍵を読み取れません".into()))?;

@@ -7,25 +7,41 @@
 //! - `enrol`: `centre init`, `enrol`, `centre enrol-device`.
 //! - `outbox`: the queue, filled in the same transaction as the version it carries.
 //! - `bundle`: the bundle format: payload, signature, encryption, file name and hash.
-//! - `transport`: the transport trait and the folder transport; one delivery pass.
-//! - `import`: the centre's import and consolidation, with quarantine.
+//! - `transport`: the transport trait and the folder transport.
+//! - `webdav`: the WebDAV/HTTPS transport.
+//! - `deliver`: one delivery pass: bundles out, receipts in, retries and device-side quarantine.
+//! - `schedule`: when the next pass is due (backoff while offline; it restarts by itself).
+//! - `target`: where this device delivers (a folder or a URL), kept in the store.
+//! - `receipt`: the centre's signed receipts.
+//! - `import`: the centre's import and consolidation, with quarantine; it writes the receipts.
+//! - `rotate`: re-enrolment with a new profile and the centre's key rotation.
 //!
-//! See docs/adr/0010-delivery-to-the-centre.md.
+//! See docs/adr/0010-delivery-to-the-centre.md and 0011-delivery-retries-receipts.md.
 
 pub mod bundle;
+pub mod deliver;
 pub mod enrol;
 pub mod import;
 pub mod keys;
 pub mod outbox;
 pub mod profile;
+pub mod receipt;
+pub mod rotate;
+pub mod schedule;
+pub mod target;
 pub mod transport;
+pub mod webdav;
 
 pub use bundle::{BUNDLE_EXTENSION, HASH_EXTENSION};
+pub use deliver::DeliveryReport;
 pub use enrol::EnrolmentRequest;
 pub use import::{ConsolidatedRecord, ImportReport};
-pub use outbox::{OutboxEntry, OutboxStatus};
+pub use outbox::{DeliveryOverview, HeldBundle, OutboxEntry, OutboxStatus};
 pub use profile::CentreProfile;
-pub use transport::{DeliveryReport, FolderTransport, Transport};
+pub use schedule::{DeliveryState, Schedule};
+pub use target::DeliveryTarget;
+pub use transport::{FailureKind, FolderTransport, Transport, TransportError};
+pub use webdav::WebDavTransport;
 
 /// The format version of the profile, the enrolment request and the bundles.
 pub const FORMAT: u32 = 1;
@@ -35,8 +51,19 @@ pub(crate) mod setting {
     pub const CENTRE_ID: &str = "delivery_centre_id";
     pub const CENTRE_IDENTITY: &str = "delivery_centre_identity";
     pub const CENTRE_PROFILE: &str = "delivery_centre_profile";
+    /// The centre's ed25519 key that signs receipts.
+    pub const CENTRE_SIGNING_KEY: &str = "delivery_centre_signing_key";
     pub const DEVICE_ID: &str = "delivery_device_id";
     pub const DEVICE_KEY: &str = "delivery_device_key";
+    /// Where this device delivers (JSON `DeliveryTarget`), and the WebDAV app password.
+    pub const TARGET: &str = "delivery_target";
+    pub const TARGET_PASSWORD: &str = "delivery_target_password";
+    /// The schedule's state: consecutive failed passes, the last message, the last pass and
+    /// the last pass that reached the destination.
+    pub const FAILURES: &str = "delivery_failures";
+    pub const LAST_ERROR: &str = "delivery_last_error";
+    pub const LAST_PASS_AT: &str = "delivery_last_pass_at";
+    pub const LAST_OK_AT: &str = "delivery_last_ok_at";
 }
 
 use rusqlite::{Connection, OptionalExtension};

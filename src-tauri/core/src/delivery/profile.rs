@@ -16,6 +16,10 @@ pub struct CentreProfile {
     /// Where bundles go (a folder or a URL), if the centre names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
+    /// The centre's ed25519 public key (hex) that signs receipts. Without it a device cannot
+    /// trust receipts and shows its bundles as sent but unconfirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_key: Option<String>,
 }
 
 impl CentreProfile {

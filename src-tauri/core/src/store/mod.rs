@@ -41,7 +41,12 @@ pub use views::*;
 
 /// The current time, UTC, as stored (RFC 3339 with milliseconds).
 pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    iso(chrono::Utc::now())
+}
+
+/// A time as stored (RFC 3339, UTC, milliseconds), so stored times compare as text.
+pub fn iso(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Today in the local time zone.

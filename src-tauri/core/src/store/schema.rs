@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_ledgers_fees_retention", include_str!("migrations/0003_ledgers_fees_retention.sql")),
     ("0004_open_drafts_index", include_str!("migrations/0004_open_drafts_index.sql")),
     ("0005_delivery", include_str!("migrations/0005_delivery.sql")),
+    ("0006_delivery_retries_receipts", include_str!("migrations/0006_delivery_retries_receipts.sql")),
 ];
 
 /// The schema version of a fresh store.

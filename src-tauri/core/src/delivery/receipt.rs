@@ -1,0 +1,85 @@
+//! Receipts: after looking at a bundle the centre writes `<bundle>.chisanpo-receipt` beside it,
+//! through the same transport. A receipt is signed with the centre's ed25519 key (its public
+//! half is in the centre profile), so nobody with write access to a shared folder can make a
+//! device believe something arrived. Receipts hold ids, hashes and reasons only.
+
+use serde::{Deserialize, Serialize};
+
+use super::keys::{verify, DeviceKey};
+use super::FORMAT;
+
+pub const RECEIPT_EXTENSION: &str = "chisanpo-receipt";
+
+/// `<bundle name>.chisanpo-receipt`.
+pub fn receipt_name(bundle_name: &str) -> String {
+    format!("{bundle_name}.{RECEIPT_EXTENSION}")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Receipt {
+    pub format: u32,
+    pub centre_id: String,
+    pub device_id: String,
+    pub bundle: String,
+    /// SHA-256 of the bundle file the centre read.
+    pub sha256: String,
+    /// `applied` or `quarantined`.
+    pub outcome: String,
+    /// Why it was set aside (`damaged`, `unknown_device`, …) and the centre's message.
+    pub code: Option<String>,
+    pub reason: Option<String>,
+    /// The centre's clock.
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Signed {
+    receipt: String,
+    signature: String,
+}
+
+/// The receipt file's bytes.
+pub fn sign(receipt: &Receipt, key: &DeviceKey) -> Vec<u8> {
+    let text = serde_json::to_string(receipt).expect("receipts serialise");
+    let signed = Signed { signature: key.sign_hex(text.as_bytes()), receipt: text };
+    serde_json::to_vec_pretty(&signed).expect("receipts serialise")
+}
+
+/// Read a receipt, if it is signed by `centre_key` (hex). `None` for anything else.
+pub fn open(bytes: &[u8], centre_key: &str) -> Option<Receipt> {
+    let signed: Signed = serde_json::from_slice(bytes).ok()?;
+    if !verify(centre_key, signed.receipt.as_bytes(), &signed.signature) {
+        return None;
+    }
+    let r: Receipt = serde_json::from_str(&signed.receipt).ok()?;
+    (r.format == FORMAT).then_some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_centres_signature_opens_a_receipt() {
+        let key = DeviceKey::generate();
+        let r = Receipt {
+            format: FORMAT,
+            centre_id: "c".into(),
+            device_id: "d".into(),
+            bundle: "d-00000001.chisanpo-bundle".into(),
+            sha256: "ab".into(),
+            outcome: "applied".into(),
+            code: None,
+            reason: None,
+            at: "2026-11-22T00:00:00.000Z".into(),
+        };
+        let bytes = sign(&r, &key);
+        assert_eq!(open(&bytes, &key.public_hex()), Some(r.clone()));
+        assert_eq!(open(&bytes, &DeviceKey::generate().public_hex()), None);
+        let forged = String::from_utf8(bytes).unwrap().replace("applied", "quarantined");
+        assert_eq!(open(forged.as_bytes(), &key.public_hex()), None);
+        assert_eq!(receipt_name("x.chisanpo-bundle"), "x.chisanpo-bundle.chisanpo-receipt");
+    }
+}
