@@ -12,10 +12,11 @@ STAMPS := .make
 CARGO := $(shell command -v cargo || echo $$HOME/.cargo/bin/cargo)
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-# Debian/Ubuntu packages: Tauri's build deps, the e2e display and driver, PDF readers, fonts.
+# Debian/Ubuntu packages: Tauri's build deps, the e2e display and driver, PDF readers, fonts,
+# and rclone (the real WebDAV server on 127.0.0.1 the delivery tests deliver to).
 APT_PACKAGES := build-essential pkg-config perl curl libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev \
   librsvg2-dev libayatana-appindicator3-dev xvfb webkit2gtk-driver poppler-utils \
-  fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho unzip
+  fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho unzip rclone
 
 .PHONY: run test bench setup system rust node tauri-driver ui ui-check lint app clean-stamps
 

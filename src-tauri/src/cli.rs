@@ -228,6 +228,9 @@ pub enum Command {
     Outbox {
         #[arg(long)]
         json: bool,
+        /// Put the bundles set aside on this device back in the queue (once the cause is fixed).
+        #[arg(long)]
+        release: bool,
     },
 }
 
@@ -654,7 +657,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
         Command::Centre { cmd } => crate::cli_delivery::centre(&open(dir)?, cmd)?,
         Command::Enrol { profile, out } => crate::cli_delivery::enrol(&open(dir)?, &profile, out.as_deref())?,
         Command::Deliver { to, save, watch, until_sent } => crate::cli_delivery::deliver(&open(dir)?, &to, save, watch, until_sent)?,
-        Command::Outbox { json } => crate::cli_delivery::outbox(&open(dir)?, json)?,
+        Command::Outbox { json, release } => crate::cli_delivery::outbox(&open(dir)?, json, release)?,
         Command::Settings { centre, fallback_font, pdf_folder } => {
             let store = open(dir)?;
             if let Some(c) = centre {

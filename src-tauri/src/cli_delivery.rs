@@ -228,7 +228,11 @@ fn print_pass(r: &DeliveryReport) {
     }
 }
 
-pub fn outbox(store: &Store, json: bool) -> Result<()> {
+pub fn outbox(store: &Store, json: bool, release: bool) -> Result<()> {
+    if release {
+        let n = store.release_held_bundles()?;
+        eprintln!("保留していた配送ファイル {n}件を送信待ちに戻しました。次の配送で送ります。");
+    }
     let s = store.outbox()?;
     if json {
         print_json(&s);

@@ -264,6 +264,30 @@ impl Store {
         })
     }
 
+    /// The bytes of a bundle this device made (encrypted to the centre), by file name: to hand
+    /// it over by other means when every transport fails.
+    pub fn read_bundle_bytes(&self, file_name: &str) -> Result<Option<Vec<u8>>> {
+        use rusqlite::OptionalExtension;
+        self.read(|c| Ok(c.query_row("SELECT bytes FROM outbox_bundles WHERE file_name = ?1", [file_name], |r| r.get(0)).optional()?))
+    }
+
+    /// Put every bundle set aside on this device back in the queue (after the cause was fixed).
+    /// Returns how many.
+    pub fn release_held_bundles(&self) -> Result<usize> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE outbox_bundles SET quarantined_at = NULL, attempts = 0, last_error = NULL, sent_at = NULL WHERE quarantined_at IS NOT NULL",
+                [],
+            )?;
+            tx.execute("UPDATE outbox SET state = 'bundled', reason = NULL, sent_at = NULL WHERE state = 'quarantined' AND bundle_seq IS NOT NULL", [])?;
+            schedule::reset(tx)?;
+            if n > 0 {
+                self.audit(tx, Action::Edit, "outbox", serde_json::json!({ "delivery": "release_held", "bundles": n }))?;
+            }
+            Ok(n)
+        })
+    }
+
     /// Read the centre's receipt of every bundle sent and not yet confirmed.
     fn read_receipts(&self, transport: &dyn Transport, report: &mut DeliveryReport) -> std::result::Result<(), TransportError> {
         let (profile, device_id) = self.read(|c| Ok((get_setting(c, setting::CENTRE_PROFILE)?, get_setting(c, setting::DEVICE_ID)?))).map_err(local)?;

@@ -170,6 +170,9 @@ impl Store {
     pub fn centre_import_from(&self, source: &dyn Transport) -> Result<ImportReport> {
         self.read(|c| require_centre(c).map(|_| ()))?;
         let mut report = ImportReport::default();
+        // A bundle applied from another source (sent twice, two ways) needs its receipt here too.
+        let receipts: BTreeSet<String> = source.list(receipt::RECEIPT_EXTENSION)?.into_iter().collect();
+        let mut receipt_here = Vec::new();
         for file in source.list(BUNDLE_EXTENSION)? {
             // A bundle without its hash file is still arriving: looked at again next time.
             let Some(expected) = source.get(&bundle::hash_file_name(&file))? else {
@@ -214,7 +217,12 @@ impl Store {
                 Ok(Some(outcome))
             })?;
             match outcome {
-                None => report.bundles_already_applied += 1,
+                None => {
+                    report.bundles_already_applied += 1;
+                    if !receipts.contains(&receipt::receipt_name(&file)) {
+                        receipt_here.push(sha);
+                    }
+                }
                 Some(Outcome::Refused { refusal, .. }) => report.quarantined.push(Quarantined { file, reason: refusal.message() }),
                 Some(Outcome::Applied { added, present, destructions, records, warnings, .. }) => {
                     report.bundles_applied.push(file);
@@ -230,20 +238,25 @@ impl Store {
                 }
             }
         }
-        self.write_receipts(source, &mut report)?;
+        self.write_receipts(source, &receipt_here, &mut report)?;
         Ok(report)
     }
 
     /// Write a signed receipt beside every bundle of this source looked at since its last
     /// receipt. A receipt that cannot be written is tried again at the next import.
-    fn write_receipts(&self, source: &dyn Transport, report: &mut ImportReport) -> Result<()> {
+    fn write_receipts(&self, source: &dyn Transport, also: &[String], report: &mut ImportReport) -> Result<()> {
         type Row = (String, String, Option<String>, String, Option<String>, Option<String>, String);
         let (centre_id, key, rows) = self.write(|tx| {
             let (centre_id, _) = require_centre(tx)?;
             let key = super::rotate::receipt_key(tx)?;
-            let rows: Vec<Row> = tx
-                .prepare("SELECT sha256, file_name, device_id, outcome, code, reason, at FROM centre_bundles WHERE receipt_at IS NULL AND source = ?1 ORDER BY at, file_name")?
-                .query_map([source.describe()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+            let mut stmt = tx.prepare(
+                "SELECT sha256, file_name, device_id, outcome, code, reason, at FROM centre_bundles \
+                 WHERE (receipt_at IS NULL AND source = ?1) OR sha256 IN (SELECT value FROM json_each(?2)) ORDER BY at, file_name",
+            )?;
+            let rows: Vec<Row> = stmt
+                .query_map(params![source.describe(), serde_json::to_string(also).expect("ids serialise")], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             Ok((centre_id, key, rows))
         })?;

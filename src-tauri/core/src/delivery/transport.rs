@@ -97,6 +97,12 @@ impl Transport for FolderTransport {
         if !self.dir.is_dir() {
             return Err(self.unwritable());
         }
+        if self.dir.join(name).is_dir() {
+            return Err(TransportError::new(
+                FailureKind::ThisFile,
+                format!("配送先のフォルダに {name} と同じ名前のフォルダがあるため書き込めません。自動で送り直し、続けて失敗したら保留にします。"),
+            ));
+        }
         atomic::write_file(&self.dir.join(name), bytes).map_err(|e| match e {
             Error::DiskFull => TransportError::new(
                 FailureKind::Unreachable,

@@ -110,6 +110,10 @@ impl WebDavTransport {
         }
     }
 
+    fn collection_exists(&self) -> bool {
+        self.request("PROPFIND", "").set("Depth", "0").call().is_ok_and(|r| r.status() == 207 || r.status() == 200)
+    }
+
     fn put_once(&self, name: &str, bytes: &[u8]) -> Result<(), ureq::Error> {
         self.request("PUT", name).set("Content-Type", "application/octet-stream").send_bytes(bytes).map(|_| ())
     }
@@ -129,7 +133,18 @@ impl Transport for WebDavTransport {
                     Ok(_) | Err(ureq::Error::Status(405, _)) => {}
                     Err(e) => return Err(self.failure(e, "フォルダの作成")),
                 }
-                self.put_once(name, bytes).map_err(|e| self.failure(e, "ファイル"))?;
+                match self.put_once(name, bytes) {
+                    Ok(()) => {}
+                    // The collection is there, so it is this file the server refuses (e.g. a
+                    // folder of the same name): the others go on.
+                    Err(ureq::Error::Status(code @ (404 | 405 | 409), _)) if self.collection_exists() => {
+                        return Err(TransportError::new(
+                            FailureKind::ThisFile,
+                            format!("配送先が {name} を受け付けませんでした（HTTP {code}。同じ名前のフォルダがあるなど）。自動で送り直し、続けて失敗したら保留にします。"),
+                        ))
+                    }
+                    Err(e) => return Err(self.failure(e, "ファイル")),
+                }
             }
             Err(e) => return Err(self.failure(e, "ファイル")),
         }

@@ -1,0 +1,70 @@
+//! A real WebDAV server on 127.0.0.1 for the delivery tests: `rclone serve webdav` over a
+//! folder, with basic authentication. `make test` installs rclone from Debian's packages. The
+//! server can be stopped mid-test (the network is cut) and started again on the same port.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const USER: &str = "centre";
+pub const PASSWORD: &str = "app-password-for-tests";
+
+pub struct WebDavServer {
+    root: PathBuf,
+    pub port: u16,
+    child: Option<Child>,
+}
+
+impl WebDavServer {
+    /// Serve `root` (created if missing); bundles go to its `chisanpo/` folder.
+    pub fn start(root: &Path) -> Self {
+        std::fs::create_dir_all(root).unwrap();
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut s = WebDavServer { root: root.to_path_buf(), port, child: None };
+        s.restart();
+        s
+    }
+
+    /// The collection URL devices deliver to. It does not exist until the first upload.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/chisanpo/", self.port)
+    }
+
+    /// The folder on disk behind `url()`.
+    pub fn dir(&self) -> PathBuf {
+        self.root.join("chisanpo")
+    }
+
+    /// Cut the network: kill the server.
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Start (again) on the same port, and wait until it answers.
+    pub fn restart(&mut self) {
+        self.stop();
+        let child = Command::new("rclone")
+            .args(["serve", "webdav", &self.root.display().to_string(), "--addr", &format!("127.0.0.1:{}", self.port)])
+            .args(["--user", USER, "--pass", PASSWORD, "--dir-cache-time", "1ms", "--poll-interval", "0", "--config", "/dev/null"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("rclone is needed for the WebDAV tests (`make test` installs it with apt): {e}"));
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "the WebDAV server did not start on port {}", self.port);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for WebDavServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
