@@ -54,6 +54,12 @@ const COMMANDS: &[&str] = &[
     "record_from_application",
     "fee_status",
     "list_staff",
+    "delivery_overview",
+    "delivery_settings",
+    "enrol_device",
+    "set_delivery_target",
+    "deliver_now",
+    "release_held_bundles",
 ];
 
 fn main() {

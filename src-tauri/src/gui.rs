@@ -1,5 +1,6 @@
 //! The desktop shell: Tauri with the IPC commands of `ipc`. Only reached with no subcommand.
-//! It also runs the automatic backups: hourly checks for a due daily backup, and one on quit.
+//! It also runs the automatic backups (checks for a due daily backup, and one on quit) and the
+//! delivery to the centre in the background.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,10 +8,12 @@ use std::time::Duration;
 
 use tauri::RunEvent;
 
-use crate::ipc::{backups, editing, entities, imports, ledgers, records, session};
+use crate::ipc::{backups, delivery, editing, entities, imports, ledgers, records, session};
 use crate::{cli, ipc};
 
 const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(15 * 60);
+/// How often the delivery worker asks whether a pass is due (the schedule decides).
+const DELIVERY_TICK: Duration = Duration::from_secs(5);
 
 pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
     let dir = match cli::data_dir(data_dir) {
@@ -74,12 +77,27 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             editing::record_from_application,
             editing::fee_status,
             editing::list_staff,
+            delivery::delivery_overview,
+            delivery::delivery_settings,
+            delivery::enrol_device,
+            delivery::set_delivery_target,
+            delivery::deliver_now,
+            delivery::release_held_bundles,
         ])
         .setup(|app| {
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {
                 std::thread::sleep(BACKUP_CHECK_EVERY);
                 backups::scheduled(&handle, false);
+            });
+            // Delivery to the centre: a pass whenever one is due, with backoff while offline;
+            // it starts again by itself when the network or the folder comes back.
+            let handle = app.handle().clone();
+            let schedule = chisanpo_core::delivery::Schedule::from_env();
+            let tick = DELIVERY_TICK.min(schedule.base);
+            std::thread::spawn(move || loop {
+                std::thread::sleep(tick);
+                delivery::scheduled(&handle, &schedule);
             });
             Ok(())
         })

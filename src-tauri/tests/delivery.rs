@@ -87,3 +87,77 @@ fn delivery_errors_are_japanese_and_say_what_to_do() {
     let msg = String::from_utf8_lossy(&out.stderr);
     assert!(msg.contains("centre init"), "{msg}");
 }
+
+#[path = "../core/tests/delivery_common/webdav.rs"]
+mod webdav;
+
+/// The CLI over a real WebDAV server: `deliver --watch` started while the server is down keeps
+/// trying by itself and delivers once it is up; the centre imports from the URL and writes
+/// receipts; the device then shows its records as received.
+#[test]
+fn deliver_watch_restarts_by_itself_when_the_webdav_server_comes_back() {
+    let centre = Env::new();
+    centre.init();
+    let profile = centre.tmp.path().join("centre-profile.json");
+    let mut server = webdav::WebDavServer::start(&centre.tmp.path().join("dav"));
+    let url = server.url();
+    centre.ok(&["centre", "init", "--name", "北部地域産業保健センター", "--out", path(&profile), "--endpoint", &url]);
+    let device = Env::new();
+    let (wp, worker, doctor) = populated(&device);
+    let id = device.add("consultation", &consultation(&wp, &worker, &doctor, HEALTH));
+    device.ok(&["finalize", &id]);
+    let request = device.tmp.path().join("request.json");
+    device.ok(&["enrol", "--profile", path(&profile), "--out", path(&request)]);
+    centre.ok(&["centre", "enrol-device", "--file", path(&request)]);
+
+    // The network is down. Saving the destination works; the pass says it will retry.
+    server.stop();
+    let out = device.cmd(&["deliver", "--to-url", &url, "--user", webdav::USER, "--save"]).env("CHISANPO_WEBDAV_PASSWORD", webdav::PASSWORD).output().unwrap();
+    assert!(!out.status.success());
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(msg.contains("接続できません") && msg.contains("自動で送ります") && !msg.contains(HEALTH) && !msg.contains(webdav::PASSWORD), "{msg}");
+
+    // `deliver --watch` to the saved destination; the server comes back a moment later.
+    let watch = device
+        .cmd(&["deliver", "--watch", "--until-sent"])
+        .env("CHISANPO_DELIVERY_RETRY_SECONDS", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    server.restart();
+    let out = wait_with_timeout(watch, std::time::Duration::from_secs(90));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("中断") && stdout.contains("配送しました: 1件"), "{stdout}");
+
+    // The centre imports from the URL and writes the receipt back.
+    let r: Value = serde_json::from_slice(
+        &centre
+            .cmd(&["centre", "import", "--from", &url, "--user", webdav::USER, "--json"])
+            .env("CHISANPO_WEBDAV_PASSWORD", webdav::PASSWORD)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!((r["bundles_applied"].as_array().unwrap().len(), r["receipts_written"].as_u64()), (1, Some(1)), "{r}");
+    let out = device.ok(&["deliver"]);
+    assert!(out.contains("センターが受領: 1件"), "{out}");
+    let status = device.ok_json(&["outbox", "--json"]);
+    assert_eq!((status["waiting"].as_i64(), status["received"].as_i64(), status["unconfirmed"].as_i64()), (Some(0), Some(1), Some(0)), "{status}");
+    assert!(!status.to_string().contains(webdav::PASSWORD), "{status}");
+}
+
+fn wait_with_timeout(mut child: std::process::Child, limit: std::time::Duration) -> std::process::Output {
+    let deadline = std::time::Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.wait_with_output().unwrap()
+}

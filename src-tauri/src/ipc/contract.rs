@@ -70,6 +70,12 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd("record_from_application", Some("FromApplicationRequest"), "string", &["FromApplicationRequest"]),
     cmd("fee_status", Some("IdRequest"), "FeeStatus", &["IdRequest", "FeeStatus"]),
     cmd("list_staff", None, "Array<EntityRow<Staff>>", &["EntityRow", "Staff"]),
+    cmd("delivery_overview", None, "DeliveryOverview", &["DeliveryOverview"]),
+    cmd("delivery_settings", None, "DeliverySettings", &["DeliverySettings"]),
+    cmd("enrol_device", Some("EnrolRequest"), "DeliverySettings", &["EnrolRequest", "DeliverySettings"]),
+    cmd("set_delivery_target", Some("SetDeliveryTargetRequest"), "DeliverySettings", &["SetDeliveryTargetRequest", "DeliverySettings"]),
+    cmd("deliver_now", None, "DeliveryOverview", &["DeliveryOverview"]),
+    cmd("release_held_bundles", None, "DeliveryOverview", &["DeliveryOverview"]),
 ];
 
 /// The TypeScript of the command table.

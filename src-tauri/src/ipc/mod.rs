@@ -4,6 +4,7 @@
 //! - `entities`: workplaces and workers.
 //! - `imports`: a worker list from CSV (choose, preview, import).
 //! - `backups`: backup settings, backups now and on a schedule, restore.
+//! - `delivery`: delivery to the centre: status, enrolment, destination, background passes.
 //! - `contract`: the command table the TypeScript is generated from.
 //!
 //! The request and response types are declared here once; `cargo test` writes their
@@ -13,6 +14,7 @@
 pub mod backups;
 #[cfg(test)]
 mod contract;
+pub mod delivery;
 pub mod editing;
 pub mod entities;
 pub mod imports;

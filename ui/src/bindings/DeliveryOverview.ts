@@ -13,19 +13,19 @@ target: string | null,
 /**
  * Not yet sent (in no bundle yet, or in a bundle not yet sent).
  */
-waiting: bigint, 
+waiting: number, 
 /**
  * Sent, not yet confirmed by the centre's receipt.
  */
-unconfirmed: bigint, 
+unconfirmed: number, 
 /**
  * Confirmed by the centre.
  */
-received: bigint, 
+received: number, 
 /**
  * Set aside on this device after repeated failures.
  */
-quarantined: bigint, held: Array<HeldBundle>, 
+quarantined: number, held: Array<HeldBundle>, 
 /**
  * Whether the centre's profile lets this device check receipts.
  */
@@ -41,4 +41,4 @@ failures: number, last_error: string | null,
 /**
  * Finalised more than `OVERDUE_DAYS` days ago and not yet at the centre.
  */
-overdue: bigint, oldest_overdue_at: string | null, };
+overdue: number, oldest_overdue_at: string | null, };

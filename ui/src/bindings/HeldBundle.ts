@@ -3,7 +3,7 @@
 /**
  * A bundle set aside, on this device or at the centre, with the reason.
  */
-export type HeldBundle = { bundle: string, entries: bigint, 
+export type HeldBundle = { bundle: string, entries: number, 
 /**
  * `device` (set aside here after repeated failures) or `centre` (the centre refused it).
  */

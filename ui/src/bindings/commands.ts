@@ -13,9 +13,12 @@ import type { ChangesRequest } from "./ChangesRequest";
 import type { ConvertRequest } from "./ConvertRequest";
 import type { CreateStoreRequest } from "./CreateStoreRequest";
 import type { CreateStoreResponse } from "./CreateStoreResponse";
+import type { DeliveryOverview } from "./DeliveryOverview";
+import type { DeliverySettings } from "./DeliverySettings";
 import type { DestroyRequest } from "./DestroyRequest";
 import type { DestructionReport } from "./DestructionReport";
 import type { EligibilityFinding } from "./EligibilityFinding";
+import type { EnrolRequest } from "./EnrolRequest";
 import type { EntityRow } from "./EntityRow";
 import type { ExportLedgerRequest } from "./ExportLedgerRequest";
 import type { ExportReport } from "./ExportReport";
@@ -51,6 +54,7 @@ import type { SaveDraftRequest } from "./SaveDraftRequest";
 import type { SaveWorkerRequest } from "./SaveWorkerRequest";
 import type { SaveWorkplaceRequest } from "./SaveWorkplaceRequest";
 import type { SearchRequest } from "./SearchRequest";
+import type { SetDeliveryTargetRequest } from "./SetDeliveryTargetRequest";
 import type { Staff } from "./Staff";
 import type { UnlockRequest } from "./UnlockRequest";
 import type { Violation } from "./Violation";
@@ -111,4 +115,10 @@ export const commands = {
   record_from_application: (req: FromApplicationRequest) => invoke<string>("record_from_application", { req }),
   fee_status: (req: IdRequest) => invoke<FeeStatus>("fee_status", { req }),
   list_staff: () => invoke<Array<EntityRow<Staff>>>("list_staff"),
+  delivery_overview: () => invoke<DeliveryOverview>("delivery_overview"),
+  delivery_settings: () => invoke<DeliverySettings>("delivery_settings"),
+  enrol_device: (req: EnrolRequest) => invoke<DeliverySettings>("enrol_device", { req }),
+  set_delivery_target: (req: SetDeliveryTargetRequest) => invoke<DeliverySettings>("set_delivery_target", { req }),
+  deliver_now: () => invoke<DeliveryOverview>("deliver_now"),
+  release_held_bundles: () => invoke<DeliveryOverview>("release_held_bundles"),
 };

@@ -79,6 +79,7 @@ pub struct OutboxEntry {
 #[ts(export)]
 pub struct HeldBundle {
     pub bundle: String,
+    #[ts(type = "number")]
     pub entries: i64,
     /// `device` (set aside here after repeated failures) or `centre` (the centre refused it).
     pub held_by: String,
@@ -95,12 +96,16 @@ pub struct DeliveryOverview {
     /// Where this device delivers (a folder or a URL), if chosen.
     pub target: Option<String>,
     /// Not yet sent (in no bundle yet, or in a bundle not yet sent).
+    #[ts(type = "number")]
     pub waiting: i64,
     /// Sent, not yet confirmed by the centre's receipt.
+    #[ts(type = "number")]
     pub unconfirmed: i64,
     /// Confirmed by the centre.
+    #[ts(type = "number")]
     pub received: i64,
     /// Set aside on this device after repeated failures.
+    #[ts(type = "number")]
     pub quarantined: i64,
     pub held: Vec<HeldBundle>,
     /// Whether the centre's profile lets this device check receipts.
@@ -111,6 +116,7 @@ pub struct DeliveryOverview {
     pub failures: u32,
     pub last_error: Option<String>,
     /// Finalised more than `OVERDUE_DAYS` days ago and not yet at the centre.
+    #[ts(type = "number")]
     pub overdue: i64,
     pub oldest_overdue_at: Option<String>,
 }

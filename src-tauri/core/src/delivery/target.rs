@@ -83,6 +83,11 @@ impl Store {
         })
     }
 
+    /// Whether a WebDAV password is stored (the password itself never leaves the store).
+    pub fn has_delivery_password(&self) -> Result<bool> {
+        self.read(|c| Ok(get_setting(c, setting::TARGET_PASSWORD)?.is_some_and(|p| !p.is_empty())))
+    }
+
     /// The transport for the chosen target, if there is one.
     pub fn delivery_transport(&self) -> Result<Option<Box<dyn Transport>>> {
         let Some(target) = self.delivery_target()? else { return Ok(None) };

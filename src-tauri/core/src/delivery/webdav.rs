@@ -114,8 +114,8 @@ impl WebDavTransport {
         self.request("PROPFIND", "").set("Depth", "0").call().is_ok_and(|r| r.status() == 207 || r.status() == 200)
     }
 
-    fn put_once(&self, name: &str, bytes: &[u8]) -> Result<(), ureq::Error> {
-        self.request("PUT", name).set("Content-Type", "application/octet-stream").send_bytes(bytes).map(|_| ())
+    fn put_once(&self, name: &str, bytes: &[u8]) -> Result<(), Box<ureq::Error>> {
+        self.request("PUT", name).set("Content-Type", "application/octet-stream").send_bytes(bytes).map(|_| ()).map_err(Box::new)
     }
 }
 
@@ -125,7 +125,7 @@ impl Transport for WebDavTransport {
     }
 
     fn put(&self, name: &str, bytes: &[u8]) -> TransportResult<()> {
-        match self.put_once(name, bytes) {
+        match self.put_once(name, bytes).map_err(|e| *e) {
             Ok(()) => {}
             // The collection may not exist yet: make it once, then try again.
             Err(ureq::Error::Status(404 | 409, _)) => {
@@ -133,7 +133,7 @@ impl Transport for WebDavTransport {
                     Ok(_) | Err(ureq::Error::Status(405, _)) => {}
                     Err(e) => return Err(self.failure(e, "フォルダの作成")),
                 }
-                match self.put_once(name, bytes) {
+                match self.put_once(name, bytes).map_err(|e| *e) {
                     Ok(()) => {}
                     // The collection is there, so it is this file the server refuses (e.g. a
                     // folder of the same name): the others go on.

@@ -1,4 +1,5 @@
 //! A real WebDAV server on 127.0.0.1 for the delivery tests: `rclone serve webdav` over a
+#![allow(dead_code)]
 //! folder, with basic authentication. `make test` installs rclone from Debian's packages. The
 //! server can be stopped mid-test (the network is cut) and started again on the same port.
 
