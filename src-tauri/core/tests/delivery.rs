@@ -244,3 +244,61 @@ fn outbox_rows_are_written_with_the_version_in_one_transaction() {
     assert_eq!(st.entries.len(), 1);
     assert_eq!((st.entries[0].record_id.as_str(), st.entries[0].version, st.entries[0].state.as_str()), (id.as_str(), 1, "waiting"));
 }
+
+/// The centre's ledger and annual report include every record consolidated from its devices,
+/// once, at its latest version, numbered in the centre's sequence; a number never changes when
+/// a later amendment arrives. Exported as CSV and read back with a CSV parser.
+#[test]
+fn the_centres_ledger_and_annual_report_cover_every_devices_records() {
+    use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat};
+    use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
+    let w = world();
+    let folder = w.root.join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    let t = FolderTransport::new(&folder);
+    let mut ids = BTreeSet::new();
+    let mut devices = Vec::new();
+    for name in ["a", "b"] {
+        let s = new_store(&w.root.join(name), name);
+        w.centre.centre_enrol_device(&s.enrol(&w.profile).unwrap()).unwrap();
+        for day in [3, 9] {
+            let (wp, wk) = worker(&s, &format!("{WORKER_A}{name}{day}"));
+            ids.insert(finalised(&s, &consultation(&s, &wp, &wk, day, HEALTH)));
+        }
+        s.deliver(&t).unwrap();
+        devices.push(s);
+    }
+    w.centre.centre_import(&folder).unwrap();
+    let fy = LedgerFilter { fiscal_year: Some(2025), ..Default::default() };
+    let ledger = w.centre.ledger(LedgerKind::Consultation, &fy).unwrap();
+    let got: BTreeSet<String> = ledger.entries.iter().map(|e| e.record_id.clone()).collect();
+    assert_eq!(got, ids, "every device's record, once");
+    let numbers: Vec<u32> = ledger.entries.iter().map(|e| e.number).collect();
+    assert_eq!(numbers, vec![1, 2, 3, 4]);
+
+    // An amendment on device a arrives: the same number, the new version.
+    let a = &devices[0];
+    let first = ledger.entries.iter().find(|e| a.get_record(&e.record_id).is_ok()).unwrap().clone();
+    let body = a.get_record(&first.record_id).unwrap().current.unwrap().body;
+    a.amend(&first.record_id, &with_content(&body, "紹介状を作成"), "追記").unwrap();
+    a.deliver(&t).unwrap();
+    w.centre.centre_import(&folder).unwrap();
+    let ledger = w.centre.ledger(LedgerKind::Consultation, &fy).unwrap();
+    let e = ledger.entries.iter().find(|e| e.record_id == first.record_id).unwrap();
+    assert_eq!((e.number, e.version, e.amended), (first.number, 2, true));
+    assert_eq!(ledger.entries.len(), 4);
+
+    // Exported, and read back by a CSV parser: four rows.
+    let out = w.root.join("ledger.csv");
+    let r = w.centre.export_ledger(LedgerKind::Consultation, &fy, ExportFormat::Csv, CsvEncoding::Utf8Bom, &out).unwrap();
+    assert_eq!(r.rows, 4);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut rows = csv::ReaderBuilder::new().has_headers(true).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(rows.records().count(), 4);
+
+    // The annual report counts them.
+    let annual = w.centre.annual_report(2025).unwrap();
+    let counted: BTreeSet<String> = annual.consultations.records.ids.iter().cloned().collect();
+    assert_eq!(counted, ids);
+    assert_eq!(annual.consultations.records.value, 4);
+}

@@ -138,6 +138,7 @@ fn apply(tx: &Connection, payload: &bundle::Payload, file: &str, imported_at: &s
         )?;
         if n == 1 {
             added += 1;
+            super::consolidated::note_version(tx, &payload.device_id, &e.record_id, e.version, &e.content_hash, &e.kind, &e.content, imported_at)?;
         } else {
             present += 1;
         }

@@ -429,12 +429,16 @@ fn compute(c: &Connection, fy: i32) -> Result<AnnualReport> {
     let mut other_long_hours = AnnualCount::default();
     let mut high_stress = AnnualCount::default();
     {
-        let mut stmt = c.prepare(
+        // The centre's own records, and on a centre the records consolidated from its devices.
+        let mut stmt = c.prepare(&format!(
             "SELECT r.id, r.performed_on, r.place, r.doctor_id, v.content \
              FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
              WHERE r.fiscal_year = ?1 AND r.status = 'final' AND r.kind IN ('consultation', 'interview') \
-             ORDER BY r.performed_on, r.id",
-        )?;
+             UNION ALL SELECT record_id, performed_on, place, doctor_id, content FROM ({}) \
+             WHERE performed_fy = ?1 AND kind IN ('consultation', 'interview') \
+             ORDER BY 2, 1",
+            crate::delivery::consolidated::CURRENT
+        ))?;
         let mut rows = stmt.query([fy])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;

@@ -112,33 +112,40 @@ pub struct Ledger {
 }
 
 impl Store {
-    /// The ledger of `kind` for the filter, from finalised records only.
+    /// The ledger of `kind` for the filter, from finalised records only. On a centre's store,
+    /// the records consolidated from its devices are in it too, numbered in the same sequence.
     pub fn ledger(&self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
         let (from, to) = filter.period();
-        let mut sql = String::from(
-            "SELECT r.id, n.fiscal_year, n.number, r.version, r.amended_at IS NOT NULL, v.content \
-             FROM records r JOIN ledger_numbers n ON n.record_id = r.id \
-             JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
-             WHERE r.kind = ?1 AND r.status = 'final'",
-        );
         let mut args: Vec<String> = vec![kind.as_str().to_string()];
+        // The same conditions over the centre's own records (r) and the consolidated ones (l).
+        let mut conds = String::new();
         let mut cond = |col: &str, v: String| {
             args.push(v);
-            sql.push_str(&format!(" AND {col} ?{}", args.len()));
+            conds.push_str(&format!(" AND {{}}.{col} ?{}", args.len()));
         };
         if let Some(f) = from {
-            cond("r.performed_on >=", f.iso());
+            cond("performed_on >=", f.iso());
         }
         if let Some(t) = to {
-            cond("r.performed_on <=", t.iso());
+            cond("performed_on <=", t.iso());
         }
         if let Some(d) = &filter.doctor_id {
-            cond("r.doctor_id =", d.clone());
+            cond("doctor_id =", d.clone());
         }
         if let Some(w) = &filter.workplace_id {
-            cond("r.workplace_id =", w.clone());
+            cond("workplace_id =", w.clone());
         }
-        sql.push_str(" ORDER BY n.fiscal_year, n.number");
+        let sql = format!(
+            "SELECT * FROM (SELECT r.id, n.fiscal_year, n.number, r.version, r.amended_at IS NOT NULL, v.content \
+             FROM records r JOIN ledger_numbers n ON n.record_id = r.id \
+             JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
+             WHERE r.kind = ?1 AND r.status = 'final'{} \
+             UNION ALL SELECT record_id, fiscal_year, number, version, amended, content FROM ({}) c WHERE c.kind = ?1{}) \
+             ORDER BY 2, 3",
+            conds.replace("{}", "r"),
+            crate::delivery::consolidated::CURRENT,
+            conds.replace("{}", "c"),
+        );
         let entries = self.read(|c| {
             let mut stmt = c.prepare(&sql)?;
             let rows = stmt.query_map(params_from_iter(args.iter()), |r| {

@@ -27,3 +27,50 @@ CREATE TABLE centre_old_identities (
     identity     TEXT NOT NULL,
     retired_at   TEXT NOT NULL
 ) STRICT;
+
+-- The centre: the current consolidated version of each record (the highest version; of two
+-- conflicting ones, the first imported), with the columns the ledgers and the annual report
+-- filter on. Derived from consolidated_versions (which stays append-only) and kept up to date
+-- in the import's transaction.
+CREATE TABLE consolidated_latest (
+    record_id    TEXT PRIMARY KEY,
+    version      INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    performed_on TEXT,
+    fiscal_year  INTEGER,
+    place        TEXT,
+    doctor_id    TEXT,
+    workplace_id TEXT,
+    device_id    TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX consolidated_latest_ledger ON consolidated_latest (kind, fiscal_year, performed_on);
+
+INSERT INTO consolidated_latest (record_id, version, content_hash, kind, performed_on, fiscal_year, place, doctor_id, workplace_id, device_id)
+SELECT v.record_id, v.version, v.content_hash, v.kind,
+       json_extract(v.content, '$.body.data.performed_on'),
+       CASE WHEN json_extract(v.content, '$.body.data.performed_on') IS NULL THEN NULL
+            WHEN CAST(substr(json_extract(v.content, '$.body.data.performed_on'), 6, 2) AS INTEGER) >= 4
+            THEN CAST(substr(json_extract(v.content, '$.body.data.performed_on'), 1, 4) AS INTEGER)
+            ELSE CAST(substr(json_extract(v.content, '$.body.data.performed_on'), 1, 4) AS INTEGER) - 1 END,
+       json_extract(v.content, '$.body.data.place'),
+       json_extract(v.content, '$.body.data.doctor_id'),
+       json_extract(v.content, '$.body.data.workplace_id'),
+       v.device_id
+FROM consolidated_versions v
+WHERE NOT EXISTS (
+    SELECT 1 FROM consolidated_versions x
+    WHERE x.record_id = v.record_id
+      AND (x.version > v.version OR (x.version = v.version AND (x.imported_at, x.content_hash) < (v.imported_at, v.content_hash))));
+
+-- Ledger numbers for consolidated records, in the same per-fiscal-year sequence as the centre's
+-- own (record ids are UUIDv7, unique across devices).
+INSERT INTO ledger_numbers (record_id, ledger, fiscal_year, number, assigned_at)
+SELECT l.record_id, l.kind, l.fiscal_year,
+       coalesce((SELECT max(number) FROM ledger_numbers n WHERE n.ledger = l.kind AND n.fiscal_year = l.fiscal_year), 0)
+         + row_number() OVER (PARTITION BY l.kind, l.fiscal_year ORDER BY l.performed_on, l.record_id),
+       strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM consolidated_latest l
+WHERE l.kind IN ('consultation', 'interview') AND l.fiscal_year IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM ledger_numbers n WHERE n.record_id = l.record_id);
