@@ -13,10 +13,11 @@ CARGO := $(shell command -v cargo || echo $$HOME/.cargo/bin/cargo)
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 # Debian/Ubuntu packages: Tauri's build deps, the e2e display and driver, PDF readers, fonts,
-# and rclone (the real WebDAV server on 127.0.0.1 the delivery tests deliver to).
+# rclone (the real WebDAV server on 127.0.0.1 the delivery tests deliver to) and PostgreSQL (the
+# shared consolidated centre store; the tests start their own server on 127.0.0.1).
 APT_PACKAGES := build-essential pkg-config perl curl libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev \
   librsvg2-dev libayatana-appindicator3-dev xvfb webkit2gtk-driver poppler-utils \
-  fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho unzip rclone
+  fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho unzip rclone postgresql
 
 .PHONY: run test bench setup system rust node tauri-driver ui ui-check lint app clean-stamps
 

@@ -4,8 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use chisanpo_core::delivery::consolidation::postgres::PgConsolidation;
+use chisanpo_core::delivery::consolidation::sqlite::SqliteConsolidation;
+use chisanpo_core::delivery::consolidation::Consolidation;
 use chisanpo_core::delivery::webdav::is_url;
 use chisanpo_core::delivery::{CentreProfile, DeliveryReport, DeliveryTarget, EnrolmentRequest, Schedule, Transport};
+use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat};
+use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
 use chisanpo_core::store::{atomic, Store};
 use chisanpo_core::{Error, Result};
 use clap::{Args, Subcommand};
@@ -34,9 +39,34 @@ pub enum CentreCmd {
     EnrolDevice {
         #[arg(long)]
         file: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
     },
     /// The enrolled devices.
-    Devices,
+    Devices {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// The consolidated records (ids, versions, source devices, 要確認; no content).
+    Records {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Export the consolidated 台帳 (on this store: with the centre's own records).
+    Ledger {
+        #[arg(long, value_enum)]
+        kind: crate::cli::LedgerArg,
+        #[arg(long)]
+        fiscal_year: Option<i32>,
+        #[arg(long, value_enum, default_value = "xlsx")]
+        format: crate::cli::FormatArg,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
     /// Import the bundles in a folder or at a WebDAV URL into the consolidated store, and
     /// write the receipts back beside them.
     Import {
@@ -48,6 +78,8 @@ pub enum CentreCmd {
         user: Option<String>,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        db: DatabaseArg,
     },
     /// Make a new centre key and write the new profile; devices enrol again with it. Bundles
     /// made for the old key still import.
@@ -55,6 +87,29 @@ pub enum CentreCmd {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// The consolidated store: this store (the default), or a PostgreSQL database several
+/// coordinators share. `Debug` never shows the URL (it may hold a password).
+#[derive(Args)]
+pub struct DatabaseArg {
+    /// A shared PostgreSQL database, postgres://user[:password]@host[:port]/name.
+    #[arg(long, env = "CHISANPO_DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
+}
+
+impl std::fmt::Debug for DatabaseArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseArg").field("database", &self.database.as_deref().map(chisanpo_core::delivery::consolidation::postgres::label_of)).finish()
+    }
+}
+
+/// Run `f` on the chosen consolidated store.
+fn with_db<T>(store: &Store, db: &DatabaseArg, f: impl FnOnce(&mut dyn Consolidation) -> Result<T>) -> Result<T> {
+    match &db.database {
+        Some(url) => f(&mut PgConsolidation::connect(url, store)?),
+        None => f(&mut SqliteConsolidation(store)),
+    }
 }
 
 /// Where to deliver, for one command.
@@ -105,23 +160,56 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
             atomic::write_file(&out, profile.to_json().as_bytes())?;
             line(format!("プロファイルを書き出しました: {}", out.display()));
         }
-        CentreCmd::EnrolDevice { file } => {
+        CentreCmd::EnrolDevice { file, db } => {
             let req = EnrolmentRequest::parse(&read_text(&file)?)?;
-            if store.centre_enrol_device(&req)? {
+            if with_db(store, &db, |t| store.centre_enrol_device_into(&req, t))? {
                 line(format!("端末を登録しました: {}（{}）", req.device_id, req.label));
             } else {
                 line(format!("この端末は既に登録されています: {}", req.device_id));
             }
         }
-        CentreCmd::Devices => print_json(&store.centre_devices()?),
+        CentreCmd::Devices { db } => print_json(&with_db(store, &db, |t| t.devices())?),
+        CentreCmd::Records { json, db } => {
+            let records = with_db(store, &db, |t| t.records())?;
+            if json {
+                print_json(&records);
+            } else {
+                for r in &records {
+                    line(format!(
+                        "{}　{}　第{}版　{}{}",
+                        r.id,
+                        r.performed_on.as_deref().unwrap_or("日付なし"),
+                        r.version,
+                        r.source_device,
+                        if r.needs_review { "　要確認" } else { "" }
+                    ));
+                }
+                line(format!("{}件", records.len()));
+            }
+        }
+        CentreCmd::Ledger { kind, fiscal_year, format, out, db } => {
+            let kind = match kind {
+                crate::cli::LedgerArg::Consultation => LedgerKind::Consultation,
+                crate::cli::LedgerArg::Interview => LedgerKind::Interview,
+            };
+            let format = match format {
+                crate::cli::FormatArg::Xlsx => ExportFormat::Xlsx,
+                crate::cli::FormatArg::Csv => ExportFormat::Csv,
+                crate::cli::FormatArg::Pdf => ExportFormat::Pdf,
+            };
+            let filter = LedgerFilter { fiscal_year, ..Default::default() };
+            let r = with_db(store, &db, |t| store.export_ledger_from(t, kind, &filter, format, CsvEncoding::Utf8Bom, &out))?;
+            line(format!("{}を書き出しました: {}（{}行）", kind.title(), r.path, r.rows));
+        }
         CentreCmd::RotateKey { out } => {
             let profile = store.centre_rotate_key()?;
             atomic::write_file(&out, profile.to_json().as_bytes())?;
             line(format!("センターの鍵を新しくし、プロファイルを書き出しました: {}", out.display()));
             line("各端末で `chisanpo enrol --profile ファイル` をもう一度実行してもらってください（端末IDと送信待ちはそのままです）。古い鍵宛ての配送ファイルも取り込めます。");
         }
-        CentreCmd::Import { from, user, json } => {
-            let r = store.centre_import_from(transport_for(&from, user.as_deref())?.as_ref())?;
+        CentreCmd::Import { from, user, json, db } => {
+            let source = transport_for(&from, user.as_deref())?;
+            let r = with_db(store, &db, |t| store.centre_import_into(source.as_ref(), t))?;
             if json {
                 print_json(&r);
             } else {

@@ -161,3 +161,64 @@ fn wait_with_timeout(mut child: std::process::Child, limit: std::time::Duration)
     }
     child.wait_with_output().unwrap()
 }
+
+#[cfg(unix)]
+#[path = "../core/tests/delivery_common/postgres.rs"]
+mod pg;
+
+/// The centre's commands on a shared PostgreSQL database (`--database`, or
+/// `CHISANPO_DATABASE_URL`): enrol a device, import, list, and export the consolidated 台帳 as
+/// CSV, read back with a CSV parser. A database that is not there gives a Japanese message
+/// without the password.
+#[cfg(unix)]
+#[test]
+fn the_centre_consolidates_into_postgresql_from_the_command_line() {
+    let server = pg::PgServer::start();
+    let url = server.database("centre");
+    let centre = Env::new();
+    centre.init();
+    let profile = centre.tmp.path().join("centre-profile.json");
+    centre.ok(&["centre", "init", "--name", "北部地域産業保健センター", "--out", path(&profile)]);
+    let device = Env::new();
+    let (wp, worker, doctor) = populated(&device);
+    let id = device.add("consultation", &consultation(&wp, &worker, &doctor, HEALTH));
+    device.ok(&["finalize", &id]);
+    let request = device.tmp.path().join("request.json");
+    device.ok(&["enrol", "--profile", path(&profile), "--out", path(&request)]);
+    let folder = device.tmp.path().join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    device.ok(&["deliver", "--to-folder", path(&folder)]);
+
+    centre.ok(&["centre", "enrol-device", "--file", path(&request), "--database", &url]);
+    let devices = centre.ok_json(&["centre", "devices", "--database", &url]);
+    assert_eq!(devices.as_array().unwrap().len(), 1, "{devices}");
+    assert_eq!(centre.ok_json(&["centre", "devices"]).as_array().unwrap().len(), 0, "the local store's list is separate");
+    let r: Value = serde_json::from_slice(
+        &centre.cmd(&["centre", "import", "--from", path(&folder), "--json"]).env("CHISANPO_DATABASE_URL", &url).output().unwrap().stdout,
+    )
+    .unwrap();
+    assert_eq!((r["versions_added"].as_u64(), r["receipts_written"].as_u64()), (Some(1), Some(1)), "{r}");
+    let records = centre.ok_json(&["centre", "records", "--json", "--database", &url]);
+    assert_eq!(records.as_array().unwrap().len(), 1, "{records}");
+    assert_eq!(records[0]["id"], id.as_str());
+    assert!(!records.to_string().contains(HEALTH), "no content in the list");
+
+    let out = centre.tmp.path().join("ledger.csv");
+    centre.ok(&["centre", "ledger", "--kind", "consultation", "--fiscal-year", "2025", "--format", "csv", "--out", path(&out), "--database", &url]);
+    let bytes = std::fs::read(&out).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 1);
+    let row: Vec<&str> = rows[0].iter().collect();
+    assert!(row.contains(&"1"), "numbered 1 in the centre's sequence: {row:?}");
+    assert!(row.iter().any(|c| c.contains("鷲尾製作所")), "the workplace from the record's snapshot: {row:?}");
+    assert!(row.iter().any(|c| c.contains("診療 次郎")), "the doctor: {row:?}");
+
+    // A database that is not there: Japanese, says what to check, no password.
+    let bad = format!("postgres://chisanpo:hunter2@127.0.0.1:{}/centre", server.port + 1);
+    let out = centre.run(&["centre", "records", "--database", &bad]);
+    assert!(!out.status.success());
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(msg.contains("接続できません") && msg.contains("確かめて") && !msg.contains("hunter2"), "{msg}");
+}

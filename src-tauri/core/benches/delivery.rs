@@ -5,6 +5,9 @@
 //! `cargo bench -p chisanpo-core --bench delivery`
 
 mod fixture;
+#[cfg(unix)]
+#[path = "../tests/delivery_common/postgres.rs"]
+mod pg_server;
 
 use std::path::Path;
 use std::time::Instant;
@@ -150,6 +153,26 @@ fn benches(c: &mut Criterion) {
         took,
         imp.versions_added as f64 / took
     );
+
+    // The same bundles into PostgreSQL on 127.0.0.1 (one timed run).
+    #[cfg(unix)]
+    {
+        use chisanpo_core::delivery::consolidation::postgres::PgConsolidation;
+        let pg = pg_server::PgServer::start();
+        let url = pg.database("bench");
+        let mut db = PgConsolidation::connect(&url, &big_centre).unwrap();
+        big_centre.centre_enrol_device_into(&req, &mut db).unwrap();
+        let start = Instant::now();
+        let imp = big_centre.centre_import_into(&FolderTransport::new(&out), &mut db).unwrap();
+        let took = start.elapsed().as_secs_f64();
+        eprintln!(
+            "centre import (PostgreSQL) of {} versions in {} bundles: {:.1} s ({:.0} versions/s)",
+            imp.versions_added,
+            imp.bundles_applied.len(),
+            took,
+            imp.versions_added as f64 / took
+        );
+    }
 }
 
 criterion_group!(delivery, benches);

@@ -1,7 +1,6 @@
 //! Enrolment: the centre makes its key pair and profile; a device imports the profile, gets an
 //! id and a signing key, and hands the centre its enrolment request; the centre lists it.
 
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::keys::{CentreIdentity, DeviceKey};
@@ -129,46 +128,26 @@ impl Store {
         })
     }
 
-    /// `centre enrol-device`: add a device to the centre's list. The same request twice is a no-op.
+    /// `centre enrol-device`: add a device to this store's list. The same request twice is a no-op.
     pub fn centre_enrol_device(&self, req: &EnrolmentRequest) -> Result<bool> {
-        self.write(|tx| {
-            let centre_id = get_setting(tx, setting::CENTRE_ID)?.ok_or_else(not_a_centre)?;
-            if req.centre_id != centre_id {
-                return Err(Error::Delivery(
-                    "この登録申請は別のセンター宛てです。このセンターのプロファイルで端末を登録し直し（`chisanpo enrol`）、新しい申請を取り込んでください。"
-                        .into(),
-                ));
-            }
-            let known: Option<String> =
-                rusqlite::OptionalExtension::optional(
-                    tx.query_row("SELECT public_key FROM centre_devices WHERE device_id = ?1", [&req.device_id], |r| r.get(0)),
-                )?;
-            match known {
-                Some(k) if k == req.public_key => return Ok(false),
-                Some(_) => {
-                    return Err(Error::Delivery(format!(
-                        "端末 {} は別の鍵で登録済みです。同じ端末IDで別の鍵を受け付けると、なりすましを防げません。端末が入れ替わった場合は、新しい端末で新しいストアを作って登録してください。",
-                        req.device_id
-                    )))
-                }
-                None => {}
-            }
-            tx.execute(
-                "INSERT INTO centre_devices (device_id, public_key, label, enrolled_at) VALUES (?1, ?2, ?3, ?4)",
-                params![req.device_id, req.public_key, req.label, now()],
-            )?;
-            self.audit(tx, Action::Create, &req.device_id, serde_json::json!({ "delivery": "enrol_device", "public_key": req.public_key }))?;
-            Ok(true)
-        })
+        self.centre_enrol_device_into(req, &mut super::consolidation::sqlite::SqliteConsolidation(self))
     }
 
-    /// The centre's enrolled devices.
+    /// Add a device to the list of `target` (this store, or the shared database), after
+    /// checking the request is for this centre.
+    pub fn centre_enrol_device_into(&self, req: &EnrolmentRequest, target: &mut dyn super::consolidation::Consolidation) -> Result<bool> {
+        let centre_id = self.read(|c| get_setting(c, setting::CENTRE_ID))?.ok_or_else(not_a_centre)?;
+        if req.centre_id != centre_id {
+            return Err(Error::Delivery(
+                "この登録申請は別のセンター宛てです。このセンターのプロファイルで端末を登録し直し（`chisanpo enrol`）、新しい申請を取り込んでください。".into(),
+            ));
+        }
+        target.enrol_device(req, &now())
+    }
+
+    /// The centre's enrolled devices (in this store).
     pub fn centre_devices(&self) -> Result<Vec<EnrolledDevice>> {
-        self.read(|c| {
-            let mut stmt = c.prepare("SELECT device_id, public_key, label, enrolled_at FROM centre_devices ORDER BY enrolled_at, device_id")?;
-            let rows = stmt.query_map([], |r| Ok(EnrolledDevice { device_id: r.get(0)?, public_key: r.get(1)?, label: r.get(2)?, enrolled_at: r.get(3)? }))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        super::consolidation::Consolidation::devices(&mut super::consolidation::sqlite::SqliteConsolidation(self))
     }
 }
 

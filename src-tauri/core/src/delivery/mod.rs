@@ -15,12 +15,14 @@
 //! - `receipt`: the centre's signed receipts.
 //! - `import`: the centre's import and consolidation, with quarantine; it writes the receipts.
 //! - `consolidated`: the consolidated records' current versions and 台帳 numbers, for the ledgers.
+//! - `consolidation`: where the centre keeps what it consolidated: its own store or PostgreSQL.
 //! - `rotate`: re-enrolment with a new profile and the centre's key rotation.
 //!
 //! See docs/adr/0010-delivery-to-the-centre.md and 0011-delivery-retries-receipts.md.
 
 pub mod bundle;
 pub(crate) mod consolidated;
+pub mod consolidation;
 pub mod deliver;
 pub mod enrol;
 pub mod import;

@@ -64,7 +64,7 @@ pub struct LedgerFilter {
 
 impl LedgerFilter {
     /// The period covered: the fiscal year narrowed by from/to.
-    fn period(&self) -> (Option<Date>, Option<Date>) {
+    pub(crate) fn period(&self) -> (Option<Date>, Option<Date>) {
         let (mut from, mut to) = (self.from, self.to);
         if let Some(fy) = self.fiscal_year {
             let (a, b) = fiscal_year_range(fy);

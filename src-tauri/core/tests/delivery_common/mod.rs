@@ -8,6 +8,8 @@ use chisanpo_core::delivery::{CentreProfile, BUNDLE_EXTENSION};
 use chisanpo_core::domain::{Consultation, ConsultationKind, Date, Place, RecordBody, Requester, Staff, StaffRole, Worker, Workplace};
 use chisanpo_core::store::{KdfParams, Passphrase, Store};
 
+#[cfg(unix)]
+pub mod postgres;
 pub mod webdav;
 
 pub const PASS: &str = "配送テストのパスフレーズ";

@@ -100,7 +100,20 @@ impl Store {
     /// Export a ledger to `out` and record the export in the audit log (the ledger, the format
     /// and the number of rows: no names, no paths).
     pub fn export_ledger(&self, kind: LedgerKind, filter: &LedgerFilter, format: ExportFormat, encoding: CsvEncoding, out: &Path) -> Result<ExportReport> {
-        let table = self.ledger(kind, filter)?.table();
+        self.export_ledger_from(&mut crate::delivery::consolidation::sqlite::SqliteConsolidation(self), kind, filter, format, encoding, out)
+    }
+
+    /// As `export_ledger`, from a consolidated centre store (this one, or a shared database).
+    pub fn export_ledger_from(
+        &self,
+        source: &mut dyn crate::delivery::consolidation::Consolidation,
+        kind: LedgerKind,
+        filter: &LedgerFilter,
+        format: ExportFormat,
+        encoding: CsvEncoding,
+        out: &Path,
+    ) -> Result<ExportReport> {
+        let table = source.ledger(kind, filter)?.table();
         let report = export_table(&table, format, encoding, out, &self.fonts()?)?;
         let mut detail = serde_json::json!({ "ledger": kind.as_str(), "format": format.as_str(), "rows": report.rows });
         if format == ExportFormat::Csv {

@@ -1,0 +1,118 @@
+//! Where the centre keeps what it consolidated, behind one trait: the centre's own encrypted
+//! SQLite store (the embedded default, `sqlite`), or a PostgreSQL database shared by several
+//! coordinators (`postgres`). The import (`super::import`) checks bundles the same way for both
+//! and hands each checked bundle to the store, which applies it in one transaction.
+//!
+//! Either way the same rules hold: a (record, version, content hash) already there is a no-op;
+//! two contents for one (record, version) are both kept (要確認); versions are never updated or
+//! deleted; a record's 台帳 number is given on first arrival and never changes.
+
+pub mod postgres;
+pub mod sqlite;
+
+use serde::Serialize;
+
+use super::bundle::{Payload, Refusal};
+use super::enrol::{EnrolledDevice, EnrolmentRequest};
+use super::import::ConsolidatedRecord;
+use crate::error::Result;
+use crate::ledger::{Ledger, LedgerFilter, LedgerKind};
+
+/// What applying one bundle added.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    pub added: usize,
+    pub present: usize,
+    pub destructions: usize,
+}
+
+/// A receipt still to be written: a bundle looked at, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptRow {
+    pub sha256: String,
+    pub file_name: String,
+    pub device_id: Option<String>,
+    pub outcome: String,
+    pub code: Option<String>,
+    pub reason: Option<String>,
+    pub at: String,
+}
+
+/// The consolidated centre store.
+pub trait Consolidation {
+    /// For messages: "この端末のストア" or the database's host and name (never a password).
+    fn describe(&self) -> String;
+    /// Add a device to the list. The same request twice is a no-op (`false`); another key for
+    /// a known device is refused.
+    fn enrol_device(&mut self, req: &EnrolmentRequest, at: &str) -> Result<bool>;
+    fn devices(&mut self) -> Result<Vec<EnrolledDevice>>;
+    /// The enrolled public key of a device.
+    fn device_key(&mut self, device_id: &str) -> Result<Option<String>>;
+    /// What became of a bundle file with this SHA-256 before: `applied`, `quarantined`, or none.
+    fn seen(&mut self, sha256: &str) -> Result<Option<String>>;
+    /// Apply a checked bundle, and record it as applied, in one transaction.
+    fn apply(&mut self, payload: &Payload, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied>;
+    /// Record a refused bundle (quarantined) with its reason, or a bundle refused before that
+    /// is refused again (nothing changes then).
+    fn refuse(&mut self, file: &str, sha256: &str, source: &str, device: Option<&str>, refusal: &Refusal, at: &str) -> Result<()>;
+    /// Bundles of this source looked at since their last receipt, and the bundles named in
+    /// `also` (seen here but applied from another source).
+    fn pending_receipts(&mut self, source: &str, also: &[String]) -> Result<Vec<ReceiptRow>>;
+    fn receipt_written(&mut self, sha256: &str, at: &str) -> Result<()>;
+    /// Two different contents for one version of this record (要確認).
+    fn conflicted(&mut self, record_id: &str) -> Result<bool>;
+    /// The consolidated records, newest first.
+    fn records(&mut self) -> Result<Vec<ConsolidatedRecord>>;
+    /// The consolidated ledger of `kind` (on the embedded store, with the centre's own records).
+    fn ledger(&mut self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger>;
+}
+
+/// The destruction id of a 廃棄記録 entry (its content's `id`), or its hash.
+pub(crate) fn destruction_id(content: &str, content_hash: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(content).ok().and_then(|v| v["id"].as_str().map(str::to_string)).unwrap_or_else(|| content_hash.to_string())
+}
+
+/// Build `ConsolidatedRecord`s from rows ordered by record, version descending.
+pub(crate) fn group_records(rows: impl IntoIterator<Item = (String, String, u32, String, String)>) -> Vec<ConsolidatedRecord> {
+    use crate::domain::VersionContent;
+    let mut out: Vec<ConsolidatedRecord> = Vec::new();
+    for (id, kind, version, device, content) in rows {
+        match out.last_mut() {
+            Some(r) if r.id == id => {
+                if !r.versions.contains(&version) {
+                    r.versions.push(version);
+                }
+                if !r.source_devices.contains(&device) {
+                    r.source_devices.push(device);
+                }
+            }
+            _ => {
+                let performed = serde_json::from_str::<VersionContent>(&content).ok().and_then(|v| v.body.performed_on());
+                out.push(ConsolidatedRecord {
+                    id,
+                    kind,
+                    status: "final".into(),
+                    version,
+                    versions: vec![version],
+                    performed_on: performed.map(|d| d.iso()),
+                    fiscal_year: performed.map(|d| crate::domain::fiscal::fiscal_year(d.naive())),
+                    source_device: device.clone(),
+                    source_devices: vec![device],
+                    needs_review: false,
+                    review: None,
+                    destroyed_on_device: false,
+                    consolidated: true,
+                });
+            }
+        }
+    }
+    for r in &mut out {
+        r.versions.sort_unstable();
+    }
+    out
+}
+
+/// Sort newest first (by date performed, then id).
+pub(crate) fn newest_first(out: &mut [ConsolidatedRecord]) {
+    out.sort_by(|a, b| b.performed_on.cmp(&a.performed_on).then_with(|| b.id.cmp(&a.id)));
+}

@@ -1,0 +1,437 @@
+//! The consolidated centre store on PostgreSQL, for several coordinators sharing one ledger
+//! (`--database postgres://user@host/db`, or `CHISANPO_DATABASE_URL`). The same tables and rules
+//! as the embedded store; the centre's keys stay in each coordinator's encrypted local store,
+//! and every change is also written to that store's audit chain. Imports serialise on an
+//! advisory lock, so two coordinators importing at once cannot give one 台帳 number twice.
+//! See docs/adr/0012-postgresql-consolidated-store.md.
+
+use postgres::types::ToSql;
+use postgres::{Client, NoTls};
+
+use super::{destruction_id, group_records, newest_first, Applied, Consolidation, ReceiptRow};
+use crate::delivery::bundle::{Payload, Refusal};
+use crate::delivery::consolidated::Columns;
+use crate::delivery::enrol::{EnrolledDevice, EnrolmentRequest};
+use crate::delivery::import::ConsolidatedRecord;
+use crate::domain::VersionContent;
+use crate::error::{Error, Result};
+use crate::ledger::rows::LedgerEntry;
+use crate::ledger::{Ledger, LedgerFilter, LedgerKind};
+use crate::store::{Action, Store};
+
+/// The advisory lock every write transaction takes.
+const LOCK: i64 = 0x4368_6973_616e; // "Chisan"
+
+/// The schema, append-only like the embedded store's migrations.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE centre_devices (
+    device_id    TEXT PRIMARY KEY,
+    public_key   TEXT NOT NULL,
+    label        TEXT NOT NULL,
+    enrolled_at  TEXT NOT NULL
+);
+CREATE TABLE consolidated_versions (
+    record_id    TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    device_id    TEXT NOT NULL REFERENCES centre_devices(device_id),
+    content      TEXT NOT NULL,
+    reason       TEXT,
+    author_id    TEXT NOT NULL,
+    author_name  TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    imported_at  TEXT NOT NULL,
+    bundle       TEXT NOT NULL,
+    PRIMARY KEY (record_id, version, content_hash)
+);
+CREATE FUNCTION chisanpo_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'consolidated versions are immutable';
+END $$;
+CREATE TRIGGER consolidated_versions_immutable BEFORE UPDATE OR DELETE ON consolidated_versions
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_refuse_change();
+CREATE TABLE consolidated_destructions (
+    destruction_id TEXT PRIMARY KEY,
+    record_id      TEXT NOT NULL,
+    device_id      TEXT NOT NULL REFERENCES centre_devices(device_id),
+    detail         TEXT NOT NULL,
+    imported_at    TEXT NOT NULL,
+    bundle         TEXT NOT NULL
+);
+CREATE TABLE centre_bundles (
+    sha256       TEXT PRIMARY KEY,
+    file_name    TEXT NOT NULL,
+    device_id    TEXT,
+    outcome      TEXT NOT NULL CHECK (outcome IN ('applied', 'quarantined')),
+    reason       TEXT,
+    code         TEXT,
+    entries      BIGINT NOT NULL DEFAULT 0,
+    at           TEXT NOT NULL,
+    source       TEXT,
+    receipt_at   TEXT
+);
+CREATE TABLE consolidated_latest (
+    record_id    TEXT PRIMARY KEY,
+    version      INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    performed_on TEXT,
+    fiscal_year  INTEGER,
+    place        TEXT,
+    doctor_id    TEXT,
+    workplace_id TEXT,
+    device_id    TEXT NOT NULL
+);
+CREATE INDEX consolidated_latest_ledger ON consolidated_latest (kind, fiscal_year, performed_on);
+CREATE TABLE ledger_numbers (
+    record_id    TEXT PRIMARY KEY,
+    ledger       TEXT NOT NULL,
+    fiscal_year  INTEGER NOT NULL,
+    number       INTEGER NOT NULL,
+    assigned_at  TEXT NOT NULL,
+    UNIQUE (ledger, fiscal_year, number)
+);
+"#];
+
+pub struct PgConsolidation<'a> {
+    client: Client,
+    label: String,
+    /// The centre's local store: its audit chain records every change made here.
+    local: &'a Store,
+}
+
+impl std::fmt::Debug for PgConsolidation<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgConsolidation").field("database", &self.label).finish_non_exhaustive()
+    }
+}
+
+/// `host:port/db` from a `postgres://user:password@host:port/db?…` URL: never the password.
+pub fn label_of(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let rest = rest.rsplit_once('@').map(|(_, r)| r).unwrap_or(rest);
+    rest.split('?').next().unwrap_or(rest).to_string()
+}
+
+fn db_error(label: &str) -> impl Fn(postgres::Error) -> Error + '_ {
+    move |e| {
+        let code = e.code().map(|c| c.code().to_string()).unwrap_or_else(|| "接続".into());
+        Error::Delivery(format!(
+            "共有データベース（{label}）で処理できませんでした（{code}）。サーバーが動いているか、URL・ユーザー名・パスワード・権限を確かめてから、もう一度実行してください。取り込みは1ファイルずつ確定するため、途中までの分は失われません。"
+        ))
+    }
+}
+
+impl<'a> PgConsolidation<'a> {
+    /// Connect and bring the schema up to date. `local` is the centre's own (unlocked) store.
+    pub fn connect(url: &str, local: &'a Store) -> Result<Self> {
+        let label = label_of(url);
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(Error::invalid("database", "データベースは postgres://ユーザー@ホスト/データベース名 の形で指定してください。"));
+        }
+        let mut client = Client::connect(url, NoTls).map_err(|_| {
+            Error::Delivery(format!("共有データベース（{label}）に接続できません。URL、ユーザー名とパスワード、サーバーが動いているかを確かめてください。"))
+        })?;
+        migrate(&mut client).map_err(db_error(&label))?;
+        Ok(PgConsolidation { client, label, local })
+    }
+
+    fn audit(&self, target: &str, detail: serde_json::Value) -> Result<()> {
+        let mut detail = detail;
+        detail["database"] = serde_json::Value::String(self.label.clone());
+        self.local.write(|tx| self.local.audit(tx, Action::Edit, target, detail).map(|_| ()))
+    }
+}
+
+fn migrate(client: &mut Client) -> std::result::Result<(), postgres::Error> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS chisanpo_schema (version INTEGER NOT NULL)")?;
+    let version: i64 = tx.query_one("SELECT coalesce(max(version), 0)::BIGINT FROM chisanpo_schema", &[])?.get(0);
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.batch_execute(sql)?;
+        tx.execute("INSERT INTO chisanpo_schema (version) VALUES ($1)", &[&(i as i32 + 1)])?;
+    }
+    tx.commit()
+}
+
+impl Consolidation for PgConsolidation<'_> {
+    fn describe(&self) -> String {
+        format!("共有データベース {}", self.label)
+    }
+
+    fn enrol_device(&mut self, req: &EnrolmentRequest, at: &str) -> Result<bool> {
+        let label = self.label.clone();
+        let err = db_error(&label);
+        let mut tx = self.client.transaction().map_err(&err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK]).map_err(&err)?;
+        let known = tx.query_opt("SELECT public_key FROM centre_devices WHERE device_id = $1", &[&req.device_id]).map_err(&err)?;
+        match known.map(|r| r.get::<_, String>(0)) {
+            Some(k) if k == req.public_key => return Ok(false),
+            Some(_) => return Err(super::sqlite::other_key(&req.device_id)),
+            None => {}
+        }
+        tx.execute(
+            "INSERT INTO centre_devices (device_id, public_key, label, enrolled_at) VALUES ($1, $2, $3, $4)",
+            &[&req.device_id, &req.public_key, &req.label, &at],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        self.audit(&req.device_id, serde_json::json!({ "delivery": "enrol_device", "public_key": req.public_key }))?;
+        Ok(true)
+    }
+
+    fn devices(&mut self) -> Result<Vec<EnrolledDevice>> {
+        let label = self.label.clone();
+        let rows = self
+            .client
+            .query("SELECT device_id, public_key, label, enrolled_at FROM centre_devices ORDER BY enrolled_at, device_id", &[])
+            .map_err(db_error(&label))?;
+        Ok(rows.iter().map(|r| EnrolledDevice { device_id: r.get(0), public_key: r.get(1), label: r.get(2), enrolled_at: r.get(3) }).collect())
+    }
+
+    fn device_key(&mut self, device_id: &str) -> Result<Option<String>> {
+        let label = self.label.clone();
+        Ok(self.client.query_opt("SELECT public_key FROM centre_devices WHERE device_id = $1", &[&device_id]).map_err(db_error(&label))?.map(|r| r.get(0)))
+    }
+
+    fn seen(&mut self, sha256: &str) -> Result<Option<String>> {
+        let label = self.label.clone();
+        Ok(self.client.query_opt("SELECT outcome FROM centre_bundles WHERE sha256 = $1", &[&sha256]).map_err(db_error(&label))?.map(|r| r.get(0)))
+    }
+
+    fn apply(&mut self, payload: &Payload, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied> {
+        let label = self.label.clone();
+        let err = db_error(&label);
+        let mut tx = self.client.transaction().map_err(&err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK]).map_err(&err)?;
+        let ins_version = tx
+            .prepare(
+                "INSERT INTO consolidated_versions (record_id, version, content_hash, kind, device_id, content, reason, author_id, author_name, created_at, imported_at, bundle) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING",
+            )
+            .map_err(&err)?;
+        let latest = tx
+            .prepare(
+                "INSERT INTO consolidated_latest AS l (record_id, version, content_hash, kind, performed_on, fiscal_year, place, doctor_id, workplace_id, device_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, content_hash = excluded.content_hash, kind = excluded.kind, \
+                   performed_on = excluded.performed_on, fiscal_year = excluded.fiscal_year, place = excluded.place, doctor_id = excluded.doctor_id, \
+                   workplace_id = excluded.workplace_id, device_id = excluded.device_id \
+                 WHERE excluded.version > l.version",
+            )
+            .map_err(&err)?;
+        let number = tx
+            .prepare(
+                "INSERT INTO ledger_numbers (record_id, ledger, fiscal_year, number, assigned_at) \
+                 SELECT $1, $2, $3, coalesce(max(number), 0) + 1, $4 FROM ledger_numbers WHERE ledger = $2 AND fiscal_year = $3 \
+                 ON CONFLICT (record_id) DO NOTHING",
+            )
+            .map_err(&err)?;
+        let mut a = Applied::default();
+        for e in &payload.entries {
+            if e.entry_type == "destruction" {
+                a.destructions += tx
+                    .execute(
+                        "INSERT INTO consolidated_destructions (destruction_id, record_id, device_id, detail, imported_at, bundle) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                        &[&destruction_id(&e.content, &e.content_hash), &e.record_id, &payload.device_id, &e.content, &at, &file],
+                    )
+                    .map_err(&err)? as usize;
+                continue;
+            }
+            let version = e.version as i32;
+            let n = tx
+                .execute(
+                    &ins_version,
+                    &[
+                        &e.record_id,
+                        &version,
+                        &e.content_hash,
+                        &e.kind,
+                        &payload.device_id,
+                        &e.content,
+                        &e.reason,
+                        &e.author_id,
+                        &e.author_name,
+                        &e.created_at,
+                        &at,
+                        &file,
+                    ],
+                )
+                .map_err(&err)?;
+            if n == 0 {
+                a.present += 1;
+                continue;
+            }
+            a.added += 1;
+            let c = Columns::of(e);
+            tx.execute(
+                &latest,
+                &[
+                    &e.record_id,
+                    &version,
+                    &e.content_hash,
+                    &e.kind,
+                    &c.performed_on,
+                    &c.fiscal_year,
+                    &c.place,
+                    &c.doctor_id,
+                    &c.workplace_id,
+                    &payload.device_id,
+                ],
+            )
+            .map_err(&err)?;
+            if let Some((kind, fy)) = c.ledger(e) {
+                tx.execute(&number, &[&e.record_id, &kind, &fy, &at]).map_err(&err)?;
+            }
+        }
+        let entries = (a.added + a.destructions) as i64;
+        tx.execute(
+            "INSERT INTO centre_bundles (sha256, file_name, device_id, outcome, reason, entries, at, source, code) VALUES ($1, $2, $3, 'applied', NULL, $4, $5, $6, NULL) \
+             ON CONFLICT (sha256) DO UPDATE SET device_id = excluded.device_id, outcome = 'applied', reason = NULL, entries = excluded.entries, \
+             at = excluded.at, source = excluded.source, code = NULL, receipt_at = NULL",
+            &[&sha256, &file, &payload.device_id, &entries, &at, &source],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        self.audit(file, serde_json::json!({ "delivery": "import_applied", "sha256": sha256, "device_id": payload.device_id, "entries": entries }))?;
+        Ok(a)
+    }
+
+    fn refuse(&mut self, file: &str, sha256: &str, source: &str, device: Option<&str>, refusal: &Refusal, at: &str) -> Result<()> {
+        let label = self.label.clone();
+        let n = self
+            .client
+            .execute(
+                "INSERT INTO centre_bundles (sha256, file_name, device_id, outcome, reason, entries, at, source, code) VALUES ($1, $2, $3, 'quarantined', $4, 0, $5, $6, $7) \
+                 ON CONFLICT (sha256) DO NOTHING",
+                &[&sha256, &file, &device, &refusal.message(), &at, &source, &refusal.code()],
+            )
+            .map_err(db_error(&label))?;
+        if n == 1 {
+            self.audit(file, serde_json::json!({ "delivery": "import_quarantined", "sha256": sha256, "device_id": device, "entries": 0 }))?;
+        }
+        Ok(())
+    }
+
+    fn pending_receipts(&mut self, source: &str, also: &[String]) -> Result<Vec<ReceiptRow>> {
+        let label = self.label.clone();
+        let rows = self
+            .client
+            .query(
+                "SELECT sha256, file_name, device_id, outcome, code, reason, at FROM centre_bundles \
+                 WHERE (receipt_at IS NULL AND source = $1) OR sha256 = ANY($2) ORDER BY at, file_name",
+                &[&source, &also],
+            )
+            .map_err(db_error(&label))?;
+        Ok(rows
+            .iter()
+            .map(|r| ReceiptRow {
+                sha256: r.get(0),
+                file_name: r.get(1),
+                device_id: r.get(2),
+                outcome: r.get(3),
+                code: r.get(4),
+                reason: r.get(5),
+                at: r.get(6),
+            })
+            .collect())
+    }
+
+    fn receipt_written(&mut self, sha256: &str, at: &str) -> Result<()> {
+        let label = self.label.clone();
+        self.client.execute("UPDATE centre_bundles SET receipt_at = $2 WHERE sha256 = $1", &[&sha256, &at]).map_err(db_error(&label))?;
+        Ok(())
+    }
+
+    fn conflicted(&mut self, record_id: &str) -> Result<bool> {
+        let label = self.label.clone();
+        Ok(self
+            .client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM consolidated_versions WHERE record_id = $1 GROUP BY version HAVING count(DISTINCT content_hash) > 1)",
+                &[&record_id],
+            )
+            .map_err(db_error(&label))?
+            .get(0))
+    }
+
+    fn records(&mut self) -> Result<Vec<ConsolidatedRecord>> {
+        let label = self.label.clone();
+        let err = db_error(&label);
+        let rows = self
+            .client
+            .query(
+                "SELECT record_id, kind, version, device_id, content FROM consolidated_versions ORDER BY record_id, version DESC, imported_at, device_id",
+                &[],
+            )
+            .map_err(&err)?;
+        let mut out = group_records(rows.iter().map(|r| (r.get(0), r.get(1), r.get::<_, i32>(2) as u32, r.get(3), r.get(4))));
+        let conflicted: std::collections::HashSet<String> = self
+            .client
+            .query("SELECT DISTINCT record_id FROM consolidated_versions GROUP BY record_id, version HAVING count(DISTINCT content_hash) > 1", &[])
+            .map_err(&err)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let destroyed: std::collections::HashSet<String> =
+            self.client.query("SELECT DISTINCT record_id FROM consolidated_destructions", &[]).map_err(&err)?.iter().map(|r| r.get(0)).collect();
+        for r in &mut out {
+            r.needs_review = conflicted.contains(&r.id);
+            r.review = r.needs_review.then(|| "要確認".to_string());
+            r.destroyed_on_device = destroyed.contains(&r.id);
+        }
+        newest_first(&mut out);
+        Ok(out)
+    }
+
+    fn ledger(&mut self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
+        let label = self.label.clone();
+        let (from, to) = filter.period();
+        let mut args: Vec<String> = vec![kind.as_str().to_string()];
+        let mut sql = String::from(
+            "SELECT l.record_id, n.fiscal_year, n.number, l.version, v.content FROM consolidated_latest l \
+             JOIN ledger_numbers n ON n.record_id = l.record_id \
+             JOIN consolidated_versions v ON v.record_id = l.record_id AND v.version = l.version AND v.content_hash = l.content_hash \
+             WHERE l.kind = $1",
+        );
+        let mut cond = |col: &str, v: String| {
+            args.push(v);
+            sql.push_str(&format!(" AND l.{col} ${}", args.len()));
+        };
+        if let Some(f) = from {
+            cond("performed_on >=", f.iso());
+        }
+        if let Some(t) = to {
+            cond("performed_on <=", t.iso());
+        }
+        if let Some(d) = &filter.doctor_id {
+            cond("doctor_id =", d.clone());
+        }
+        if let Some(w) = &filter.workplace_id {
+            cond("workplace_id =", w.clone());
+        }
+        sql.push_str(" ORDER BY n.fiscal_year, n.number");
+        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+        let rows = self.client.query(&sql, &params).map_err(db_error(&label))?;
+        let mut entries = Vec::with_capacity(rows.len());
+        for r in rows {
+            let version = r.get::<_, i32>(3) as u32;
+            let content: VersionContent = serde_json::from_str(r.get::<_, &str>(4)).map_err(|e| Error::from_json(&e))?;
+            entries.push(LedgerEntry { record_id: r.get(0), fiscal_year: r.get(1), number: r.get::<_, i32>(2) as u32, version, amended: version > 1, content });
+        }
+        Ok(Ledger { kind, filter: filter.clone(), entries })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_label_never_holds_the_password() {
+        assert_eq!(label_of("postgres://centre:s3cret@db.example.jp:5432/chisanpo?sslmode=disable"), "db.example.jp:5432/chisanpo");
+        assert_eq!(label_of("postgresql://127.0.0.1/x"), "127.0.0.1/x");
+    }
+}

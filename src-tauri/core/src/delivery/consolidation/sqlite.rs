@@ -1,0 +1,174 @@
+//! The embedded consolidated store: tables in the centre's own encrypted SQLite store
+//! (migrations 0005 and 0006). Every change also goes into the store's audit chain, in the same
+//! transaction.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{destruction_id, group_records, newest_first, Applied, Consolidation, ReceiptRow};
+use crate::delivery::bundle::{Payload, Refusal};
+use crate::delivery::consolidated::note_version;
+use crate::delivery::enrol::{EnrolledDevice, EnrolmentRequest};
+use crate::delivery::import::ConsolidatedRecord;
+use crate::error::{Error, Result};
+use crate::ledger::{Ledger, LedgerFilter, LedgerKind};
+use crate::store::{Action, Store};
+
+pub struct SqliteConsolidation<'a>(pub &'a Store);
+
+pub(crate) fn other_key(device_id: &str) -> Error {
+    Error::Delivery(format!(
+        "端末 {device_id} は別の鍵で登録済みです。同じ端末IDで別の鍵を受け付けると、なりすましを防げません。端末が入れ替わった場合は、新しい端末で新しいストアを作って登録してください。"
+    ))
+}
+
+impl Consolidation for SqliteConsolidation<'_> {
+    fn describe(&self) -> String {
+        "このセンターのストア".into()
+    }
+
+    fn enrol_device(&mut self, req: &EnrolmentRequest, at: &str) -> Result<bool> {
+        let store = self.0;
+        store.write(|tx| {
+            let known: Option<String> =
+                tx.query_row("SELECT public_key FROM centre_devices WHERE device_id = ?1", [&req.device_id], |r| r.get(0)).optional()?;
+            match known {
+                Some(k) if k == req.public_key => return Ok(false),
+                Some(_) => return Err(other_key(&req.device_id)),
+                None => {}
+            }
+            tx.execute(
+                "INSERT INTO centre_devices (device_id, public_key, label, enrolled_at) VALUES (?1, ?2, ?3, ?4)",
+                params![req.device_id, req.public_key, req.label, at],
+            )?;
+            store.audit(tx, Action::Create, &req.device_id, serde_json::json!({ "delivery": "enrol_device", "public_key": req.public_key }))?;
+            Ok(true)
+        })
+    }
+
+    fn devices(&mut self) -> Result<Vec<EnrolledDevice>> {
+        self.0.read(|c| {
+            let mut stmt = c.prepare("SELECT device_id, public_key, label, enrolled_at FROM centre_devices ORDER BY enrolled_at, device_id")?;
+            let rows = stmt.query_map([], |r| Ok(EnrolledDevice { device_id: r.get(0)?, public_key: r.get(1)?, label: r.get(2)?, enrolled_at: r.get(3)? }))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    fn device_key(&mut self, device_id: &str) -> Result<Option<String>> {
+        self.0.read(|c| Ok(c.query_row("SELECT public_key FROM centre_devices WHERE device_id = ?1", [device_id], |r| r.get(0)).optional()?))
+    }
+
+    fn seen(&mut self, sha256: &str) -> Result<Option<String>> {
+        self.0.read(|c| Ok(c.query_row("SELECT outcome FROM centre_bundles WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?))
+    }
+
+    fn apply(&mut self, payload: &Payload, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied> {
+        let store = self.0;
+        store.write(|tx| {
+            let mut a = Applied::default();
+            for e in &payload.entries {
+                if e.entry_type == "destruction" {
+                    a.destructions += tx.execute(
+                        "INSERT INTO consolidated_destructions (destruction_id, record_id, device_id, detail, imported_at, bundle) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                        params![destruction_id(&e.content, &e.content_hash), e.record_id, payload.device_id, e.content, at, file],
+                    )?;
+                    continue;
+                }
+                let n = tx.execute(
+                    "INSERT INTO consolidated_versions (record_id, version, content_hash, kind, device_id, content, reason, author_id, author_name, created_at, imported_at, bundle) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING",
+                    params![e.record_id, e.version, e.content_hash, e.kind, payload.device_id, e.content, e.reason, e.author_id, e.author_name, e.created_at, at, file],
+                )?;
+                if n == 1 {
+                    a.added += 1;
+                    note_version(tx, &payload.device_id, e, at)?;
+                } else {
+                    a.present += 1;
+                }
+            }
+            let entries = (a.added + a.destructions) as i64;
+            tx.execute(
+                "INSERT INTO centre_bundles (sha256, file_name, device_id, outcome, reason, entries, at, source, code) VALUES (?1, ?2, ?3, 'applied', NULL, ?4, ?5, ?6, NULL) \
+                 ON CONFLICT(sha256) DO UPDATE SET device_id = excluded.device_id, outcome = 'applied', reason = NULL, entries = excluded.entries, \
+                 at = excluded.at, source = excluded.source, code = NULL, receipt_at = NULL",
+                params![sha256, file, payload.device_id, entries, at, source],
+            )?;
+            store.audit(tx, Action::Edit, file, serde_json::json!({ "delivery": "import_applied", "sha256": sha256, "device_id": payload.device_id, "entries": entries }))?;
+            Ok(a)
+        })
+    }
+
+    fn refuse(&mut self, file: &str, sha256: &str, source: &str, device: Option<&str>, refusal: &Refusal, at: &str) -> Result<()> {
+        let store = self.0;
+        store.write(|tx| {
+            let n = tx.execute(
+                "INSERT INTO centre_bundles (sha256, file_name, device_id, outcome, reason, entries, at, source, code) VALUES (?1, ?2, ?3, 'quarantined', ?4, 0, ?5, ?6, ?7) \
+                 ON CONFLICT(sha256) DO NOTHING",
+                params![sha256, file, device, refusal.message(), at, source, refusal.code()],
+            )?;
+            if n == 1 {
+                store.audit(tx, Action::Edit, file, serde_json::json!({ "delivery": "import_quarantined", "sha256": sha256, "device_id": device, "entries": 0 }))?;
+            }
+            Ok(())
+        })
+    }
+
+    fn pending_receipts(&mut self, source: &str, also: &[String]) -> Result<Vec<ReceiptRow>> {
+        self.0.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT sha256, file_name, device_id, outcome, code, reason, at FROM centre_bundles \
+                 WHERE (receipt_at IS NULL AND source = ?1) OR sha256 IN (SELECT value FROM json_each(?2)) ORDER BY at, file_name",
+            )?;
+            let rows = stmt.query_map(params![source, serde_json::to_string(also).expect("ids serialise")], |r| {
+                Ok(ReceiptRow {
+                    sha256: r.get(0)?,
+                    file_name: r.get(1)?,
+                    device_id: r.get(2)?,
+                    outcome: r.get(3)?,
+                    code: r.get(4)?,
+                    reason: r.get(5)?,
+                    at: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    fn receipt_written(&mut self, sha256: &str, at: &str) -> Result<()> {
+        self.0.write(|tx| Ok(tx.execute("UPDATE centre_bundles SET receipt_at = ?2 WHERE sha256 = ?1", params![sha256, at]).map(|_| ())?))
+    }
+
+    fn conflicted(&mut self, record_id: &str) -> Result<bool> {
+        self.0.read(|c| {
+            Ok(c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM consolidated_versions WHERE record_id = ?1 GROUP BY version HAVING count(DISTINCT content_hash) > 1)",
+                [record_id],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
+    fn records(&mut self) -> Result<Vec<ConsolidatedRecord>> {
+        let mut out = self.0.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT v.record_id, v.kind, v.version, v.device_id, v.content FROM consolidated_versions v \
+                 ORDER BY v.record_id, v.version DESC, v.imported_at, v.device_id",
+            )?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(group_records(rows))
+        })?;
+        for r in &mut out {
+            r.needs_review = self.conflicted(&r.id)?;
+            r.review = r.needs_review.then(|| "要確認".to_string());
+            r.destroyed_on_device =
+                self.0.read(|c| Ok(c.query_row("SELECT EXISTS (SELECT 1 FROM consolidated_destructions WHERE record_id = ?1)", [&r.id], |x| x.get(0))?))?;
+        }
+        newest_first(&mut out);
+        Ok(out)
+    }
+
+    fn ledger(&mut self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
+        self.0.ledger(kind, filter)
+    }
+}

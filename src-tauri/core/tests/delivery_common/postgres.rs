@@ -1,0 +1,87 @@
+//! A real PostgreSQL server on 127.0.0.1 for the tests and benchmarks, from Debian's packages
+//! (`make test` installs `postgresql`): a fresh cluster in a temporary folder, started with
+//! `pg_ctl`, stopped when dropped. As root, the server runs as the `postgres` user (PostgreSQL
+//! refuses to run as root).
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct PgServer {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    pub port: u16,
+}
+
+fn bin_dir() -> PathBuf {
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path().join("bin")).filter(|b| b.join("initdb").exists()).collect())
+        .unwrap_or_default();
+    found.sort_by_key(|p| p.parent().and_then(|v| v.file_name()).and_then(|v| v.to_str()).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0));
+    found.pop().unwrap_or_else(|| panic!("PostgreSQL is needed for these tests (`make test` installs Debian's postgresql package)"))
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+}
+
+fn id_of(flag: &str) -> u32 {
+    let o = Command::new("id").args([flag, "postgres"]).output().expect("id");
+    String::from_utf8_lossy(&o.stdout).trim().parse().expect("the postgres user exists")
+}
+
+impl PgServer {
+    pub fn start() -> Self {
+        let bin = bin_dir();
+        let dir = tempfile::tempdir().unwrap();
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let s = PgServer { dir, bin, port };
+        if is_root() {
+            std::os::unix::fs::chown(s.dir.path(), Some(id_of("-u")), Some(id_of("-g"))).unwrap();
+        }
+        let data = s.data();
+        s.run("initdb", &["-D", &data, "-A", "trust", "-U", "chisanpo", "-E", "UTF8", "--no-locale", "--no-sync"]);
+        let opts = format!("-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", s.port, s.dir.path().display());
+        let log = s.dir.path().join("log").display().to_string();
+        s.run("pg_ctl", &["-D", &data, "-o", &opts, "-l", &log, "-w", "start"]);
+        s
+    }
+
+    fn data(&self) -> String {
+        self.dir.path().join("data").display().to_string()
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) {
+        let exe = self.bin.join(tool);
+        let out = if is_root() {
+            Command::new("runuser").args(["-u", "postgres", "--"]).arg(&exe).args(args).output()
+        } else {
+            Command::new(&exe).args(args).output()
+        }
+        .unwrap_or_else(|e| panic!("{tool}: {e}"));
+        assert!(out.status.success(), "{tool} failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// A fresh database on this server, and its URL.
+    pub fn database(&self, name: &str) -> String {
+        self.run("createdb", &["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "chisanpo", name]);
+        format!("postgres://chisanpo@127.0.0.1:{}/{name}", self.port)
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        let data = self.data();
+        let exe = self.bin.join("pg_ctl");
+        let _ = if is_root() {
+            Command::new("runuser").args(["-u", "postgres", "--"]).arg(&exe).args(["-D", &data, "-m", "immediate", "stop"]).output()
+        } else {
+            Command::new(&exe).args(["-D", &data, "-m", "immediate", "stop"]).output()
+        };
+    }
+}

@@ -1,0 +1,155 @@
+//! The consolidation scenario on PostgreSQL (a real server from Debian's packages on
+//! 127.0.0.1, started by the test): two devices and a centre whose consolidated store is a
+//! shared database; bundles reordered and twice; a tampered bundle and an unknown device's
+//! quarantined; a conflicting amendment kept twice (要確認); the ledger the union of the devices'
+//! records; receipts back; versions that cannot be changed; two coordinators importing at once
+//! without giving one 台帳 number twice.
+#![cfg(unix)]
+
+use std::collections::BTreeSet;
+
+use chisanpo_core::delivery::consolidation::postgres::PgConsolidation;
+use chisanpo_core::delivery::consolidation::Consolidation;
+use chisanpo_core::delivery::FolderTransport;
+use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
+
+mod delivery_common;
+use delivery_common::postgres::PgServer;
+use delivery_common::*;
+
+#[test]
+fn two_devices_consolidate_into_postgresql() {
+    let pg = PgServer::start();
+    let url = pg.database("centre");
+    let w = world();
+    let folder = w.root.join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    let t = FolderTransport::new(&folder);
+    let mut db = PgConsolidation::connect(&url, &w.centre).unwrap();
+    assert!(!format!("{db:?}").contains("chisanpo@"), "no user or password in Debug");
+
+    // Laptop B starts as a copy of laptop A (restored from its backup), then both amend the
+    // same record: a conflict.
+    let a_dir = w.root.join("a");
+    let a = new_store(&a_dir, "産業 一郎");
+    let (wp, wk) = worker(&a, WORKER_A);
+    let body = consultation(&a, &wp, &wk, 10, HEALTH);
+    let shared = finalised(&a, &body);
+    drop(a);
+    let b_dir = w.root.join("b");
+    std::fs::create_dir_all(&b_dir).unwrap();
+    for f in std::fs::read_dir(&a_dir).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, b_dir.join(f.file_name().unwrap())).unwrap();
+    }
+    let (a, b) = (open(&a_dir), open(&b_dir));
+    for s in [&a, &b] {
+        let req = s.enrol(&w.profile).unwrap();
+        assert!(w.centre.centre_enrol_device_into(&req, &mut db).unwrap());
+        assert!(!w.centre.centre_enrol_device_into(&req, &mut db).unwrap(), "the same request twice is a no-op");
+    }
+    assert_eq!(db.devices().unwrap().len(), 2);
+    a.deliver(&t).unwrap();
+    a.amend(&shared, &with_content(&body, "Aでの訂正"), "追記").unwrap();
+    b.amend(&shared, &with_content(&body, "Bでの訂正"), "追記").unwrap();
+    let (wp_b, wk_b) = worker(&b, WORKER_B);
+    finalised(&b, &consultation(&b, &wp_b, &wk_b, 12, "経過観察"));
+    a.deliver(&t).unwrap();
+    b.deliver(&t).unwrap();
+
+    // An unknown laptop, and a tampered copy of a real bundle.
+    let stranger = new_store(&w.root.join("s"), "不明 端末");
+    stranger.enrol(&w.profile).unwrap();
+    let (wp_s, wk_s) = worker(&stranger, "見知らぬ 人");
+    finalised(&stranger, &consultation(&stranger, &wp_s, &wk_s, 13, HEALTH));
+    stranger.deliver(&t).unwrap();
+    let tampered_dir = w.root.join("tampered");
+    let original = bundles_in(&folder).remove(0);
+    let copy = copy_bundle(&original, &tampered_dir, Some("00000000-0000-7000-8000-000000000000-00000009.chisanpo-bundle"));
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(&copy, &bytes).unwrap();
+    std::fs::write(sidecar(&copy), format!("{}\n", chisanpo_core::store::audit::sha256_hex(&bytes))).unwrap();
+
+    // Reordered: the later bundles first (only B's folder copy), then everything, then again.
+    let later = w.root.join("later");
+    for bnd in bundles_in(&folder).into_iter().filter(|p| p.file_name().unwrap().to_string_lossy().ends_with("00000002.chisanpo-bundle")) {
+        copy_bundle(&bnd, &later, None);
+    }
+    let r = w.centre.centre_import_into(&FolderTransport::new(&later), &mut db).unwrap();
+    assert!(!r.bundles_applied.is_empty(), "{r:?}");
+    let r = w.centre.centre_import_into(&t, &mut db).unwrap();
+    assert_eq!(r.quarantined.len(), 1, "the unknown device: {r:?}");
+    assert!(r.quarantined[0].reason.contains("登録されていない端末"), "{r:?}");
+    let r = w.centre.centre_import_into(&FolderTransport::new(&tampered_dir), &mut db).unwrap();
+    assert_eq!(r.quarantined.len(), 1, "the tampered copy: {r:?}");
+    let again = w.centre.centre_import_into(&t, &mut db).unwrap();
+    assert_eq!((again.bundles_applied.len(), again.versions_added), (0, 0), "{again:?}");
+
+    // The union of the devices' finalised (record, version) pairs; the conflict flagged, both kept.
+    let expected: BTreeSet<(String, u32)> = pairs(&a).union(&pairs(&b)).cloned().collect();
+    let recs = db.records().unwrap();
+    let got: BTreeSet<(String, u32)> = recs.iter().flat_map(|r| r.versions.iter().map(move |v| (r.id.clone(), *v))).collect();
+    assert_eq!(got, expected);
+    let conflict = recs.iter().find(|r| r.id == shared).unwrap();
+    assert!(conflict.needs_review && conflict.review.as_deref() == Some("要確認"));
+    assert_eq!(conflict.source_devices.len(), 2);
+    assert!(db.conflicted(&shared).unwrap());
+
+    // The ledger: every record once, numbered 1..n.
+    let fy = LedgerFilter { fiscal_year: Some(2025), ..Default::default() };
+    let ledger = db.ledger(LedgerKind::Consultation, &fy).unwrap();
+    let ids: BTreeSet<String> = ledger.entries.iter().map(|e| e.record_id.clone()).collect();
+    assert_eq!(ids, expected.iter().map(|(id, _)| id.clone()).collect());
+    assert_eq!(ledger.entries.iter().map(|e| e.number).collect::<Vec<_>>(), (1..=ids.len() as u32).collect::<Vec<_>>());
+    let row = ledger.entries.iter().find(|e| e.record_id == shared).unwrap();
+    assert_eq!(row.version, 2);
+
+    // Receipts reached the devices.
+    assert!(!a.deliver(&t).unwrap().received.is_empty());
+    assert_eq!(a.delivery_overview(chrono::Utc::now()).unwrap().unconfirmed, 0);
+
+    // Versions cannot be changed or deleted in the database either.
+    let mut raw = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+    assert!(raw.execute("UPDATE consolidated_versions SET content = '{}'", &[]).is_err());
+    assert!(raw.execute("DELETE FROM consolidated_versions", &[]).is_err());
+    // Nothing of the records is in the local store's tables; the local audit chain holds.
+    assert!(w.centre.consolidated_records().unwrap().is_empty());
+    assert!(w.centre.verify().unwrap().ok);
+}
+
+#[test]
+fn two_coordinators_importing_at_once_never_share_a_ledger_number() {
+    let pg = PgServer::start();
+    let url = pg.database("shared");
+    let w = world();
+    let mut setup = PgConsolidation::connect(&url, &w.centre).unwrap();
+    let mut folders = Vec::new();
+    for name in ["a", "b"] {
+        let s = new_store(&w.root.join(name), name);
+        w.centre.centre_enrol_device_into(&s.enrol(&w.profile).unwrap(), &mut setup).unwrap();
+        let folder = w.root.join(format!("synced-{name}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        for day in 1..=12 {
+            let (wp, wk) = worker(&s, &format!("{WORKER_A}{name}{day}"));
+            finalised(&s, &consultation(&s, &wp, &wk, day, HEALTH));
+            // One bundle per record, so the two imports interleave.
+            s.deliver(&FolderTransport::new(&folder)).unwrap();
+        }
+        folders.push(folder);
+    }
+    std::thread::scope(|scope| {
+        for folder in &folders {
+            let (url, centre) = (&url, &w.centre);
+            scope.spawn(move || {
+                let mut db = PgConsolidation::connect(url, centre).unwrap();
+                let r = centre.centre_import_into(&FolderTransport::new(folder), &mut db).unwrap();
+                assert_eq!(r.versions_added, 12, "{r:?}");
+            });
+        }
+    });
+    let ledger = setup.ledger(LedgerKind::Consultation, &LedgerFilter { fiscal_year: Some(2025), ..Default::default() }).unwrap();
+    let numbers: Vec<u32> = ledger.entries.iter().map(|e| e.number).collect();
+    assert_eq!(numbers, (1..=24).collect::<Vec<_>>());
+}
