@@ -60,6 +60,8 @@ const COMMANDS: &[&str] = &[
     "set_delivery_target",
     "deliver_now",
     "release_held_bundles",
+    "centre_overview",
+    "centre_import_now",
 ];
 
 fn main() {

@@ -83,6 +83,8 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             delivery::set_delivery_target,
             delivery::deliver_now,
             delivery::release_held_bundles,
+            delivery::centre_overview,
+            delivery::centre_import_now,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

@@ -274,6 +274,14 @@ fn after_the_centre_rotates_its_key_old_and_new_bundles_import_and_a_damaged_cop
     let again = a.enrol(&new_profile).unwrap();
     assert_eq!(again.device_id, a.device_id().unwrap().unwrap(), "same device, same id");
     assert!(!w.centre.centre_enrol_device(&again).unwrap(), "already on the centre's list");
+    // A forged profile with the centre's (public) id, or the real one altered, is refused:
+    // bundles must not go to another key or endpoint.
+    let attacker = world();
+    let forged = chisanpo_core::delivery::CentreProfile { centre_id: w.profile.centre_id.clone(), ..attacker.profile.clone() };
+    assert!(matches!(a.enrol(&forged), Err(Error::Delivery(m)) if m.contains("署名")));
+    let altered = chisanpo_core::delivery::CentreProfile { endpoint: Some("https://evil.example.jp/dav/".into()), ..new_profile.clone() };
+    assert!(matches!(a.enrol(&altered), Err(Error::Delivery(m)) if m.contains("署名")));
+    assert_eq!(a.centre_profile().unwrap().unwrap(), new_profile, "the registration stays as it was");
     records(&a, 1, "new");
     a.deliver(&t).unwrap();
 
@@ -320,4 +328,28 @@ fn something_finalised_long_ago_and_not_delivered_is_overdue() {
     a.deliver(&FolderTransport::new(&folder)).unwrap();
     assert_eq!(a.delivery_overview(later).unwrap().overdue, 0);
     assert_eq!(FailureKind::Unreachable, FolderTransport::new(&w.root.join("gone")).put("x", b"1").unwrap_err().kind);
+}
+
+#[test]
+fn a_new_destination_gets_what_the_old_one_never_confirmed_and_never_the_old_password() {
+    use chisanpo_core::delivery::DeliveryTarget;
+    let w = world();
+    let server = WebDavServer::start(&w.root.join("dav"));
+    let a = device(&w, "a");
+    records(&a, 2, "x");
+    let dav_target = DeliveryTarget::WebDav { url: server.url(), user: Some(USER.into()) };
+    a.set_delivery_target(&dav_target, Some(PASSWORD)).unwrap();
+    assert!(a.has_delivery_password().unwrap());
+    a.deliver(a.delivery_transport().unwrap().unwrap().as_ref()).unwrap();
+    // The centre never imported from the server; the laptop moves to a synced folder.
+    let folder = w.root.join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    a.set_delivery_target(&DeliveryTarget::Folder { path: folder.display().to_string() }, None).unwrap();
+    assert!(!a.has_delivery_password().unwrap(), "the password is forgotten with its server");
+    let r = a.deliver(a.delivery_transport().unwrap().unwrap().as_ref()).unwrap();
+    assert_eq!(r.entries_sent, 2, "sent again to the new destination: {r:?}");
+    let imp = w.centre.centre_import(&folder).unwrap();
+    assert_eq!(imp.versions_added, 2);
+    a.deliver(&FolderTransport::new(&folder)).unwrap();
+    assert_eq!(a.delivery_overview(chrono::Utc::now()).unwrap().received, 2);
 }

@@ -76,6 +76,8 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd("set_delivery_target", Some("SetDeliveryTargetRequest"), "DeliverySettings", &["SetDeliveryTargetRequest", "DeliverySettings"]),
     cmd("deliver_now", None, "DeliveryOverview", &["DeliveryOverview"]),
     cmd("release_held_bundles", None, "DeliveryOverview", &["DeliveryOverview"]),
+    cmd("centre_overview", None, "CentreOverview | null", &["CentreOverview"]),
+    cmd("centre_import_now", None, "CentreOverview | null", &["CentreOverview"]),
 ];
 
 /// The TypeScript of the command table.

@@ -1,9 +1,10 @@
 //! Delivery to the centre in the app: what has and has not reached the centre (the home screen
 //! polls it), enrolment with a centre profile, where to deliver, a pass now, and putting held
-//! bundles back in the queue. The passes themselves run in the background (`scheduled`), with
-//! backoff while offline, so nobody has to remember a button.
+//! bundles back in the queue; on a centre, its consolidation and imports. The passes and the
+//! centre's imports run in the background (`scheduled`), with backoff while offline, so nobody
+//! has to remember a button.
 
-use chisanpo_core::delivery::{CentreProfile, DeliveryOverview, DeliveryTarget, Schedule};
+use chisanpo_core::delivery::{CentreOverview, CentreProfile, DeliveryOverview, DeliveryTarget, Schedule};
 use chisanpo_core::store::{atomic, Store};
 use chisanpo_core::Error;
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,8 @@ use super::{blocking, AppState, IpcResult};
 #[derive(Debug, Serialize, TS)]
 #[ts(export)]
 pub struct DeliverySettings {
+    /// This store is the centre's: the destination is where it imports from.
+    pub is_centre: bool,
     pub enrolled: bool,
     pub centre_name: Option<String>,
     pub device_id: Option<String>,
@@ -44,6 +47,7 @@ pub struct SetDeliveryTargetRequest {
 
 fn settings_of(s: &Store) -> Result<DeliverySettings, Error> {
     Ok(DeliverySettings {
+        is_centre: s.is_centre()?,
         enrolled: s.device_id()?.is_some(),
         centre_name: s.centre_profile()?.map(|p| p.centre_name),
         device_id: s.device_id()?,
@@ -113,12 +117,32 @@ pub async fn release_held_bundles(state: State<'_, AppState>) -> IpcResult<Deliv
     .await
 }
 
+/// The centre's consolidation, for the coordinator's home screen (`null` on a device).
+#[tauri::command]
+pub async fn centre_overview(state: State<'_, AppState>) -> IpcResult<Option<CentreOverview>> {
+    let s = state.store()?;
+    blocking(move || s.centre_overview()).await
+}
+
+/// Import now from the source (the background worker would do it soon anyway).
+#[tauri::command]
+pub async fn centre_import_now(state: State<'_, AppState>) -> IpcResult<Option<CentreOverview>> {
+    let s = state.store()?;
+    blocking(move || {
+        s.centre_import_now()?;
+        s.centre_overview()
+    })
+    .await
+}
+
 /// The background worker's tick: a pass if one is due. Errors are kept in the store's delivery
 /// state (shown on the home screen); only a line without content goes to the log.
 pub fn scheduled(app: &AppHandle, schedule: &Schedule) {
     let Some(store) = app.state::<AppState>().unlocked() else { return };
     let run = || -> Result<(), Error> {
-        if let Some(transport) = store.delivery_transport()? {
+        if store.is_centre()? {
+            store.centre_import_tick(schedule, chrono::Utc::now())?;
+        } else if let Some(transport) = store.delivery_transport()? {
             store.delivery_tick(schedule, chrono::Utc::now(), transport.as_ref())?;
         }
         Ok(())

@@ -4,7 +4,11 @@ import type { DeliveryTarget } from "./DeliveryTarget";
 /**
  * The delivery part of 設定.
  */
-export type DeliverySettings = { enrolled: boolean, centre_name: string | null, device_id: string | null, target: DeliveryTarget | null, 
+export type DeliverySettings = { 
+/**
+ * This store is the centre's: the destination is where it imports from.
+ */
+is_centre: boolean, enrolled: boolean, centre_name: string | null, device_id: string | null, target: DeliveryTarget | null, 
 /**
  * A WebDAV password is stored (it is never sent to the screen).
  */

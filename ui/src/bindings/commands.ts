@@ -8,6 +8,7 @@ import type { AppStatus } from "./AppStatus";
 import type { BackupInfo } from "./BackupInfo";
 import type { BackupSettings } from "./BackupSettings";
 import type { BackupSettingsRequest } from "./BackupSettingsRequest";
+import type { CentreOverview } from "./CentreOverview";
 import type { ChangePassphraseRequest } from "./ChangePassphraseRequest";
 import type { ChangesRequest } from "./ChangesRequest";
 import type { ConvertRequest } from "./ConvertRequest";
@@ -121,4 +122,6 @@ export const commands = {
   set_delivery_target: (req: SetDeliveryTargetRequest) => invoke<DeliverySettings>("set_delivery_target", { req }),
   deliver_now: () => invoke<DeliveryOverview>("deliver_now"),
   release_held_bundles: () => invoke<DeliveryOverview>("release_held_bundles"),
+  centre_overview: () => invoke<CentreOverview | null>("centre_overview"),
+  centre_import_now: () => invoke<CentreOverview | null>("centre_import_now"),
 };

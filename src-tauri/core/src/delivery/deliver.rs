@@ -221,7 +221,7 @@ impl Store {
                         .write(|tx| {
                             let at = now();
                             tx.execute(
-                                "UPDATE outbox_bundles SET sent_at = ?2, sent_to = ?3, last_error = NULL WHERE seq = ?1",
+                                "UPDATE outbox_bundles SET sent_at = ?2, sent_to = ?3, last_error = NULL, attempts = 0 WHERE seq = ?1",
                                 params![seq, at, transport.describe()],
                             )?;
                             let n =
@@ -293,17 +293,26 @@ impl Store {
         let (profile, device_id) = self.read(|c| Ok((get_setting(c, setting::CENTRE_PROFILE)?, get_setting(c, setting::DEVICE_ID)?))).map_err(local)?;
         let (Some(profile), Some(device_id)) = (profile, device_id) else { return Ok(()) };
         let Some(centre_key) = CentreProfile::parse(&profile).ok().and_then(|p| p.receipt_key) else { return Ok(()) };
-        let unconfirmed: Vec<(i64, String, String, String)> = self
+        let unconfirmed: Vec<(i64, String, String, Option<String>)> = self
             .read(|c| {
                 Ok(c.prepare(
-                    "SELECT seq, file_name, sha256, sent_at FROM outbox_bundles WHERE sent_at IS NOT NULL AND received_at IS NULL AND quarantined_at IS NULL ORDER BY seq",
+                    "SELECT seq, file_name, sha256, acted_receipt FROM outbox_bundles WHERE sent_at IS NOT NULL AND received_at IS NULL AND quarantined_at IS NULL ORDER BY seq",
                 )?
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
                 .collect::<rusqlite::Result<_>>()?)
             })
             .map_err(local)?;
-        for (seq, name, sha, sent_at) in unconfirmed {
-            let Some(bytes) = transport.get(&receipt_name(&name))? else { continue };
+        for (seq, name, sha, acted) in unconfirmed {
+            let bytes = match transport.get(&receipt_name(&name)) {
+                Ok(Some(b)) => b,
+                Ok(None) => continue,
+                // One receipt that cannot be read does not stop the others, nor the sending.
+                Err(e) if e.kind == FailureKind::ThisFile => {
+                    report.warnings.push(format!("{name} の受領通知を読めませんでした（次の配送で読み直します）: {}", e.message));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let Some(r) = receipt::open(&bytes, &centre_key).filter(|r| r.device_id == device_id && r.bundle == name) else {
                 report.warnings.push(format!("{name} の受領通知の署名を確かめられません。センターのプロファイルを確かめてください（この通知は使いません）。"));
                 continue;
@@ -315,11 +324,13 @@ impl Store {
                 })
                 .map_err(local)?;
                 report.received.push(name);
-            } else if r.code.as_deref() == Some("damaged") && r.at > sent_at {
-                // The centre read a damaged copy after our last send: send the same bytes again.
+            } else if r.code.as_deref() == Some("damaged") && acted.as_deref() != Some(&format!("{}|{}", r.sha256, r.at)) {
+                // The centre read a damaged copy: send the same bytes again, once per such receipt
+                // (remembered by its hash and time, so neither clock matters).
                 let reason = r.reason.clone().unwrap_or_default();
+                let mark = format!("{}|{}", r.sha256, r.at);
                 self.write(|tx| {
-                    tx.execute("UPDATE outbox_bundles SET sent_at = NULL, centre_reason = ?2 WHERE seq = ?1", params![seq, reason])?;
+                    tx.execute("UPDATE outbox_bundles SET sent_at = NULL, centre_reason = ?2, acted_receipt = ?3 WHERE seq = ?1", params![seq, reason, mark])?;
                     tx.execute("UPDATE outbox SET state = 'bundled', sent_at = NULL WHERE bundle_seq = ?1 AND state = 'sent'", [seq])?;
                     Ok(())
                 })

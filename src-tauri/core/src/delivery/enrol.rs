@@ -67,8 +67,10 @@ impl Store {
                 centre_id: new_id(),
                 recipient: identity.recipient(),
                 endpoint: endpoint.map(str::to_string).filter(|e| !e.trim().is_empty()),
-                receipt_key: Some(super::rotate::receipt_key(tx)?.public_hex()),
+                receipt_key: None,
+                signature: None,
             };
+            let profile = super::rotate::sign(profile, &super::rotate::receipt_key(tx)?);
             identity.save(tx)?;
             put_setting(tx, setting::CENTRE_ID, &profile.centre_id)?;
             put_setting(tx, setting::CENTRE_PROFILE, &profile.to_json())?;

@@ -142,14 +142,18 @@ impl Store {
         let receipts: BTreeSet<String> = source.list(receipt::RECEIPT_EXTENSION)?.into_iter().collect();
         let mut receipt_here = Vec::new();
         for file in source.list(BUNDLE_EXTENSION)? {
-            // A bundle without its hash file is still arriving: looked at again next time.
-            let Some(expected) = source.get(&bundle::hash_file_name(&file))? else {
-                report.incomplete.push(file);
-                continue;
-            };
-            let Some(bytes) = source.get(&file)? else {
-                report.incomplete.push(file);
-                continue;
+            // A bundle without its hash file is still arriving: looked at again next time. One
+            // file that cannot be read does not stop the others.
+            let (expected, bytes) = match (read_one(source, &bundle::hash_file_name(&file))?, read_one(source, &file)?) {
+                (Ok(Some(e)), Ok(Some(b))) => (e, b),
+                (Err(m), _) | (_, Err(m)) => {
+                    report.warnings.push(format!("{file} を読めませんでした（次の取り込みで読み直します）: {m}"));
+                    continue;
+                }
+                _ => {
+                    report.incomplete.push(file);
+                    continue;
+                }
             };
             let expected = String::from_utf8_lossy(&expected).trim().to_string();
             let sha = sha256_hex(&bytes);
@@ -223,6 +227,16 @@ impl Store {
     /// The consolidated records in this store, newest first.
     pub fn consolidated_records(&self) -> Result<Vec<ConsolidatedRecord>> {
         SqliteConsolidation(self).records()
+    }
+}
+
+/// Read one file: `Ok(Err(message))` when this file alone cannot be read; `Err` when the source
+/// itself is away (the import stops; nothing half-applied).
+fn read_one(source: &dyn Transport, name: &str) -> Result<std::result::Result<Option<Vec<u8>>, String>> {
+    match source.get(name) {
+        Ok(b) => Ok(Ok(b)),
+        Err(e) if e.kind == super::transport::FailureKind::ThisFile => Ok(Err(e.message)),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -14,6 +14,7 @@
 //! - `target`: where this device delivers (a folder or a URL), kept in the store.
 //! - `receipt`: the centre's signed receipts.
 //! - `import`: the centre's import and consolidation, with quarantine; it writes the receipts.
+//! - `centre`: the centre's imports on a schedule in the app, and its home-screen overview.
 //! - `consolidated`: the consolidated records' current versions and 台帳 numbers, for the ledgers.
 //! - `consolidation`: where the centre keeps what it consolidated: its own store or PostgreSQL.
 //! - `rotate`: re-enrolment with a new profile and the centre's key rotation.
@@ -21,6 +22,7 @@
 //! See docs/adr/0010-delivery-to-the-centre.md and 0011-delivery-retries-receipts.md.
 
 pub mod bundle;
+pub mod centre;
 pub(crate) mod consolidated;
 pub mod consolidation;
 pub mod deliver;
@@ -37,6 +39,7 @@ pub mod transport;
 pub mod webdav;
 
 pub use bundle::{BUNDLE_EXTENSION, HASH_EXTENSION};
+pub use centre::{CentreHeld, CentreOverview};
 pub use deliver::DeliveryReport;
 pub use enrol::EnrolmentRequest;
 pub use import::{ConsolidatedRecord, ImportReport};

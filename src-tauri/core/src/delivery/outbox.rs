@@ -159,7 +159,7 @@ impl Store {
                      LEFT JOIN outbox_bundles b ON b.seq = o.bundle_seq \
                      LEFT JOIN record_versions v ON o.entry_type = 'version' AND v.record_id = o.record_id AND v.version = o.version \
                      LEFT JOIN destructions d ON o.entry_type = 'destruction' AND d.id = o.ref_id \
-                     WHERE ({undelivered} OR o.state = 'quarantined')) WHERE t < ?1"
+                     WHERE ({undelivered} OR (o.state = 'quarantined' AND o.bundle_seq IS NOT NULL))) WHERE t < ?1"
                 ),
                 [&cutoff],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -179,7 +179,9 @@ impl Store {
                 waiting: count("SELECT count(*) FROM outbox WHERE state IN ('waiting', 'bundled')")?,
                 unconfirmed: count("SELECT count(*) FROM outbox o JOIN outbox_bundles b ON b.seq = o.bundle_seq WHERE o.state = 'sent' AND b.received_at IS NULL")?,
                 received: count("SELECT count(*) FROM outbox o JOIN outbox_bundles b ON b.seq = o.bundle_seq WHERE o.state = 'sent' AND b.received_at IS NOT NULL")?,
-                quarantined: count("SELECT count(*) FROM outbox WHERE state = 'quarantined'")?,
+                // Entries destroyed before they were bundled are 'quarantined' without a bundle:
+                // their 廃棄記録 goes instead, so they are not held.
+                quarantined: count("SELECT count(*) FROM outbox WHERE state = 'quarantined' AND bundle_seq IS NOT NULL")?,
                 held,
                 receipts,
                 last_delivery_at: state.last_ok_at.clone(),

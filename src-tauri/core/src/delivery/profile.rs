@@ -20,6 +20,11 @@ pub struct CentreProfile {
     /// trust receipts and shows its bundles as sent but unconfirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt_key: Option<String>,
+    /// The centre's signature (ed25519, hex, by `receipt_key`) over the profile without this
+    /// field. A device already enrolled takes a new profile only when it is signed by the key it
+    /// already trusts, so a forged profile cannot redirect its bundles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 impl CentreProfile {
@@ -36,6 +41,16 @@ impl CentreProfile {
             return Err(super::keys::bad_profile("公開鍵またはセンターID"));
         }
         Ok(p)
+    }
+
+    /// The bytes the signature covers: the profile without its signature.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&CentreProfile { signature: None, ..self.clone() }).expect("profiles serialise")
+    }
+
+    /// Whether the profile is signed by `key` (hex ed25519 public key).
+    pub fn signed_by(&self, key: &str) -> bool {
+        self.signature.as_deref().is_some_and(|sig| super::keys::verify(key, &self.signed_bytes(), sig))
     }
 
     pub fn to_json(&self) -> String {

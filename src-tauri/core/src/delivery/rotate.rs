@@ -23,9 +23,16 @@ pub(crate) fn receipt_key(tx: &Connection) -> Result<DeviceKey> {
     if let Some(p) = get_setting(tx, setting::CENTRE_PROFILE)? {
         let mut p = CentreProfile::parse(&p)?;
         p.receipt_key = Some(key.public_hex());
-        put_setting(tx, setting::CENTRE_PROFILE, &p.to_json())?;
+        put_setting(tx, setting::CENTRE_PROFILE, &sign(p, &key).to_json())?;
     }
     Ok(key)
+}
+
+/// The profile signed by the centre's key.
+pub(crate) fn sign(profile: CentreProfile, key: &DeviceKey) -> CentreProfile {
+    let mut p = CentreProfile { receipt_key: Some(key.public_hex()), signature: None, ..profile };
+    p.signature = Some(key.sign_hex(&p.signed_bytes()));
+    p
 }
 
 /// Every key the centre can open bundles with: the current one first, then the retired ones.
@@ -46,6 +53,7 @@ impl Store {
         self.write(|tx| {
             let (_, old) = super::enrol::require_centre(tx)?;
             let mut profile = CentreProfile::parse(&get_setting(tx, setting::CENTRE_PROFILE)?.unwrap_or_default())?;
+            profile.signature = None;
             tx.execute(
                 "INSERT INTO centre_old_identities (recipient, identity, retired_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
                 params![old.recipient(), old.secret().expose_secret(), now()],
@@ -53,7 +61,7 @@ impl Store {
             let new = CentreIdentity::generate();
             new.save(tx)?;
             profile.recipient = new.recipient();
-            profile.receipt_key = Some(receipt_key(tx)?.public_hex());
+            let profile = sign(profile, &receipt_key(tx)?);
             put_setting(tx, setting::CENTRE_PROFILE, &profile.to_json())?;
             self.audit(
                 tx,
@@ -74,6 +82,16 @@ impl Store {
                 "この端末は既に「{}」に登録されています。別のセンターに送るには、そのセンター用に新しいストアを作ってください（送った記録が混ざらないようにするためです）。",
                 current.centre_name
             )));
+        }
+        // Only a profile signed by the centre key this device already trusts may replace the
+        // one it has: a forged profile with the same (public) centre id could otherwise send
+        // the bundles elsewhere, or sign receipts for bundles that never arrived.
+        if let Some(trusted) = &current.receipt_key {
+            if profile.receipt_key.as_deref() != Some(trusted.as_str()) || !profile.signed_by(trusted) {
+                return Err(Error::Delivery(
+                    "このプロファイルには、登録済みのセンターの署名がありません（偽のプロファイルの可能性があります）。センターから直接受け取ったプロファイルか確かめてください。登録はそのままです。".into(),
+                ));
+            }
         }
         put_setting(tx, setting::CENTRE_PROFILE, &profile.to_json())?;
         self.audit(tx, Action::Edit, &profile.centre_id, serde_json::json!({ "delivery": "re_enrol", "recipient": profile.recipient }))?;

@@ -108,19 +108,24 @@ impl Store {
             return Ok(None);
         }
         let state = self.delivery_state()?;
-        let (unsent, unconfirmed): (i64, i64) = self.read(|c| {
+        let (unsent, unconfirmed, file_attempts): (i64, i64, u32) = self.read(|c| {
             Ok(c.query_row(
                 "SELECT (SELECT count(*) FROM outbox WHERE state = 'waiting') + \
                         (SELECT count(*) FROM outbox_bundles WHERE sent_at IS NULL AND quarantined_at IS NULL), \
-                        (SELECT count(*) FROM outbox_bundles WHERE sent_at IS NOT NULL AND received_at IS NULL AND quarantined_at IS NULL)",
+                        (SELECT count(*) FROM outbox_bundles WHERE sent_at IS NOT NULL AND received_at IS NULL AND quarantined_at IS NULL), \
+                        (SELECT coalesce(max(attempts), 0) FROM outbox_bundles WHERE sent_at IS NULL AND quarantined_at IS NULL)",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?)
         })?;
         let last = parse(&state.last_pass_at);
         let after = |wait: Duration| last.map(|t| t + chrono::Duration::from_std(wait).unwrap_or_default()).unwrap_or(now);
         Ok(if state.failures > 0 {
             Some(after(schedule.backoff(state.failures)))
+        } else if file_attempts > 0 {
+            // A file that failed on its own waits too, so a passing problem does not use up its
+            // tries within seconds.
+            Some(after(schedule.backoff(file_attempts)))
         } else if unsent > 0 {
             Some(now)
         } else if unconfirmed > 0 {

@@ -51,6 +51,17 @@ impl DeliveryTarget {
     }
 }
 
+/// `scheme://host:port` of a WebDAV target (a folder has none).
+fn origin(t: Option<&DeliveryTarget>) -> Option<String> {
+    match t {
+        Some(DeliveryTarget::WebDav { url, .. }) => {
+            let (scheme, rest) = url.trim().split_once("://")?;
+            Some(format!("{}://{}", scheme.to_ascii_lowercase(), rest.split('/').next().unwrap_or("").to_ascii_lowercase()))
+        }
+        _ => None,
+    }
+}
+
 impl Store {
     /// Where this device delivers: the chosen target, else the centre profile's endpoint.
     pub fn delivery_target(&self) -> Result<Option<DeliveryTarget>> {
@@ -72,10 +83,25 @@ impl Store {
             }
             DeliveryTarget::Folder { .. } => {}
         }
+        let previous = self.delivery_target()?;
         self.write(|tx| {
             put_setting(tx, setting::TARGET, &serde_json::to_string(target).expect("targets serialise"))?;
-            if let Some(p) = password {
-                put_setting(tx, setting::TARGET_PASSWORD, &zeroize::Zeroizing::new(p.to_string()))?;
+            match password {
+                Some(p) => put_setting(tx, setting::TARGET_PASSWORD, &zeroize::Zeroizing::new(p.to_string()))?,
+                // The stored password is for the old server only: never send it to another one.
+                None if origin(previous.as_ref()) != origin(Some(target)) => {
+                    tx.execute("DELETE FROM settings WHERE key = ?1", [setting::TARGET_PASSWORD])?;
+                }
+                None => {}
+            }
+            if previous.as_ref() != Some(target) {
+                // What was sent to the old destination and not confirmed goes to the new one too
+                // (the centre skips a bundle it already applied), so nothing is stranded there.
+                tx.execute("UPDATE outbox_bundles SET sent_at = NULL WHERE sent_at IS NOT NULL AND received_at IS NULL AND quarantined_at IS NULL", [])?;
+                tx.execute(
+                    "UPDATE outbox SET state = 'bundled', sent_at = NULL WHERE state = 'sent' AND bundle_seq IN (SELECT seq FROM outbox_bundles WHERE sent_at IS NULL)",
+                    [],
+                )?;
             }
             // A new destination is tried at once: forget the backoff of the old one.
             super::schedule::reset(tx)?;

@@ -47,6 +47,14 @@ impl WebDavTransport {
                 "配送先の URL は http:// か https:// で始めてください（例: https://cloud.example.jp/remote.php/dav/files/ユーザー/chisanpo/）。",
             ));
         }
+        let host = authority.rsplit_once(':').map(|(h, _)| h).unwrap_or(authority).trim_matches(['[', ']']);
+        let loopback = matches!(host, "127.0.0.1" | "localhost" | "::1");
+        if url.to_ascii_lowercase().starts_with("http://") && !loopback {
+            return Err(crate::error::Error::invalid(
+                "url",
+                "暗号化されていない http:// ではパスワードが読まれてしまいます。https:// で始まる URL を指定してください。",
+            ));
+        }
         if authority.contains('@') {
             return Err(crate::error::Error::invalid(
                 "url",
@@ -128,7 +136,7 @@ impl Transport for WebDavTransport {
         match self.put_once(name, bytes).map_err(|e| *e) {
             Ok(()) => {}
             // The collection may not exist yet: make it once, then try again.
-            Err(ureq::Error::Status(404 | 409, _)) => {
+            Err(ureq::Error::Status(404 | 405 | 409, _)) => {
                 match self.request("MKCOL", "").call() {
                     Ok(_) | Err(ureq::Error::Status(405, _)) => {}
                     Err(e) => return Err(self.failure(e, "フォルダの作成")),
@@ -255,6 +263,8 @@ mod tests {
         assert!(WebDavTransport::new("ftp://x/", None, None).is_err());
         assert!(WebDavTransport::new("https://user:pw@x/", None, None).is_err());
         assert!(WebDavTransport::new("https://", None, None).is_err());
+        assert!(WebDavTransport::new("http://cloud.example.jp/dav/", None, None).is_err(), "no password over plain http");
+        assert!(WebDavTransport::new("http://127.0.0.1:8080/dav/", None, None).is_ok(), "loopback is fine");
         let t = WebDavTransport::new("https://cloud.example.jp/dav", Some("centre"), Some("s3cret-app-password")).unwrap();
         assert_eq!(t.describe(), "https://cloud.example.jp/dav/");
         assert!(!format!("{t:?}").contains("s3cret"));

@@ -130,6 +130,19 @@ impl<'a> PgConsolidation<'a> {
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(Error::invalid("database", "データベースは postgres://ユーザー@ホスト/データベース名 の形で指定してください。"));
         }
+        let host = label
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .rsplit_once(':')
+            .map(|(h, _)| h.to_string())
+            .unwrap_or_else(|| label.split('/').next().unwrap_or("").to_string());
+        let host = host.trim_matches(['[', ']']);
+        if !matches!(host, "127.0.0.1" | "localhost" | "::1" | "") && std::env::var("CHISANPO_DATABASE_ALLOW_REMOTE_PLAINTEXT").as_deref() != Ok("1") {
+            return Err(Error::Delivery(format!(
+                "共有データベース（{label}）への接続はまだ暗号化（TLS）できないため、この端末からは直接つなぎません。SSH トンネルか VPN でデータベースを 127.0.0.1 に転送し、postgres://…@127.0.0.1:ポート/… を指定してください（docs/centre-postgresql.md）。"
+            )));
+        }
         let mut client = Client::connect(url, NoTls).map_err(|_| {
             Error::Delivery(format!("共有データベース（{label}）に接続できません。URL、ユーザー名とパスワード、サーバーが動いているかを確かめてください。"))
         })?;

@@ -11,6 +11,9 @@ ALTER TABLE outbox_bundles ADD COLUMN quarantined_at TEXT;
 ALTER TABLE outbox_bundles ADD COLUMN received_at TEXT;
 -- The centre set it aside, and why (the device sends it again: a copy damaged on the way).
 ALTER TABLE outbox_bundles ADD COLUMN centre_reason TEXT;
+-- The centre's 'damaged' receipt already acted on (its hash and time), so the same receipt never
+-- causes a second resend, whatever the two clocks say.
+ALTER TABLE outbox_bundles ADD COLUMN acted_receipt TEXT;
 
 CREATE INDEX outbox_bundles_unsent ON outbox_bundles (sent_at, quarantined_at, seq);
 

@@ -1,0 +1,132 @@
+//! The centre's side running by itself in the app: import from where the devices deliver (the
+//! profile's endpoint or a chosen folder/URL) every couple of minutes, with the same backoff as
+//! devices while the source is away; and an overview for the coordinator's home screen.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::import::ImportReport;
+use super::schedule::Schedule;
+use super::{get_setting, put_setting};
+use crate::error::{Error, Result};
+use crate::store::{iso, Store};
+
+const LAST_ATTEMPT: &str = "centre_import_last_attempt_at";
+const LAST_OK: &str = "centre_import_last_ok_at";
+const FAILURES: &str = "centre_import_failures";
+const LAST_ERROR: &str = "centre_import_last_error";
+
+/// A bundle the centre set aside, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CentreHeld {
+    pub file: String,
+    pub reason: String,
+}
+
+/// What the centre has consolidated, for the coordinator's home screen. Counts and ids only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CentreOverview {
+    pub centre_name: String,
+    /// Where the devices' bundles are imported from.
+    pub source: Option<String>,
+    #[ts(type = "number")]
+    pub devices: i64,
+    /// Consolidated records, and those with two different versions of one number (要確認).
+    #[ts(type = "number")]
+    pub records: i64,
+    #[ts(type = "number")]
+    pub needs_review: i64,
+    #[ts(type = "number")]
+    pub bundles_applied: i64,
+    #[ts(type = "number")]
+    pub quarantined_total: i64,
+    pub quarantined: Vec<CentreHeld>,
+    pub last_import_at: Option<String>,
+    pub failures: u32,
+    pub last_error: Option<String>,
+}
+
+impl Store {
+    /// The centre's overview; `None` on a device.
+    pub fn centre_overview(&self) -> Result<Option<CentreOverview>> {
+        if !self.is_centre()? {
+            return Ok(None);
+        }
+        let centre_name = self.centre_profile()?.map(|p| p.centre_name).unwrap_or_default();
+        let source = self.delivery_target()?.map(|t| t.describe());
+        self.read(|c| {
+            let count = |sql: &str| -> Result<i64> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
+            let mut stmt = c.prepare("SELECT file_name, coalesce(reason, '') FROM centre_bundles WHERE outcome = 'quarantined' ORDER BY at DESC LIMIT 20")?;
+            let quarantined = stmt.query_map([], |r| Ok(CentreHeld { file: r.get(0)?, reason: r.get(1)? }))?.collect::<rusqlite::Result<_>>()?;
+            Ok(Some(CentreOverview {
+                centre_name,
+                source,
+                devices: count("SELECT count(*) FROM centre_devices")?,
+                records: count("SELECT count(*) FROM consolidated_latest")?,
+                needs_review: count(
+                    "SELECT count(DISTINCT record_id) FROM (SELECT record_id FROM consolidated_versions GROUP BY record_id, version HAVING count(DISTINCT content_hash) > 1)",
+                )?,
+                bundles_applied: count("SELECT count(*) FROM centre_bundles WHERE outcome = 'applied'")?,
+                quarantined_total: count("SELECT count(*) FROM centre_bundles WHERE outcome = 'quarantined'")?,
+                quarantined,
+                last_import_at: get_setting(c, LAST_OK)?,
+                failures: get_setting(c, FAILURES)?.and_then(|s| s.parse().ok()).unwrap_or(0),
+                last_error: get_setting(c, LAST_ERROR)?,
+            }))
+        })
+    }
+
+    /// Import now from the chosen source, recording the outcome for the schedule and the home
+    /// screen. `Err` only for a problem of this store; a source that is away is recorded.
+    pub fn centre_import_now(&self) -> Result<Option<ImportReport>> {
+        let transport = self.delivery_transport()?.ok_or_else(|| {
+            Error::Delivery("取り込み元が決まっていません。設定の「センターへの配送」で、端末が送るフォルダか WebDAV の URL を選んでください。".into())
+        })?;
+        let outcome = self.centre_import_from(transport.as_ref());
+        let at = crate::store::now();
+        let (report, failure) = match outcome {
+            Ok(r) => (Some(r), None),
+            Err(Error::Delivery(m)) => (None, Some(m)),
+            Err(e) => return Err(e),
+        };
+        self.write(|tx| {
+            put_setting(tx, LAST_ATTEMPT, &at)?;
+            match &failure {
+                None => {
+                    put_setting(tx, LAST_OK, &at)?;
+                    put_setting(tx, FAILURES, "0")?;
+                    tx.execute("DELETE FROM settings WHERE key = ?1", [LAST_ERROR])?;
+                }
+                Some(m) => {
+                    let n = get_setting(tx, FAILURES)?.and_then(|s| s.parse::<u32>().ok()).unwrap_or(0).saturating_add(1);
+                    put_setting(tx, FAILURES, &n.to_string())?;
+                    put_setting(tx, LAST_ERROR, m)?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(report)
+    }
+
+    /// The app's background tick on a centre: an import when one is due (every `poll`, or
+    /// after the backoff while the source is away). `None` if none ran.
+    pub fn centre_import_tick(&self, schedule: &Schedule, now: DateTime<Utc>) -> Result<Option<ImportReport>> {
+        if !self.is_centre()? || self.delivery_target()?.is_none() {
+            return Ok(None);
+        }
+        let (last, failures) =
+            self.read(|c| Ok((get_setting(c, LAST_ATTEMPT)?, get_setting(c, FAILURES)?.and_then(|s| s.parse::<u32>().ok()).unwrap_or(0))))?;
+        let wait = if failures > 0 { schedule.backoff(failures) } else { schedule.poll };
+        let due = last
+            .as_deref()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc) + chrono::Duration::from_std(wait).unwrap_or_default());
+        if due.is_some_and(|d| iso(d) > iso(now)) {
+            return Ok(None);
+        }
+        self.centre_import_now()
+    }
+}
