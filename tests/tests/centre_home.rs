@@ -46,7 +46,9 @@ fn the_coordinators_app_imports_by_itself_and_its_ledger_lists_the_laptops_recor
     let wp = cli(&laptop, PASS, &["add", "workplace"], Some(json!({ "name": "鷲尾製作所", "kana": "ワシオセイサクショ", "workers_male": 12 })))?;
     let doctor = cli(&laptop, PASS, &["add", "staff"], Some(json!({ "role": "doctor", "name": "診療 次郎", "kana": "シンリョウ ジロウ" })))?;
     // Three workers: a second visit by the same worker in a fiscal year would be charged.
-    for (day, name, kana) in [("2025-06-10", "鷲尾 ヒカル", "ワシオ ヒカル"), ("2025-07-08", "東雲 ミドリ", "シノノメ ミドリ"), ("2025-09-02", "朝霧 ソラ", "アサギリ ソラ")] {
+    for (day, name, kana) in
+        [("2025-06-10", "鷲尾 ヒカル", "ワシオ ヒカル"), ("2025-07-08", "東雲 ミドリ", "シノノメ ミドリ"), ("2025-09-02", "朝霧 ソラ", "アサギリ ソラ")]
+    {
         let worker = cli(&laptop, PASS, &["add", "worker"], Some(json!({ "workplace_id": wp, "name": name, "kana": kana })))?;
         let id = cli(
             &laptop,

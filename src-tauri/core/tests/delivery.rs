@@ -302,3 +302,40 @@ fn the_centres_ledger_and_annual_report_cover_every_devices_records() {
     assert_eq!(counted, ids);
     assert_eq!(annual.consultations.records.value, 4);
 }
+
+/// Retention on the centre: a device's record performed more than five years ago is listed as
+/// due with the centre's own records, destroyed with a 廃棄記録, and gone from the consolidated
+/// records and the ledger; its versions cannot be deleted outside a destruction.
+#[test]
+fn the_centre_keeps_and_destroys_consolidated_records_like_its_own() {
+    let w = world();
+    let folder = w.root.join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    let a = new_store(&w.root.join("a"), "産業 一郎");
+    w.centre.centre_enrol_device(&a.enrol(&w.profile).unwrap()).unwrap();
+    let (wp, wk) = worker(&a, WORKER_A);
+    let RecordBody::Consultation(old) = consultation(&a, &wp, &wk, 10, HEALTH) else { unreachable!() };
+    let old_id = finalised(&a, &RecordBody::Consultation(Consultation { performed_on: Date::ymd(2019, 6, 10), ..old }));
+    let (wp2, wk2) = worker(&a, WORKER_B);
+    let recent = finalised(&a, &consultation(&a, &wp2, &wk2, 11, "経過観察"));
+    a.deliver(&FolderTransport::new(&folder)).unwrap();
+    w.centre.centre_import(&folder).unwrap();
+
+    let today = chisanpo_core::store::today();
+    let due = w.centre.retention_due(today).unwrap();
+    assert_eq!(due.iter().map(|d| d.record_id.clone()).collect::<Vec<_>>(), vec![old_id.clone()], "{due:?}");
+    assert_eq!(due[0].retain_until, Date::ymd(2024, 6, 10).unwrap());
+    assert!(w.centre.destroy(std::slice::from_ref(&recent), "保存期間（5年）満了のため", today).is_err(), "inside its period: refused");
+    let r = w.centre.destroy(std::slice::from_ref(&old_id), "保存期間（5年）満了のため", today).unwrap();
+    assert_eq!(r.destroyed.len(), 1);
+    assert_eq!(w.centre.destructions().unwrap().iter().filter(|d| d.record_id == old_id).count(), 1);
+    let left: BTreeSet<String> = w.centre.consolidated_records().unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(left, [recent.clone()].into_iter().collect());
+    assert!(w.centre.retention_due(today).unwrap().is_empty());
+    // The bundle imported again does not bring it back as a new record silently: it was applied.
+    let again = w.centre.centre_import(&folder).unwrap();
+    assert_eq!(again.versions_added, 0, "{again:?}");
+    let raw = chisanpo_core::store::raw_connection(&w.root.join("centre"), &Passphrase::new(PASS)).unwrap();
+    assert!(raw.execute("DELETE FROM consolidated_versions WHERE record_id = ?1", [&recent]).is_err(), "only under a destruction permit");
+    assert!(w.centre.verify().unwrap().ok);
+}

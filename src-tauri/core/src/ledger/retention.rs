@@ -17,6 +17,8 @@
 //! - Workers named by destroyed records who have no record left are deleted too: their names are
 //!   personal data with no purpose left. Workplaces (business data) and staff (the authors of the
 //!   audit log) are kept.
+//! - On a centre, the records consolidated from its devices are kept and destroyed the same way
+//!   (their versions may be deleted only under a destruction permit; migration 0006).
 //! - After the transaction the database is rebuilt (VACUUM, with secure_delete on) and the
 //!   write-ahead log is folded in and truncated, so nothing destroyed is recoverable from the files.
 //!   Backups made before the destruction still hold the records: they are encrypted, and are
@@ -119,6 +121,31 @@ fn item_in(c: &Connection, id: &str) -> Result<Option<RetentionItem>> {
     Ok(c.query_row(&format!("{ITEM_SELECT} WHERE r.id = ?1"), [id], item).optional()?)
 }
 
+/// On a centre: the records consolidated from its devices, kept 5 years from the date performed
+/// (or from when they first arrived, when they have none), like its own.
+const CONSOLIDATED_SELECT: &str = "SELECT l.record_id, l.kind, coalesce(n.fiscal_year, l.fiscal_year), n.number, l.performed_on, \
+     (SELECT min(imported_at) FROM consolidated_versions v WHERE v.record_id = l.record_id) \
+     FROM consolidated_latest l LEFT JOIN ledger_numbers n ON n.record_id = l.record_id";
+
+fn consolidated_item(r: &rusqlite::Row) -> rusqlite::Result<RetentionItem> {
+    let performed: Option<Date> = r.get::<_, Option<String>>(4)?.and_then(|s| s.parse().ok());
+    let arrived: Option<String> = r.get(5)?;
+    let until = performed.map(retain_until).or_else(|| arrived.as_deref().and_then(day_of).map(retain_until));
+    Ok(RetentionItem {
+        record_id: r.get(0)?,
+        kind: RecordKind::parse(&r.get::<_, String>(1)?).unwrap_or(RecordKind::Consultation),
+        status: RecordStatus::Final,
+        fiscal_year: r.get(2)?,
+        ledger_number: r.get(3)?,
+        performed_on: performed,
+        retain_until: until.unwrap_or(Date(chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date"))),
+    })
+}
+
+fn consolidated_item_in(c: &Connection, id: &str) -> Result<Option<RetentionItem>> {
+    Ok(c.query_row(&format!("{CONSOLIDATED_SELECT} WHERE l.record_id = ?1"), [id], consolidated_item).optional()?)
+}
+
 /// The workers a record names: in its row, its draft and every version.
 fn workers_named(c: &Connection, id: &str) -> Result<BTreeSet<String>> {
     let mut out = BTreeSet::new();
@@ -200,6 +227,11 @@ impl Store {
                     out.insert(i.record_id.clone(), i);
                 }
             }
+            let mut stmt = c.prepare_cached(&format!("{CONSOLIDATED_SELECT} WHERE l.performed_on < ?1 OR l.performed_on IS NULL"))?;
+            for i in stmt.query_map([&cut], consolidated_item)? {
+                let i = i?;
+                out.insert(i.record_id.clone(), i);
+            }
             Ok(out.into_values().collect())
         })?;
         items.retain(|i| i.retain_until < today);
@@ -223,11 +255,17 @@ impl Store {
         let today = today.min(crate::store::today());
         let file_bytes_before = self.file_bytes();
         let (destroyed, workers_deleted) = self.write(|tx| {
+            // (the item, whether it is a record consolidated from a device)
             let mut items = Vec::new();
             for id in &ids {
-                items.push(item_in(tx, id)?.ok_or_else(|| Error::NotFound { what: "記録", id: id.to_string() })?);
+                let found = match item_in(tx, id)? {
+                    Some(i) => (i, false),
+                    None => (consolidated_item_in(tx, id)?.ok_or_else(|| Error::NotFound { what: "記録", id: id.to_string() })?, true),
+                };
+                items.push(found);
             }
-            let kept: Vec<Date> = items.iter().map(|i| i.retain_until).filter(|u| *u >= today).collect();
+            let items_only: Vec<&RetentionItem> = items.iter().map(|(i, _)| i).collect();
+            let kept: Vec<Date> = items_only.iter().map(|i| i.retain_until).filter(|u| *u >= today).collect();
             if let Some(last) = kept.iter().max() {
                 let until = if kept.len() == 1 { format!("{}まで", last.wareki()) } else { format!("最も遅いもので{}まで", last.wareki()) };
                 return Err(Error::StillRetained { count: kept.len(), until });
@@ -235,13 +273,20 @@ impl Store {
             let mut workers = BTreeSet::new();
             let mut destroyed = Vec::new();
             let now = now();
-            for it in &items {
+            for (it, consolidated) in &items {
                 let id = it.record_id.as_str();
-                workers.extend(workers_named(tx, id)?);
                 tx.execute("INSERT INTO destruction_permits (record_id) VALUES (?1)", [id])?;
-                tx.execute("DELETE FROM fees WHERE record_id = ?1", [id])?;
-                tx.execute("DELETE FROM record_versions WHERE record_id = ?1", [id])?;
-                tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
+                if *consolidated {
+                    // A device's record at the centre: its versions (and their names) go; the
+                    // device's workers are not in this store.
+                    tx.execute("DELETE FROM consolidated_versions WHERE record_id = ?1", [id])?;
+                    tx.execute("DELETE FROM consolidated_latest WHERE record_id = ?1", [id])?;
+                } else {
+                    workers.extend(workers_named(tx, id)?);
+                    tx.execute("DELETE FROM fees WHERE record_id = ?1", [id])?;
+                    tx.execute("DELETE FROM record_versions WHERE record_id = ?1", [id])?;
+                    tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
+                }
                 tx.execute("DELETE FROM destruction_permits WHERE record_id = ?1", [id])?;
                 let d = DestructionRecord {
                     id: new_id(),

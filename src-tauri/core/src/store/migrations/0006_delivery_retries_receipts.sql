@@ -77,3 +77,13 @@ SELECT l.record_id, l.kind, l.fiscal_year,
 FROM consolidated_latest l
 WHERE l.kind IN ('consultation', 'interview') AND l.fiscal_year IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM ledger_numbers n WHERE n.record_id = l.record_id);
+
+-- Retention on the centre: consolidated versions are kept 5 years like the centre's own records,
+-- then destroyed with a 廃棄記録. They may be deleted only under a destruction permit, in the
+-- destruction's own transaction, exactly like finalised versions (0001).
+DROP TRIGGER consolidated_versions_kept;
+CREATE TRIGGER consolidated_versions_kept BEFORE DELETE ON consolidated_versions
+WHEN NOT EXISTS (SELECT 1 FROM destruction_permits WHERE record_id = OLD.record_id)
+BEGIN
+    SELECT RAISE(ABORT, 'consolidated versions cannot be deleted');
+END;
