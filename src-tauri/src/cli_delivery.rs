@@ -54,6 +54,27 @@ pub enum CentreCmd {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Consolidated records past their 5-year retention; with --destroy, destroy them (all or
+    /// none) leaving a 廃棄記録 each.
+    Retention {
+        #[arg(long, num_args = 1..)]
+        destroy: Vec<String>,
+        #[arg(long, requires = "destroy")]
+        reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// The annual report (別添3) with the consolidated records, as XLSX.
+    Annual {
+        #[arg(long)]
+        fiscal_year: i32,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
     /// Export the consolidated 台帳 (on this store: with the centre's own records).
     Ledger {
         #[arg(long, value_enum)]
@@ -186,6 +207,31 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
                 }
                 line(format!("{}件", records.len()));
             }
+        }
+        CentreCmd::Retention { destroy, reason, json, db } => {
+            let today = chisanpo_core::store::today();
+            if destroy.is_empty() {
+                let due = with_db(store, &db, |t| t.retention_due(today))?;
+                if json {
+                    print_json(&due);
+                } else {
+                    for d in &due {
+                        line(format!("{}　{}　{}まで", d.record_id, d.performed_on.map(|p| p.wareki()).unwrap_or_default(), d.retain_until.wareki()));
+                    }
+                    line(format!("保存期間を過ぎた記録: {}件", due.len()));
+                }
+            } else {
+                let done = with_db(store, &db, |t| t.destroy(&destroy, reason.as_deref().unwrap_or(""), today))?;
+                if json {
+                    print_json(&done);
+                } else {
+                    line(format!("{}件を廃棄し、廃棄記録を残しました。", done.len()));
+                }
+            }
+        }
+        CentreCmd::Annual { fiscal_year, out, db } => {
+            let r = with_db(store, &db, |t| store.write_annual_report_from(t, fiscal_year, &out, None))?;
+            line(format!("{}の実績報告書を書き出しました: {}（記録 {}件）", r.fiscal_year_label, out.display(), r.records_counted()));
         }
         CentreCmd::Ledger { kind, fiscal_year, format, out, db } => {
             let kind = match kind {

@@ -215,6 +215,17 @@ fn the_centre_consolidates_into_postgresql_from_the_command_line() {
     assert!(row.iter().any(|c| c.contains("鷲尾製作所")), "the workplace from the record's snapshot: {row:?}");
     assert!(row.iter().any(|c| c.contains("診療 次郎")), "the doctor: {row:?}");
 
+    let annual = centre.tmp.path().join("annual.xlsx");
+    let out = centre.ok(&["centre", "annual", "--fiscal-year", "2025", "--out", path(&annual), "--database", &url]);
+    assert!(out.contains("記録 1件"), "{out}");
+    assert!(std::fs::metadata(&annual).unwrap().len() > 1000);
+
+    let due = centre.ok_json(&["centre", "retention", "--json", "--database", &url]);
+    assert_eq!(due.as_array().unwrap().len(), 0, "a 2025 record is kept: {due}");
+    let out = centre.run(&["centre", "retention", "--destroy", &id, "--reason", "保存期間（5年）満了のため", "--database", &url]);
+    assert!(!out.status.success(), "inside its retention period");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("保存"), "{}", String::from_utf8_lossy(&out.stderr));
+
     // A database that is not there: Japanese, says what to check, no password.
     let bad = format!("postgres://chisanpo:hunter2@127.0.0.1:{}/centre", server.port + 1);
     let out = centre.run(&["centre", "records", "--database", &bad]);

@@ -105,6 +105,10 @@ fn two_devices_consolidate_into_postgresql() {
     assert_eq!(ledger.entries.iter().map(|e| e.number).collect::<Vec<_>>(), (1..=ids.len() as u32).collect::<Vec<_>>());
     let row = ledger.entries.iter().find(|e| e.record_id == shared).unwrap();
     assert_eq!(row.version, 2);
+    // The annual report counts the database's records (the centre's own store has none).
+    let annual = w.centre.annual_report_from(&mut db, 2025).unwrap();
+    assert_eq!(annual.consultations.records.ids.iter().cloned().collect::<BTreeSet<_>>(), ids);
+    assert_eq!(w.centre.annual_report(2025).unwrap().consultations.records.value, 0);
 
     // Receipts reached the devices.
     assert!(!a.deliver(&t).unwrap().received.is_empty());
@@ -152,4 +156,39 @@ fn two_coordinators_importing_at_once_never_share_a_ledger_number() {
     let ledger = setup.ledger(LedgerKind::Consultation, &LedgerFilter { fiscal_year: Some(2025), ..Default::default() }).unwrap();
     let numbers: Vec<u32> = ledger.entries.iter().map(|e| e.number).collect();
     assert_eq!(numbers, (1..=24).collect::<Vec<_>>());
+}
+
+#[test]
+fn retention_on_postgresql_destroys_only_what_is_due_and_keeps_a_destruction_record() {
+    use chisanpo_core::domain::{Consultation, Date, RecordBody};
+    let pg = PgServer::start();
+    let url = pg.database("retention");
+    let w = world();
+    let mut db = PgConsolidation::connect(&url, &w.centre).unwrap();
+    let folder = w.root.join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    let a = new_store(&w.root.join("a"), "産業 一郎");
+    w.centre.centre_enrol_device_into(&a.enrol(&w.profile).unwrap(), &mut db).unwrap();
+    let (wp, wk) = worker(&a, WORKER_A);
+    let RecordBody::Consultation(c) = consultation(&a, &wp, &wk, 10, HEALTH) else { unreachable!() };
+    let old = finalised(&a, &RecordBody::Consultation(Consultation { performed_on: Date::ymd(2019, 6, 10), ..c }));
+    let (wp2, wk2) = worker(&a, WORKER_B);
+    let recent = finalised(&a, &consultation(&a, &wp2, &wk2, 11, "経過観察"));
+    a.deliver(&FolderTransport::new(&folder)).unwrap();
+    w.centre.centre_import_into(&FolderTransport::new(&folder), &mut db).unwrap();
+
+    let today = chisanpo_core::store::today();
+    let due = db.retention_due(today).unwrap();
+    assert_eq!(due.iter().map(|d| d.record_id.as_str()).collect::<Vec<_>>(), vec![old.as_str()]);
+    assert!(db.destroy(std::slice::from_ref(&recent), "保存期間（5年）満了のため", today).is_err(), "inside its period: refused");
+    assert!(db.destroy(std::slice::from_ref(&old), " ", today).is_err(), "a reason is needed");
+    let d = db.destroy(std::slice::from_ref(&old), "保存期間（5年）満了のため", today).unwrap();
+    assert_eq!((d.len(), d[0].record_id.as_str()), (1, old.as_str()));
+    let left: BTreeSet<String> = db.records().unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(left, [recent.clone()].into_iter().collect());
+    let mut raw = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+    let logged: i64 = raw.query_one("SELECT count(*) FROM destructions WHERE record_id = $1", &[&old]).unwrap().get(0);
+    assert_eq!(logged, 1);
+    assert!(raw.execute("DELETE FROM consolidated_versions WHERE record_id = $1", &[&recent]).is_err(), "only under a permit");
+    assert!(w.centre.verify().unwrap().ok);
 }

@@ -318,8 +318,9 @@ impl Store {
                 continue;
             };
             if r.sha256 == sha && r.outcome == "applied" {
+                // The centre has it: the encrypted copy kept for retries is no longer needed.
                 self.write(|tx| {
-                    tx.execute("UPDATE outbox_bundles SET received_at = ?2, centre_reason = NULL WHERE seq = ?1", params![seq, r.at])?;
+                    tx.execute("UPDATE outbox_bundles SET received_at = ?2, centre_reason = NULL, bytes = NULL WHERE seq = ?1", params![seq, r.at])?;
                     self.audit(tx, Action::Edit, &name, serde_json::json!({ "delivery": "receipt", "outcome": "applied" })).map(|_| ())
                 })
                 .map_err(local)?;

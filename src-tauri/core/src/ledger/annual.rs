@@ -411,7 +411,26 @@ fn parse_place(s: Option<String>) -> Option<Place> {
     s.and_then(|p| Place::ALL.iter().copied().find(|x| x.as_str() == p))
 }
 
-fn compute(c: &Connection, fy: i32) -> Result<AnnualReport> {
+/// A finalised consultation or interview as the annual report reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnualRow {
+    pub id: String,
+    pub performed_on: Option<String>,
+    pub place: Option<String>,
+    pub doctor_id: Option<String>,
+    /// The version's content (`VersionContent` JSON).
+    pub content: String,
+}
+
+/// Where a centre's consolidated records come from.
+pub(crate) enum Consolidated<'a> {
+    /// This store's own consolidated tables.
+    Local,
+    /// Rows read from a shared database.
+    Rows(&'a [AnnualRow]),
+}
+
+fn compute(c: &Connection, fy: i32, consolidated: Consolidated) -> Result<AnnualReport> {
     let (from, to) = fiscal_year_range(fy);
     let (from, to) = (Date(from), Date(to));
     let plans = plans_in(c, fy)?;
@@ -429,23 +448,35 @@ fn compute(c: &Connection, fy: i32) -> Result<AnnualReport> {
     let mut other_long_hours = AnnualCount::default();
     let mut high_stress = AnnualCount::default();
     {
-        // The centre's own records, and on a centre the records consolidated from its devices.
+        // The centre's own records, and on a centre the records consolidated from its devices
+        // (from this store's tables, or read from a shared database by the caller).
+        let local = matches!(consolidated, Consolidated::Local);
         let mut stmt = c.prepare(&format!(
             "SELECT r.id, r.performed_on, r.place, r.doctor_id, v.content \
              FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
-             WHERE r.fiscal_year = ?1 AND r.status = 'final' AND r.kind IN ('consultation', 'interview') \
-             UNION ALL SELECT record_id, performed_on, place, doctor_id, content FROM ({}) \
-             WHERE performed_fy = ?1 AND kind IN ('consultation', 'interview') \
-             ORDER BY 2, 1",
-            crate::delivery::consolidated::CURRENT
+             WHERE r.fiscal_year = ?1 AND r.status = 'final' AND r.kind IN ('consultation', 'interview') {}",
+            if local {
+                format!(
+                    "UNION ALL SELECT record_id, performed_on, place, doctor_id, content FROM ({}) WHERE performed_fy = ?1 AND kind IN ('consultation', 'interview')",
+                    crate::delivery::consolidated::CURRENT
+                )
+            } else {
+                String::new()
+            }
         ))?;
-        let mut rows = stmt.query([fy])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let Some(date) = r.get::<_, Option<String>>(1)?.and_then(|d| d.parse::<Date>().ok()) else { continue };
-            let place = parse_place(r.get(2)?);
-            let doctor: Option<String> = r.get(3)?;
-            let json = r.get_ref(4)?.as_str().map_err(|_| Error::Db("記録の版を読み取れません".into()))?;
+        let mut rows: Vec<AnnualRow> = stmt
+            .query_map([fy], |r| Ok(AnnualRow { id: r.get(0)?, performed_on: r.get(1)?, place: r.get(2)?, doctor_id: r.get(3)?, content: r.get(4)? }))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Consolidated::Rows(extra) = consolidated {
+            rows.extend(extra.iter().cloned());
+        }
+        rows.sort_by(|a, b| (&a.performed_on, &a.id).cmp(&(&b.performed_on, &b.id)));
+        for r in rows {
+            let id = r.id;
+            let Some(date) = r.performed_on.as_deref().and_then(|d| d.parse::<Date>().ok()) else { continue };
+            let place = parse_place(r.place);
+            let doctor: Option<String> = r.doctor_id;
+            let json = r.content.as_str();
             let content: SlimContent = serde_json::from_str(json).map_err(|e| Error::from_json(&e))?;
             match content.body {
                 SlimBody::Consultation(b) => {
@@ -564,9 +595,22 @@ impl Store {
     /// The annual report (別添3) of a fiscal year, from the finalised records, the staff list,
     /// the activities and the plans, read in one snapshot.
     pub fn annual_report(&self, fiscal_year: i32) -> Result<AnnualReport> {
+        self.annual_report_with(fiscal_year, Consolidated::Local)
+    }
+
+    /// The annual report with the records consolidated in a shared database: the centre's own
+    /// records, staff, activities and plans from this store, the devices' records from `source`.
+    pub fn annual_report_from(&self, source: &mut dyn crate::delivery::consolidation::Consolidation, fiscal_year: i32) -> Result<AnnualReport> {
+        match source.annual_rows(fiscal_year)? {
+            None => self.annual_report(fiscal_year),
+            Some(rows) => self.annual_report_with(fiscal_year, Consolidated::Rows(&rows)),
+        }
+    }
+
+    fn annual_report_with(&self, fiscal_year: i32, consolidated: Consolidated) -> Result<AnnualReport> {
         self.read(|c| {
             let tx = c.unchecked_transaction()?;
-            let report = compute(&tx, fiscal_year)?;
+            let report = compute(&tx, fiscal_year, consolidated)?;
             tx.finish()?;
             Ok(report)
         })
@@ -576,7 +620,18 @@ impl Store {
     /// as JSON (every number with the ids it counted). Each file is written atomically. The
     /// export is recorded in the audit log (the year and the formats; no names, no paths).
     pub fn write_annual_report(&self, fiscal_year: i32, xlsx: &Path, json: Option<&Path>) -> Result<AnnualReport> {
-        let report = self.annual_report(fiscal_year)?;
+        self.write_annual_report_from(&mut crate::delivery::consolidation::sqlite::SqliteConsolidation(self), fiscal_year, xlsx, json)
+    }
+
+    /// As `write_annual_report`, with the records consolidated in `source`.
+    pub fn write_annual_report_from(
+        &self,
+        source: &mut dyn crate::delivery::consolidation::Consolidation,
+        fiscal_year: i32,
+        xlsx: &Path,
+        json: Option<&Path>,
+    ) -> Result<AnnualReport> {
+        let report = self.annual_report_from(source, fiscal_year)?;
         let book = report.to_xlsx()?;
         let text = json.map(|_| report.to_json());
         atomic::write_file(xlsx, &book)?;

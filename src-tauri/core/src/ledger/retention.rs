@@ -128,18 +128,42 @@ const CONSOLIDATED_SELECT: &str = "SELECT l.record_id, l.kind, coalesce(n.fiscal
      FROM consolidated_latest l LEFT JOIN ledger_numbers n ON n.record_id = l.record_id";
 
 fn consolidated_item(r: &rusqlite::Row) -> rusqlite::Result<RetentionItem> {
-    let performed: Option<Date> = r.get::<_, Option<String>>(4)?.and_then(|s| s.parse().ok());
-    let arrived: Option<String> = r.get(5)?;
+    Ok(retention_item(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+}
+
+/// A consolidated record's retention: 5 years from the date performed, or from when it first
+/// arrived when it has none. Shared by the embedded store and PostgreSQL.
+pub(crate) fn retention_item(
+    record_id: String,
+    kind: String,
+    fiscal_year: Option<i32>,
+    ledger_number: Option<u32>,
+    performed_on: Option<String>,
+    arrived: Option<String>,
+) -> RetentionItem {
+    let performed: Option<Date> = performed_on.and_then(|s| s.parse().ok());
     let until = performed.map(retain_until).or_else(|| arrived.as_deref().and_then(day_of).map(retain_until));
-    Ok(RetentionItem {
-        record_id: r.get(0)?,
-        kind: RecordKind::parse(&r.get::<_, String>(1)?).unwrap_or(RecordKind::Consultation),
+    RetentionItem {
+        record_id,
+        kind: RecordKind::parse(&kind).unwrap_or(RecordKind::Consultation),
         status: RecordStatus::Final,
-        fiscal_year: r.get(2)?,
-        ledger_number: r.get(3)?,
+        fiscal_year,
+        ledger_number,
         performed_on: performed,
         retain_until: until.unwrap_or(Date(chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date"))),
-    })
+    }
+}
+
+/// The reason, trimmed, and at least one id: what every destruction needs.
+pub(crate) fn check_destroy_request<'a>(ids: &[String], reason: &'a str) -> Result<&'a str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid("reason", "廃棄の理由を入力してください（例: 保存期間（5年）満了のため）。"));
+    }
+    if ids.is_empty() {
+        return Err(Error::invalid("ids", "廃棄する記録を選んでください。"));
+    }
+    Ok(reason)
 }
 
 fn consolidated_item_in(c: &Connection, id: &str) -> Result<Option<RetentionItem>> {
@@ -242,15 +266,9 @@ impl Store {
     /// Destroy records whose retention period is over: all of them or none. Refused when any id
     /// is unknown or still inside its retention period, or when the reason is empty.
     pub fn destroy(&self, ids: &[String], reason: &str, today: Date) -> Result<DestructionReport> {
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(Error::invalid("reason", "廃棄の理由を入力してください（例: 保存期間（5年）満了のため）。"));
-        }
+        let reason = check_destroy_request(ids, reason)?;
         let mut seen = BTreeSet::new();
         let ids: Vec<&String> = ids.iter().filter(|id| seen.insert(id.as_str())).collect();
-        if ids.is_empty() {
-            return Err(Error::invalid("ids", "廃棄する記録を選んでください。"));
-        }
         // A date later than the computer's clock could destroy a record early: not honoured.
         let today = today.min(crate::store::today());
         let file_bytes_before = self.file_bytes();

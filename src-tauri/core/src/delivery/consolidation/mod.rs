@@ -15,7 +15,10 @@ use serde::Serialize;
 use super::bundle::{Payload, Refusal};
 use super::enrol::{EnrolledDevice, EnrolmentRequest};
 use super::import::ConsolidatedRecord;
+use crate::domain::Date;
 use crate::error::Result;
+use crate::ledger::annual::AnnualRow;
+use crate::ledger::retention::{DestructionRecord, RetentionItem};
 use crate::ledger::{Ledger, LedgerFilter, LedgerKind};
 
 /// What applying one bundle added.
@@ -65,6 +68,14 @@ pub trait Consolidation {
     fn records(&mut self) -> Result<Vec<ConsolidatedRecord>>;
     /// The consolidated ledger of `kind` (on the embedded store, with the centre's own records).
     fn ledger(&mut self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger>;
+    /// The current versions of the fiscal year's consultations and interviews, for the annual
+    /// report; `None` when the store's own tables are read in the report's snapshot (embedded).
+    fn annual_rows(&mut self, fiscal_year: i32) -> Result<Option<Vec<AnnualRow>>>;
+    /// Records whose retention period is over on `today` (on the embedded store, with the
+    /// centre's own).
+    fn retention_due(&mut self, today: Date) -> Result<Vec<RetentionItem>>;
+    /// Destroy records past their retention period, all or none, leaving a 廃棄記録 each.
+    fn destroy(&mut self, ids: &[String], reason: &str, today: Date) -> Result<Vec<DestructionRecord>>;
 }
 
 /// The destruction id of a 廃棄記録 entry (its content's `id`), or its hash.

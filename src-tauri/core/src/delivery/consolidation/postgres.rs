@@ -13,8 +13,11 @@ use crate::delivery::bundle::{Payload, Refusal};
 use crate::delivery::consolidated::Columns;
 use crate::delivery::enrol::{EnrolledDevice, EnrolmentRequest};
 use crate::delivery::import::ConsolidatedRecord;
+use crate::domain::Date;
 use crate::domain::VersionContent;
 use crate::error::{Error, Result};
+use crate::ledger::annual::AnnualRow;
+use crate::ledger::retention::{check_destroy_request, retention_item, DestructionRecord, RetentionItem};
 use crate::ledger::rows::LedgerEntry;
 use crate::ledger::{Ledger, LedgerFilter, LedgerKind};
 use crate::store::{Action, Store};
@@ -23,7 +26,8 @@ use crate::store::{Action, Store};
 const LOCK: i64 = 0x4368_6973_616e; // "Chisan"
 
 /// The schema, append-only like the embedded store's migrations.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE centre_devices (
     device_id    TEXT PRIMARY KEY,
     public_key   TEXT NOT NULL,
@@ -92,7 +96,33 @@ CREATE TABLE ledger_numbers (
     assigned_at  TEXT NOT NULL,
     UNIQUE (ledger, fiscal_year, number)
 );
-"#];
+"#,
+    r#"
+-- Retention: versions may be deleted only under a destruction permit, in the destruction's
+-- own transaction; each destruction leaves a 廃棄記録 (no names, no health data).
+CREATE TABLE destruction_permits (record_id TEXT PRIMARY KEY);
+CREATE OR REPLACE FUNCTION chisanpo_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM destruction_permits WHERE record_id = OLD.record_id) THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'consolidated versions are immutable';
+END $$;
+CREATE TABLE destructions (
+    id            TEXT PRIMARY KEY,
+    record_id     TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    fiscal_year   INTEGER,
+    ledger_number INTEGER,
+    performed_on  TEXT,
+    retain_until  TEXT,
+    destroyed_at  TEXT NOT NULL,
+    destroyed_by  TEXT NOT NULL,
+    destroyed_by_name TEXT,
+    reason        TEXT NOT NULL
+);
+"#,
+];
 
 pub struct PgConsolidation<'a> {
     client: Client,
@@ -435,6 +465,104 @@ impl Consolidation for PgConsolidation<'_> {
             entries.push(LedgerEntry { record_id: r.get(0), fiscal_year: r.get(1), number: r.get::<_, i32>(2) as u32, version, amended: version > 1, content });
         }
         Ok(Ledger { kind, filter: filter.clone(), entries })
+    }
+
+    fn retention_due(&mut self, today: Date) -> Result<Vec<RetentionItem>> {
+        let label = self.label.clone();
+        let rows = self
+            .client
+            .query(
+                "SELECT l.record_id, l.kind, coalesce(n.fiscal_year, l.fiscal_year), n.number, l.performed_on, \
+                 (SELECT min(imported_at) FROM consolidated_versions v WHERE v.record_id = l.record_id) \
+                 FROM consolidated_latest l LEFT JOIN ledger_numbers n ON n.record_id = l.record_id",
+                &[],
+            )
+            .map_err(db_error(&label))?;
+        let mut out: Vec<RetentionItem> = rows
+            .iter()
+            .map(|r| retention_item(r.get(0), r.get(1), r.get(2), r.get::<_, Option<i32>>(3).map(|n| n as u32), r.get(4), r.get(5)))
+            .filter(|i| i.retain_until < today)
+            .collect();
+        out.sort_by(|a, b| (a.retain_until, &a.record_id).cmp(&(b.retain_until, &b.record_id)));
+        Ok(out)
+    }
+
+    fn destroy(&mut self, ids: &[String], reason: &str, today: Date) -> Result<Vec<DestructionRecord>> {
+        let reason = check_destroy_request(ids, reason)?;
+        let due: std::collections::BTreeMap<String, RetentionItem> =
+            self.retention_due(today.min(crate::store::today()))?.into_iter().map(|i| (i.record_id.clone(), i)).collect();
+        let missing: Vec<&String> = ids.iter().filter(|id| !due.contains_key(*id)).collect();
+        if !missing.is_empty() {
+            return Err(Error::StillRetained { count: missing.len(), until: "保存期間中か、共有データベースにない記録です".into() });
+        }
+        let label = self.label.clone();
+        let err = db_error(&label);
+        let actor = self.local.actor().clone();
+        let now = crate::store::now();
+        let mut tx = self.client.transaction().map_err(&err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK]).map_err(&err)?;
+        let mut out = Vec::new();
+        for id in ids.iter().collect::<std::collections::BTreeSet<_>>() {
+            let it = &due[id];
+            tx.execute("INSERT INTO destruction_permits (record_id) VALUES ($1)", &[id]).map_err(&err)?;
+            tx.execute("DELETE FROM consolidated_versions WHERE record_id = $1", &[id]).map_err(&err)?;
+            tx.execute("DELETE FROM consolidated_latest WHERE record_id = $1", &[id]).map_err(&err)?;
+            tx.execute("DELETE FROM destruction_permits WHERE record_id = $1", &[id]).map_err(&err)?;
+            let d = DestructionRecord {
+                id: crate::store::new_id(),
+                record_id: id.clone(),
+                kind: it.kind,
+                fiscal_year: it.fiscal_year,
+                ledger_number: it.ledger_number,
+                performed_on: it.performed_on,
+                retain_until: Some(it.retain_until),
+                destroyed_at: now.clone(),
+                destroyed_by: actor.id.clone(),
+                destroyed_by_name: Some(actor.name.clone()),
+                reason: reason.to_string(),
+            };
+            tx.execute(
+                "INSERT INTO destructions (id, record_id, kind, fiscal_year, ledger_number, performed_on, retain_until, destroyed_at, destroyed_by, destroyed_by_name, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                &[
+                    &d.id,
+                    &d.record_id,
+                    &d.kind.as_str(),
+                    &d.fiscal_year,
+                    &d.ledger_number.map(|n| n as i32),
+                    &d.performed_on.map(|p| p.iso()),
+                    &it.retain_until.iso(),
+                    &d.destroyed_at,
+                    &d.destroyed_by,
+                    &d.destroyed_by_name,
+                    &d.reason,
+                ],
+            )
+            .map_err(&err)?;
+            out.push(d);
+        }
+        tx.commit().map_err(&err)?;
+        for d in &out {
+            self.audit(
+                &d.record_id,
+                serde_json::json!({ "delivery": "destroy", "kind": d.kind.as_str(), "ledger_number": d.ledger_number, "destruction_id": d.id }),
+            )?;
+        }
+        Ok(out)
+    }
+
+    fn annual_rows(&mut self, fiscal_year: i32) -> Result<Option<Vec<AnnualRow>>> {
+        let label = self.label.clone();
+        let rows = self
+            .client
+            .query(
+                "SELECT l.record_id, l.performed_on, l.place, l.doctor_id, v.content FROM consolidated_latest l \
+                 JOIN consolidated_versions v ON v.record_id = l.record_id AND v.version = l.version AND v.content_hash = l.content_hash \
+                 WHERE l.fiscal_year = $1 AND l.kind IN ('consultation', 'interview')",
+                &[&fiscal_year],
+            )
+            .map_err(db_error(&label))?;
+        Ok(Some(rows.iter().map(|r| AnnualRow { id: r.get(0), performed_on: r.get(1), place: r.get(2), doctor_id: r.get(3), content: r.get(4) }).collect()))
     }
 }
 

@@ -9,7 +9,10 @@ use crate::delivery::bundle::{Payload, Refusal};
 use crate::delivery::consolidated::note_version;
 use crate::delivery::enrol::{EnrolledDevice, EnrolmentRequest};
 use crate::delivery::import::ConsolidatedRecord;
+use crate::domain::Date;
 use crate::error::{Error, Result};
+use crate::ledger::annual::AnnualRow;
+use crate::ledger::retention::{DestructionRecord, RetentionItem};
 use crate::ledger::{Ledger, LedgerFilter, LedgerKind};
 use crate::store::{Action, Store};
 
@@ -170,5 +173,17 @@ impl Consolidation for SqliteConsolidation<'_> {
 
     fn ledger(&mut self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
         self.0.ledger(kind, filter)
+    }
+
+    fn annual_rows(&mut self, _fiscal_year: i32) -> Result<Option<Vec<AnnualRow>>> {
+        Ok(None)
+    }
+
+    fn retention_due(&mut self, today: Date) -> Result<Vec<RetentionItem>> {
+        self.0.retention_due(today)
+    }
+
+    fn destroy(&mut self, ids: &[String], reason: &str, today: Date) -> Result<Vec<DestructionRecord>> {
+        Ok(self.0.destroy(ids, reason, today)?.destroyed)
     }
 }
