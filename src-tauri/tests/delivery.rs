@@ -88,6 +88,26 @@ fn delivery_errors_are_japanese_and_say_what_to_do() {
     assert!(msg.contains("centre init"), "{msg}");
 }
 
+/// A centre (its profile naming `endpoint`, if any) and a device with one finalised
+/// consultation, enrolled with it. Returns (centre, device, record id, enrolment request file).
+fn centre_and_device(endpoint: Option<&str>) -> (Env, Env, String, std::path::PathBuf) {
+    let centre = Env::new();
+    centre.init();
+    let profile = centre.tmp.path().join("centre-profile.json");
+    let mut args = vec!["centre", "init", "--name", "北部地域産業保健センター", "--out", path(&profile)];
+    if let Some(e) = endpoint {
+        args.extend(["--endpoint", e]);
+    }
+    centre.ok(&args);
+    let device = Env::new();
+    let (wp, worker, doctor) = populated(&device);
+    let id = device.add("consultation", &consultation(&wp, &worker, &doctor, HEALTH));
+    device.ok(&["finalize", &id]);
+    let request = device.tmp.path().join("request.json");
+    device.ok(&["enrol", "--profile", path(&profile), "--out", path(&request)]);
+    (centre, device, id, request)
+}
+
 #[path = "../core/tests/delivery_common/webdav.rs"]
 mod webdav;
 
@@ -96,18 +116,10 @@ mod webdav;
 /// receipts; the device then shows its records as received.
 #[test]
 fn deliver_watch_restarts_by_itself_when_the_webdav_server_comes_back() {
-    let centre = Env::new();
-    centre.init();
-    let profile = centre.tmp.path().join("centre-profile.json");
-    let mut server = webdav::WebDavServer::start(&centre.tmp.path().join("dav"));
+    let dav_root = tempfile::tempdir().unwrap();
+    let mut server = webdav::WebDavServer::start(dav_root.path());
     let url = server.url();
-    centre.ok(&["centre", "init", "--name", "北部地域産業保健センター", "--out", path(&profile), "--endpoint", &url]);
-    let device = Env::new();
-    let (wp, worker, doctor) = populated(&device);
-    let id = device.add("consultation", &consultation(&wp, &worker, &doctor, HEALTH));
-    device.ok(&["finalize", &id]);
-    let request = device.tmp.path().join("request.json");
-    device.ok(&["enrol", "--profile", path(&profile), "--out", path(&request)]);
+    let (centre, device, _, request) = centre_and_device(Some(&url));
     centre.ok(&["centre", "enrol-device", "--file", path(&request)]);
 
     // The network is down. Saving the destination works; the pass says it will retry.
@@ -175,16 +187,7 @@ mod pg;
 fn the_centre_consolidates_into_postgresql_from_the_command_line() {
     let server = pg::PgServer::start();
     let url = server.database("centre");
-    let centre = Env::new();
-    centre.init();
-    let profile = centre.tmp.path().join("centre-profile.json");
-    centre.ok(&["centre", "init", "--name", "北部地域産業保健センター", "--out", path(&profile)]);
-    let device = Env::new();
-    let (wp, worker, doctor) = populated(&device);
-    let id = device.add("consultation", &consultation(&wp, &worker, &doctor, HEALTH));
-    device.ok(&["finalize", &id]);
-    let request = device.tmp.path().join("request.json");
-    device.ok(&["enrol", "--profile", path(&profile), "--out", path(&request)]);
+    let (centre, device, id, request) = centre_and_device(None);
     let folder = device.tmp.path().join("synced");
     std::fs::create_dir_all(&folder).unwrap();
     device.ok(&["deliver", "--to-folder", path(&folder)]);

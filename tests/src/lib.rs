@@ -320,6 +320,22 @@ pub fn add_workplace(s: &Session, name: &str, kana: &str) -> Result<()> {
     Ok(())
 }
 
+/// Wait until the element `css` has `data-<key>` (camelCase, as `dataset` names it) equal to
+/// `want`: for screens that refresh themselves in the background.
+pub fn wait_dataset(s: &Session, css: &str, key: &str, want: &str) -> Result<()> {
+    let start = Instant::now();
+    loop {
+        let v = s.script("const e = document.querySelector(arguments[0]); return e ? (e.dataset[arguments[1]] ?? null) : null;", json!([css, key]))?;
+        if v == json!(want) {
+            return Ok(());
+        }
+        if start.elapsed() > WAIT * 2 {
+            bail!("{css} data-{key} never became {want}; last: {v}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// Run the headless CLI on a data folder (the passphrase in the environment); `json` is written to
 /// a temporary file and passed as `--json FILE`. Returns stdout, trimmed.
 pub fn cli(data: &str, passphrase: &str, args: &[&str], json: Option<Value>) -> Result<String> {

@@ -3,28 +3,12 @@
 //! the devices and the consolidated records, and the 台帳 screen lists the laptop's records with
 //! nobody carrying a file by hand. The laptop then reads the centre's receipt.
 
-use std::time::{Duration, Instant};
-
-use anyhow::{bail, Result};
-use chisanpo_e2e::{cli, Driver, Session, Xvfb, WAIT};
+use anyhow::Result;
+use chisanpo_e2e::{cli, wait_dataset, Driver, Xvfb};
 use serde_json::json;
 
 const PASS: &str = "e2e-laptop-passphrase";
 const CENTRE_PASS: &str = "e2e-coordinator-passphrase";
-
-fn wait_data(s: &Session, key: &str, want: &str) -> Result<()> {
-    let start = Instant::now();
-    loop {
-        let v = s.script("const e = document.querySelector('#centre-status'); return e ? (e.dataset[arguments[0]] ?? null) : null;", json!([key]))?;
-        if v == json!(want) {
-            return Ok(());
-        }
-        if start.elapsed() > WAIT * 2 {
-            bail!("#centre-status data-{key} never became {want}; last: {v}");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
 
 #[test]
 fn the_coordinators_app_imports_by_itself_and_its_ledger_lists_the_laptops_records() -> Result<()> {
@@ -70,9 +54,9 @@ fn the_coordinators_app_imports_by_itself_and_its_ledger_lists_the_laptops_recor
     s.fill("#passphrase", CENTRE_PASS)?;
     s.click("#unlock-button")?;
     s.find("#centre-status")?;
-    wait_data(&s, "devices", "1")?;
-    wait_data(&s, "records", "3")?;
-    wait_data(&s, "needsReview", "0")?;
+    wait_dataset(&s, "#centre-status", "devices", "1")?;
+    wait_dataset(&s, "#centre-status", "records", "3")?;
+    wait_dataset(&s, "#centre-status", "needsReview", "0")?;
     s.wait_text("#centre-last-import", "20")?;
     assert!(s.find_now("#delivery-status").is_err(), "a centre's home shows its imports, not a device's queue");
     s.screenshot("centre-home")?;

@@ -3,29 +3,12 @@
 //! records wait and why; when the folder appears the app delivers by itself (nobody presses
 //! anything); after the centre imports, the home screen says they reached the centre.
 
-use std::time::{Duration, Instant};
-
-use anyhow::{bail, Result};
-use chisanpo_e2e::{cli, Driver, Session, Xvfb, WAIT};
+use anyhow::Result;
+use chisanpo_e2e::{cli, wait_dataset, Driver, Xvfb};
 use serde_json::json;
 
 const PASS: &str = "e2e-delivery-passphrase";
 const CENTRE_PASS: &str = "e2e-centre-passphrase";
-
-/// Wait until `#delivery-status` has `data-<key>` equal to `want`.
-fn wait_count(s: &Session, key: &str, want: &str) -> Result<()> {
-    let start = Instant::now();
-    loop {
-        let v = s.script("const e = document.querySelector('#delivery-status'); return e ? (e.dataset[arguments[0]] ?? null) : null;", json!([key]))?;
-        if v == json!(want) {
-            return Ok(());
-        }
-        if start.elapsed() > WAIT * 2 {
-            bail!("#delivery-status data-{key} never became {want}; last: {v}");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
 
 #[test]
 fn the_app_delivers_by_itself_and_the_home_screen_says_what_reached_the_centre() -> Result<()> {
@@ -67,14 +50,14 @@ fn the_app_delivers_by_itself_and_the_home_screen_says_what_reached_the_centre()
 
     // Home: everything waits, and the screen says why.
     s.click("[data-nav=home]")?;
-    wait_count(&s, "waiting", &finals.to_string())?;
+    wait_dataset(&s, "#delivery-status", "waiting", &finals.to_string())?;
     s.wait_text("#delivery-error", "書き込めません")?;
     s.screenshot("delivery-home-waiting")?;
 
     // The synced folder appears: the app delivers by itself.
     std::fs::create_dir_all(&synced)?;
-    wait_count(&s, "waiting", "0")?;
-    wait_count(&s, "unconfirmed", &finals.to_string())?;
+    wait_dataset(&s, "#delivery-status", "waiting", "0")?;
+    wait_dataset(&s, "#delivery-status", "unconfirmed", &finals.to_string())?;
     let bundles: Vec<_> =
         std::fs::read_dir(&synced)?.filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".chisanpo-bundle")).collect();
     assert_eq!(bundles.len(), 1, "one bundle");
@@ -83,8 +66,8 @@ fn the_app_delivers_by_itself_and_the_home_screen_says_what_reached_the_centre()
     cli(&centre, CENTRE_PASS, &["centre", "enrol-device", "--file", &request.to_string_lossy()], None)?;
     let r: serde_json::Value = serde_json::from_str(&cli(&centre, CENTRE_PASS, &["centre", "import", "--from", &synced.to_string_lossy(), "--json"], None)?)?;
     assert_eq!(r["receipts_written"], json!(1), "{r}");
-    wait_count(&s, "received", &finals.to_string())?;
-    wait_count(&s, "unconfirmed", "0")?;
+    wait_dataset(&s, "#delivery-status", "received", &finals.to_string())?;
+    wait_dataset(&s, "#delivery-status", "unconfirmed", "0")?;
     s.wait_text("#delivery-received", &format!("{finals} 件"))?;
     assert!(s.find_now("#delivery-error").is_err(), "no error once delivered");
     s.screenshot("delivery-home-received")?;

@@ -149,19 +149,7 @@ fn a_conflicting_amendment_from_two_devices_is_kept_twice_and_flagged() {
     let outbox = w.root.join("synced");
     std::fs::create_dir_all(&outbox).unwrap();
     // Laptop B is a copy of laptop A (restored from its backup) before either was enrolled.
-    let a_dir = w.root.join("a");
-    let a = new_store(&a_dir, "産業 一郎");
-    let (wp, wk) = worker(&a, WORKER_A);
-    let body = consultation(&a, &wp, &wk, 10, HEALTH);
-    let id = finalised(&a, &body);
-    drop(a);
-    let b_dir = w.root.join("b");
-    std::fs::create_dir_all(&b_dir).unwrap();
-    for f in std::fs::read_dir(&a_dir).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, b_dir.join(f.file_name().unwrap())).unwrap();
-    }
-    let (a, b) = (open(&a_dir), open(&b_dir));
+    let (a, b, id, body) = twin_laptops(&w);
     for s in [&a, &b] {
         let req = s.enrol(&w.profile).unwrap();
         w.centre.centre_enrol_device(&req).unwrap();

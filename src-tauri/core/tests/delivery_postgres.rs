@@ -30,19 +30,7 @@ fn two_devices_consolidate_into_postgresql() {
 
     // Laptop B starts as a copy of laptop A (restored from its backup), then both amend the
     // same record: a conflict.
-    let a_dir = w.root.join("a");
-    let a = new_store(&a_dir, "産業 一郎");
-    let (wp, wk) = worker(&a, WORKER_A);
-    let body = consultation(&a, &wp, &wk, 10, HEALTH);
-    let shared = finalised(&a, &body);
-    drop(a);
-    let b_dir = w.root.join("b");
-    std::fs::create_dir_all(&b_dir).unwrap();
-    for f in std::fs::read_dir(&a_dir).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, b_dir.join(f.file_name().unwrap())).unwrap();
-    }
-    let (a, b) = (open(&a_dir), open(&b_dir));
+    let (a, b, shared, body) = twin_laptops(&w);
     for s in [&a, &b] {
         let req = s.enrol(&w.profile).unwrap();
         assert!(w.centre.centre_enrol_device_into(&req, &mut db).unwrap());

@@ -219,6 +219,25 @@ fn destruction(r: &rusqlite::Row) -> rusqlite::Result<DestructionRecord> {
     })
 }
 
+impl DestructionRecord {
+    /// The 廃棄記録 of destroying `it` now.
+    pub(crate) fn of(it: &RetentionItem, by: &crate::store::Actor, reason: &str, at: &str) -> Self {
+        DestructionRecord {
+            id: new_id(),
+            record_id: it.record_id.clone(),
+            kind: it.kind,
+            fiscal_year: it.fiscal_year,
+            ledger_number: it.ledger_number,
+            performed_on: it.performed_on,
+            retain_until: Some(it.retain_until),
+            destroyed_at: at.to_string(),
+            destroyed_by: by.id.clone(),
+            destroyed_by_name: Some(by.name.clone()),
+            reason: reason.to_string(),
+        }
+    }
+}
+
 const DESTRUCTION_SELECT: &str = "SELECT d.id, d.record_id, d.kind, d.fiscal_year, d.ledger_number, d.performed_on, d.retain_until, d.destroyed_at, \
      d.destroyed_by, s.name, d.reason FROM destructions d LEFT JOIN staff s ON s.id = d.destroyed_by";
 
@@ -306,19 +325,7 @@ impl Store {
                     tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
                 }
                 tx.execute("DELETE FROM destruction_permits WHERE record_id = ?1", [id])?;
-                let d = DestructionRecord {
-                    id: new_id(),
-                    record_id: id.to_string(),
-                    kind: it.kind,
-                    fiscal_year: it.fiscal_year,
-                    ledger_number: it.ledger_number,
-                    performed_on: it.performed_on,
-                    retain_until: Some(it.retain_until),
-                    destroyed_at: now.clone(),
-                    destroyed_by: self.actor().id.clone(),
-                    destroyed_by_name: Some(self.actor().name.clone()),
-                    reason: reason.to_string(),
-                };
+                let d = DestructionRecord::of(it, self.actor(), reason, &now);
                 tx.execute(
                     "INSERT INTO destructions (id, record_id, kind, fiscal_year, ledger_number, performed_on, retain_until, destroyed_at, destroyed_by, reason) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",

@@ -74,6 +74,27 @@ impl LedgerFilter {
         (from, to)
     }
 
+    /// The filter as SQL conditions on the columns every ledger source has (`performed_on`,
+    /// `doctor_id`, `workplace_id`): (column and operator, value). Each source adds its own
+    /// table alias and placeholder.
+    pub(crate) fn conditions(&self) -> Vec<(&'static str, String)> {
+        let (from, to) = self.period();
+        let mut out = Vec::new();
+        if let Some(f) = from {
+            out.push(("performed_on >=", f.iso()));
+        }
+        if let Some(t) = to {
+            out.push(("performed_on <=", t.iso()));
+        }
+        if let Some(d) = &self.doctor_id {
+            out.push(("doctor_id =", d.clone()));
+        }
+        if let Some(w) = &self.workplace_id {
+            out.push(("workplace_id =", w.clone()));
+        }
+        out
+    }
+
     /// 令和7年度, 令和7年4月1日～令和7年9月30日, or 全期間.
     pub fn describe(&self) -> String {
         match (self.fiscal_year, self.from, self.to) {
@@ -115,25 +136,12 @@ impl Store {
     /// The ledger of `kind` for the filter, from finalised records only. On a centre's store,
     /// the records consolidated from its devices are in it too, numbered in the same sequence.
     pub fn ledger(&self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
-        let (from, to) = filter.period();
         let mut args: Vec<String> = vec![kind.as_str().to_string()];
-        // The same conditions over the centre's own records (r) and the consolidated ones (l).
+        // The same conditions over the centre's own records (r) and the consolidated ones (c).
         let mut conds = String::new();
-        let mut cond = |col: &str, v: String| {
+        for (col, v) in filter.conditions() {
             args.push(v);
             conds.push_str(&format!(" AND {{}}.{col} ?{}", args.len()));
-        };
-        if let Some(f) = from {
-            cond("performed_on >=", f.iso());
-        }
-        if let Some(t) = to {
-            cond("performed_on <=", t.iso());
-        }
-        if let Some(d) = &filter.doctor_id {
-            cond("doctor_id =", d.clone());
-        }
-        if let Some(w) = &filter.workplace_id {
-            cond("workplace_id =", w.clone());
         }
         let sql = format!(
             "SELECT * FROM (SELECT r.id, n.fiscal_year, n.number, r.version, r.amended_at IS NOT NULL, v.content \

@@ -111,3 +111,21 @@ pub fn world() -> World {
     let profile = centre.centre_init("北部地域産業保健センター", None).unwrap();
     World { _tmp: tmp, root, centre, profile }
 }
+
+/// Two laptops, B a copy of A (restored from its backup) made after A finalised one
+/// consultation, neither enrolled yet. Returns (a, b, the record's id, its body).
+pub fn twin_laptops(w: &World) -> (Store, Store, String, RecordBody) {
+    let a_dir = w.root.join("a");
+    let a = new_store(&a_dir, "産業 一郎");
+    let (wp, wk) = worker(&a, WORKER_A);
+    let body = consultation(&a, &wp, &wk, 10, HEALTH);
+    let id = finalised(&a, &body);
+    drop(a);
+    let b_dir = w.root.join("b");
+    std::fs::create_dir_all(&b_dir).unwrap();
+    for f in std::fs::read_dir(&a_dir).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, b_dir.join(f.file_name().unwrap())).unwrap();
+    }
+    (open(&a_dir), open(&b_dir), id, body)
+}

@@ -431,7 +431,6 @@ impl Consolidation for PgConsolidation<'_> {
 
     fn ledger(&mut self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
         let label = self.label.clone();
-        let (from, to) = filter.period();
         let mut args: Vec<String> = vec![kind.as_str().to_string()];
         let mut sql = String::from(
             "SELECT l.record_id, n.fiscal_year, n.number, l.version, v.content FROM consolidated_latest l \
@@ -439,21 +438,9 @@ impl Consolidation for PgConsolidation<'_> {
              JOIN consolidated_versions v ON v.record_id = l.record_id AND v.version = l.version AND v.content_hash = l.content_hash \
              WHERE l.kind = $1",
         );
-        let mut cond = |col: &str, v: String| {
+        for (col, v) in filter.conditions() {
             args.push(v);
             sql.push_str(&format!(" AND l.{col} ${}", args.len()));
-        };
-        if let Some(f) = from {
-            cond("performed_on >=", f.iso());
-        }
-        if let Some(t) = to {
-            cond("performed_on <=", t.iso());
-        }
-        if let Some(d) = &filter.doctor_id {
-            cond("doctor_id =", d.clone());
-        }
-        if let Some(w) = &filter.workplace_id {
-            cond("workplace_id =", w.clone());
         }
         sql.push_str(" ORDER BY n.fiscal_year, n.number");
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
@@ -508,19 +495,7 @@ impl Consolidation for PgConsolidation<'_> {
             tx.execute("DELETE FROM consolidated_versions WHERE record_id = $1", &[id]).map_err(&err)?;
             tx.execute("DELETE FROM consolidated_latest WHERE record_id = $1", &[id]).map_err(&err)?;
             tx.execute("DELETE FROM destruction_permits WHERE record_id = $1", &[id]).map_err(&err)?;
-            let d = DestructionRecord {
-                id: crate::store::new_id(),
-                record_id: id.clone(),
-                kind: it.kind,
-                fiscal_year: it.fiscal_year,
-                ledger_number: it.ledger_number,
-                performed_on: it.performed_on,
-                retain_until: Some(it.retain_until),
-                destroyed_at: now.clone(),
-                destroyed_by: actor.id.clone(),
-                destroyed_by_name: Some(actor.name.clone()),
-                reason: reason.to_string(),
-            };
+            let d = DestructionRecord::of(it, &actor, reason, &now);
             tx.execute(
                 "INSERT INTO destructions (id, record_id, kind, fiscal_year, ledger_number, performed_on, retain_until, destroyed_at, destroyed_by, destroyed_by_name, reason) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
