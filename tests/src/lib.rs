@@ -122,7 +122,21 @@ impl Driver {
             }}
         });
         let base = format!("http://127.0.0.1:{}", self.port);
-        let v = post(&format!("{base}/session"), &caps)?;
+        // tauri-driver listens before the WebKitWebDriver behind it does: a session asked for
+        // too early gets its connection closed ("Unexpected EOF"). Ask again a few times.
+        let mut attempt = 0;
+        let v = loop {
+            attempt += 1;
+            match ureq::post(&format!("{base}/session")).timeout(Duration::from_secs(120)).send_json(caps.clone()) {
+                Ok(r) => break r.into_json::<Value>()?,
+                Err(ureq::Error::Status(code, r)) => bail!("WebDriver {code}: {}", r.into_string().unwrap_or_default()),
+                Err(e) if attempt < 5 => {
+                    eprintln!("WebDriver session not ready ({e}); asking again");
+                    std::thread::sleep(Duration::from_millis(500 * attempt));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         let id = v["value"]["sessionId"].as_str().ok_or_else(|| anyhow!("no session id in {v}"))?.to_string();
         Ok(Session { base, id })
     }
