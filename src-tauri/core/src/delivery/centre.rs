@@ -7,15 +7,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::import::ImportReport;
-use super::schedule::Schedule;
-use super::{get_setting, put_setting};
+use super::schedule::{self, Schedule};
 use crate::error::{Error, Result};
 use crate::store::{iso, Store};
-
-const LAST_ATTEMPT: &str = "centre_import_last_attempt_at";
-const LAST_OK: &str = "centre_import_last_ok_at";
-const FAILURES: &str = "centre_import_failures";
-const LAST_ERROR: &str = "centre_import_last_error";
 
 /// A bundle the centre set aside, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -60,6 +54,7 @@ impl Store {
         self.read(|c| {
             let count = |sql: &str| -> Result<i64> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
             let mut stmt = c.prepare("SELECT file_name, coalesce(reason, '') FROM centre_bundles WHERE outcome = 'quarantined' ORDER BY at DESC LIMIT 20")?;
+            let state = schedule::state_of(c, &schedule::CENTRE_IMPORT)?;
             let quarantined = stmt.query_map([], |r| Ok(CentreHeld { file: r.get(0)?, reason: r.get(1)? }))?.collect::<rusqlite::Result<_>>()?;
             Ok(Some(CentreOverview {
                 centre_name,
@@ -72,9 +67,9 @@ impl Store {
                 bundles_applied: count("SELECT count(*) FROM centre_bundles WHERE outcome = 'applied'")?,
                 quarantined_total: count("SELECT count(*) FROM centre_bundles WHERE outcome = 'quarantined'")?,
                 quarantined,
-                last_import_at: get_setting(c, LAST_OK)?,
-                failures: get_setting(c, FAILURES)?.and_then(|s| s.parse().ok()).unwrap_or(0),
-                last_error: get_setting(c, LAST_ERROR)?,
+                last_import_at: state.last_ok_at,
+                failures: state.failures,
+                last_error: state.last_error,
             }))
         })
     }
@@ -92,21 +87,9 @@ impl Store {
             Err(Error::Delivery(m)) => (None, Some(m)),
             Err(e) => return Err(e),
         };
-        self.write(|tx| {
-            put_setting(tx, LAST_ATTEMPT, &at)?;
-            match &failure {
-                None => {
-                    put_setting(tx, LAST_OK, &at)?;
-                    put_setting(tx, FAILURES, "0")?;
-                    tx.execute("DELETE FROM settings WHERE key = ?1", [LAST_ERROR])?;
-                }
-                Some(m) => {
-                    let n = get_setting(tx, FAILURES)?.and_then(|s| s.parse::<u32>().ok()).unwrap_or(0).saturating_add(1);
-                    put_setting(tx, FAILURES, &n.to_string())?;
-                    put_setting(tx, LAST_ERROR, m)?;
-                }
-            }
-            Ok(())
+        self.write(|tx| match &failure {
+            None => schedule::record_ok_keys(tx, &schedule::CENTRE_IMPORT, &at),
+            Some(m) => schedule::record_failure_keys(tx, &schedule::CENTRE_IMPORT, &at, m),
         })?;
         Ok(report)
     }
@@ -117,14 +100,9 @@ impl Store {
         if !self.is_centre()? || self.delivery_target()?.is_none() {
             return Ok(None);
         }
-        let (last, failures) =
-            self.read(|c| Ok((get_setting(c, LAST_ATTEMPT)?, get_setting(c, FAILURES)?.and_then(|s| s.parse::<u32>().ok()).unwrap_or(0))))?;
-        let wait = if failures > 0 { schedule.backoff(failures) } else { schedule.poll };
-        let due = last
-            .as_deref()
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| t.with_timezone(&Utc) + chrono::Duration::from_std(wait).unwrap_or_default());
-        if due.is_some_and(|d| iso(d) > iso(now)) {
+        let state = self.read(|c| schedule::state_of(c, &schedule::CENTRE_IMPORT))?;
+        let wait = if state.failures > 0 { schedule.backoff(state.failures) } else { schedule.poll };
+        if schedule::after(&state.last_pass_at, wait).is_some_and(|d| iso(d) > iso(now)) {
             return Ok(None);
         }
         self.centre_import_now()

@@ -64,31 +64,62 @@ pub struct DeliveryState {
     pub last_ok_at: Option<String>,
 }
 
+/// Where a schedule keeps its state in `settings`: the device's deliveries, or the centre's
+/// imports.
+pub(crate) struct StateKeys {
+    failures: &'static str,
+    last_error: &'static str,
+    last_pass: &'static str,
+    last_ok: &'static str,
+}
+
+pub(crate) const DELIVERY: StateKeys =
+    StateKeys { failures: setting::FAILURES, last_error: setting::LAST_ERROR, last_pass: setting::LAST_PASS_AT, last_ok: setting::LAST_OK_AT };
+
+pub(crate) const CENTRE_IMPORT: StateKeys = StateKeys {
+    failures: "centre_import_failures",
+    last_error: "centre_import_last_error",
+    last_pass: "centre_import_last_attempt_at",
+    last_ok: "centre_import_last_ok_at",
+};
+
 pub(crate) fn reset(tx: &Connection) -> Result<()> {
-    put_setting(tx, setting::FAILURES, "0")?;
-    tx.execute("DELETE FROM settings WHERE key = ?1", [setting::LAST_ERROR])?;
+    reset_keys(tx, &DELIVERY)
+}
+
+fn reset_keys(tx: &Connection, k: &StateKeys) -> Result<()> {
+    put_setting(tx, k.failures, "0")?;
+    tx.execute("DELETE FROM settings WHERE key = ?1", [k.last_error])?;
     Ok(())
 }
 
 pub(crate) fn record_ok(tx: &Connection, at: &str) -> Result<()> {
-    reset(tx)?;
-    put_setting(tx, setting::LAST_PASS_AT, at)?;
-    put_setting(tx, setting::LAST_OK_AT, at)
+    record_ok_keys(tx, &DELIVERY, at)
+}
+
+pub(crate) fn record_ok_keys(tx: &Connection, k: &StateKeys, at: &str) -> Result<()> {
+    reset_keys(tx, k)?;
+    put_setting(tx, k.last_pass, at)?;
+    put_setting(tx, k.last_ok, at)
 }
 
 pub(crate) fn record_failure(tx: &Connection, at: &str, message: &str) -> Result<()> {
-    let failures = state_of(tx)?.failures.saturating_add(1);
-    put_setting(tx, setting::FAILURES, &failures.to_string())?;
-    put_setting(tx, setting::LAST_ERROR, message)?;
-    put_setting(tx, setting::LAST_PASS_AT, at)
+    record_failure_keys(tx, &DELIVERY, at, message)
 }
 
-fn state_of(c: &Connection) -> Result<DeliveryState> {
+pub(crate) fn record_failure_keys(tx: &Connection, k: &StateKeys, at: &str, message: &str) -> Result<()> {
+    let failures = state_of(tx, k)?.failures.saturating_add(1);
+    put_setting(tx, k.failures, &failures.to_string())?;
+    put_setting(tx, k.last_error, message)?;
+    put_setting(tx, k.last_pass, at)
+}
+
+pub(crate) fn state_of(c: &Connection, k: &StateKeys) -> Result<DeliveryState> {
     Ok(DeliveryState {
-        failures: get_setting(c, setting::FAILURES)?.and_then(|s| s.parse().ok()).unwrap_or(0),
-        last_error: get_setting(c, setting::LAST_ERROR)?,
-        last_pass_at: get_setting(c, setting::LAST_PASS_AT)?,
-        last_ok_at: get_setting(c, setting::LAST_OK_AT)?,
+        failures: get_setting(c, k.failures)?.and_then(|s| s.parse().ok()).unwrap_or(0),
+        last_error: get_setting(c, k.last_error)?,
+        last_pass_at: get_setting(c, k.last_pass)?,
+        last_ok_at: get_setting(c, k.last_ok)?,
     })
 }
 
@@ -96,9 +127,14 @@ fn parse(at: &Option<String>) -> Option<DateTime<Utc>> {
     at.as_deref().and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| t.with_timezone(&Utc))
 }
 
+/// `wait` after the stored time `last`, if there is one.
+pub(crate) fn after(last: &Option<String>, wait: Duration) -> Option<DateTime<Utc>> {
+    parse(last).map(|t| t + chrono::Duration::from_std(wait).unwrap_or_default())
+}
+
 impl Store {
     pub fn delivery_state(&self) -> Result<DeliveryState> {
-        self.read(state_of)
+        self.read(|c| state_of(c, &DELIVERY))
     }
 
     /// When the next pass is due, if one is: now or later. `None` when there is nothing to do
@@ -118,8 +154,7 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?)
         })?;
-        let last = parse(&state.last_pass_at);
-        let after = |wait: Duration| last.map(|t| t + chrono::Duration::from_std(wait).unwrap_or_default()).unwrap_or(now);
+        let after = |wait: Duration| after(&state.last_pass_at, wait).unwrap_or(now);
         Ok(if state.failures > 0 {
             Some(after(schedule.backoff(state.failures)))
         } else if file_attempts > 0 {
