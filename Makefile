@@ -11,6 +11,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMPS := .make
 CARGO := $(shell command -v cargo || echo $$HOME/.cargo/bin/cargo)
 export PATH := $(HOME)/.cargo/bin:$(PATH)
+# A clean CI build gains nothing from incremental caches; they only take disk (2 GB).
+ifeq ($(CI),true)
+export CARGO_INCREMENTAL := 0
+endif
 
 # Debian/Ubuntu packages: Tauri's build deps, the e2e display and driver, PDF readers, fonts,
 # rclone (the real WebDAV server on 127.0.0.1 the delivery tests deliver to) and PostgreSQL (the
