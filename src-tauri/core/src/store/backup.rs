@@ -353,7 +353,7 @@ fn verify_into(file: &Path, secret: &Secret, staged: &Path) -> Result<(BackupHea
         return Err(invalid("データのハッシュが見出しと一致しません（ファイルが変更されています）"));
     }
     let key = ring.unlock_secret(secret)?;
-    let conn = Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|_| invalid("データベースを開けません"))?;
+    let conn = super::open_file(&db, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|_| invalid("データベースを開けません"))?;
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.pragma_value().as_str()))?;
     integrity(&conn).map_err(|e| match e {

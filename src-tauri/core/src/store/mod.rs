@@ -77,6 +77,17 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Open a database file, once SQLCipher is fully initialised. SQLite marks itself initialised
+/// *before* it runs SQLCipher's extra initialisation, so a second thread opening a file at that
+/// moment skips the wait, and its `PRAGMA key` fails ("An error occurred with PRAGMA key"). It
+/// was seen once in a few runs of a test file whose tests open stores in parallel. The first
+/// open in the process is done alone, to completion, before any other.
+pub(crate) fn open_file(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    static SQLCIPHER_READY: std::sync::Once = std::sync::Once::new();
+    SQLCIPHER_READY.call_once(|| drop(Connection::open_in_memory()));
+    Connection::open_with_flags(path, flags)
+}
+
 /// Open a connection to the database file and apply the key and the pragmas.
 fn connect(path: &Path, key: &DataKey, create: bool, read_only: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -85,7 +96,7 @@ fn connect(path: &Path, key: &DataKey, create: bool, read_only: bool) -> Result<
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let not_a_store = || Error::NotAStore { path: path.display().to_string() };
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| match Error::from(e) {
+    let conn = open_file(path, flags).map_err(|e| match Error::from(e) {
         Error::DirNotWritable { .. } => Error::DirNotWritable { dir: path.parent().map(|p| p.display().to_string()).unwrap_or_default() },
         other => other,
     })?;
