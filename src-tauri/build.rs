@@ -62,6 +62,8 @@ const COMMANDS: &[&str] = &[
     "release_held_bundles",
     "centre_overview",
     "centre_import_now",
+    "centre_devices",
+    "centre_enrol_device",
 ];
 
 fn main() {

@@ -80,6 +80,8 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             delivery::delivery_overview,
             delivery::delivery_settings,
             delivery::enrol_device,
+            delivery::centre_devices,
+            delivery::centre_enrol_device,
             delivery::set_delivery_target,
             delivery::deliver_now,
             delivery::release_held_bundles,

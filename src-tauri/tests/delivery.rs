@@ -47,10 +47,15 @@ fn a_device_delivers_through_a_folder_and_the_centre_lists_what_it_imported() {
     assert!(out.contains("配送しました"), "{out}");
     let status = device.ok_json(&["outbox", "--json"]);
     assert_eq!((status["waiting"].as_i64(), status["sent"].as_i64(), status["quarantined"].as_i64()), (Some(0), Some(2), Some(0)), "{status}");
-    let bundle = folder.join(format!("{device_id}-00000001.chisanpo-bundle"));
+    let prefix = format!("{device_id}-00000001-");
+    let bundle = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(&prefix) && p.extension().is_some_and(|x| x == "chisanpo-bundle"))
+        .expect("bundle 1 is named by device, sequence number and hash");
     let bytes = std::fs::read(&bundle).unwrap();
     assert!(!bytes.windows("鷲尾".len()).any(|w| w == "鷲尾".as_bytes()), "the bundle holds a plaintext name");
-    assert!(folder.join(format!("{device_id}-00000001.chisanpo-bundle.sha256")).exists());
+    assert!(bundle.with_extension("chisanpo-bundle.sha256").exists());
 
     // Before the device is enrolled at the centre, its bundle is quarantined with a reason.
     let r = centre.ok_json(&["centre", "import", "--from", path(&folder), "--json"]);

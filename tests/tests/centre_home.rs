@@ -1,6 +1,7 @@
 //! The centre's side in the real app: a coordinator's app on the centre's store imports by
-//! itself from the folder the laptops deliver to (the profile's endpoint); its home screen counts
-//! the devices and the consolidated records, and the 台帳 screen lists the laptop's records with
+//! itself from the folder the laptops deliver to (the profile's endpoint), sets aside a laptop's
+//! bundle until the coordinator enrols the laptop in 設定; its home screen counts the devices and
+//! the consolidated records, and the 台帳 screen lists the laptop's records with
 //! nobody carrying a file by hand. The laptop then reads the centre's receipt.
 
 use anyhow::Result;
@@ -45,16 +46,32 @@ fn the_coordinators_app_imports_by_itself_and_its_ledger_lists_the_laptops_recor
     }
     cli(&laptop, PASS, &["enrol", "--profile", &profile, "--out", &request], None)?;
     cli(&laptop, PASS, &["deliver", "--to-folder", &synced_s], None)?;
-    cli(&centre, CENTRE_PASS, &["centre", "enrol-device", "--file", &request], None)?;
 
-    // The coordinator opens the app: it imports by itself.
+    // The coordinator opens the app: it imports by itself, and sets the laptop's bundle aside
+    // until the laptop is enrolled.
     let x = Xvfb::start()?;
     let driver = Driver::start_with_env(&x.display, &[("CHISANPO_DELIVERY_RETRY_SECONDS", "1")])?;
     let s = driver.launch(&["--data-dir", &centre])?;
     s.fill("#passphrase", CENTRE_PASS)?;
     s.click("#unlock-button")?;
     s.find("#centre-status")?;
+    wait_dataset(&s, "#centre-status", "quarantined", "1")?;
+    s.wait_text("#centre-held", "登録されていない端末")?;
+
+    // 設定: the coordinator enrols the laptop from the request file its doctor handed over.
+    s.click("[data-nav=settings]")?;
+    s.find("#centre-no-devices")?;
+    s.fill("#centre-request-path", &request)?;
+    s.click("#centre-enrol-device")?;
+    s.wait_text("#centre-enrol-message", "「産業 一郎」の端末を登録しました")?;
+    s.wait_text("#centre-device-list", "産業 一郎")?;
+    s.script("document.querySelector('#centre-enrol-form').scrollIntoView({ block: 'end' })", json!([]))?;
+    s.screenshot("centre-devices")?;
+
+    // Home: the set-aside bundle is taken at the next import.
+    s.click("[data-nav=home]")?;
     wait_dataset(&s, "#centre-status", "devices", "1")?;
+    wait_dataset(&s, "#centre-status", "quarantined", "0")?;
     wait_dataset(&s, "#centre-status", "records", "3")?;
     wait_dataset(&s, "#centre-status", "needsReview", "0")?;
     s.wait_text("#centre-last-import", "20")?;

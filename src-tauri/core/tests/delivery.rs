@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use chisanpo_core::delivery::{FolderTransport, BUNDLE_EXTENSION};
+use chisanpo_core::delivery::FolderTransport;
 use chisanpo_core::domain::{Consultation, Date, RecordBody};
 use chisanpo_core::store::audit::sha256_hex;
 use chisanpo_core::store::Passphrase;
@@ -88,7 +88,7 @@ fn two_devices_deliver_through_a_folder_and_the_centre_consolidates_the_union() 
 
     // Arrival out of order: A's second bundle first, together with a tampered copy of B's and a
     // truncated copy of A's first; the rest later, one of them twice under another name.
-    let name = |dev: &str, seq: u32| outbox.join(format!("{dev}-{seq:08}.{BUNDLE_EXTENSION}"));
+    let name = |dev: &str, seq: u64| bundle_file(&outbox, dev, seq);
     let first = w.root.join("arrive-1");
     copy_bundle(&name(&req_a.device_id, 2), &first, None);
     let tampered = copy_bundle(&name(&req_b.device_id, 1), &first, Some("tampered.chisanpo-bundle"));
@@ -103,7 +103,7 @@ fn two_devices_deliver_through_a_folder_and_the_centre_consolidates_the_union() 
     let r = w.centre.centre_import(&first).unwrap();
     assert_eq!(r.bundles_applied.len(), 1, "{r:?}");
     assert_eq!(r.quarantined.len(), 2, "{r:?}");
-    assert!(r.quarantined.iter().all(|q| q.reason.contains("配送し直して") || q.reason.contains("自動で送り直します")), "{r:?}");
+    assert!(r.quarantined.iter().all(|q| q.reason.contains("自動で送り直します")), "{r:?}");
     assert_eq!(r.versions_added, 2);
     // Version 2 of a1 arrived before version 1: it is kept as it is.
     assert_eq!(w.centre.consolidated_records().unwrap().iter().find(|c| c.id == a1).unwrap().versions, [2]);
@@ -139,6 +139,28 @@ fn two_devices_deliver_through_a_folder_and_the_centre_consolidates_the_union() 
         assert_eq!((r.bundles_applied.len(), r.versions_added, r.destructions_added), (0, 0, 0), "{r:?}");
     }
     assert_eq!(consolidated_pairs(&w.centre), before);
+
+    // A file applied before, whose name carries its hash, is not read again: even a copy
+    // damaged since then in the shared folder is skipped, not set aside.
+    let applied_a2 = name(&req_a.device_id, 2);
+    std::fs::write(&applied_a2, b"damaged after it was imported").unwrap();
+    let r = w.centre.centre_import(&outbox).unwrap();
+    assert_eq!((r.bundles_already_applied, r.quarantined.len()), (4, 1), "only D's bundle is looked at again: {r:?}");
+
+    // The unenrolled device reads the centre's receipt, and its home screen says what to do.
+    d.deliver(&FolderTransport::new(&outbox)).unwrap();
+    let held = d.outbox().unwrap().overview.held;
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(held[0].held_by, "centre");
+    assert!(held[0].reason.contains("登録申請ファイル") && held[0].reason.contains("担当者"), "{held:?}");
+    // Once the centre enrols it, its bundle applies at the next import and the device hears so.
+    assert!(w.centre.centre_enrol_device(&d.enrol(&w.profile).unwrap()).unwrap());
+    let r = w.centre.centre_import(&outbox).unwrap();
+    assert_eq!((r.bundles_applied.len(), r.quarantined.len(), r.versions_added), (1, 0, 1), "{r:?}");
+    let r = d.deliver(&FolderTransport::new(&outbox)).unwrap();
+    assert_eq!(r.received.len(), 1, "{r:?}");
+    assert!(d.outbox().unwrap().overview.held.is_empty());
+
     assert!(w.centre.verify().unwrap().ok);
     assert!(a.verify().unwrap().ok && b.verify().unwrap().ok);
 }
@@ -326,4 +348,45 @@ fn the_centre_keeps_and_destroys_consolidated_records_like_its_own() {
     let raw = chisanpo_core::store::raw_connection(&w.root.join("centre"), &Passphrase::new(PASS)).unwrap();
     assert!(raw.execute("DELETE FROM consolidated_versions WHERE record_id = ?1", [&recent]).is_err(), "only under a destruction permit");
     assert!(w.centre.verify().unwrap().ok);
+}
+
+#[test]
+fn a_coordinator_enrols_a_laptop_from_its_request_file_and_the_next_import_is_due_at_once() {
+    use chisanpo_core::delivery::{DeliveryTarget, Schedule};
+    let w = world();
+    let folder = w.root.join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    w.centre.set_delivery_target(&DeliveryTarget::Folder { path: folder.display().to_string() }, None).unwrap();
+    let d = new_store(&w.root.join("d"), "産業 一郎");
+    let req = d.enrol(&w.profile).unwrap();
+    let (wp, wk) = worker(&d, WORKER_A);
+    finalised(&d, &consultation(&d, &wp, &wk, 10, HEALTH));
+    d.deliver(&FolderTransport::new(&folder)).unwrap();
+
+    // Before enrolment the laptop's bundle is set aside, and the next import waits for the poll.
+    let (schedule, now) = (Schedule::default(), chrono::Utc::now());
+    let r = w.centre.centre_import_tick(&schedule, now).unwrap().expect("the first import runs");
+    assert_eq!((r.bundles_applied.len(), r.quarantined.len()), (0, 1), "{r:?}");
+    assert!(w.centre.centre_import_tick(&schedule, now).unwrap().is_none(), "not due again before the poll interval");
+
+    // Files that are not a request: a Japanese message that says which file to choose.
+    let missing = w.root.join("none.json");
+    assert!(matches!(w.centre.centre_enrol_device_file(&missing), Err(Error::File { .. })));
+    let bad = w.root.join("bad.json");
+    std::fs::write(&bad, "{\"format\": 1}").unwrap();
+    let err = w.centre.centre_enrol_device_file(&bad).unwrap_err();
+    assert!(matches!(&err, Error::Delivery(m) if m.contains("登録申請") && m.contains("設定")), "{err}");
+    assert!(w.centre.centre_devices().unwrap().is_empty());
+
+    // The request file: enrolled, and the import that takes its bundle is due at once.
+    let file = w.root.join("request.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&req).unwrap()).unwrap();
+    let (r, added) = w.centre.centre_enrol_device_file(&file).unwrap();
+    assert!(added);
+    assert_eq!((r.device_id.as_str(), r.label.as_str()), (req.device_id.as_str(), req.label.as_str()));
+    let r = w.centre.centre_import_tick(&schedule, now).unwrap().expect("due at once after an enrolment");
+    assert_eq!((r.bundles_applied.len(), r.quarantined.len(), r.versions_added), (1, 0, 1), "{r:?}");
+    // The same file again changes nothing.
+    assert!(!w.centre.centre_enrol_device_file(&file).unwrap().1);
+    assert_eq!(w.centre.centre_devices().unwrap().len(), 1);
 }

@@ -62,7 +62,10 @@ fn two_devices_consolidate_into_postgresql() {
 
     // Reordered: the later bundles first (only B's folder copy), then everything, then again.
     let later = w.root.join("later");
-    for bnd in bundles_in(&folder).into_iter().filter(|p| p.file_name().unwrap().to_string_lossy().ends_with("00000002.chisanpo-bundle")) {
+    for bnd in bundles_in(&folder)
+        .into_iter()
+        .filter(|p| chisanpo_core::delivery::bundle::parse_name(&p.file_name().unwrap().to_string_lossy()).is_some_and(|n| n.seq == 2))
+    {
         copy_bundle(&bnd, &later, None);
     }
     let r = w.centre.centre_import_into(&FolderTransport::new(&later), &mut db).unwrap();

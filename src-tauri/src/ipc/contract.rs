@@ -78,6 +78,8 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd("release_held_bundles", None, "DeliveryOverview", &["DeliveryOverview"]),
     cmd("centre_overview", None, "CentreOverview | null", &["CentreOverview"]),
     cmd("centre_import_now", None, "CentreOverview | null", &["CentreOverview"]),
+    cmd("centre_devices", None, "Array<EnrolledDevice>", &["EnrolledDevice"]),
+    cmd("centre_enrol_device", Some("CentreEnrolRequest"), "CentreEnrolResult", &["CentreEnrolRequest", "CentreEnrolResult"]),
 ];
 
 /// The TypeScript of the command table.

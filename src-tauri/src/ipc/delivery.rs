@@ -4,7 +4,7 @@
 //! centre's imports run in the background (`scheduled`), with backoff while offline, so nobody
 //! has to remember a button.
 
-use chisanpo_core::delivery::{CentreOverview, CentreProfile, DeliveryOverview, DeliveryTarget, Schedule};
+use chisanpo_core::delivery::{CentreOverview, CentreProfile, DeliveryOverview, DeliveryTarget, EnrolledDevice, Schedule};
 use chisanpo_core::store::{atomic, Store};
 use chisanpo_core::Error;
 use serde::{Deserialize, Serialize};
@@ -54,6 +54,24 @@ fn settings_of(s: &Store) -> Result<DeliverySettings, Error> {
         target: s.delivery_target()?,
         password_saved: s.has_delivery_password()?,
     })
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct CentreEnrolRequest {
+    /// The enrolment request file a device made (設定 › センターへの登録).
+    pub request_path: String,
+}
+
+/// The centre's devices after enrolling one.
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct CentreEnrolResult {
+    /// Who uses the device (from its request).
+    pub label: String,
+    /// `false` when it was enrolled already (nothing changed).
+    pub added: bool,
+    pub devices: Vec<EnrolledDevice>,
 }
 
 /// What has and has not reached the centre.
@@ -122,6 +140,25 @@ pub async fn release_held_bundles(state: State<'_, AppState>) -> IpcResult<Deliv
 pub async fn centre_overview(state: State<'_, AppState>) -> IpcResult<Option<CentreOverview>> {
     let s = state.store()?;
     blocking(move || s.centre_overview()).await
+}
+
+/// The devices enrolled at this centre.
+#[tauri::command]
+pub async fn centre_devices(state: State<'_, AppState>) -> IpcResult<Vec<EnrolledDevice>> {
+    let s = state.store()?;
+    blocking(move || s.centre_devices()).await
+}
+
+/// Enrol a device from the request file it made; its bundles set aside as from an unknown
+/// device are taken at the next import.
+#[tauri::command]
+pub async fn centre_enrol_device(state: State<'_, AppState>, req: CentreEnrolRequest) -> IpcResult<CentreEnrolResult> {
+    let s = state.store()?;
+    blocking(move || {
+        let (request, added) = s.centre_enrol_device_file(std::path::Path::new(req.request_path.trim()))?;
+        Ok(CentreEnrolResult { label: request.label, added, devices: s.centre_devices()? })
+    })
+    .await
 }
 
 /// Import now from the source (the background worker would do it soon anyway).

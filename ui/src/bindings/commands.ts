@@ -8,6 +8,8 @@ import type { AppStatus } from "./AppStatus";
 import type { BackupInfo } from "./BackupInfo";
 import type { BackupSettings } from "./BackupSettings";
 import type { BackupSettingsRequest } from "./BackupSettingsRequest";
+import type { CentreEnrolRequest } from "./CentreEnrolRequest";
+import type { CentreEnrolResult } from "./CentreEnrolResult";
 import type { CentreOverview } from "./CentreOverview";
 import type { ChangePassphraseRequest } from "./ChangePassphraseRequest";
 import type { ChangesRequest } from "./ChangesRequest";
@@ -20,6 +22,7 @@ import type { DestroyRequest } from "./DestroyRequest";
 import type { DestructionReport } from "./DestructionReport";
 import type { EligibilityFinding } from "./EligibilityFinding";
 import type { EnrolRequest } from "./EnrolRequest";
+import type { EnrolledDevice } from "./EnrolledDevice";
 import type { EntityRow } from "./EntityRow";
 import type { ExportLedgerRequest } from "./ExportLedgerRequest";
 import type { ExportReport } from "./ExportReport";
@@ -124,4 +127,6 @@ export const commands = {
   release_held_bundles: () => invoke<DeliveryOverview>("release_held_bundles"),
   centre_overview: () => invoke<CentreOverview | null>("centre_overview"),
   centre_import_now: () => invoke<CentreOverview | null>("centre_import_now"),
+  centre_devices: () => invoke<Array<EnrolledDevice>>("centre_devices"),
+  centre_enrol_device: (req: CentreEnrolRequest) => invoke<CentreEnrolResult>("centre_enrol_device", { req }),
 };

@@ -58,9 +58,40 @@ pub struct Envelope {
     pub signature: String,
 }
 
-/// `<device-id>-<seq, 8 digits>.chisanpo-bundle`.
-pub fn file_name(device_id: &str, seq: u64) -> String {
-    format!("{device_id}-{seq:08}.{BUNDLE_EXTENSION}")
+/// Hex digits of the file's SHA-256 carried in its name.
+const NAME_HASH_LEN: usize = 16;
+
+/// `<device-id>-<seq, 8 digits>-<16 hex of the file's SHA-256>.chisanpo-bundle`. The hash makes
+/// the name unique even when a device restored from an older backup numbers bundles again from
+/// an earlier sequence number, so a new bundle never replaces one not yet imported in a shared
+/// folder; and it lets the centre skip a file it has applied without reading it again.
+pub fn file_name(device_id: &str, seq: u64, sha256_hex: &str) -> String {
+    format!("{device_id}-{seq:08}-{}.{BUNDLE_EXTENSION}", &sha256_hex[..NAME_HASH_LEN])
+}
+
+/// What a bundle's name says: the device id, and the start of the file's hash when the name
+/// carries one (bundles made before names carried it have `<device-id>-<seq>` only).
+#[derive(Debug, PartialEq, Eq)]
+pub struct NameParts<'a> {
+    pub device_id: &'a str,
+    pub seq: u64,
+    pub hash_prefix: Option<&'a str>,
+}
+
+pub fn parse_name(file: &str) -> Option<NameParts<'_>> {
+    let stem = file.strip_suffix(BUNDLE_EXTENSION)?.strip_suffix('.')?;
+    let (rest, last) = stem.rsplit_once('-')?;
+    let is_hash = last.len() == NAME_HASH_LEN && last.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+    let (rest, seq, hash_prefix) = if is_hash {
+        let (device, seq) = rest.rsplit_once('-')?;
+        (device, seq, Some(last))
+    } else {
+        (rest, last, None)
+    };
+    if seq.len() != 8 || !seq.bytes().all(|b| b.is_ascii_digit()) || uuid::Uuid::parse_str(rest).is_err() {
+        return None;
+    }
+    Some(NameParts { device_id: rest, seq: seq.parse().ok()?, hash_prefix })
 }
 
 /// The sidecar holding the bundle's SHA-256.
@@ -91,17 +122,18 @@ pub enum Refusal {
 impl Refusal {
     pub fn message(&self) -> String {
         match self {
-            Refusal::NotDecryptable => "このセンターの鍵で復号できません（別のセンター宛てか、途中で壊れたか書き換えられています）。送った端末で登録先のセンターを確かめ、配送し直してください。".into(),
-            Refusal::Unreadable => "配送ファイルの形式を読み取れません。地さんぽノートの版を確かめ、送った端末で配送し直してください。".into(),
+            Refusal::NotDecryptable => "このセンターの鍵で復号できません（別のセンター宛てか、途中で壊れたか書き換えられています）。送った端末が元のファイルを自動で送り直します。続くときは、その端末の登録先のセンターを確かめてください。".into(),
+            Refusal::Unreadable => "配送ファイルの形式を読み取れません。送った端末が元のファイルを自動で送り直します。続くときは、端末とセンターの地さんぽノートの版を揃えてください。".into(),
             Refusal::UnknownDevice(d) => format!("登録されていない端末（{d}）からの配送です。端末の登録申請を `chisanpo centre enrol-device` で取り込んでから、もう一度取り込んでください。"),
-            Refusal::BadSignature => "端末の署名が一致しません（途中で書き換えられています）。送った端末で配送し直してください。".into(),
-            Refusal::OtherCentre => "別のセンター宛ての配送です。送った端末の登録先を確かめてください。".into(),
-            Refusal::ContentHash => "記録の内容がハッシュと一致しません（途中で書き換えられています）。送った端末で配送し直してください。".into(),
+            Refusal::BadSignature => "端末の署名が一致しません（途中で書き換えられています）。送った端末が元のファイルを自動で送り直します。".into(),
+            Refusal::OtherCentre => "別のセンター宛ての配送です。送った端末の担当者に、登録先のセンターを確かめてもらってください。".into(),
+            Refusal::ContentHash => "記録の内容がハッシュと一致しません（途中で書き換えられています）。送った端末が元のファイルを自動で送り直します。".into(),
             Refusal::Damaged => "ファイルのハッシュが一致しません（途中で切れているか、書き換えられています）。送った端末が自動で送り直します。".into(),
         }
     }
 
-    /// A short code for receipts: the device acts on `damaged` by sending the file again.
+    /// A short code for receipts: the device sends the file again on a copy damaged or altered
+    /// on the way (see `receipt::resend_on`).
     pub fn code(&self) -> &'static str {
         match self {
             Refusal::NotDecryptable => "not_decryptable",
@@ -176,7 +208,21 @@ mod tests {
         let mut cut = bytes.clone();
         cut.truncate(bytes.len() - 10);
         assert_eq!(open(&centre, &cut).unwrap_err(), Refusal::NotDecryptable);
-        assert_eq!(file_name("dev", 12), "dev-00000012.chisanpo-bundle");
+    }
+
+    #[test]
+    fn names_carry_the_device_the_sequence_and_the_start_of_the_hash() {
+        let device = "01977a00-0000-7000-8000-000000000001";
+        let sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        let name = file_name(device, 12, sha);
+        assert_eq!(name, format!("{device}-00000012-0123456789abcdef.chisanpo-bundle"));
+        assert_eq!(parse_name(&name), Some(NameParts { device_id: device, seq: 12, hash_prefix: Some("0123456789abcdef") }));
+        let old = format!("{device}-00000003.chisanpo-bundle");
+        assert_eq!(parse_name(&old), Some(NameParts { device_id: device, seq: 3, hash_prefix: None }));
+        for bad in ["tampered.chisanpo-bundle", "dev-00000012.chisanpo-bundle", &format!("{device}-12.chisanpo-bundle"), &format!("{device}-00000012-0123.txt")]
+        {
+            assert_eq!(parse_name(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -151,10 +151,11 @@ impl Store {
                 }
                 let payload = Payload { format: FORMAT, centre_id: profile.centre_id.clone(), device_id: device_id.clone(), seq: seq as u64, created_at: now(), entries };
                 let bytes = bundle::seal(&payload, &key, &profile.recipient)?;
-                let name = bundle::file_name(&device_id, seq as u64);
+                let sha = sha256_hex(&bytes);
+                let name = bundle::file_name(&device_id, seq as u64, &sha);
                 tx.execute(
                     "INSERT INTO outbox_bundles (seq, file_name, sha256, bytes, entries, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![seq, name, sha256_hex(&bytes), bytes, taken.len() as i64, payload.created_at],
+                    params![seq, name, sha, bytes, taken.len() as i64, payload.created_at],
                 )?;
                 for oseq in &taken {
                     tx.execute("UPDATE outbox SET state = 'bundled', bundle_seq = ?2 WHERE seq = ?1", params![oseq, seq])?;
@@ -325,10 +326,10 @@ impl Store {
                 })
                 .map_err(local)?;
                 report.received.push(name);
-            } else if r.code.as_deref() == Some("damaged") && acted.as_deref() != Some(&format!("{}|{}", r.sha256, r.at)) {
-                // The centre read a damaged copy: send the same bytes again, once per such receipt
-                // (remembered by its hash and time, so neither clock matters).
-                let reason = r.reason.clone().unwrap_or_default();
+            } else if receipt::resend_on(r.code.as_deref()) && acted.as_deref() != Some(&format!("{}|{}", r.sha256, r.at)) {
+                // The centre read a damaged or altered copy: send the same bytes again, once per
+                // such receipt (remembered by its hash and time, so neither clock matters).
+                let reason = receipt::device_advice(r.code.as_deref(), r.reason.as_deref());
                 let mark = format!("{}|{}", r.sha256, r.at);
                 self.write(|tx| {
                     tx.execute("UPDATE outbox_bundles SET sent_at = NULL, centre_reason = ?2, acted_receipt = ?3 WHERE seq = ?1", params![seq, reason, mark])?;
@@ -344,7 +345,8 @@ impl Store {
             } else if r.sha256 == sha {
                 // Set aside at the centre for a reason only the centre can fix (an unknown
                 // device, …): show it; the centre looks again at its next import.
-                self.write(|tx| Ok(tx.execute("UPDATE outbox_bundles SET centre_reason = ?2 WHERE seq = ?1", params![seq, r.reason])?)).map_err(local)?;
+                let advice = receipt::device_advice(r.code.as_deref(), r.reason.as_deref());
+                self.write(|tx| Ok(tx.execute("UPDATE outbox_bundles SET centre_reason = ?2 WHERE seq = ?1", params![seq, advice])?)).map_err(local)?;
             }
         }
         Ok(())

@@ -1,7 +1,10 @@
 //! Enrolment: the centre makes its key pair and profile; a device imports the profile, gets an
 //! id and a signing key, and hands the centre its enrolment request; the centre lists it.
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::keys::{CentreIdentity, DeviceKey};
 use super::{get_setting, outbox, put_setting, setting, CentreProfile, FORMAT};
@@ -24,10 +27,10 @@ pub struct EnrolmentRequest {
 impl EnrolmentRequest {
     pub fn parse(text: &str) -> Result<Self> {
         let r: EnrolmentRequest = serde_json::from_str(text)
-            .map_err(|_| Error::Delivery("端末の登録申請として読み取れません。端末で `chisanpo enrol` が出力した JSON ファイルを指定してください。".into()))?;
+            .map_err(|_| Error::Delivery("端末の登録申請として読み取れません。端末の 設定 › センターへの登録（または `chisanpo enrol`）で作った登録申請ファイル（.json）を指定してください。".into()))?;
         if r.format != FORMAT || uuid::Uuid::parse_str(&r.device_id).is_err() || r.public_key.len() != 64 || hex::decode(&r.public_key).is_err() {
             return Err(Error::Delivery(
-                "端末の登録申請の内容が正しくありません。端末でもう一度 `chisanpo enrol` を実行し、出力されたファイルを指定してください。".into(),
+                "端末の登録申請の内容が正しくありません。端末の 設定 › センターへの登録（または `chisanpo enrol`）で登録申請を作り直し、そのファイルを指定してください。".into(),
             ));
         }
         Ok(r)
@@ -35,7 +38,8 @@ impl EnrolmentRequest {
 }
 
 /// An enrolled device, as the centre lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct EnrolledDevice {
     pub device_id: String,
     pub public_key: String,
@@ -145,6 +149,20 @@ impl Store {
             ));
         }
         target.enrol_device(req, &now())
+    }
+
+    /// Enrol the device whose request file a coordinator chose (設定 on the centre's store):
+    /// the request, and whether it was new.
+    pub fn centre_enrol_device_file(&self, path: &Path) -> Result<(EnrolmentRequest, bool)> {
+        let text = std::fs::read_to_string(path).map_err(|_| Error::File { path: path.display().to_string() })?;
+        let req = EnrolmentRequest::parse(&text)?;
+        let added = self.centre_enrol_device(&req)?;
+        if added {
+            // Its bundles set aside as from an unknown device are taken at the next tick, not
+            // after the poll interval.
+            self.write(|tx| super::schedule::due_now_keys(tx, &super::schedule::CENTRE_IMPORT))?;
+        }
+        Ok((req, added))
     }
 
     /// The centre's enrolled devices (in this store).

@@ -141,7 +141,18 @@ impl Store {
         // A bundle applied from another source (sent twice, two ways) needs its receipt here too.
         let receipts: BTreeSet<String> = source.list(receipt::RECEIPT_EXTENSION)?.into_iter().collect();
         let mut receipt_here = Vec::new();
+        let applied = target.applied_files()?;
         for file in source.list(BUNDLE_EXTENSION)? {
+            // A file whose name carries its hash and that was applied before is not read again:
+            // the centre imports every few minutes, and the folder keeps years of bundles.
+            let prefix = bundle::parse_name(&file).and_then(|p| p.hash_prefix);
+            if let Some(sha) = prefix.and_then(|prefix| applied.get(&file).filter(|sha| sha.starts_with(prefix))) {
+                report.bundles_already_applied += 1;
+                if !receipts.contains(&receipt::receipt_name(&file)) {
+                    receipt_here.push(sha.clone());
+                }
+                continue;
+            }
             // A bundle without its hash file is still arriving: looked at again next time. One
             // file that cannot be read does not stop the others.
             let (expected, bytes) = match (read_one(source, &bundle::hash_file_name(&file))?, read_one(source, &file)?) {
@@ -240,10 +251,7 @@ fn read_one(source: &dyn Transport, name: &str) -> Result<std::result::Result<Op
     }
 }
 
-/// The device id in a bundle's name (`<device-id>-<seq>.chisanpo-bundle`), for the receipt of a
-/// bundle that could not be opened.
+/// The device id in a bundle's name, for the receipt of a bundle that could not be opened.
 fn device_of_name(file: &str) -> Option<String> {
-    let stem = file.strip_suffix(&format!(".{BUNDLE_EXTENSION}"))?;
-    let (device, seq) = stem.rsplit_once('-')?;
-    (seq.len() == 8 && seq.bytes().all(|b| b.is_ascii_digit()) && uuid::Uuid::parse_str(device).is_ok()).then(|| device.to_string())
+    bundle::parse_name(file).map(|p| p.device_id.to_string())
 }

@@ -41,7 +41,7 @@ pub mod webdav;
 pub use bundle::{BUNDLE_EXTENSION, HASH_EXTENSION};
 pub use centre::{CentreHeld, CentreOverview};
 pub use deliver::DeliveryReport;
-pub use enrol::EnrolmentRequest;
+pub use enrol::{EnrolledDevice, EnrolmentRequest};
 pub use import::{ConsolidatedRecord, ImportReport};
 pub use outbox::{DeliveryOverview, HeldBundle, OutboxEntry, OutboxStatus};
 pub use profile::CentreProfile;

@@ -15,6 +15,24 @@ pub fn receipt_name(bundle_name: &str) -> String {
     format!("{bundle_name}.{RECEIPT_EXTENSION}")
 }
 
+/// Refusals after which the device sends the very same file again: the copy the centre read
+/// was cut short, damaged or altered on the way, and the device still holds the original.
+/// (Its tries are counted, so a file that is bad at the source is set aside on the device.)
+pub fn resend_on(code: Option<&str>) -> bool {
+    matches!(code, Some("damaged" | "bad_signature" | "content_hash" | "not_decryptable" | "unreadable"))
+}
+
+/// What the doctor's home screen says about a bundle the centre set aside: what happens next
+/// and what to do, in the device's terms (the centre's own message is for the coordinator).
+pub fn device_advice(code: Option<&str>, centre_reason: Option<&str>) -> String {
+    match code {
+        c if resend_on(c) => "センターが受け取ったファイルは途中で壊れたか書き換えられていました。端末に残っている元のファイルを自動で送り直します。".into(),
+        Some("unknown_device") => "センターでこの端末の登録がまだ済んでいません。設定で作った登録申請ファイルをセンターの担当者に渡してください。登録されると次の取り込みで自動で受け付けられます。".into(),
+        Some("other_centre") => "別のセンター宛てとして保留されました。設定の登録先センターを確かめ、違っていればセンターの担当者から正しいプロファイルを受け取って登録し直してください。".into(),
+        _ => format!("センターで保留されました。センターの担当者に確かめてください（センターの説明: {}）。", centre_reason.unwrap_or("なし")),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Receipt {

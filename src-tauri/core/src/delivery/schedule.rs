@@ -93,6 +93,12 @@ fn reset_keys(tx: &Connection, k: &StateKeys) -> Result<()> {
     Ok(())
 }
 
+/// Make the next pass due at once (the wait counts from the last pass, which is forgotten).
+pub(crate) fn due_now_keys(tx: &Connection, k: &StateKeys) -> Result<()> {
+    tx.execute("DELETE FROM settings WHERE key = ?1", [k.last_pass])?;
+    Ok(())
+}
+
 pub(crate) fn record_ok(tx: &Connection, at: &str) -> Result<()> {
     record_ok_keys(tx, &DELIVERY, at)
 }

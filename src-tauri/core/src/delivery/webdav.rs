@@ -89,6 +89,15 @@ impl WebDavTransport {
     /// Sort a failed response into what the delivery pass should do.
     fn failure(&self, err: ureq::Error, what: &str) -> TransportError {
         let code = match err {
+            ureq::Error::Transport(t) if is_certificate_error(&t) => {
+                return TransportError::new(
+                    FailureKind::Setup,
+                    format!(
+                        "配送先（{}）のサーバー証明書を信頼できません（期限切れ、名前の不一致、または自己署名）。URL が正しいか、センターの担当者に確かめてください。記録は端末に残っています。",
+                        self.base
+                    ),
+                )
+            }
             ureq::Error::Transport(_) => return self.unreachable(),
             ureq::Error::Status(code, _) => code,
         };
@@ -242,6 +251,18 @@ fn last_segment(href: &str) -> Option<String> {
         i += 1;
     }
     String::from_utf8(bytes).ok().filter(|s| !s.is_empty())
+}
+
+/// A TLS certificate the server presented and rustls refused: a setting to fix (the URL, or the
+/// server's certificate), not a network that is away, so it is not retried as if it were.
+fn is_certificate_error(t: &ureq::Transport) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(t);
+    let mut texts = vec![t.to_string()];
+    while let Some(e) = source {
+        texts.push(e.to_string());
+        source = e.source();
+    }
+    texts.iter().any(|m| m.to_ascii_lowercase().contains("certificate"))
 }
 
 #[cfg(test)]

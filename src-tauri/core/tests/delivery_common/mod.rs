@@ -79,6 +79,14 @@ pub fn bundles_in(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// The bundle `seq` of `device` in `dir` (its name also carries the start of its hash).
+pub fn bundle_file(dir: &Path, device: &str, seq: u64) -> PathBuf {
+    bundles_in(dir)
+        .into_iter()
+        .find(|p| chisanpo_core::delivery::bundle::parse_name(&p.file_name().unwrap().to_string_lossy()).is_some_and(|n| n.device_id == device && n.seq == seq))
+        .unwrap_or_else(|| panic!("no bundle {seq} of {device} in {}", dir.display()))
+}
+
 /// Copy a bundle and its hash file into `to`, optionally under another name.
 pub fn copy_bundle(b: &Path, to: &Path, name: Option<&str>) -> PathBuf {
     std::fs::create_dir_all(to).unwrap();

@@ -15,6 +15,9 @@ pub struct WebDavServer {
     root: PathBuf,
     pub port: u16,
     child: Option<Child>,
+    /// A self-signed certificate and its key: the server speaks HTTPS with a certificate no
+    /// client trusts.
+    tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl WebDavServer {
@@ -22,14 +25,34 @@ impl WebDavServer {
     pub fn start(root: &Path) -> Self {
         std::fs::create_dir_all(root).unwrap();
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut s = WebDavServer { root: root.to_path_buf(), port, child: None };
+        let mut s = WebDavServer { root: root.to_path_buf(), port, child: None, tls: None };
+        s.restart();
+        s
+    }
+
+    /// Serve over HTTPS with a self-signed certificate (made with the openssl command).
+    pub fn start_self_signed(root: &Path) -> Self {
+        std::fs::create_dir_all(root).unwrap();
+        let (cert, key) = (root.join("server.crt"), root.join("server.key"));
+        let ok = Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"])
+            .args(["-keyout", &key.display().to_string(), "-out", &cert.display().to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("the openssl command makes the test certificate")
+            .success();
+        assert!(ok, "openssl could not make a certificate");
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut s = WebDavServer { root: root.to_path_buf(), port, child: None, tls: Some((cert, key)) };
         s.restart();
         s
     }
 
     /// The collection URL devices deliver to. It does not exist until the first upload.
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/chisanpo/", self.port)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}/chisanpo/", self.port)
     }
 
     /// The folder on disk behind `url()`.
@@ -48,7 +71,11 @@ impl WebDavServer {
     /// Start (again) on the same port, and wait until it answers.
     pub fn restart(&mut self) {
         self.stop();
-        let child = Command::new("rclone")
+        let mut cmd = Command::new("rclone");
+        if let Some((cert, key)) = &self.tls {
+            cmd.args(["--cert", &cert.display().to_string(), "--key", &key.display().to_string()]);
+        }
+        let child = cmd
             .args(["serve", "webdav", &self.root.display().to_string(), "--addr", &format!("127.0.0.1:{}", self.port)])
             .args(["--user", USER, "--pass", PASSWORD, "--dir-cache-time", "1ms", "--poll-interval", "0", "--config", "/dev/null"])
             .stdout(Stdio::null())

@@ -10,6 +10,8 @@
 pub mod postgres;
 pub mod sqlite;
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::bundle::{Payload, Refusal};
@@ -53,6 +55,8 @@ pub trait Consolidation {
     fn device_key(&mut self, device_id: &str) -> Result<Option<String>>;
     /// What became of a bundle file with this SHA-256 before: `applied`, `quarantined`, or none.
     fn seen(&mut self, sha256: &str) -> Result<Option<String>>;
+    /// The files applied so far, by name, with their SHA-256 (to skip them unread).
+    fn applied_files(&mut self) -> Result<HashMap<String, String>>;
     /// Apply a checked bundle, and record it as applied, in one transaction.
     fn apply(&mut self, payload: &Payload, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied>;
     /// Record a refused bundle (quarantined) with its reason, or a bundle refused before that

@@ -5,6 +5,8 @@
 //! advisory lock, so two coordinators importing at once cannot give one 台帳 number twice.
 //! See docs/adr/0012-postgresql-consolidated-store.md.
 
+use std::collections::HashMap;
+
 use postgres::types::ToSql;
 use postgres::{Client, NoTls};
 
@@ -242,6 +244,12 @@ impl Consolidation for PgConsolidation<'_> {
     fn seen(&mut self, sha256: &str) -> Result<Option<String>> {
         let label = self.label.clone();
         Ok(self.client.query_opt("SELECT outcome FROM centre_bundles WHERE sha256 = $1", &[&sha256]).map_err(db_error(&label))?.map(|r| r.get(0)))
+    }
+
+    fn applied_files(&mut self) -> Result<HashMap<String, String>> {
+        let label = self.label.clone();
+        let rows = self.client.query("SELECT file_name, sha256 FROM centre_bundles WHERE outcome = 'applied'", &[]).map_err(db_error(&label))?;
+        Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
     fn apply(&mut self, payload: &Payload, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied> {

@@ -2,6 +2,8 @@
 //! (migrations 0005 and 0006). Every change also goes into the store's audit chain, in the same
 //! transaction.
 
+use std::collections::HashMap;
+
 use rusqlite::{params, OptionalExtension};
 
 use super::{destruction_id, group_records, newest_first, Applied, Consolidation, ReceiptRow};
@@ -62,6 +64,14 @@ impl Consolidation for SqliteConsolidation<'_> {
 
     fn seen(&mut self, sha256: &str) -> Result<Option<String>> {
         self.0.read(|c| Ok(c.query_row("SELECT outcome FROM centre_bundles WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?))
+    }
+
+    fn applied_files(&mut self) -> Result<HashMap<String, String>> {
+        self.0.read(|c| {
+            let mut stmt = c.prepare("SELECT file_name, sha256 FROM centre_bundles WHERE outcome = 'applied'")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 
     fn apply(&mut self, payload: &Payload, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied> {
