@@ -386,7 +386,7 @@ fn prompt(env: &str, what: &str) -> Result<Passphrase> {
 }
 
 /// Read a secret from the environment, or prompt for it.
-fn secret(env: &str, what: &str) -> Result<Passphrase> {
+pub(crate) fn secret(env: &str, what: &str) -> Result<Passphrase> {
     match std::env::var(env) {
         Ok(v) => Ok(Passphrase::new(v)),
         Err(_) => prompt(env, what),
@@ -395,15 +395,20 @@ fn secret(env: &str, what: &str) -> Result<Passphrase> {
 
 /// A new passphrase: from the environment, or typed twice.
 fn new_passphrase(env: &str) -> Result<Passphrase> {
+    new_secret(env, "新しいパスフレーズ")
+}
+
+/// A new secret (`what` names it): from the environment, or typed twice.
+pub(crate) fn new_secret(env: &str, what: &str) -> Result<Passphrase> {
     if let Ok(v) = std::env::var(env) {
         let p = Passphrase::new(v);
         p.check_strength()?;
         return Ok(p);
     }
-    let p = prompt(env, "新しいパスフレーズ")?;
+    let p = prompt(env, what)?;
     p.check_strength()?;
-    if prompt(env, "新しいパスフレーズ（確認）")?.expose() != p.expose() {
-        return Err(Error::invalid("passphrase", "確認のパスフレーズが一致しません。もう一度入力してください。"));
+    if prompt(env, &format!("{what}（確認）"))?.expose() != p.expose() {
+        return Err(Error::invalid("passphrase", format!("確認の{what}が一致しません。もう一度入力してください。")));
     }
     Ok(p)
 }

@@ -17,6 +17,9 @@ use clap::{Args, Subcommand};
 
 use crate::cli::{line, print_json};
 
+/// The key file's passphrase, for scripts (otherwise it is typed).
+const KEY_FILE_PASSPHRASE: &str = "CHISANPO_KEY_FILE_PASSPHRASE";
+
 #[derive(Subcommand, Debug)]
 pub enum CentreCmd {
     /// Make this store the centre's: create its key pair and write the centre profile.
@@ -101,6 +104,18 @@ pub enum CentreCmd {
         json: bool,
         #[command(flatten)]
         db: DatabaseArg,
+    },
+    /// Write the centre's keys for a second coordinator, encrypted with a passphrase (from
+    /// CHISANPO_KEY_FILE_PASSPHRASE, or typed twice). Tell the passphrase separately.
+    ExportKeys {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// On a second coordinator's store: take the centre's keys from the file `export-keys`
+    /// wrote (the passphrase from CHISANPO_KEY_FILE_PASSPHRASE, or typed).
+    Join {
+        #[arg(long)]
+        keys: PathBuf,
     },
     /// Make a new centre key and write the new profile; devices enrol again with it. Bundles
     /// made for the old key still import.
@@ -246,6 +261,19 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
             let filter = LedgerFilter { fiscal_year, ..Default::default() };
             let r = with_db(store, &db, |t| store.export_ledger_from(t, kind, &filter, format, CsvEncoding::Utf8Bom, &out))?;
             line(format!("{}を書き出しました: {}（{}行）", kind.title(), r.path, r.rows));
+        }
+        CentreCmd::ExportKeys { out } => {
+            let pass = crate::cli::new_secret(KEY_FILE_PASSPHRASE, "鍵ファイルのパスフレーズ")?;
+            atomic::write_file(&out, &store.centre_export_keys(&pass)?)?;
+            line(format!("センターの鍵を書き出しました: {}", out.display()));
+            line("このファイルとパスフレーズは別々の方法で渡し（パスフレーズは電話などで）、取り込んだら削除してください。");
+        }
+        CentreCmd::Join { keys } => {
+            let bytes = std::fs::read(&keys).map_err(|_| Error::File { path: keys.display().to_string() })?;
+            let pass = crate::cli::secret(KEY_FILE_PASSPHRASE, "鍵ファイルのパスフレーズ")?;
+            let profile = store.centre_join(&bytes, &pass)?;
+            line(format!("センター（{}）の鍵を取り込みました。このストアから取り込み・台帳・年次報告ができます。", profile.centre_name));
+            line("共有の PostgreSQL を使うときは --database（または CHISANPO_DATABASE_URL）を指定してください。鍵ファイルは削除してください。");
         }
         CentreCmd::RotateKey { out } => {
             let profile = store.centre_rotate_key()?;

@@ -241,3 +241,38 @@ fn the_centre_consolidates_into_postgresql_from_the_command_line() {
     let msg = String::from_utf8_lossy(&out.stderr);
     assert!(msg.contains("接続できません") && msg.contains("確かめて") && !msg.contains("hunter2"), "{msg}");
 }
+
+/// `centre export-keys` and `centre join`: a second coordinator's store takes the centre's keys
+/// from a passphrase-protected file, then imports and enrols like the first.
+#[test]
+fn a_second_coordinator_joins_the_centre_from_the_command_line() {
+    const KEY_PASS: &str = "鍵ファイル用の長いパスフレーズ";
+    let (centre, device, _id, request) = centre_and_device(None);
+    let keys = centre.tmp.path().join("centre-keys.age");
+    // Without a terminal the passphrase must come from the environment, and it must be long.
+    let no_pass = centre.run(&["centre", "export-keys", "--out", path(&keys)]);
+    assert!(!no_pass.status.success() && String::from_utf8_lossy(&no_pass.stderr).contains("CHISANPO_KEY_FILE_PASSPHRASE"));
+    let short = centre.cmd(&["centre", "export-keys", "--out", path(&keys)]).env("CHISANPO_KEY_FILE_PASSPHRASE", "short").output().unwrap();
+    assert!(!short.status.success() && !keys.exists());
+    let out = centre.cmd(&["centre", "export-keys", "--out", path(&keys)]).env("CHISANPO_KEY_FILE_PASSPHRASE", KEY_PASS).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("別々の方法で渡し"));
+
+    let second = Env::new();
+    second.ok(&["init", "--name", "連携 三子", "--role", "coordinator"]);
+    let wrong = second.cmd(&["centre", "join", "--keys", path(&keys)]).env("CHISANPO_KEY_FILE_PASSPHRASE", "違うパスフレーズです").output().unwrap();
+    let msg = String::from_utf8_lossy(&wrong.stderr);
+    assert!(!wrong.status.success() && msg.contains("パスフレーズが違う") && !msg.contains(KEY_PASS), "{msg}");
+    let out = second.cmd(&["centre", "join", "--keys", path(&keys)]).env("CHISANPO_KEY_FILE_PASSPHRASE", KEY_PASS).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("北部地域産業保健センター"));
+
+    // The second coordinator enrols the laptop and imports its bundle.
+    second.ok(&["centre", "enrol-device", "--file", path(&request)]);
+    let folder = device.tmp.path().join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    device.ok(&["deliver", "--to-folder", path(&folder)]);
+    let r = second.ok_json(&["centre", "import", "--from", path(&folder), "--json"]);
+    assert_eq!(r["bundles_applied"].as_array().map(Vec::len), Some(1), "{r}");
+    assert_eq!(r["versions_added"].as_i64(), Some(1), "{r}");
+}

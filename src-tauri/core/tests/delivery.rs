@@ -390,3 +390,60 @@ fn a_coordinator_enrols_a_laptop_from_its_request_file_and_the_next_import_is_du
     assert!(!w.centre.centre_enrol_device_file(&file).unwrap().1);
     assert_eq!(w.centre.centre_devices().unwrap().len(), 1);
 }
+
+#[test]
+fn a_second_coordinator_joins_with_the_centres_keys_and_imports_bundles_for_old_and_new_keys() {
+    const KEY_PASS: &str = "鍵ファイル用の長いパスフレーズ";
+    let w = world();
+    let folder = w.root.join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    let a = new_store(&w.root.join("a"), "産業 一郎");
+    let req = a.enrol(&w.profile).unwrap();
+    assert!(w.centre.centre_enrol_device(&req).unwrap());
+    let (wp, wk) = worker(&a, WORKER_A);
+    finalised(&a, &consultation(&a, &wp, &wk, 10, HEALTH));
+    a.deliver(&FolderTransport::new(&folder)).unwrap();
+    // The centre rotates its key; the laptop re-enrols and its next bundle is for the new key.
+    let rotated = w.centre.centre_rotate_key().unwrap();
+    a.enrol(&rotated).unwrap();
+    let (wp2, wk2) = worker(&a, WORKER_B);
+    finalised(&a, &consultation(&a, &wp2, &wk2, 11, HEALTH));
+    a.deliver(&FolderTransport::new(&folder)).unwrap();
+
+    // The key file: a passphrase long enough, and no key or id in the clear.
+    assert!(matches!(w.centre.centre_export_keys(&Passphrase::new("short")), Err(Error::WeakPassphrase { .. })));
+    let file = w.centre.centre_export_keys(&Passphrase::new(KEY_PASS)).unwrap();
+    for needle in ["AGE-SECRET-KEY", w.profile.centre_id.as_str(), "北部地域産業保健センター"] {
+        assert!(!contains(&file, needle), "the key file holds {needle} in the clear");
+    }
+
+    // A second coordinator's own encrypted store takes the keys.
+    let c = new_store(&w.root.join("coordinator-2"), "連携 三子");
+    let err = c.centre_join(&file, &Passphrase::new("違うパスフレーズです")).unwrap_err();
+    assert!(matches!(&err, Error::Delivery(m) if m.contains("パスフレーズが違う")), "{err}");
+    assert!(!c.is_centre().unwrap(), "nothing taken from a file that did not open");
+    let mut cut = file.clone();
+    cut.truncate(file.len() - 20);
+    assert!(c.centre_join(&cut, &Passphrase::new(KEY_PASS)).is_err());
+    let profile = c.centre_join(&file, &Passphrase::new(KEY_PASS)).unwrap();
+    assert_eq!((profile.centre_id.as_str(), profile.recipient.as_str()), (w.profile.centre_id.as_str(), rotated.recipient.as_str()));
+    assert!(c.is_centre().unwrap());
+    // Taking the same file again changes nothing.
+    c.centre_join(&file, &Passphrase::new(KEY_PASS)).unwrap();
+
+    // Bundles for the retired key and for the current one both open there, and the laptop
+    // believes the receipts the second coordinator signs.
+    assert!(c.centre_enrol_device(&req).unwrap());
+    let r = c.centre_import(&folder).unwrap();
+    assert_eq!((r.bundles_applied.len(), r.quarantined.len(), r.versions_added), (2, 0, 2), "{r:?}");
+    let r = a.deliver(&FolderTransport::new(&folder)).unwrap();
+    assert_eq!(r.received.len(), 2, "{r:?}");
+
+    // A laptop's store and another centre's store refuse the keys.
+    let err = a.centre_join(&file, &Passphrase::new(KEY_PASS)).unwrap_err();
+    assert!(matches!(&err, Error::Delivery(m) if m.contains("医師の端末")), "{err}");
+    let elsewhere = world();
+    let err = elsewhere.centre.centre_join(&file, &Passphrase::new(KEY_PASS)).unwrap_err();
+    assert!(matches!(&err, Error::Delivery(m) if m.contains("別のセンター")), "{err}");
+    assert!(c.verify().unwrap().ok && w.centre.verify().unwrap().ok);
+}

@@ -115,7 +115,7 @@ fn two_devices_consolidate_into_postgresql() {
 }
 
 #[test]
-fn two_coordinators_importing_at_once_never_share_a_ledger_number() {
+fn two_coordinators_importing_at_once_from_their_own_stores_never_share_a_ledger_number() {
     let pg = PgServer::start();
     let url = pg.database("shared");
     let w = world();
@@ -134,9 +134,13 @@ fn two_coordinators_importing_at_once_never_share_a_ledger_number() {
         }
         folders.push(folder);
     }
+    // The second coordinator works from a store of their own, with the centre's keys.
+    let pass = chisanpo_core::store::Passphrase::new("鍵ファイル用の長いパスフレーズ");
+    let second = new_store(&w.root.join("coordinator-2"), "連携 三子");
+    second.centre_join(&w.centre.centre_export_keys(&pass).unwrap(), &pass).unwrap();
     std::thread::scope(|scope| {
-        for folder in &folders {
-            let (url, centre) = (&url, &w.centre);
+        for (folder, centre) in folders.iter().zip([&w.centre, &second]) {
+            let url = &url;
             scope.spawn(move || {
                 let mut db = PgConsolidation::connect(url, centre).unwrap();
                 let r = centre.centre_import_into(&FolderTransport::new(folder), &mut db).unwrap();

@@ -93,17 +93,25 @@ impl DeviceKey {
         Self::load_from(c, setting::DEVICE_KEY)
     }
 
+    /// The secret key, hex (kept in the encrypted store, or the centre's key file).
+    pub(crate) fn secret_hex(&self) -> zeroize::Zeroizing<String> {
+        zeroize::Zeroizing::new(hex::encode(self.0.to_bytes()))
+    }
+
+    pub(crate) fn from_secret_hex(s: &str) -> Option<Self> {
+        let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(s, &mut bytes[..]).ok()?;
+        Some(DeviceKey(SigningKey::from_bytes(&bytes)))
+    }
+
     pub(crate) fn save_as(&self, c: &Connection, name: &str) -> Result<()> {
-        let secret = zeroize::Zeroizing::new(hex::encode(self.0.to_bytes()));
-        put_setting(c, name, &secret)
+        put_setting(c, name, &self.secret_hex())
     }
 
     pub(crate) fn load_from(c: &Connection, name: &str) -> Result<Option<Self>> {
         let Some(s) = get_setting(c, name)? else { return Ok(None) };
         let s = zeroize::Zeroizing::new(s);
-        let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
-        hex::decode_to_slice(s.as_str(), &mut bytes[..]).map_err(|_| Error::Integrity("端末の署名鍵を読み取れません".into()))?;
-        Ok(Some(DeviceKey(SigningKey::from_bytes(&bytes))))
+        Self::from_secret_hex(&s).map(Some).ok_or_else(|| Error::Integrity("端末の署名鍵を読み取れません".into()))
     }
 }
 

@@ -23,6 +23,7 @@
 
 pub mod bundle;
 pub mod centre;
+pub mod centre_keys;
 pub(crate) mod consolidated;
 pub mod consolidation;
 pub mod deliver;

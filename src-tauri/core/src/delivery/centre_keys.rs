@@ -1,0 +1,126 @@
+//! The centre's keys for a second coordinator. With a shared PostgreSQL ledger, every
+//! coordinator who imports needs the centre's keys: the X25519 key that opens bundles (and the
+//! retired ones, for bundles made before a rotation), and the ed25519 key that signs receipts
+//! and profiles. `centre export-keys` writes them in one file encrypted with a passphrase (age,
+//! scrypt); `centre join --keys` takes them into another coordinator's encrypted store. The
+//! passphrase travels separately (by phone, never with the file).
+
+use age::secrecy::{ExposeSecret, SecretString};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::keys::{CentreIdentity, DeviceKey};
+use super::{get_setting, put_setting, setting, CentreProfile, FORMAT};
+use crate::error::{Error, Result};
+use crate::store::{now, Action, Passphrase, Store};
+
+/// A retired X25519 key, kept to open bundles made for it.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OldIdentity {
+    recipient: String,
+    identity: String,
+    retired_at: String,
+}
+
+/// The plaintext inside the key file. No `Debug`: it holds the secrets.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyFile {
+    format: u32,
+    centre_id: String,
+    /// The signed profile, as the devices have it.
+    profile: String,
+    identity: String,
+    /// The receipt and profile signing key, hex.
+    signing_key: String,
+    old_identities: Vec<OldIdentity>,
+}
+
+fn unreadable() -> Error {
+    Error::Delivery(
+        "鍵ファイルを開けません。パスフレーズが違うか、ファイルが壊れています。鍵ファイルを書き出したコーディネーターにパスフレーズを確かめ、必要なら書き出し直してもらってください。".into(),
+    )
+}
+
+impl Store {
+    /// `centre export-keys`: the centre's keys, encrypted with `passphrase` (at least
+    /// `MIN_PASSPHRASE_CHARS` characters). The export is written to the audit log.
+    pub fn centre_export_keys(&self, passphrase: &Passphrase) -> Result<Vec<u8>> {
+        passphrase.check_strength()?;
+        let plain = self.write(|tx| {
+            let (centre_id, identity) = super::enrol::require_centre(tx)?;
+            let signing = super::rotate::receipt_key(tx)?;
+            let profile = get_setting(tx, setting::CENTRE_PROFILE)?.unwrap_or_default();
+            let mut stmt = tx.prepare("SELECT recipient, identity, retired_at FROM centre_old_identities ORDER BY retired_at")?;
+            let old_identities = stmt
+                .query_map([], |r| Ok(OldIdentity { recipient: r.get(0)?, identity: r.get(1)?, retired_at: r.get(2)? }))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let file = KeyFile {
+                format: FORMAT,
+                centre_id: centre_id.clone(),
+                profile,
+                identity: identity.secret().expose_secret().to_string(),
+                signing_key: signing.secret_hex().to_string(),
+                old_identities,
+            };
+            self.audit(tx, Action::Edit, &centre_id, serde_json::json!({ "delivery": "centre_export_keys", "recipient": identity.recipient() }))?;
+            Ok(Zeroizing::new(serde_json::to_string(&file).expect("key files serialise")))
+        })?;
+        let recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.expose().to_string()));
+        age::encrypt(&recipient, plain.as_bytes()).map_err(|_| Error::Integrity("鍵ファイルを暗号化できませんでした".into()))
+    }
+
+    /// `centre join --keys`: make this store a coordinator's store of the centre whose keys
+    /// are in `bytes`. A store of the same centre takes keys it lacks (after a rotation); a
+    /// laptop's store, or another centre's, is refused. Returns the centre's profile.
+    pub fn centre_join(&self, bytes: &[u8], passphrase: &Passphrase) -> Result<CentreProfile> {
+        let identity = age::scrypt::Identity::new(SecretString::from(passphrase.expose().to_string()));
+        let plain = Zeroizing::new(age::decrypt(&identity, bytes).map_err(|_| unreadable())?);
+        let file: KeyFile = serde_json::from_slice(&plain).map_err(|_| unreadable())?;
+        let profile = CentreProfile::parse(&file.profile)?;
+        let current = CentreIdentity::parse(&file.identity)?;
+        let signing = DeviceKey::from_secret_hex(&file.signing_key).ok_or_else(unreadable)?;
+        if file.format != FORMAT || profile.centre_id != file.centre_id || profile.recipient != current.recipient() || !profile.signed_by(&signing.public_hex())
+        {
+            return Err(unreadable());
+        }
+        self.write(|tx| {
+            if get_setting(tx, setting::DEVICE_ID)?.is_some() {
+                return Err(Error::Delivery(
+                    "この端末は医師の端末としてセンターに登録されています。センターの鍵は、コーディネーター用に新しく作ったストアで取り込んでください。".into(),
+                ));
+            }
+            match get_setting(tx, setting::CENTRE_ID)? {
+                Some(id) if id != file.centre_id => {
+                    return Err(Error::Delivery("このストアは別のセンターのストアです。この鍵ファイルは取り込めません。".into()));
+                }
+                Some(_) => {
+                    // The same centre: the key in use becomes a retired one if the file's is newer.
+                    let (_, mine) = super::enrol::require_centre(tx)?;
+                    if mine.recipient() != current.recipient() {
+                        tx.execute(
+                            "INSERT INTO centre_old_identities (recipient, identity, retired_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                            params![mine.recipient(), mine.secret().expose_secret(), now()],
+                        )?;
+                    }
+                }
+                None => put_setting(tx, setting::CENTRE_ID, &file.centre_id)?,
+            }
+            current.save(tx)?;
+            signing.save_as(tx, setting::CENTRE_SIGNING_KEY)?;
+            put_setting(tx, setting::CENTRE_PROFILE, &file.profile)?;
+            for old in &file.old_identities {
+                CentreIdentity::parse(&old.identity)?;
+                tx.execute(
+                    "INSERT INTO centre_old_identities (recipient, identity, retired_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                    params![old.recipient, old.identity, old.retired_at],
+                )?;
+            }
+            self.audit(tx, Action::Edit, &file.centre_id, serde_json::json!({ "delivery": "centre_join", "recipient": current.recipient() }))?;
+            Ok(())
+        })?;
+        Ok(profile)
+    }
+}
