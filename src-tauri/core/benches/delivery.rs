@@ -154,6 +154,30 @@ fn benches(c: &mut Criterion) {
         imp.versions_added as f64 / took
     );
 
+    // What the app does every 2 minutes and on every home-screen poll, at this size: the centre
+    // imports again with nothing new (names that carry their hash are skipped unread; the
+    // older names without it are read and hashed, as every name was before), and the laptop's
+    // home screen reads its delivery overview over 95,000 outbox entries.
+    let legacy = root.join("outbox-100k-legacy-names");
+    std::fs::create_dir_all(&legacy).unwrap();
+    for e in std::fs::read_dir(&out).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(p) = chisanpo_core::delivery::bundle::parse_name(&name) {
+            let old = format!("{}-{:08}.{}", p.device_id, p.seq, chisanpo_core::delivery::BUNDLE_EXTENSION);
+            std::fs::copy(out.join(&name), legacy.join(&old)).unwrap();
+            std::fs::copy(out.join(format!("{name}.sha256")), legacy.join(format!("{old}.sha256"))).unwrap();
+        }
+    }
+    big_centre.centre_import(&legacy).unwrap();
+    let mut g = c.benchmark_group("delivery_100k");
+    g.sample_size(10);
+    g.bench_function("centre_import_again_nothing_new", |b| b.iter(|| assert!(big_centre.centre_import(&out).unwrap().bundles_applied.is_empty())));
+    g.bench_function("centre_import_again_nothing_new_names_without_hash", |b| {
+        b.iter(|| assert!(big_centre.centre_import(&legacy).unwrap().bundles_applied.is_empty()))
+    });
+    g.bench_function("device_delivery_overview", |b| b.iter(|| f.store.delivery_overview(chrono::Utc::now()).unwrap()));
+    g.finish();
+
     // The same bundles into PostgreSQL on 127.0.0.1 (one timed run).
     #[cfg(unix)]
     {

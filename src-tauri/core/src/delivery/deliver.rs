@@ -326,10 +326,10 @@ impl Store {
                 })
                 .map_err(local)?;
                 report.received.push(name);
-            } else if receipt::resend_on(r.code.as_deref()) && acted.as_deref() != Some(&format!("{}|{}", r.sha256, r.at)) {
+            } else if receipt::resend_on(r.code.as_deref(), r.sha256 == sha) && acted.as_deref() != Some(&format!("{}|{}", r.sha256, r.at)) {
                 // The centre read a damaged or altered copy: send the same bytes again, once per
                 // such receipt (remembered by its hash and time, so neither clock matters).
-                let reason = receipt::device_advice(r.code.as_deref(), r.reason.as_deref());
+                let reason = receipt::device_advice(r.code.as_deref(), r.reason.as_deref(), true);
                 let mark = format!("{}|{}", r.sha256, r.at);
                 self.write(|tx| {
                     tx.execute("UPDATE outbox_bundles SET sent_at = NULL, centre_reason = ?2, acted_receipt = ?3 WHERE seq = ?1", params![seq, reason, mark])?;
@@ -345,7 +345,7 @@ impl Store {
             } else if r.sha256 == sha {
                 // Set aside at the centre for a reason only the centre can fix (an unknown
                 // device, …): show it; the centre looks again at its next import.
-                let advice = receipt::device_advice(r.code.as_deref(), r.reason.as_deref());
+                let advice = receipt::device_advice(r.code.as_deref(), r.reason.as_deref(), false);
                 self.write(|tx| Ok(tx.execute("UPDATE outbox_bundles SET centre_reason = ?2 WHERE seq = ?1", params![seq, advice])?)).map_err(local)?;
             }
         }

@@ -19,7 +19,8 @@ fn enrolled(tx: &Connection) -> Result<bool> {
 pub(crate) fn enqueue_version(tx: &Connection, record_id: &str, version: u32, kind: &str) -> Result<()> {
     if enrolled(tx)? {
         tx.execute(
-            "INSERT INTO outbox (entry_type, record_id, version, kind, enqueued_at) VALUES ('version', ?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            "INSERT INTO outbox (entry_type, record_id, version, kind, enqueued_at, made_at) \
+             VALUES ('version', ?1, ?2, ?3, ?4, coalesce((SELECT created_at FROM record_versions WHERE record_id = ?1 AND version = ?2), ?4)) ON CONFLICT DO NOTHING",
             params![record_id, version, kind, now()],
         )?;
     }
@@ -30,7 +31,8 @@ pub(crate) fn enqueue_version(tx: &Connection, record_id: &str, version: u32, ki
 pub(crate) fn enqueue_destruction(tx: &Connection, destruction_id: &str, record_id: &str, kind: &str) -> Result<()> {
     if enrolled(tx)? {
         tx.execute(
-            "INSERT INTO outbox (entry_type, record_id, version, ref_id, kind, enqueued_at) VALUES ('destruction', ?1, 0, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            "INSERT INTO outbox (entry_type, record_id, version, ref_id, kind, enqueued_at, made_at) \
+             VALUES ('destruction', ?1, 0, ?2, ?3, ?4, coalesce((SELECT destroyed_at FROM destructions WHERE id = ?2), ?4)) ON CONFLICT DO NOTHING",
             params![record_id, destruction_id, kind, now()],
         )?;
     }
@@ -41,14 +43,14 @@ pub(crate) fn enqueue_destruction(tx: &Connection, destruction_id: &str, record_
 pub(crate) fn enqueue_existing(tx: &Connection) -> Result<usize> {
     let now = now();
     let versions = tx.execute(
-        "INSERT INTO outbox (entry_type, record_id, version, kind, enqueued_at) \
-         SELECT 'version', v.record_id, v.version, r.kind, ?1 FROM record_versions v JOIN records r ON r.id = v.record_id WHERE true \
+        "INSERT INTO outbox (entry_type, record_id, version, kind, enqueued_at, made_at) \
+         SELECT 'version', v.record_id, v.version, r.kind, ?1, v.created_at FROM record_versions v JOIN records r ON r.id = v.record_id WHERE true \
          ORDER BY v.created_at, v.record_id, v.version ON CONFLICT DO NOTHING",
         [&now],
     )?;
     let destructions = tx.execute(
-        "INSERT INTO outbox (entry_type, record_id, version, ref_id, kind, enqueued_at) \
-         SELECT 'destruction', d.record_id, 0, d.id, d.kind, ?1 FROM destructions d WHERE true ORDER BY d.destroyed_at, d.id ON CONFLICT DO NOTHING",
+        "INSERT INTO outbox (entry_type, record_id, version, ref_id, kind, enqueued_at, made_at) \
+         SELECT 'destruction', d.record_id, 0, d.id, d.kind, ?1, d.destroyed_at FROM destructions d WHERE true ORDER BY d.destroyed_at, d.id ON CONFLICT DO NOTHING",
         [&now],
     )?;
     Ok(versions + destructions)
@@ -155,11 +157,8 @@ impl Store {
             };
             let (overdue, oldest): (i64, Option<String>) = c.query_row(
                 &format!(
-                    "SELECT count(*), min(t) FROM (SELECT coalesce(v.created_at, d.destroyed_at, o.enqueued_at) AS t FROM outbox o \
-                     LEFT JOIN outbox_bundles b ON b.seq = o.bundle_seq \
-                     LEFT JOIN record_versions v ON o.entry_type = 'version' AND v.record_id = o.record_id AND v.version = o.version \
-                     LEFT JOIN destructions d ON o.entry_type = 'destruction' AND d.id = o.ref_id \
-                     WHERE ({undelivered} OR (o.state = 'quarantined' AND o.bundle_seq IS NOT NULL))) WHERE t < ?1"
+                    "SELECT count(*), min(o.made_at) FROM outbox o LEFT JOIN outbox_bundles b ON b.seq = o.bundle_seq \
+                     WHERE o.made_at < ?1 AND ({undelivered} OR (o.state = 'quarantined' AND o.bundle_seq IS NOT NULL))"
                 ),
                 [&cutoff],
                 |r| Ok((r.get(0)?, r.get(1)?)),

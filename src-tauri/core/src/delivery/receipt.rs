@@ -15,21 +15,30 @@ pub fn receipt_name(bundle_name: &str) -> String {
     format!("{bundle_name}.{RECEIPT_EXTENSION}")
 }
 
-/// Refusals after which the device sends the very same file again: the copy the centre read
-/// was cut short, damaged or altered on the way, and the device still holds the original.
-/// (Its tries are counted, so a file that is bad at the source is set aside on the device.)
-pub fn resend_on(code: Option<&str>) -> bool {
-    matches!(code, Some("damaged" | "bad_signature" | "content_hash" | "not_decryptable" | "unreadable"))
+/// Whether the device sends the very same file again after this refusal: the copy the centre
+/// read was cut short, damaged or altered on the way, and the device still holds the original.
+/// `same_bytes`: the centre read exactly the bytes the device holds. Then only a file whose hash
+/// file did not match is worth sending again (the two files are sent together); any other
+/// refusal of those bytes would come back the same. (Tries are counted, so a file that is bad at
+/// the source is set aside on the device.)
+pub fn resend_on(code: Option<&str>, same_bytes: bool) -> bool {
+    match code {
+        Some("damaged") => true,
+        Some("bad_signature" | "content_hash" | "not_decryptable" | "unreadable") => !same_bytes,
+        _ => false,
+    }
 }
 
 /// What the doctor's home screen says about a bundle the centre set aside: what happens next
 /// and what to do, in the device's terms (the centre's own message is for the coordinator).
-pub fn device_advice(code: Option<&str>, centre_reason: Option<&str>) -> String {
+pub fn device_advice(code: Option<&str>, centre_reason: Option<&str>, resending: bool) -> String {
+    if resending {
+        return "センターが受け取ったファイルは途中で壊れたか書き換えられていました。端末に残っている元のファイルを自動で送り直します。".into();
+    }
     match code {
-        c if resend_on(c) => "センターが受け取ったファイルは途中で壊れたか書き換えられていました。端末に残っている元のファイルを自動で送り直します。".into(),
         Some("unknown_device") => "センターでこの端末の登録がまだ済んでいません。設定で作った登録申請ファイルをセンターの担当者に渡してください。登録されると次の取り込みで自動で受け付けられます。".into(),
         Some("other_centre") => "別のセンター宛てとして保留されました。設定の登録先センターを確かめ、違っていればセンターの担当者から正しいプロファイルを受け取って登録し直してください。".into(),
-        _ => format!("センターで保留されました。センターの担当者に確かめてください（センターの説明: {}）。", centre_reason.unwrap_or("なし")),
+        _ => format!("センターがこの配送ファイルを受け付けませんでした。センターの担当者に連絡してください（センターの説明: {}）。", centre_reason.unwrap_or("なし")),
     }
 }
 
@@ -99,5 +108,24 @@ mod tests {
         let forged = String::from_utf8(bytes).unwrap().replace("applied", "quarantined");
         assert_eq!(open(forged.as_bytes(), &key.public_hex()), None);
         assert_eq!(receipt_name("x.chisanpo-bundle"), "x.chisanpo-bundle.chisanpo-receipt");
+    }
+
+    #[test]
+    fn the_device_resends_only_what_a_resend_can_mend_and_says_who_acts_otherwise() {
+        // A copy that differs from the device's: any damage or alteration is mended by resending.
+        for code in ["damaged", "bad_signature", "content_hash", "not_decryptable", "unreadable"] {
+            assert!(resend_on(Some(code), false), "{code}");
+        }
+        // The centre read the device's very bytes: only a hash file that did not match is mended.
+        assert!(resend_on(Some("damaged"), true));
+        for code in ["bad_signature", "content_hash", "not_decryptable", "unreadable", "unknown_device", "other_centre"] {
+            assert!(!resend_on(Some(code), true), "{code}");
+        }
+        assert!(!resend_on(Some("unknown_device"), false) && !resend_on(None, false));
+        assert!(device_advice(Some("damaged"), None, true).contains("自動で送り直します"));
+        assert!(device_advice(Some("unknown_device"), Some("centre text"), false).contains("登録申請ファイル"));
+        assert!(device_advice(Some("other_centre"), None, false).contains("登録先センター"));
+        let other = device_advice(Some("bad_signature"), Some("端末の署名が一致しません"), false);
+        assert!(other.contains("担当者に連絡") && other.contains("端末の署名が一致しません") && !other.contains("送り直します"), "{other}");
     }
 }

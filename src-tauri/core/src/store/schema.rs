@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_open_drafts_index", include_str!("migrations/0004_open_drafts_index.sql")),
     ("0005_delivery", include_str!("migrations/0005_delivery.sql")),
     ("0006_delivery_retries_receipts", include_str!("migrations/0006_delivery_retries_receipts.sql")),
+    ("0007_outbox_made_at", include_str!("migrations/0007_outbox_made_at.sql")),
 ];
 
 /// The schema version of a fresh store.
@@ -102,5 +103,28 @@ mod tests {
         assert_eq!(describe(&a).unwrap(), describe(&b).unwrap());
         // Running again is a no-op.
         assert_eq!(migrate(&mut b).unwrap(), latest_version());
+    }
+
+    #[test]
+    fn the_outbox_learns_when_each_entry_was_made_from_the_version_or_the_destruction() {
+        let mut c = Connection::open_in_memory().unwrap();
+        register_functions(&c).unwrap();
+        migrate_to(&mut c, 6).unwrap();
+        // Only the rows the backfill reads (their records and people are not needed here).
+        c.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        c.execute_batch(
+            "INSERT INTO record_versions (record_id, version, content, content_hash, author_id, author_name, created_at) \
+               VALUES ('r1', 1, '{}', 'h', 'a', 'n', '2025-04-01T09:00:00Z');
+             INSERT INTO destructions (id, record_id, kind, destroyed_at, destroyed_by, reason) \
+               VALUES ('d1', 'r2', 'consultation', '2025-05-01T09:00:00Z', 'a', '満了');
+             INSERT INTO outbox (entry_type, record_id, version, kind, enqueued_at) VALUES ('version', 'r1', 1, 'consultation', '2026-01-01T00:00:00Z');
+             INSERT INTO outbox (entry_type, record_id, version, ref_id, kind, enqueued_at) VALUES ('destruction', 'r2', 0, 'd1', 'consultation', '2026-01-01T00:00:00Z');
+             INSERT INTO outbox (entry_type, record_id, version, kind, enqueued_at) VALUES ('version', 'gone', 1, 'consultation', '2026-01-02T00:00:00Z');",
+        )
+        .unwrap();
+        migrate(&mut c).unwrap();
+        let made: Vec<String> =
+            c.prepare("SELECT made_at FROM outbox ORDER BY seq").unwrap().query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+        assert_eq!(made, ["2025-04-01T09:00:00Z", "2025-05-01T09:00:00Z", "2026-01-02T00:00:00Z"]);
     }
 }
