@@ -12,6 +12,7 @@ use chisanpo_core::delivery::consolidation::postgres::PgConsolidation;
 use chisanpo_core::delivery::consolidation::Consolidation;
 use chisanpo_core::delivery::FolderTransport;
 use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
+use chisanpo_core::Error;
 
 mod delivery_common;
 use delivery_common::postgres::PgServer;
@@ -186,4 +187,36 @@ fn retention_on_postgresql_destroys_only_what_is_due_and_keeps_a_destruction_rec
     assert_eq!(logged, 1);
     assert!(raw.execute("DELETE FROM consolidated_versions WHERE record_id = $1", &[&recent]).is_err(), "only under a permit");
     assert!(w.centre.verify().unwrap().ok);
+}
+
+#[test]
+fn the_shared_database_is_reached_over_tls_with_its_certificate_checked() {
+    let pg = PgServer::start_tls();
+    let plain_url = pg.database("tls");
+    let url = format!("{}?sslmode=require", plain_url.replace("127.0.0.1", "localhost"));
+    let w = world();
+    // The server's certificate is its own: not trusted without the centre's CA, and the message
+    // says what to give.
+    let err = PgConsolidation::connect_with_ca(&url, &w.centre, None).unwrap_err();
+    assert!(matches!(&err, Error::Delivery(m) if m.contains("証明書") && m.contains("CHISANPO_DATABASE_CA")), "{err}");
+    // A plain connection to a server that takes TLS only is refused.
+    let err = PgConsolidation::connect_with_ca(&plain_url, &w.centre, None).unwrap_err();
+    assert!(matches!(&err, Error::Delivery(m) if m.contains("接続できません")), "{err}");
+    // A CA file that is not a certificate.
+    let bogus = w.root.join("not-a-ca.pem");
+    std::fs::write(&bogus, "not a certificate").unwrap();
+    assert!(matches!(PgConsolidation::connect_with_ca(&url, &w.centre, Some(&bogus)), Err(Error::Delivery(m)) if m.contains("PEM")));
+
+    // With the CA: an encrypted connection, and the consolidation works through it.
+    let mut db = PgConsolidation::connect_with_ca(&url, &w.centre, Some(&pg.ca())).unwrap();
+    assert!(db.encrypted().unwrap(), "the server sees TLS");
+    let a = new_store(&w.root.join("a"), "産業 一郎");
+    w.centre.centre_enrol_device_into(&a.enrol(&w.profile).unwrap(), &mut db).unwrap();
+    let (wp, wk) = worker(&a, WORKER_A);
+    finalised(&a, &consultation(&a, &wp, &wk, 10, HEALTH));
+    let folder = w.root.join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    a.deliver(&FolderTransport::new(&folder)).unwrap();
+    let r = w.centre.centre_import_into(&FolderTransport::new(&folder), &mut db).unwrap();
+    assert_eq!((r.bundles_applied.len(), r.versions_added), (1, 1), "{r:?}");
 }

@@ -33,6 +33,21 @@ fn id_of(flag: &str) -> u32 {
 
 impl PgServer {
     pub fn start() -> Self {
+        Self::start_with(false)
+    }
+
+    /// A server that takes TLS connections only, with a self-signed certificate for localhost
+    /// and 127.0.0.1 (made with the openssl command); `ca()` is that certificate.
+    pub fn start_tls() -> Self {
+        Self::start_with(true)
+    }
+
+    /// The certificate a TLS server presents (its own CA).
+    pub fn ca(&self) -> PathBuf {
+        self.dir.path().join("server.crt")
+    }
+
+    fn start_with(tls: bool) -> Self {
         let bin = bin_dir();
         let dir = tempfile::tempdir().unwrap();
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -42,7 +57,33 @@ impl PgServer {
         }
         let data = s.data();
         s.run("initdb", &["-D", &data, "-A", "trust", "-U", "chisanpo", "-E", "UTF8", "--no-locale", "--no-sync"]);
-        let opts = format!("-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", s.port, s.dir.path().display());
+        let mut opts = format!("-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", s.port, s.dir.path().display());
+        if tls {
+            let (cert, key) = (s.ca(), s.dir.path().join("server.key"));
+            let ok = Command::new("openssl")
+                .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
+                .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+                .args(["-keyout", &key.display().to_string(), "-out", &cert.display().to_string()])
+                .output()
+                .expect("the openssl command makes the test certificate")
+                .status
+                .success();
+            assert!(ok, "openssl could not make a certificate");
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+            if is_root() {
+                for f in [&cert, &key] {
+                    std::os::unix::fs::chown(f, Some(id_of("-u")), Some(id_of("-g"))).unwrap();
+                }
+            }
+            // TLS only over TCP; the tools' own socket stays as it is.
+            std::fs::write(
+                std::path::Path::new(&data).join("pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n",
+            )
+            .unwrap();
+            opts.push_str(&format!(" -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}", cert.display(), key.display()));
+        }
         let log = s.dir.path().join("log").display().to_string();
         s.run("pg_ctl", &["-D", &data, "-o", &opts, "-l", &log, "-w", "start"]);
         s

@@ -7,6 +7,7 @@
 //! two contents for one (record, version) are both kept (要確認); versions are never updated or
 //! deleted; a record's 台帳 number is given on first arrival and never changes.
 
+mod pg_connect;
 pub mod postgres;
 pub mod sqlite;
 

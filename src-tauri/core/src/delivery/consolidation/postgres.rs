@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use postgres::types::ToSql;
-use postgres::{Client, NoTls};
+use postgres::Client;
 
 use super::{destruction_id, group_records, newest_first, Applied, Consolidation, ReceiptRow};
 use crate::delivery::bundle::{Payload, Refusal};
@@ -157,29 +157,29 @@ fn db_error(label: &str) -> impl Fn(postgres::Error) -> Error + '_ {
 
 impl<'a> PgConsolidation<'a> {
     /// Connect and bring the schema up to date. `local` is the centre's own (unlocked) store.
+    /// A server whose certificate is signed by the centre's own CA needs that CA's certificate
+    /// (PEM) in `CHISANPO_DATABASE_CA`.
     pub fn connect(url: &str, local: &'a Store) -> Result<Self> {
+        let ca = std::env::var_os("CHISANPO_DATABASE_CA").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+        Self::connect_with_ca(url, local, ca.as_deref())
+    }
+
+    /// `connect`, with the CA certificate given.
+    pub fn connect_with_ca(url: &str, local: &'a Store, ca: Option<&std::path::Path>) -> Result<Self> {
         let label = label_of(url);
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(Error::invalid("database", "データベースは postgres://ユーザー@ホスト/データベース名 の形で指定してください。"));
         }
-        let host = label
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .rsplit_once(':')
-            .map(|(h, _)| h.to_string())
-            .unwrap_or_else(|| label.split('/').next().unwrap_or("").to_string());
-        let host = host.trim_matches(['[', ']']);
-        if !matches!(host, "127.0.0.1" | "localhost" | "::1" | "") && std::env::var("CHISANPO_DATABASE_ALLOW_REMOTE_PLAINTEXT").as_deref() != Ok("1") {
-            return Err(Error::Delivery(format!(
-                "共有データベース（{label}）への接続はまだ暗号化（TLS）できないため、この端末からは直接つなぎません。SSH トンネルか VPN でデータベースを 127.0.0.1 に転送し、postgres://…@127.0.0.1:ポート/… を指定してください（docs/centre-postgresql.md）。"
-            )));
-        }
-        let mut client = Client::connect(url, NoTls).map_err(|_| {
-            Error::Delivery(format!("共有データベース（{label}）に接続できません。URL、ユーザー名とパスワード、サーバーが動いているかを確かめてください。"))
-        })?;
+        let mut client = super::pg_connect::connect(url, &label, ca)?;
         migrate(&mut client).map_err(db_error(&label))?;
         Ok(PgConsolidation { client, label, local })
+    }
+
+    /// Whether this connection is encrypted (TLS), as the server sees it.
+    pub fn encrypted(&mut self) -> Result<bool> {
+        let label = self.label.clone();
+        let row = self.client.query_opt("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).map_err(db_error(&label))?;
+        Ok(row.is_some_and(|r| r.get::<_, bool>(0)))
     }
 
     fn audit(&self, target: &str, detail: serde_json::Value) -> Result<()> {
