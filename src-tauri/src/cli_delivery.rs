@@ -266,6 +266,7 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
             let pass = crate::cli::new_secret(KEY_FILE_PASSPHRASE, "鍵ファイルのパスフレーズ")?;
             atomic::write_file(&out, &store.centre_export_keys(&pass)?)?;
             line(format!("センターの鍵を書き出しました: {}", out.display()));
+            line(format!("鍵の指紋: {}（取り込む人の画面と電話で読み合わせてください）", store.centre_key_fingerprint()?.unwrap_or_default()));
             line("このファイルとパスフレーズは別々の方法で渡し（パスフレーズは電話などで）、取り込んだら削除してください。");
         }
         CentreCmd::Join { keys } => {
@@ -273,6 +274,7 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
             let pass = crate::cli::secret(KEY_FILE_PASSPHRASE, "鍵ファイルのパスフレーズ")?;
             let profile = store.centre_join(&bytes, &pass)?;
             line(format!("センター（{}）の鍵を取り込みました。このストアから取り込み・台帳・年次報告ができます。", profile.centre_name));
+            line(format!("鍵の指紋: {}（書き出した人の画面と同じか、電話で確かめてください）", store.centre_key_fingerprint()?.unwrap_or_default()));
             line("共有の PostgreSQL を使うときは --database（または CHISANPO_DATABASE_URL）を指定してください。鍵ファイルは削除してください。");
         }
         CentreCmd::RotateKey { out } => {

@@ -254,9 +254,9 @@ fn a_second_coordinator_joins_the_centre_from_the_command_line() {
     assert!(!no_pass.status.success() && String::from_utf8_lossy(&no_pass.stderr).contains("CHISANPO_KEY_FILE_PASSPHRASE"));
     let short = centre.cmd(&["centre", "export-keys", "--out", path(&keys)]).env("CHISANPO_KEY_FILE_PASSPHRASE", "short").output().unwrap();
     assert!(!short.status.success() && !keys.exists());
-    let out = centre.cmd(&["centre", "export-keys", "--out", path(&keys)]).env("CHISANPO_KEY_FILE_PASSPHRASE", KEY_PASS).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("別々の方法で渡し"));
+    let out_export = centre.cmd(&["centre", "export-keys", "--out", path(&keys)]).env("CHISANPO_KEY_FILE_PASSPHRASE", KEY_PASS).output().unwrap();
+    assert!(out_export.status.success(), "{}", String::from_utf8_lossy(&out_export.stderr));
+    assert!(String::from_utf8_lossy(&out_export.stdout).contains("別々の方法で渡し"));
 
     let second = Env::new();
     second.ok(&["init", "--name", "連携 三子", "--role", "coordinator"]);
@@ -265,7 +265,12 @@ fn a_second_coordinator_joins_the_centre_from_the_command_line() {
     assert!(!wrong.status.success() && msg.contains("パスフレーズが違う") && !msg.contains(KEY_PASS), "{msg}");
     let out = second.cmd(&["centre", "join", "--keys", path(&keys)]).env("CHISANPO_KEY_FILE_PASSPHRASE", KEY_PASS).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("北部地域産業保健センター"));
+    let joined = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(joined.contains("北部地域産業保健センター"), "{joined}");
+    // The fingerprint the two coordinators read to each other is the same on both sides.
+    let fingerprint = |text: &str| text.lines().find_map(|l| l.strip_prefix("鍵の指紋: ").map(|f| f.chars().take(19).collect::<String>()));
+    let exported = String::from_utf8_lossy(&out_export.stdout).to_string();
+    assert!(fingerprint(&joined).is_some_and(|f| f.len() == 19) && fingerprint(&joined) == fingerprint(&exported), "{joined}\n{exported}");
 
     // The second coordinator enrols the laptop and imports its bundle.
     second.ok(&["centre", "enrol-device", "--file", path(&request)]);

@@ -403,6 +403,8 @@ fn a_second_coordinator_joins_with_the_centres_keys_and_imports_bundles_for_old_
     let (wp, wk) = worker(&a, WORKER_A);
     finalised(&a, &consultation(&a, &wp, &wk, 10, HEALTH));
     a.deliver(&FolderTransport::new(&folder)).unwrap();
+    // An export made before the rotation, kept somewhere.
+    let early = w.centre.centre_export_keys(&Passphrase::new(KEY_PASS)).unwrap();
     // The centre rotates its key; the laptop re-enrols and its next bundle is for the new key.
     let rotated = w.centre.centre_rotate_key().unwrap();
     a.enrol(&rotated).unwrap();
@@ -428,8 +430,15 @@ fn a_second_coordinator_joins_with_the_centres_keys_and_imports_bundles_for_old_
     let profile = c.centre_join(&file, &Passphrase::new(KEY_PASS)).unwrap();
     assert_eq!((profile.centre_id.as_str(), profile.recipient.as_str()), (w.profile.centre_id.as_str(), rotated.recipient.as_str()));
     assert!(c.is_centre().unwrap());
-    // Taking the same file again changes nothing.
+    // Both coordinators see the same fingerprint (compared by phone before the join).
+    assert_eq!(c.centre_key_fingerprint().unwrap(), w.centre.centre_key_fingerprint().unwrap());
+    assert_eq!(c.centre_key_fingerprint().unwrap().unwrap().len(), 19);
+    // Taking the same file again changes nothing; an export older than the key in use is refused.
+    let before = (c.centre_profile().unwrap(), c.centre_export_keys(&Passphrase::new(KEY_PASS)).map(|f| f.len()).unwrap());
     c.centre_join(&file, &Passphrase::new(KEY_PASS)).unwrap();
+    let err = c.centre_join(&early, &Passphrase::new(KEY_PASS)).unwrap_err();
+    assert!(matches!(&err, Error::Delivery(m) if m.contains("古い書き出し")), "{err}");
+    assert_eq!((c.centre_profile().unwrap(), c.centre_export_keys(&Passphrase::new(KEY_PASS)).map(|f| f.len()).unwrap()), before);
 
     // Bundles for the retired key and for the current one both open there, and the laptop
     // believes the receipts the second coordinator signs.
@@ -446,4 +455,39 @@ fn a_second_coordinator_joins_with_the_centres_keys_and_imports_bundles_for_old_
     let err = elsewhere.centre.centre_join(&file, &Passphrase::new(KEY_PASS)).unwrap_err();
     assert!(matches!(&err, Error::Delivery(m) if m.contains("別のセンター")), "{err}");
     assert!(c.verify().unwrap().ok && w.centre.verify().unwrap().ok);
+}
+
+#[test]
+fn a_copy_damaged_on_the_way_again_and_again_is_set_aside_on_the_device_after_three_resends() {
+    let w = world();
+    let folder = w.root.join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    let a = new_store(&w.root.join("a"), "産業 一郎");
+    assert!(w.centre.centre_enrol_device(&a.enrol(&w.profile).unwrap()).unwrap());
+    let (wp, wk) = worker(&a, WORKER_A);
+    finalised(&a, &consultation(&a, &wp, &wk, 10, HEALTH));
+    a.deliver(&FolderTransport::new(&folder)).unwrap();
+    let bundle = bundles_in(&folder).pop().unwrap();
+    for round in 1..=3usize {
+        // The sync client cuts the file short, differently each time.
+        let bytes = std::fs::read(&bundle).unwrap();
+        std::fs::write(&bundle, &bytes[..bytes.len() - 10 * round]).unwrap();
+        let r = w.centre.centre_import(&folder).unwrap();
+        assert_eq!((r.bundles_applied.len(), r.quarantined.len()), (0, 1), "round {round}: {r:?}");
+        let r = a.deliver(&FolderTransport::new(&folder)).unwrap();
+        if round < 3 {
+            assert_eq!((r.resent.len(), r.bundles_sent.len()), (1, 1), "round {round}: resent whole: {r:?}");
+            let held = a.outbox().unwrap().overview.held;
+            assert!(held.iter().all(|h| h.reason.contains("自動で送り直します")), "round {round}: {held:?}");
+        } else {
+            assert_eq!((r.quarantined.len(), r.bundles_sent.len()), (1, 0), "the third damaged copy sets it aside: {r:?}");
+        }
+    }
+    let held = a.outbox().unwrap().overview.held;
+    assert_eq!((held.len(), held[0].held_by.as_str()), (1, "device"), "{held:?}");
+    // Released once the cause is fixed, it goes whole and is applied.
+    assert_eq!(a.release_held_bundles().unwrap(), 1);
+    a.deliver(&FolderTransport::new(&folder)).unwrap();
+    assert_eq!(w.centre.centre_import(&folder).unwrap().bundles_applied.len(), 1);
+    assert_eq!(a.deliver(&FolderTransport::new(&folder)).unwrap().received.len(), 1);
 }

@@ -38,6 +38,17 @@ struct KeyFile {
     old_identities: Vec<OldIdentity>,
 }
 
+impl Drop for KeyFile {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.identity.zeroize();
+        self.signing_key.zeroize();
+        for o in &mut self.old_identities {
+            o.identity.zeroize();
+        }
+    }
+}
+
 fn unreadable() -> Error {
     Error::Delivery(
         "鍵ファイルを開けません。パスフレーズが違うか、ファイルが壊れています。鍵ファイルを書き出したコーディネーターにパスフレーズを確かめ、必要なら書き出し直してもらってください。".into(),
@@ -79,13 +90,19 @@ impl Store {
         let identity = age::scrypt::Identity::new(SecretString::from(passphrase.expose().to_string()));
         let plain = Zeroizing::new(age::decrypt(&identity, bytes).map_err(|_| unreadable())?);
         let file: KeyFile = serde_json::from_slice(&plain).map_err(|_| unreadable())?;
-        let profile = CentreProfile::parse(&file.profile)?;
-        let current = CentreIdentity::parse(&file.identity)?;
+        let profile = CentreProfile::parse(&file.profile).map_err(|_| unreadable())?;
+        let current = CentreIdentity::parse(&file.identity).map_err(|_| unreadable())?;
         let signing = DeviceKey::from_secret_hex(&file.signing_key).ok_or_else(unreadable)?;
         if file.format != FORMAT || profile.centre_id != file.centre_id || profile.recipient != current.recipient() || !profile.signed_by(&signing.public_hex())
         {
             return Err(unreadable());
         }
+        // Retired keys by the recipient their secret gives, never by what the file says.
+        let old_keys = file
+            .old_identities
+            .iter()
+            .map(|o| CentreIdentity::parse(&o.identity).map(|k| (k, o.retired_at.as_str())).map_err(|_| unreadable()))
+            .collect::<Result<Vec<_>>>()?;
         self.write(|tx| {
             if get_setting(tx, setting::DEVICE_ID)?.is_some() {
                 return Err(Error::Delivery(
@@ -96,26 +113,16 @@ impl Store {
                 Some(id) if id != file.centre_id => {
                     return Err(Error::Delivery("このストアは別のセンターのストアです。この鍵ファイルは取り込めません。".into()));
                 }
-                Some(_) => {
-                    // The same centre: the key in use becomes a retired one if the file's is newer.
-                    let (_, mine) = super::enrol::require_centre(tx)?;
-                    if mine.recipient() != current.recipient() {
-                        tx.execute(
-                            "INSERT INTO centre_old_identities (recipient, identity, retired_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-                            params![mine.recipient(), mine.secret().expose_secret(), now()],
-                        )?;
-                    }
-                }
+                Some(_) => joining_again(tx, &current, &signing)?,
                 None => put_setting(tx, setting::CENTRE_ID, &file.centre_id)?,
             }
             current.save(tx)?;
             signing.save_as(tx, setting::CENTRE_SIGNING_KEY)?;
             put_setting(tx, setting::CENTRE_PROFILE, &file.profile)?;
-            for old in &file.old_identities {
-                CentreIdentity::parse(&old.identity)?;
+            for (key, retired_at) in &old_keys {
                 tx.execute(
                     "INSERT INTO centre_old_identities (recipient, identity, retired_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-                    params![old.recipient, old.identity, old.retired_at],
+                    params![key.recipient(), key.secret().expose_secret(), retired_at],
                 )?;
             }
             self.audit(tx, Action::Edit, &file.centre_id, serde_json::json!({ "delivery": "centre_join", "recipient": current.recipient() }))?;
@@ -123,4 +130,43 @@ impl Store {
         })?;
         Ok(profile)
     }
+
+    /// The fingerprint two coordinators compare by phone before one takes the other's key file:
+    /// the start of the receipt key both stores sign with.
+    pub fn centre_key_fingerprint(&self) -> Result<Option<String>> {
+        Ok(self.centre_profile()?.and_then(|p| p.receipt_key).map(|k| fingerprint(&k)))
+    }
+}
+
+/// `abcd-ef01-…`: the first 16 hex digits of a public key, in groups of four.
+pub fn fingerprint(public_hex: &str) -> String {
+    public_hex.chars().take(16).collect::<Vec<_>>().chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// A store of the same centre takes a key file only if it is that centre's signing key and not
+/// older than what the store has: an older export would put back a retired key, and another
+/// signing key would make every device distrust this store's receipts. Its current key, if the
+/// file's differs, is kept as a retired one.
+fn joining_again(tx: &rusqlite::Connection, current: &CentreIdentity, signing: &DeviceKey) -> Result<()> {
+    let mine = DeviceKey::load_from(tx, setting::CENTRE_SIGNING_KEY)?;
+    if mine.is_some_and(|k| k.public_hex() != signing.public_hex()) {
+        return Err(Error::Delivery(
+            "この鍵ファイルの署名鍵は、このストアのセンターの署名鍵と違います。取り込むと端末が受領通知を信用しなくなるため、取り込みません。鍵ファイルを書き出したストアを確かめてください。".into(),
+        ));
+    }
+    let retired: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM centre_old_identities WHERE recipient = ?1)", [current.recipient()], |r| r.get(0))?;
+    if retired {
+        return Err(Error::Delivery(
+            "この鍵ファイルは、このストアがすでに新しくした鍵の時点のものです（古い書き出し）。鍵を新しくした後に書き出した鍵ファイルを取り込んでください。"
+                .into(),
+        ));
+    }
+    let (_, mine) = super::enrol::require_centre(tx)?;
+    if mine.recipient() != current.recipient() {
+        tx.execute(
+            "INSERT INTO centre_old_identities (recipient, identity, retired_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            params![mine.recipient(), mine.secret().expose_secret(), now()],
+        )?;
+    }
+    Ok(())
 }

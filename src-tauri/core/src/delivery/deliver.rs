@@ -222,7 +222,8 @@ impl Store {
                         .write(|tx| {
                             let at = now();
                             tx.execute(
-                                "UPDATE outbox_bundles SET sent_at = ?2, sent_to = ?3, last_error = NULL, attempts = 0 WHERE seq = ?1",
+                                "UPDATE outbox_bundles SET sent_at = ?2, sent_to = ?3, last_error = NULL, \
+                                 attempts = CASE WHEN acted_receipt IS NULL THEN 0 ELSE attempts END WHERE seq = ?1",
                                 params![seq, at, transport.describe()],
                             )?;
                             let n =
@@ -345,7 +346,8 @@ impl Store {
             } else if r.sha256 == sha {
                 // Set aside at the centre for a reason only the centre can fix (an unknown
                 // device, …): show it; the centre looks again at its next import.
-                let advice = receipt::device_advice(r.code.as_deref(), r.reason.as_deref(), false);
+                // (A copy resent already, whose old receipt is still there, is still on its way.)
+                let advice = receipt::device_advice(r.code.as_deref(), r.reason.as_deref(), receipt::resend_on(r.code.as_deref(), true));
                 self.write(|tx| Ok(tx.execute("UPDATE outbox_bundles SET centre_reason = ?2 WHERE seq = ?1", params![seq, advice])?)).map_err(local)?;
             }
         }

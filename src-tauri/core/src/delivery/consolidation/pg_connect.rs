@@ -32,8 +32,9 @@ fn is_loopback(h: &Host) -> bool {
 /// The channel for these hosts and `sslmode`. On this machine, TLS only when the URL asks for it
 /// (`sslmode=require`); anywhere else always, unless plaintext was allowed and asked for
 /// (`sslmode=disable`).
-pub(crate) fn channel(hosts: &[Host], mode: SslMode, allow_remote_plaintext: bool, label: &str) -> Result<Channel> {
-    let local = !hosts.is_empty() && hosts.iter().all(is_loopback);
+/// `hostaddrs` (`?hostaddr=`) are where the connection really goes when given: they count too.
+pub(crate) fn channel(hosts: &[Host], hostaddrs: &[std::net::IpAddr], mode: SslMode, allow_remote_plaintext: bool, label: &str) -> Result<Channel> {
+    let local = !hosts.is_empty() && hosts.iter().all(is_loopback) && hostaddrs.iter().all(std::net::IpAddr::is_loopback);
     match (local, mode) {
         (true, SslMode::Require) => Ok(Channel::Tls),
         (true, _) => Ok(Channel::Plain),
@@ -80,7 +81,7 @@ pub(crate) fn connect(url: &str, label: &str, ca: Option<&Path>) -> Result<Clien
     let mut config: Config =
         url.parse().map_err(|_| Error::invalid("database", "データベースは postgres://ユーザー@ホスト/データベース名 の形で指定してください。"))?;
     let allow = std::env::var("CHISANPO_DATABASE_ALLOW_REMOTE_PLAINTEXT").as_deref() == Ok("1");
-    match channel(config.get_hosts(), config.get_ssl_mode(), allow, label)? {
+    match channel(config.get_hosts(), config.get_hostaddrs(), config.get_ssl_mode(), allow, label)? {
         Channel::Plain => config.connect(NoTls).map_err(|e| connect_error(&e, label, false)),
         Channel::Tls => {
             config.ssl_mode(SslMode::Require);
@@ -97,15 +98,20 @@ mod tests {
     fn tls_everywhere_but_this_machine_and_plaintext_only_when_allowed_and_asked() {
         let local = [Host::Tcp("127.0.0.1".into())];
         let remote = [Host::Tcp("db.centre.example.jp".into())];
-        assert_eq!(channel(&local, SslMode::Prefer, false, "x").unwrap(), Channel::Plain);
-        assert_eq!(channel(&local, SslMode::Require, false, "x").unwrap(), Channel::Tls);
-        assert_eq!(channel(&remote, SslMode::Prefer, false, "x").unwrap(), Channel::Tls);
-        assert_eq!(channel(&remote, SslMode::Require, false, "x").unwrap(), Channel::Tls);
-        assert!(matches!(channel(&remote, SslMode::Disable, false, "x"), Err(Error::Delivery(m)) if m.contains("sslmode=disable")));
-        assert_eq!(channel(&remote, SslMode::Disable, true, "x").unwrap(), Channel::Plain);
+        assert_eq!(channel(&local, &[], SslMode::Prefer, false, "x").unwrap(), Channel::Plain);
+        assert_eq!(channel(&local, &[], SslMode::Require, false, "x").unwrap(), Channel::Tls);
+        assert_eq!(channel(&remote, &[], SslMode::Prefer, false, "x").unwrap(), Channel::Tls);
+        assert_eq!(channel(&remote, &[], SslMode::Require, false, "x").unwrap(), Channel::Tls);
+        assert!(matches!(channel(&remote, &[], SslMode::Disable, false, "x"), Err(Error::Delivery(m)) if m.contains("sslmode=disable")));
+        assert_eq!(channel(&remote, &[], SslMode::Disable, true, "x").unwrap(), Channel::Plain);
         // One remote host among several is remote.
         let mixed = [Host::Tcp("localhost".into()), Host::Tcp("10.0.0.5".into())];
-        assert_eq!(channel(&mixed, SslMode::Prefer, false, "x").unwrap(), Channel::Tls);
-        assert_eq!(channel(&[Host::Tcp("[::1]".into())], SslMode::Prefer, false, "x").unwrap(), Channel::Plain);
+        assert_eq!(channel(&mixed, &[], SslMode::Prefer, false, "x").unwrap(), Channel::Tls);
+        assert_eq!(channel(&[Host::Tcp("[::1]".into())], &[], SslMode::Prefer, false, "x").unwrap(), Channel::Plain);
+        // `localhost?hostaddr=203.0.113.5` goes to another machine: TLS.
+        let far: [std::net::IpAddr; 1] = ["203.0.113.5".parse().unwrap()];
+        assert_eq!(channel(&local, &far, SslMode::Prefer, false, "x").unwrap(), Channel::Tls);
+        let near: [std::net::IpAddr; 1] = ["127.0.0.1".parse().unwrap()];
+        assert_eq!(channel(&local, &near, SslMode::Prefer, false, "x").unwrap(), Channel::Plain);
     }
 }
