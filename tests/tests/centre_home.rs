@@ -57,9 +57,11 @@ fn the_coordinators_app_imports_by_itself_and_its_ledger_lists_the_laptops_recor
     s.find("#centre-status")?;
     wait_dataset(&s, "#centre-status", "quarantined", "1")?;
     s.wait_text("#centre-held", "登録されていない端末")?;
+    s.wait_text("#centre-status", "「端末を登録…」から登録すると")?;
+    s.screenshot("centre-home-unknown-device")?;
 
     // 設定: the coordinator enrols the laptop from the request file its doctor handed over.
-    s.click("[data-nav=settings]")?;
+    s.click("#centre-enrol-devices")?;
     s.find("#centre-no-devices")?;
     s.fill("#centre-request-path", &request)?;
     s.click("#centre-enrol-device")?;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wareki } from "./format";
+import { bundleLabel, wareki } from "./format";
 
 describe("wareki", () => {
   it.each([
@@ -10,5 +10,17 @@ describe("wareki", () => {
     ["", ""],
   ])("%s → %s", (iso, want) => {
     expect(wareki(iso)).toBe(want);
+  });
+});
+
+describe("bundleLabel", () => {
+  const device = "01a20318-2b0b-758a-92e8-e7d837a8b865";
+  it("reads names with and without the hash", () => {
+    expect(bundleLabel(`${device}-00000012-94d7e4a935b7c4b6.chisanpo-bundle`)).toBe("配送ファイル 12");
+    expect(bundleLabel(`${device}-00000003.chisanpo-bundle`)).toBe("配送ファイル 3");
+    expect(bundleLabel(`${device}-00000001-94d7e4a935b7c4b6.chisanpo-bundle`, true)).toBe("配送ファイル 1（端末 01a20318…）");
+  });
+  it("shows any other name as it is", () => {
+    expect(bundleLabel("tampered.chisanpo-bundle", true)).toBe("tampered.chisanpo-bundle");
   });
 });

@@ -31,3 +31,15 @@ export function localTime(ts: string): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
+
+/**
+ * A delivery bundle's file name as people read it: `<device>-<seq>-<hash>.chisanpo-bundle` (or
+ * the older `<device>-<seq>.chisanpo-bundle`) → `配送ファイル 12`, with the device's first 8
+ * characters when `withDevice` (the centre's lists). Any other name is shown as it is.
+ */
+export function bundleLabel(name: string, withDevice = false): string {
+  const m = /^([0-9a-f-]{36})-(\d{8})(?:-[0-9a-f]{16})?\.chisanpo-bundle$/.exec(name);
+  if (!m) return name;
+  const label = `配送ファイル ${Number(m[2])}`;
+  return withDevice ? `${label}（端末 ${m[1].slice(0, 8)}…）` : label;
+}
