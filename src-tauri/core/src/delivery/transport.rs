@@ -59,6 +59,17 @@ pub trait Transport: Send + Sync {
     fn list(&self, extension: &str) -> TransportResult<Vec<String>>;
 }
 
+/// An error and every error under it (`source()`), outermost first: the TLS failures the
+/// transports and the database connection sort by what their messages say.
+pub(crate) fn error_chain<'a>(e: &'a (dyn std::error::Error + 'static)) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e), |e| e.source())
+}
+
+/// Whether this error's message names a certificate (rustls and OpenSSL both say so).
+pub(crate) fn names_certificate(e: &(dyn std::error::Error + 'static)) -> bool {
+    e.to_string().to_ascii_lowercase().contains("certificate")
+}
+
 /// A folder: a synced folder (OneDrive, Box, Nextcloud) or a network share.
 #[derive(Debug, Clone)]
 pub struct FolderTransport {

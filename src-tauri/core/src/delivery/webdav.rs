@@ -256,13 +256,7 @@ fn last_segment(href: &str) -> Option<String> {
 /// A TLS certificate the server presented and rustls refused: a setting to fix (the URL, or the
 /// server's certificate), not a network that is away, so it is not retried as if it were.
 fn is_certificate_error(t: &ureq::Transport) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(t);
-    let mut texts = vec![t.to_string()];
-    while let Some(e) = source {
-        texts.push(e.to_string());
-        source = e.source();
-    }
-    texts.iter().any(|m| m.to_ascii_lowercase().contains("certificate"))
+    super::transport::error_chain(t).any(super::transport::names_certificate)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::path::Path;
 use postgres::config::{Host, SslMode};
 use postgres::{Client, Config, NoTls};
 
+use crate::delivery::transport::{error_chain, names_certificate};
 use crate::error::{Error, Result};
 
 /// How to connect.
@@ -61,12 +62,8 @@ fn tls_connector(ca: Option<&Path>, label: &str) -> Result<postgres_native_tls::
 
 /// A failed connection: a certificate problem says what to give; anything else, what to check.
 fn connect_error(e: &postgres::Error, label: &str, tls: bool) -> Error {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
-    let mut certificate = false;
-    while let Some(s) = source {
-        certificate |= s.is::<native_tls::Error>() || s.to_string().to_ascii_lowercase().contains("certificate");
-        source = s.source();
-    }
+    // Under the database error: the TLS library's own, or one that names a certificate.
+    let certificate = error_chain(e).skip(1).any(|s| s.is::<native_tls::Error>() || names_certificate(s));
     if tls && certificate {
         return Error::Delivery(format!(
             "共有データベース（{label}）のサーバー証明書を確かめられません。データベースの管理者から CA 証明書（PEM）を受け取り、CHISANPO_DATABASE_CA に指定してください。ホスト名が証明書と合っているかも確かめてください。"
