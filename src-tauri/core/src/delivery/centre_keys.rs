@@ -6,11 +6,11 @@
 //! passphrase travels separately (by phone, never with the file).
 
 use age::secrecy::{ExposeSecret, SecretString};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::keys::{CentreIdentity, DeviceKey};
+use super::rotate::keep_retired;
 use super::{get_setting, put_setting, setting, CentreProfile, FORMAT};
 use crate::error::{Error, Result};
 use crate::store::{now, Action, Passphrase, Store};
@@ -120,10 +120,7 @@ impl Store {
             signing.save_as(tx, setting::CENTRE_SIGNING_KEY)?;
             put_setting(tx, setting::CENTRE_PROFILE, &file.profile)?;
             for (key, retired_at) in &old_keys {
-                tx.execute(
-                    "INSERT INTO centre_old_identities (recipient, identity, retired_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-                    params![key.recipient(), key.secret().expose_secret(), retired_at],
-                )?;
+                keep_retired(tx, key, retired_at)?;
             }
             self.audit(tx, Action::Edit, &file.centre_id, serde_json::json!({ "delivery": "centre_join", "recipient": current.recipient() }))?;
             Ok(())
@@ -163,10 +160,7 @@ fn joining_again(tx: &rusqlite::Connection, current: &CentreIdentity, signing: &
     }
     let (_, mine) = super::enrol::require_centre(tx)?;
     if mine.recipient() != current.recipient() {
-        tx.execute(
-            "INSERT INTO centre_old_identities (recipient, identity, retired_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            params![mine.recipient(), mine.secret().expose_secret(), now()],
-        )?;
+        keep_retired(tx, &mine, &now())?;
     }
     Ok(())
 }

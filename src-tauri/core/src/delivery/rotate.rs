@@ -35,6 +35,15 @@ pub(crate) fn sign(profile: CentreProfile, key: &DeviceKey) -> CentreProfile {
     p
 }
 
+/// Keep a key no longer in use, to open bundles made for it (once per key).
+pub(crate) fn keep_retired(tx: &Connection, key: &CentreIdentity, retired_at: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO centre_old_identities (recipient, identity, retired_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        params![key.recipient(), key.secret().expose_secret(), retired_at],
+    )?;
+    Ok(())
+}
+
 /// Every key the centre can open bundles with: the current one first, then the retired ones.
 pub(crate) fn all_identities(c: &Connection) -> Result<Vec<CentreIdentity>> {
     let mut out: Vec<CentreIdentity> = CentreIdentity::load(c)?.into_iter().collect();
@@ -54,10 +63,7 @@ impl Store {
             let (_, old) = super::enrol::require_centre(tx)?;
             let mut profile = CentreProfile::parse(&get_setting(tx, setting::CENTRE_PROFILE)?.unwrap_or_default())?;
             profile.signature = None;
-            tx.execute(
-                "INSERT INTO centre_old_identities (recipient, identity, retired_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-                params![old.recipient(), old.secret().expose_secret(), now()],
-            )?;
+            keep_retired(tx, &old, &now())?;
             let new = CentreIdentity::generate();
             new.save(tx)?;
             profile.recipient = new.recipient();
