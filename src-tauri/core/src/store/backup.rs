@@ -354,8 +354,7 @@ fn verify_into(file: &Path, secret: &Secret, staged: &Path) -> Result<(BackupHea
     }
     let key = ring.unlock_secret(secret)?;
     let conn = super::open_file(&db, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|_| invalid("データベースを開けません"))?;
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-    conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.pragma_value().as_str()))?;
+    super::apply_key(&conn, &key)?;
     integrity(&conn).map_err(|e| match e {
         Error::BackupInvalid { .. } => e,
         _ => invalid("鍵が合わないか、データが壊れています"),

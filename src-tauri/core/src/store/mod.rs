@@ -88,6 +88,14 @@ pub(crate) fn open_file(path: &Path, flags: OpenFlags) -> rusqlite::Result<Conne
     Connection::open_with_flags(path, flags)
 }
 
+/// Key a connection just opened. SQLCipher would log a failed HMAC check to stderr; the caller
+/// reports it in Japanese instead.
+pub(crate) fn apply_key(conn: &Connection, key: &DataKey) -> Result<()> {
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.pragma_value().as_str()))?;
+    Ok(())
+}
+
 /// Open a connection to the database file and apply the key and the pragmas.
 fn connect(path: &Path, key: &DataKey, create: bool, read_only: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -100,9 +108,7 @@ fn connect(path: &Path, key: &DataKey, create: bool, read_only: bool) -> Result<
         Error::DirNotWritable { .. } => Error::DirNotWritable { dir: path.parent().map(|p| p.display().to_string()).unwrap_or_default() },
         other => other,
     })?;
-    // SQLCipher would log a failed HMAC check to stderr; the caller reports it in Japanese instead.
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-    conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.pragma_value().as_str()))?;
+    apply_key(&conn, key)?;
     // The first read proves the key fits the file.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| match Error::from(e) {
         Error::NotAStore { .. } | Error::Db(_) => not_a_store(),
