@@ -3,4 +3,9 @@
 /**
  * A bundle the centre set aside, with the reason.
  */
-export type CentreHeld = { file: string, reason: string, };
+export type CentreHeld = { file: string, reason: string, 
+/**
+ * Why, as a code (`unknown_device`, `damaged`, …; `bundle::Refusal::code`), for the screen
+ * to act on rather than on the wording.
+ */
+code: string | null, };

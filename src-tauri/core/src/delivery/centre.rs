@@ -17,6 +17,9 @@ use crate::store::{iso, Store};
 pub struct CentreHeld {
     pub file: String,
     pub reason: String,
+    /// Why, as a code (`unknown_device`, `damaged`, …; `bundle::Refusal::code`), for the screen
+    /// to act on rather than on the wording.
+    pub code: Option<String>,
 }
 
 /// What the centre has consolidated, for the coordinator's home screen. Counts and ids only.
@@ -53,9 +56,10 @@ impl Store {
         let source = self.delivery_target()?.map(|t| t.describe());
         self.read(|c| {
             let count = |sql: &str| -> Result<i64> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
-            let mut stmt = c.prepare("SELECT file_name, coalesce(reason, '') FROM centre_bundles WHERE outcome = 'quarantined' ORDER BY at DESC LIMIT 20")?;
+            let mut stmt =
+                c.prepare("SELECT file_name, coalesce(reason, ''), code FROM centre_bundles WHERE outcome = 'quarantined' ORDER BY at DESC LIMIT 20")?;
             let state = schedule::state_of(c, &schedule::CENTRE_IMPORT)?;
-            let quarantined = stmt.query_map([], |r| Ok(CentreHeld { file: r.get(0)?, reason: r.get(1)? }))?.collect::<rusqlite::Result<_>>()?;
+            let quarantined = stmt.query_map([], |r| Ok(CentreHeld { file: r.get(0)?, reason: r.get(1)?, code: r.get(2)? }))?.collect::<rusqlite::Result<_>>()?;
             Ok(Some(CentreOverview {
                 centre_name,
                 source,
