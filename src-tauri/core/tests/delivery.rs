@@ -17,8 +17,7 @@ use delivery_common::*;
 #[test]
 fn two_devices_deliver_through_a_folder_and_the_centre_consolidates_the_union() {
     let w = world();
-    let outbox = w.root.join("synced");
-    std::fs::create_dir_all(&outbox).unwrap();
+    let outbox = w.synced();
 
     // Device A: a record finalised before enrolment is queued at enrolment.
     let a = new_store(&w.root.join("a"), "産業 一郎");
@@ -168,8 +167,7 @@ fn two_devices_deliver_through_a_folder_and_the_centre_consolidates_the_union() 
 #[test]
 fn a_conflicting_amendment_from_two_devices_is_kept_twice_and_flagged() {
     let w = world();
-    let outbox = w.root.join("synced");
-    std::fs::create_dir_all(&outbox).unwrap();
+    let outbox = w.synced();
     // Laptop B is a copy of laptop A (restored from its backup) before either was enrolled.
     let (a, b, id, body) = twin_laptops(&w);
     for s in [&a, &b] {
@@ -216,8 +214,7 @@ fn a_bundle_for_another_centre_is_quarantined_and_an_unwritable_folder_keeps_the
     assert!(!err.to_string().contains(HEALTH));
     assert_eq!(a.outbox().unwrap().overview.waiting, 1);
 
-    let outbox = w.root.join("synced");
-    std::fs::create_dir_all(&outbox).unwrap();
+    let outbox = w.synced();
     let r = a.deliver(&FolderTransport::new(&outbox)).unwrap();
     assert_eq!(r.bundles_sent.len(), 1, "the bundle made in the failed pass is sent now");
     let st = a.outbox().unwrap();
@@ -263,8 +260,7 @@ fn the_centres_ledger_and_annual_report_cover_every_devices_records() {
     use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat};
     use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
     let w = world();
-    let folder = w.root.join("synced");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = w.synced();
     let t = FolderTransport::new(&folder);
     let mut ids = BTreeSet::new();
     let mut devices = Vec::new();
@@ -319,8 +315,7 @@ fn the_centres_ledger_and_annual_report_cover_every_devices_records() {
 #[test]
 fn the_centre_keeps_and_destroys_consolidated_records_like_its_own() {
     let w = world();
-    let folder = w.root.join("synced");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = w.synced();
     let a = new_store(&w.root.join("a"), "産業 一郎");
     w.centre.centre_enrol_device(&a.enrol(&w.profile).unwrap()).unwrap();
     let (wp, wk) = worker(&a, WORKER_A);
@@ -354,8 +349,7 @@ fn the_centre_keeps_and_destroys_consolidated_records_like_its_own() {
 fn a_coordinator_enrols_a_laptop_from_its_request_file_and_the_next_import_is_due_at_once() {
     use chisanpo_core::delivery::{DeliveryTarget, Schedule};
     let w = world();
-    let folder = w.root.join("synced");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = w.synced();
     w.centre.set_delivery_target(&DeliveryTarget::Folder { path: folder.display().to_string() }, None).unwrap();
     let d = new_store(&w.root.join("d"), "産業 一郎");
     let req = d.enrol(&w.profile).unwrap();
@@ -395,8 +389,7 @@ fn a_coordinator_enrols_a_laptop_from_its_request_file_and_the_next_import_is_du
 fn a_second_coordinator_joins_with_the_centres_keys_and_imports_bundles_for_old_and_new_keys() {
     const KEY_PASS: &str = "鍵ファイル用の長いパスフレーズ";
     let w = world();
-    let folder = w.root.join("synced");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = w.synced();
     let a = new_store(&w.root.join("a"), "産業 一郎");
     let req = a.enrol(&w.profile).unwrap();
     assert!(w.centre.centre_enrol_device(&req).unwrap());
@@ -460,8 +453,7 @@ fn a_second_coordinator_joins_with_the_centres_keys_and_imports_bundles_for_old_
 #[test]
 fn a_copy_damaged_on_the_way_again_and_again_is_set_aside_on_the_device_after_three_resends() {
     let w = world();
-    let folder = w.root.join("synced");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = w.synced();
     let a = new_store(&w.root.join("a"), "産業 一郎");
     assert!(w.centre.centre_enrol_device(&a.enrol(&w.profile).unwrap()).unwrap());
     let (wp, wk) = worker(&a, WORKER_A);

@@ -23,8 +23,7 @@ fn two_devices_consolidate_into_postgresql() {
     let pg = PgServer::start();
     let url = pg.database("centre");
     let w = world();
-    let folder = w.root.join("synced");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = w.synced();
     let t = FolderTransport::new(&folder);
     let mut db = PgConsolidation::connect(&url, &w.centre).unwrap();
     assert!(!format!("{db:?}").contains("chisanpo@"), "no user or password in Debug");
@@ -161,8 +160,7 @@ fn retention_on_postgresql_destroys_only_what_is_due_and_keeps_a_destruction_rec
     let url = pg.database("retention");
     let w = world();
     let mut db = PgConsolidation::connect(&url, &w.centre).unwrap();
-    let folder = w.root.join("synced");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = w.synced();
     let a = new_store(&w.root.join("a"), "産業 一郎");
     w.centre.centre_enrol_device_into(&a.enrol(&w.profile).unwrap(), &mut db).unwrap();
     let (wp, wk) = worker(&a, WORKER_A);
@@ -214,8 +212,7 @@ fn the_shared_database_is_reached_over_tls_with_its_certificate_checked() {
     w.centre.centre_enrol_device_into(&a.enrol(&w.profile).unwrap(), &mut db).unwrap();
     let (wp, wk) = worker(&a, WORKER_A);
     finalised(&a, &consultation(&a, &wp, &wk, 10, HEALTH));
-    let folder = w.root.join("synced");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = w.synced();
     a.deliver(&FolderTransport::new(&folder)).unwrap();
     let r = w.centre.centre_import_into(&FolderTransport::new(&folder), &mut db).unwrap();
     assert_eq!((r.bundles_applied.len(), r.versions_added), (1, 1), "{r:?}");

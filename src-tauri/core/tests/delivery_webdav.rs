@@ -46,8 +46,7 @@ fn total_versions(c: &chisanpo_core::store::Store) -> usize {
 fn two_devices_deliver_through_webdav_and_a_folder_reordered_and_twice_and_get_receipts() {
     let w = world();
     let server = WebDavServer::start(&w.root.join("dav"));
-    let folder = w.root.join("synced");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = w.synced();
     let a = device(&w, "a");
     let b = device(&w, "b");
 
@@ -278,8 +277,7 @@ fn a_bundle_the_server_refuses_is_set_aside_and_the_others_flow() {
 #[test]
 fn after_the_centre_rotates_its_key_old_and_new_bundles_import_and_a_damaged_copy_is_sent_again() {
     let w = world();
-    let folder = w.root.join("synced");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = w.synced();
     let t = FolderTransport::new(&folder);
     let a = device(&w, "a");
     records(&a, 2, "old");
@@ -360,8 +358,7 @@ fn a_new_destination_gets_what_the_old_one_never_confirmed_and_never_the_old_pas
     assert!(a.has_delivery_password().unwrap());
     a.deliver(a.delivery_transport().unwrap().unwrap().as_ref()).unwrap();
     // The centre never imported from the server; the laptop moves to a synced folder.
-    let folder = w.root.join("synced");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = w.synced();
     a.set_delivery_target(&DeliveryTarget::Folder { path: folder.display().to_string() }, None).unwrap();
     assert!(!a.has_delivery_password().unwrap(), "the password is forgotten with its server");
     let r = a.deliver(a.delivery_transport().unwrap().unwrap().as_ref()).unwrap();

@@ -112,6 +112,15 @@ pub struct World {
     pub profile: CentreProfile,
 }
 
+impl World {
+    /// The folder the laptops deliver to (a synced folder), created if missing.
+    pub fn synced(&self) -> PathBuf {
+        let folder = self.root.join("synced");
+        std::fs::create_dir_all(&folder).unwrap();
+        folder
+    }
+}
+
 pub fn world() -> World {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().to_path_buf();
