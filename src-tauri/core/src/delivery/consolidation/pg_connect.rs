@@ -75,8 +75,12 @@ fn connect_error(e: &postgres::Error, label: &str, tls: bool) -> Error {
 /// Connect to `url` (`label` is it without the password), checking the server's certificate
 /// against the platform's roots and `ca`.
 pub(crate) fn connect(url: &str, label: &str, ca: Option<&Path>) -> Result<Client> {
-    let mut config: Config =
-        url.parse().map_err(|_| Error::invalid("database", "データベースは postgres://ユーザー@ホスト/データベース名 の形で指定してください。"))?;
+    let mut config: Config = url.parse().map_err(|_| {
+        Error::invalid(
+            "database",
+            "データベースの URL を読み取れません。postgres://ユーザー@ホスト/データベース名 の形で指定してください（sslmode は disable・prefer・require のどれか。別のホストへはいつも証明書を確かめます）。",
+        )
+    })?;
     let allow = std::env::var("CHISANPO_DATABASE_ALLOW_REMOTE_PLAINTEXT").as_deref() == Ok("1");
     match channel(config.get_hosts(), config.get_hostaddrs(), config.get_ssl_mode(), allow, label)? {
         Channel::Plain => config.connect(NoTls).map_err(|e| connect_error(&e, label, false)),
@@ -110,5 +114,13 @@ mod tests {
         assert_eq!(channel(&local, &far, SslMode::Prefer, false, "x").unwrap(), Channel::Tls);
         let near: [std::net::IpAddr; 1] = ["127.0.0.1".parse().unwrap()];
         assert_eq!(channel(&local, &near, SslMode::Prefer, false, "x").unwrap(), Channel::Plain);
+    }
+
+    #[test]
+    fn an_sslmode_libpq_has_and_this_client_lacks_is_explained() {
+        let Err(err) = connect("postgres://c@db.centre.example.jp/chisanpo?sslmode=verify-full", "db.centre.example.jp/chisanpo", None) else {
+            panic!("verify-full is not a mode this client parses");
+        };
+        assert!(err.to_string().contains("sslmode は disable・prefer・require"), "{err}");
     }
 }
