@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "finalise_record",
     "amend_record",
     "check_record",
+    "record_warnings",
     "hours_report",
     "record_changes",
     "interview_to_consultation",

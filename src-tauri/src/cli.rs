@@ -535,6 +535,8 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 Vec::new()
             };
             if json {
+                // With what the core derives (an interview's hours, class and warnings).
+                let rows = store.list_records_with_facts(&filter)?;
                 let mut all: Vec<serde_json::Value> = rows.iter().map(|r| serde_json::to_value(r).expect("views serialise")).collect();
                 all.extend(consolidated.iter().map(|r| serde_json::to_value(r).expect("views serialise")));
                 print_json(&all);
@@ -571,12 +573,27 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 if s.has_draft {
                     line("（編集中の下書きがあります）");
                 }
+                if let Some(f) = &view.facts {
+                    if let Some(h) = f.hours.as_ref().filter(|h| h.error.is_none()) {
+                        let fmt = |x: Option<f64>| x.map(|x| format!("{x:.1}時間")).unwrap_or_else(|| "未入力".into());
+                        line(format!("勤務の状況: {} 総労働時間 {} 時間外・休日労働 {} {}", h.basis, fmt(h.total_hours), fmt(h.overtime_hours), h.class_label));
+                    }
+                    for w in &f.warnings {
+                        line(format!("確認: {}", w.message));
+                    }
+                }
             }
         }
         Command::Finalize { id } => {
             let store = open(dir)?;
             let v = store.finalise(&id)?;
             line(format!("確定しました（{id} 第{v}版）"));
+            // Plausibility warnings never stop 確定, but the doctor should see them.
+            if let Some(f) = store.get_record(&id)?.facts {
+                for w in f.warnings {
+                    eprintln!("確認: {}", w.message);
+                }
+            }
         }
         Command::Amend { id, json, reason } => {
             let store = open(dir)?;

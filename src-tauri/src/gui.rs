@@ -71,6 +71,7 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             editing::finalise_record,
             editing::amend_record,
             editing::check_record,
+            editing::record_warnings,
             editing::hours_report,
             editing::record_changes,
             editing::interview_to_consultation,

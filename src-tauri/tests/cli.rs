@@ -382,3 +382,81 @@ fn import_workers_stops_at_a_bad_line_unless_told_to_skip_it() {
     assert_eq!(env.ok_json(&["search", "workers", "", "--workplace", &wp]).as_array().unwrap().len(), 2, "鷲尾 was already there, 佐藤 is not imported");
     assert!(env.ok(&["verify"]).contains("検査に合格しました"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// d. The hours rules hold through `add`, `finalize` and `amend`, and `show`/`list` carry them
+// ---------------------------------------------------------------------------------------------
+
+/// A complete long-hours interview over the given period and hours, with the given 区分.
+fn hours_interview(wp: &str, worker: &str, doctor: &str, period: (&str, &str), hours: Value, categories: Value) -> Value {
+    let mut work_status = json!({ "period_from": period.0, "period_to": period.1, "categories": categories });
+    for (k, v) in hours.as_object().unwrap() {
+        work_status[k] = v.clone();
+    }
+    json!({
+        "kind": "other_long_hours",
+        "performed_on": "2025-06-20",
+        "place": "medical_institution",
+        "workplace_id": wp,
+        "worker_id": worker,
+        "doctor_id": doctor,
+        "work_status": work_status,
+        "result": {
+            "fatigue": "moderate", "mind_body_attention": false, "diagnosis": "observation",
+            "work_class": "restricted", "guidance": "health_guidance", "recommendation_needed": true
+        },
+        "opinion": { "hours_measures": [{ "type": "overtime_limit", "hours_per_month": 45.0 }] },
+    })
+}
+
+#[test]
+fn hours_rules_hold_through_add_finalize_amend_show_and_list() {
+    let env = Env::new();
+    let (wp, worker, doctor) = populated(&env);
+    let feb_2025 = ("2025-02-01", "2025-02-28");
+
+    // 240 h in a 28-day month is 80.0 h of overtime, which is not over 80: 「80時間超」 cannot be finalised.
+    let id = env.add("interview", &hours_interview(&wp, &worker, &doctor, feb_2025, json!({ "total_hours": 240.0 }), json!(["over80"])));
+    let out = env.run(&["finalize", &id]);
+    assert!(!out.status.success(), "a 区分 the hours contradict was finalised");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("80.0時間") && stderr.contains("時間外・休日労働月80時間超の者") && stderr.contains("月45時間超"), "{stderr}");
+    // Nor as a 法66条の8 interview, which needs more than 80 h.
+    let mut as_mandatory = hours_interview(&wp, &worker, &doctor, feb_2025, json!({ "total_hours": 240.0 }), json!([]));
+    as_mandatory["kind"] = json!("long_hours");
+    let mandatory = env.add("interview", &as_mandatory);
+    let out = env.run(&["finalize", &mandatory]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("法66条の8の面接指導は時間外・休日労働時間が月80時間を超える場合"), "{out:?}");
+
+    // Overtime typed directly is bounded by the month: 600 h in February 2024 cannot be.
+    let f =
+        env.json_file("too-much.json", &hours_interview(&wp, &worker, &doctor, ("2024-02-01", "2024-02-29"), json!({ "overtime_hours": 600.0 }), json!([])));
+    refused(env.run(&["add", "interview", "--json", path(&f)]), "600 h of overtime in February 2024", "530.3時間");
+
+    // Typed overtime of 84.3, 100.1 and 45.1 h: the class is computed, printed and shown.
+    // (Each its own worker: a second interview of one worker in a year is charged a fee.)
+    let may = ("2025-05-01", "2025-05-31");
+    for (n, (overtime, class)) in [(84.3, "over80"), (100.1, "over100"), (45.1, "over45")].into_iter().enumerate() {
+        let worker = env.add("worker", &json!({ "workplace_id": wp, "name": format!("時間 {n}"), "kana": "ジカン" }));
+        let id = env.add("interview", &hours_interview(&wp, &worker, &doctor, may, json!({ "overtime_hours": overtime }), json!(["company_standard"])));
+        env.ok(&["finalize", &id]);
+        let shown = env.ok_json(&["show", &id, "--json"]);
+        assert_eq!(shown["facts"]["hours"]["overtime_hours"], overtime, "{shown}");
+        assert_eq!(shown["facts"]["hours"]["class"], class, "{shown}");
+        assert_eq!(shown["facts"]["printed_categories"], json!(["company_standard", class]), "{shown}");
+        let listed = env.ok_json(&["list", "--kind", "interview", "--json"]);
+        let row = listed.as_array().unwrap().iter().find(|r| r["id"] == id.as_str()).expect("listed");
+        assert_eq!(row["facts"]["hours_category"], class, "{row}");
+        assert!(row["facts"]["hours"]["total_hours"].as_f64().unwrap() > overtime, "{row}");
+    }
+
+    // `amend` holds the same rule: 84.3 h cannot become 「100時間超」.
+    let worker = env.add("worker", &json!({ "workplace_id": wp, "name": "訂正 太郎", "kana": "テイセイ タロウ" }));
+    let id = env.add("interview", &hours_interview(&wp, &worker, &doctor, may, json!({ "overtime_hours": 84.3 }), json!([])));
+    env.ok(&["finalize", &id]);
+    let wrong = env.json_file("wrong.json", &hours_interview(&wp, &worker, &doctor, may, json!({ "overtime_hours": 84.3 }), json!(["over100"])));
+    let out = env.run(&["amend", &id, "--json", path(&wrong), "--reason", "区分の訂正"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("84.3時間"), "{out:?}");
+    assert_eq!(env.ok_json(&["show", &id, "--json"])["summary"]["version"], 1);
+    assert_eq!(env.ok_json(&["verify", "--json"])["ok"], true);
+}

@@ -6,6 +6,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::domain::hours::HoursClass;
 use crate::domain::*;
 use crate::error::Result;
 use crate::store::Store;
@@ -297,7 +298,13 @@ fn interview(rng: &mut Rng, p: &People) -> Interview {
     let month_end = Date(performed.naive() - chrono::Duration::days(10 + rng.below(10) as i64));
     let month_start = Date(month_end.naive() - chrono::Duration::days(30));
     let overtime = if kind == InterviewKind::LongHours { 81.0 + rng.below(50) as f64 } else { 46.0 + rng.below(40) as f64 };
-    let work_class = *rng.pick(&[WorkClass::Normal, WorkClass::Restricted, WorkClass::Restricted, WorkClass::Leave]);
+    // One severity drives the findings and the opinion, so that the demo reads as a doctor would
+    // write it: mild fatigue and normal work, or severe fatigue, medical care and leave.
+    let severity = rng.below(4);
+    let work_class = [WorkClass::Normal, WorkClass::Restricted, WorkClass::Restricted, WorkClass::Leave][severity];
+    let fatigue = [Fatigue::Mild, Fatigue::Moderate, Fatigue::Moderate, Fatigue::Severe][severity];
+    let diagnosis = [Diagnosis::Normal, Diagnosis::Observation, Diagnosis::Observation, Diagnosis::MedicalCare][severity];
+    let guidance = [GuidanceClass::HealthGuidance, GuidanceClass::HealthGuidance, GuidanceClass::HealthGuidance, GuidanceClass::MedicalGuidance][severity];
     let hours_measures = match work_class {
         WorkClass::Normal => vec![HoursMeasure::NoInstruction],
         WorkClass::Restricted if high_stress => vec![HoursMeasure::OvertimeBan],
@@ -322,7 +329,11 @@ fn interview(rng: &mut Rng, p: &People) -> Interview {
             considerations: String::new(),
         },
         work_status: (!high_stress).then(|| WorkStatus {
-            categories: vec![if overtime > 80.0 { WorkStatusCategory::Over80 } else { WorkStatusCategory::Over45 }],
+            categories: match HoursClass::of(overtime) {
+                HoursClass::Over100 => vec![WorkStatusCategory::Over100],
+                HoursClass::Over80 => vec![WorkStatusCategory::Over80],
+                HoursClass::Over45 | HoursClass::UpTo45 => vec![WorkStatusCategory::Over45],
+            },
             past_interview: Some(false),
             period_from: Some(month_start),
             period_to: Some(month_end),
@@ -351,16 +362,26 @@ fn interview(rng: &mut Rng, p: &People) -> Interview {
             }
         } else {
             InterviewResult {
-                fatigue: Some(*rng.pick(&[Fatigue::Mild, Fatigue::Moderate, Fatigue::Severe])),
-                mind_body_attention: Some(rng.chance(30)),
-                diagnosis: Some(*rng.pick(Diagnosis::ALL)),
+                fatigue: Some(fatigue),
+                mind_body_attention: Some(severity >= 2 && rng.chance(50)),
+                diagnosis: Some(diagnosis),
                 work_class: Some(work_class),
-                guidance: Some(*rng.pick(GuidanceClass::ALL)),
+                guidance: Some(guidance),
                 recommendation_needed: Some(work_class != WorkClass::Normal),
                 ..Default::default()
             }
         },
-        opinion: Opinion { hours_measures, period_amount: Some(1 + rng.below(3) as u32), period_unit: Some(PeriodUnit::Month), ..Default::default() },
+        opinion: Opinion {
+            hours_measures,
+            period_amount: Some(1 + rng.below(3) as u32),
+            period_unit: Some(PeriodUnit::Month),
+            medical_consideration: if diagnosis == Diagnosis::MedicalCare {
+                "かかりつけ医への受診を勧め、通院の時間に配慮する。".into()
+            } else {
+                String::new()
+            },
+            ..Default::default()
+        },
         ..Default::default()
     }
 }

@@ -64,6 +64,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd("finalise_record", Some("IdRequest"), "number", &["IdRequest"]),
     cmd("amend_record", Some("AmendRequest"), "number", &["AmendRequest"]),
     cmd("check_record", Some("RecordBody"), "Array<Violation>", &["RecordBody", "Violation"]),
+    cmd("record_warnings", Some("RecordBody"), "Array<Violation>", &["RecordBody", "Violation"]),
     cmd("hours_report", Some("HoursQuery"), "HoursReport", &["HoursQuery", "HoursReport"]),
     cmd("record_changes", Some("ChangesRequest"), "Array<FieldChange>", &["ChangesRequest", "FieldChange"]),
     cmd("interview_to_consultation", Some("ConvertRequest"), "string", &["ConvertRequest"]),

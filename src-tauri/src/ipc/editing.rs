@@ -94,6 +94,12 @@ pub async fn check_record(req: RecordBody) -> IpcResult<Vec<Violation>> {
     Ok(req.validate(Strictness::Final).into_vec())
 }
 
+/// Combinations worth a second look, field by field; they never stop 確定.
+#[tauri::command]
+pub async fn record_warnings(req: RecordBody) -> IpcResult<Vec<Violation>> {
+    Ok(req.warnings())
+}
+
 #[tauri::command]
 pub async fn hours_report(req: HoursQuery) -> IpcResult<HoursReport> {
     Ok(hours_report::report(&req))

@@ -3,4 +3,4 @@
 /**
  * 面接指導の区分: the article of the law the interview is held under.
  */
-export type InterviewKind = "long_hours" | "other_long_hours" | "high_stress";
+export type InterviewKind = "long_hours" | "research_over100" | "highly_professional" | "other_long_hours" | "high_stress";

@@ -113,6 +113,7 @@ export const commands = {
   finalise_record: (req: IdRequest) => invoke<number>("finalise_record", { req }),
   amend_record: (req: AmendRequest) => invoke<number>("amend_record", { req }),
   check_record: (req: RecordBody) => invoke<Array<Violation>>("check_record", { req }),
+  record_warnings: (req: RecordBody) => invoke<Array<Violation>>("record_warnings", { req }),
   hours_report: (req: HoursQuery) => invoke<HoursReport>("hours_report", { req }),
   record_changes: (req: ChangesRequest) => invoke<Array<FieldChange>>("record_changes", { req }),
   interview_to_consultation: (req: ConvertRequest) => invoke<string>("interview_to_consultation", { req }),

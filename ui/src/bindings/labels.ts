@@ -90,10 +90,12 @@ export const SERVICE_ORDER: Service[] = ["opinion_hearing", "health_guidance", "
 
 export const INTERVIEW_KIND_LABELS: Record<InterviewKind, string> = {
   "long_hours": "法66条の8（長時間労働・義務）",
+  "research_over100": "法66条の8の2（研究開発業務・月100時間超）",
+  "highly_professional": "法66条の8の4（高度プロフェッショナル）",
   "other_long_hours": "法66条の9（その他の長時間労働等）",
   "high_stress": "法66条の10（高ストレス者）",
 };
-export const INTERVIEW_KIND_ORDER: InterviewKind[] = ["long_hours", "other_long_hours", "high_stress"];
+export const INTERVIEW_KIND_ORDER: InterviewKind[] = ["long_hours", "research_over100", "highly_professional", "other_long_hours", "high_stress"];
 
 export const DOCTOR_CHOICE_LABELS: Record<DoctorChoice, string> = {
   "centre": "地域産業保健センターの医師",

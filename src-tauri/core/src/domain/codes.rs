@@ -141,6 +141,11 @@ code_enum! {
     InterviewKind {
         /// 安衛法66条の8: long hours over 80 h/month with fatigue, on request (mandatory).
         LongHours = ("1", "法66条の8（長時間労働・義務）"),
+        /// 安衛法66条の8の2: R&D workers (研究開発業務従事者) over 100 h/month, no request needed.
+        ResearchOver100 = ("4", "法66条の8の2（研究開発業務・月100時間超）"),
+        /// 安衛法66条の8の4: 高度プロフェッショナル制度の対象労働者, 健康管理時間 over the limit,
+        /// no request needed.
+        HighlyProfessional = ("5", "法66条の8の4（高度プロフェッショナル）"),
         /// 安衛法66条の9: other long hours, over the company's standard, etc.
         OtherLongHours = ("2", "法66条の9（その他の長時間労働等）"),
         /// 安衛法66条の10: high stress found by a stress check.
@@ -296,9 +301,29 @@ impl InterviewKind {
     pub fn article(self) -> &'static str {
         match self {
             InterviewKind::LongHours => "法66条の8",
+            InterviewKind::ResearchOver100 => "法66条の8の2",
+            InterviewKind::HighlyProfessional => "法66条の8の4",
             InterviewKind::OtherLongHours => "法66条の9",
             InterviewKind::HighStress => "法66条の10",
         }
+    }
+
+    /// The monthly 時間外・休日労働 (for 高度プロフェッショナル, 健康管理時間 beyond 40 h a week)
+    /// that the article requires to be *exceeded* (超える), when it sets one:
+    /// 66条の8 (安衛則52条の2): 80 h; 66条の8の2 (安衛則52条の7の2): 100 h; 66条の8の4
+    /// (安衛則52条の7の4): 100 h. 66条の9 and 66条の10 set none.
+    pub fn overtime_threshold(self) -> Option<f64> {
+        match self {
+            InterviewKind::LongHours => Some(80.0),
+            InterviewKind::ResearchOver100 | InterviewKind::HighlyProfessional => Some(100.0),
+            InterviewKind::OtherLongHours | InterviewKind::HighStress => None,
+        }
+    }
+
+    /// Whether the interview follows the worker's request (申出). 66条の8の2 and 66条の8の4
+    /// interviews are held without one.
+    pub fn needs_request(self) -> bool {
+        !matches!(self, InterviewKind::ResearchOver100 | InterviewKind::HighlyProfessional)
     }
 }
 

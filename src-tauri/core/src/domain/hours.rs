@@ -25,6 +25,10 @@ pub enum HoursError {
     NoSuchMonth,
     #[error("時間外・休日労働時間が総労働時間を超えています。どちらかを直してください。")]
     OvertimeExceedsTotal,
+    /// Overtime that, with the hours every period holds before overtime starts, needs more hours
+    /// than the period has: 600 h in a 29-day February needs 765.7 h of a possible 696.
+    #[error("時間外・休日労働時間がその期間に入り得る時間（{days}日で最大{max}時間）を超えています。月と時間を確かめてください。")]
+    OvertimeBeyondThePeriod { days: u32, max: String },
 }
 
 fn check(field: &'static str, hours: f64, days: u32) -> Result<(), HoursError> {
@@ -54,15 +58,19 @@ pub fn overtime_for_days(total: f64, days: u32) -> Result<f64, HoursError> {
     Ok(round1((total - statutory_hours(days)).max(0.0)))
 }
 
+/// The most 時間外・休日労働 a period of `days` calendar days can hold: every hour of it, less
+/// the hours before overtime starts, to one decimal.
+pub fn max_overtime(days: u32) -> f64 {
+    round1(f64::from(days * 24) - statutory_hours(days))
+}
+
 /// 総労働時間 for a period of `days` calendar days from its 時間外・休日労働時間.
 pub fn total_for_days(overtime: f64, days: u32) -> Result<f64, HoursError> {
     if days == 0 {
         return Err(HoursError::NoSuchMonth);
     }
-    check("時間外・休日労働時間", overtime, days)?;
-    let total = overtime + statutory_hours(days);
-    check("総労働時間", total, days)?;
-    Ok(round1(total))
+    check_period(None, Some(overtime), days)?;
+    Ok(round1((overtime + statutory_hours(days)).min(f64::from(days * 24))))
 }
 
 /// 時間外・休日労働時間 for a calendar month from its 総労働時間.
@@ -86,6 +94,10 @@ pub fn check_period(total: Option<f64>, overtime: Option<f64>, days: u32) -> Res
     }
     if let Some(o) = overtime {
         check("時間外・休日労働時間", o, days)?;
+        let room = max_overtime(days);
+        if o > room + 0.05 {
+            return Err(HoursError::OvertimeBeyondThePeriod { days, max: format!("{room:.1}") });
+        }
     }
     if let (Some(t), Some(o)) = (total, overtime) {
         if o > t + 0.05 {
@@ -111,7 +123,12 @@ pub enum HoursClass {
 }
 
 impl HoursClass {
+    /// The class of a month's 時間外・休日労働, strictly over each line (the law says 超える).
+    ///
+    /// The hours are taken as the forms print them, to one decimal, so that the paper never
+    /// shows 「80.0時間」 beside ■80時間超: 240 h in a 28-day month is 80.0 h, which is not over 80.
     pub fn of(overtime: f64) -> Self {
+        let overtime = round1(overtime);
         if overtime > 100.0 {
             HoursClass::Over100
         } else if overtime > 80.0 {
@@ -120,6 +137,16 @@ impl HoursClass {
             HoursClass::Over45
         } else {
             HoursClass::UpTo45
+        }
+    }
+
+    /// The line this class is over (0 for 45 h or less).
+    pub fn line(self) -> f64 {
+        match self {
+            HoursClass::UpTo45 => 0.0,
+            HoursClass::Over45 => 45.0,
+            HoursClass::Over80 => 80.0,
+            HoursClass::Over100 => 100.0,
         }
     }
 
@@ -197,7 +224,12 @@ mod tests {
         assert_eq!(overtime_from_total(f64::NAN, 2025, 1), Err(HoursError::NotANumber { field: "総労働時間" }));
         assert_eq!(total_from_overtime(-5.0, 2025, 1), Err(HoursError::Negative { field: "時間外・休日労働時間" }));
         // 600 h of overtime in February cannot fit: 160 + 600 > 672.
-        assert!(matches!(total_from_overtime(600.0, 2025, 2), Err(HoursError::MoreThanTheMonth { .. })));
+        assert!(matches!(total_from_overtime(600.0, 2025, 2), Err(HoursError::OvertimeBeyondThePeriod { days: 28, .. })));
+        // Typed directly, overtime is bounded by the period too: 600 h in February 2024 would
+        // need 765.7 h of a possible 696.
+        let e = check_period(None, Some(600.0), 29).unwrap_err();
+        assert_eq!(e, HoursError::OvertimeBeyondThePeriod { days: 29, max: "530.3".into() });
+        assert!(e.to_string().contains("530.3時間"), "{e}");
         assert_eq!(overtime_from_total(100.0, 2025, 13), Err(HoursError::NoSuchMonth));
         assert_eq!(check_period(Some(100.0), Some(120.0), 31), Err(HoursError::OvertimeExceedsTotal));
         assert_eq!(check_period(Some(-1.0), None, 31), Err(HoursError::Negative { field: "総労働時間" }));
@@ -221,6 +253,40 @@ mod tests {
         for (h, want) in cases {
             assert_eq!(HoursClass::of(h), want, "{h}");
         }
+    }
+
+    /// Every month length, at each line and one tenth over it, typed as 総労働時間 and as
+    /// 時間外・休日労働時間.
+    #[test]
+    fn classes_for_every_month_length() {
+        // (days, statutory hours as printed, most overtime the period can hold)
+        let months = [(28, 160.0, 512.0), (29, 165.7, 530.3), (30, 171.4, 548.6), (31, 177.1, 566.9)];
+        for (days, statutory, room) in months {
+            assert_eq!(round1(statutory_hours(days)), statutory, "{days}");
+            assert_eq!(max_overtime(days), room, "{days}");
+            for (line, at, over) in [
+                (45.0, HoursClass::UpTo45, HoursClass::Over45),
+                (80.0, HoursClass::Over45, HoursClass::Over80),
+                (100.0, HoursClass::Over80, HoursClass::Over100),
+            ] {
+                // Typed as overtime.
+                assert_eq!(HoursClass::of(line), at, "{days} days, {line} h");
+                assert_eq!(HoursClass::of(line + 0.1), over, "{days} days, {line}.1 h");
+                // Typed as the total that makes exactly the line, and a tenth more.
+                let total = total_for_days(line, days).unwrap();
+                let o = overtime_for_days(total, days).unwrap();
+                assert_eq!(HoursClass::of(o), at, "{days} days, total {total} gives {o}");
+                let o = overtime_for_days(total + 0.2, days).unwrap();
+                assert_eq!(HoursClass::of(o), over, "{days} days, total {} gives {o}", total + 0.2);
+            }
+            // The month's every hour is the most; a tenth of an hour more is refused.
+            assert_eq!(check_period(None, Some(room), days), Ok(()));
+            assert!(matches!(check_period(None, Some(room + 0.2), days), Err(HoursError::OvertimeBeyondThePeriod { .. })));
+            assert_eq!(check_period(Some(f64::from(days * 24)), None, days), Ok(()));
+        }
+        // The case: 240 h in a 28-day month is 80.0 h of overtime, which is not over 80.
+        assert_eq!(overtime_for_days(240.0, 28), Ok(80.0));
+        assert_eq!(HoursClass::of(80.0), HoursClass::Over45);
     }
 
     #[test]

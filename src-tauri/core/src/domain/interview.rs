@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::codes::{
-    Diagnosis, DoctorChoice, Fatigue, GuidanceClass, InterviewKind, OtherMeasure, PeriodUnit, Place, StressGuidance, WorkClass, WorkStatusCategory,
+    Code, Diagnosis, DoctorChoice, Fatigue, GuidanceClass, InterviewKind, OtherMeasure, PeriodUnit, Place, StressGuidance, WorkClass, WorkStatusCategory,
 };
 use super::dates::{Date, TimeOfDay, YearMonth};
 use super::hours::{self, HoursClass};
+use super::hours_report::{self, HoursQuery, HoursReport};
 use super::validate::{Strictness, Violations};
 
 /// 医師による面接指導申出書 (様式例2-1).
@@ -83,6 +84,69 @@ impl WorkStatus {
         self.effective_overtime().map(HoursClass::of)
     }
 
+    /// The 区分 the hours make (3 月100時間超, 4 月80時間超, 5 月45時間超), computed: none at
+    /// 45 h or less, or while the hours are unknown.
+    pub fn hours_category(&self) -> Option<WorkStatusCategory> {
+        match self.hours_class()? {
+            HoursClass::Over100 => Some(WorkStatusCategory::Over100),
+            HoursClass::Over80 => Some(WorkStatusCategory::Over80),
+            HoursClass::Over45 => Some(WorkStatusCategory::Over45),
+            HoursClass::UpTo45 => None,
+        }
+    }
+
+    /// The 区分 as the 勤務状況情報書 prints them, in the form's order: those the employer ticked
+    /// that are not a class of hours (1, 2, 6), and the class of hours computed from the hours,
+    /// whatever was ticked for it. A record that contradicts its hours cannot be finalised.
+    pub fn printed_categories(&self) -> Vec<WorkStatusCategory> {
+        let mut out: Vec<WorkStatusCategory> = self.categories.iter().copied().filter(|c| !is_hours_category(*c)).collect();
+        out.extend(self.hours_category());
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The hours as the interview screen shows them: the other figure computed, the class and
+    /// the 2–6 month averages. Without a period, the month before `reference` is the period.
+    pub fn hours_report(&self, reference: Option<Date>) -> HoursReport {
+        hours_report::report(&HoursQuery {
+            period_from: self.period_from,
+            period_to: self.period_to,
+            reference,
+            total_hours: self.total_hours,
+            overtime_hours: self.overtime_hours,
+            previous_overtime: self.previous_overtime.clone(),
+        })
+    }
+
+    /// A ticked 区分 that the hours contradict, with both figures in the message.
+    fn check_categories(&self, v: &mut Violations) {
+        let Some(overtime) = self.effective_overtime() else { return };
+        let overtime = hours::round1(overtime);
+        let class = HoursClass::of(overtime);
+        for c in &self.categories {
+            let wrong = match c {
+                WorkStatusCategory::Over100 | WorkStatusCategory::Over80 | WorkStatusCategory::Over45 => Some(*c) != self.hours_category(),
+                WorkStatusCategory::RequestedOver80 => class < HoursClass::Over80,
+                WorkStatusCategory::CompanyStandard | WorkStatusCategory::Other => false,
+            };
+            if wrong {
+                let computed = match self.hours_category() {
+                    Some(h) => format!("{}「{}」", h.mark(), h.label()),
+                    None => "なし（月45時間以下）".to_string(),
+                };
+                v.push(
+                    "work_status.categories",
+                    format!(
+                        "区分で{}「{}」が選ばれていますが、時間外・休日労働時間は{overtime:.1}時間です（時間から求めた区分：{computed}）。区分か時間を直してください。",
+                        c.mark(),
+                        c.label()
+                    ),
+                );
+            }
+        }
+    }
+
     /// The month's overtime followed by the earlier months, newest first.
     pub fn overtime_series(&self) -> Vec<f64> {
         self.effective_overtime().into_iter().chain(self.previous_overtime.iter().copied()).collect()
@@ -112,7 +176,7 @@ impl WorkStatus {
                 {
                     "overtime_hours"
                 }
-                hours::HoursError::OvertimeExceedsTotal => "overtime_hours",
+                hours::HoursError::OvertimeExceedsTotal | hours::HoursError::OvertimeBeyondThePeriod { .. } => "overtime_hours",
                 _ => "total_hours",
             };
             v.push(format!("{p}.{field}"), e.to_string());
@@ -134,7 +198,15 @@ impl WorkStatus {
             }
         }
         v.max_len(&self.duties, 5_000, &format!("{p}.duties"), "業務内容");
+        if strict == Strictness::Final {
+            self.check_categories(v);
+        }
     }
+}
+
+/// 区分 3, 4 and 5 are classes of hours: the core computes them.
+fn is_hours_category(c: WorkStatusCategory) -> bool {
+    matches!(c, WorkStatusCategory::Over100 | WorkStatusCategory::Over80 | WorkStatusCategory::Over45)
 }
 
 /// ストレスチェック結果: scores A (ストレスの要因), B (心身の自覚症状), C (周囲の支援).
@@ -357,6 +429,9 @@ impl Interview {
             ),
             None => {}
         }
+        if strict == Strictness::Final {
+            self.check_kind_against_hours(&mut v);
+        }
         if let Some(s) = &self.stress {
             for (field, score) in [("a", s.a), ("b", s.b), ("c", s.c)] {
                 if score.is_some_and(|x| x > MAX_STRESS_SCORE) {
@@ -384,6 +459,23 @@ impl Interview {
         self.validate_result(strict, &mut v);
         self.validate_opinion(strict, &mut v);
         v
+    }
+
+    /// 66条の8, 66条の8の2 and 66条の8の4 apply only over their line of hours (超える).
+    fn check_kind_against_hours(&self, v: &mut Violations) {
+        let Some(kind) = self.kind else { return };
+        let Some(line) = kind.overtime_threshold() else { return };
+        let Some(overtime) = self.work_status.as_ref().and_then(WorkStatus::effective_overtime) else { return };
+        let overtime = hours::round1(overtime);
+        if overtime <= line {
+            v.push(
+                "kind",
+                format!(
+                    "{}の面接指導は時間外・休日労働時間が月{line:.0}時間を超える場合ですが、この記録では{overtime:.1}時間です。時間を確かめるか、区分を法66条の9（その他の長時間労働等）にしてください。",
+                    kind.article()
+                ),
+            );
+        }
     }
 
     fn validate_result(&self, strict: Strictness, v: &mut Violations) {
@@ -498,7 +590,7 @@ impl Interview {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn long_hours() -> Interview {

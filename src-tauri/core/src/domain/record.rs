@@ -51,6 +51,22 @@ impl RecordBody {
         .expect("record bodies always serialise")
     }
 
+    /// What the core derives from the record (an interview's hours, class and warnings).
+    pub fn facts(&self) -> Option<super::interview_facts::InterviewFacts> {
+        match self {
+            RecordBody::Interview(i) => Some(i.facts()),
+            RecordBody::Application(_) | RecordBody::Consultation(_) => None,
+        }
+    }
+
+    /// Plausibility warnings: worth a second look, never a reason to refuse 確定.
+    pub fn warnings(&self) -> Vec<super::validate::Violation> {
+        match self {
+            RecordBody::Interview(i) => super::plausibility::interview_warnings(i),
+            RecordBody::Application(_) | RecordBody::Consultation(_) => Vec::new(),
+        }
+    }
+
     /// The date the service was performed (an application: the date it was received).
     pub fn performed_on(&self) -> Option<Date> {
         match self {

@@ -500,7 +500,8 @@ fn compute(c: &Connection, fy: i32, consolidated: Consolidated) -> Result<Annual
                     i_records.add(&id, 1);
                     i_sessions.add(date, place, &b.place_name, doctor, &id);
                     let tally: Option<&mut AnnualCount> = match b.kind {
-                        Some(InterviewKind::LongHours) => Some(&mut long_hours),
+                        // 66条の8の2 and 66条の8の4 are the 66条の8 family's interviews without a request.
+                        Some(InterviewKind::LongHours | InterviewKind::ResearchOver100 | InterviewKind::HighlyProfessional) => Some(&mut long_hours),
                         Some(InterviewKind::OtherLongHours) => Some(&mut other_long_hours),
                         Some(InterviewKind::HighStress) => Some(&mut high_stress),
                         None => None,

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 
 use super::audit::sha256_hex;
 use super::entities::{exists, get_in};
-use super::{new_id, now, Action, ListFilter, RecordSummary, RecordView, Store, VersionInfo};
+use super::{new_id, now, Action, ListFilter, ListedRecord, RecordSummary, RecordView, Store, VersionInfo};
 
 /// Records are kept 5 years from the date performed (別添1 §2(5), 別添2 §2(6)).
 pub const RETENTION_YEARS: i32 = 5;
@@ -125,6 +125,15 @@ pub(super) fn load_row(conn: &Connection, id: &str) -> Result<Row> {
 pub(super) fn parse_body(kind: RecordKind, json: &str) -> Result<RecordBody> {
     let v: serde_json::Value = serde_json::from_str(json).map_err(|e| Error::from_json(&e))?;
     RecordBody::from_json(kind, v).map_err(|e| Error::from_json(&e))
+}
+
+/// The finalised body of a record, or its draft while it has no finalised version.
+fn body_for_facts(conn: &Connection, id: &str) -> Result<Option<RecordBody>> {
+    let row = load_row(conn, id)?;
+    if row.version > 0 {
+        return Ok(latest_content(conn, id, row.version)?.map(|c| c.body));
+    }
+    row.draft.as_deref().map(|d| parse_body(row.kind, d)).transpose()
 }
 
 pub(super) fn latest_content(conn: &Connection, id: &str, version: u32) -> Result<Option<VersionContent>> {
@@ -313,7 +322,8 @@ impl Store {
             let current = if row.version > 0 { latest_content(c, id, row.version)? } else { None };
             let draft = row.draft.as_deref().map(|d| parse_body(row.kind, d)).transpose()?;
             let versions = history_in(c, id)?;
-            Ok(RecordView { summary, current, draft, versions })
+            let facts = current.as_ref().map(|c| &c.body).or(draft.as_ref()).and_then(RecordBody::facts);
+            Ok(RecordView { summary, current, draft, versions, facts })
         })
     }
 
@@ -373,6 +383,21 @@ impl Store {
             let mut stmt = c.prepare_cached(&sql)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(args), summary)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Records matching the filter, each with what the core derives from it: an interview's
+    /// hours, class and warnings (of the finalised version, or of the draft while there is none).
+    pub fn list_records_with_facts(&self, f: &ListFilter) -> Result<Vec<ListedRecord>> {
+        let summaries = self.list_records(f)?;
+        self.read(|c| {
+            summaries
+                .into_iter()
+                .map(|summary| {
+                    let facts = if summary.kind == RecordKind::Interview { body_for_facts(c, &summary.id)?.and_then(|b| b.facts()) } else { None };
+                    Ok(ListedRecord { summary, facts })
+                })
+                .collect()
         })
     }
 

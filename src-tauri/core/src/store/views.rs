@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::domain::{Date, Place, RecordBody, RecordKind, RecordStatus, VersionContent};
+use crate::domain::{Date, InterviewFacts, Place, RecordBody, RecordKind, RecordStatus, VersionContent};
 
 use super::audit::ChainBreak;
 
@@ -63,6 +63,19 @@ pub struct RecordView {
     pub current: Option<VersionContent>,
     pub draft: Option<RecordBody>,
     pub versions: Vec<VersionInfo>,
+    /// What the core derives from the finalised version (from the draft while there is none):
+    /// an interview's hours, 区分 and warnings.
+    pub facts: Option<InterviewFacts>,
+}
+
+/// One record of a list, with what the core derives from it (`list --json`).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ListedRecord {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub summary: RecordSummary,
+    pub facts: Option<InterviewFacts>,
 }
 
 /// Filters for listing records. Every field narrows the list.
