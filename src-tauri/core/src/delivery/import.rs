@@ -188,6 +188,7 @@ impl Store {
                     report.versions_already_present += a.present;
                     report.destructions_added += a.destructions;
                     report.warnings.extend(clock_warning(&payload));
+                    report.warnings.extend(rule_warnings(&payload));
                     let records: BTreeSet<&str> = payload.entries.iter().map(|e| e.record_id.as_str()).collect();
                     for r in records {
                         if target.conflicted(r)? && !report.needs_review.iter().any(|x| x == r) {
@@ -243,6 +244,27 @@ impl Store {
 
 /// Read one file: `Ok(Err(message))` when this file alone cannot be read; `Err` when the source
 /// itself is away (the import stops; nothing half-applied).
+/// A version finalised on a device under older rules may break today's (a 区分 its hours
+/// contradict, say). It is kept, as every version is, and named so that its device amends it.
+/// The warning names the record, the version and the field, never the content.
+fn rule_warnings(payload: &bundle::Payload) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in payload.entries.iter().filter(|e| e.entry_type == "version") {
+        let Ok(content) = serde_json::from_str::<crate::domain::VersionContent>(&e.content) else { continue };
+        let problems = content.body.validate(crate::domain::Strictness::Final).into_vec();
+        if !problems.is_empty() {
+            let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+            out.push(format!(
+                "記録 {} 第{}版は現在の確定の規則に合いません（{}）。記録は取り込みました。作成した端末で訂正してください。",
+                e.record_id,
+                e.version,
+                fields.join("、")
+            ));
+        }
+    }
+    out
+}
+
 fn read_one(source: &dyn Transport, name: &str) -> Result<std::result::Result<Option<Vec<u8>>, String>> {
     match source.get(name) {
         Ok(b) => Ok(Ok(b)),
@@ -254,4 +276,51 @@ fn read_one(source: &dyn Transport, name: &str) -> Result<std::result::Result<Op
 /// The device id in a bundle's name, for the receipt of a bundle that could not be opened.
 fn device_of_name(file: &str) -> Option<String> {
     bundle::parse_name(file).map(|p| p.device_id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Interview, RecordBody, Snapshot, VersionContent, WorkStatus, WorkStatusCategory};
+
+    fn entry(record_id: &str, body: RecordBody) -> bundle::Entry {
+        let content = serde_json::to_string(&VersionContent { body, snapshot: Snapshot::default() }).unwrap();
+        bundle::Entry {
+            entry_type: "version".into(),
+            record_id: record_id.into(),
+            version: 1,
+            kind: "interview".into(),
+            content_hash: sha256_hex(content.as_bytes()),
+            content,
+            reason: None,
+            author_id: "a".into(),
+            author_name: "b".into(),
+            created_at: "2025-06-20T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_version_that_breaks_todays_rules_is_named_by_id_and_field_only() {
+        // Finalised on a device under older rules: 240 h in February 2025 is 80.0 h, not over 80.
+        let mut i = Interview::default();
+        i.work_status = Some(WorkStatus {
+            categories: vec![WorkStatusCategory::Over80],
+            period_from: crate::domain::Date::ymd(2025, 2, 1),
+            period_to: crate::domain::Date::ymd(2025, 2, 28),
+            total_hours: Some(240.0),
+            duties: "機密の業務内容".into(),
+            ..Default::default()
+        });
+        let payload = bundle::Payload {
+            format: FORMAT,
+            centre_id: "c".into(),
+            device_id: "d".into(),
+            seq: 1,
+            created_at: "2025-06-20T00:00:00Z".into(),
+            entries: vec![entry("rec-1", RecordBody::Interview(i)), entry("rec-2", RecordBody::Interview(Interview::default()))],
+        };
+        let w = rule_warnings(&payload);
+        assert!(w.iter().any(|m| m.contains("rec-1") && m.contains("work_status.categories")), "{w:?}");
+        assert!(w.iter().all(|m| !m.contains("機密") && !m.contains("240")), "{w:?}");
+    }
 }
