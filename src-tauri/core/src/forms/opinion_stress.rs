@@ -116,7 +116,7 @@ pub fn draw(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Sheet> {
     y += h;
 
     // 面接医師判定
-    let judge_h = 22.0;
+    let judge_h = 25.0;
     s.label(LEFT, y, 22.0, judge_h, "面接医師判定");
     s.label(LEFT + 22.0, y, 18.0, judge_h, "本人への\n指導区分\n（複数\n選択可）");
     s.cell(LEFT + 40.0, y, 80.0, judge_h);
@@ -135,9 +135,9 @@ pub fn draw(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Sheet> {
             } else {
                 format!("（時期：{}）", r.reinterview_timing.trim())
             };
-            // From after the circled option to the cell's right rule.
-            let tx = LEFT + 80.0 + s.width(LABEL, &g.text) + 2.0;
-            s.value_in(tx, gy - 4.8, LEFT + 120.0 - tx, 6.5, "要再面接の時期", &timing);
+            // On its own line under 3. 要再面接, so that a long 時期 never runs into the rule.
+            gy += 5.5;
+            s.value_in(LEFT + 82.0, gy - 4.8, LEFT + 119.0 - (LEFT + 82.0), 6.5, "要再面接の時期", &timing);
         }
         if n % 2 == 1 || n == 4 {
             gy += 5.5;
