@@ -9,7 +9,7 @@ use chisanpo_core::forms::fonts::FontSet;
 use chisanpo_core::forms::samples::{high_stress, input, long_hours};
 use chisanpo_core::forms::sheet::PrintStatus;
 use chisanpo_core::forms::{render, FormKind};
-use pdfcheck::{artifacts, assert_all_fonts_subset, assert_has_all, poppler, produce, write};
+use pdfcheck::{artifacts, assert_all_fonts_subset, assert_has_all, flat, poppler, produce, write};
 
 const IPAMJ: &str = "/usr/share/fonts/truetype/ipamj/ipamjm.ttf";
 
@@ -34,15 +34,19 @@ fn opinion_long_hours_prints_every_field() {
             "1：要観察",
             "1：就業制限",
             "1：要保健指導",
-            "下記意見書に記入",
+            "■：必要事項",
+            "■：下記意見書に記入",
             "さんぽ内科クリニック",
-            "令和7年6月23日",
+            // The legal record carries the interview's date (6/20); the opinion's (6/23) has its own place.
+            "実施日 令和7年6月20日",
+            "意見書作成日 令和7年6月23日",
             "産業 太郎",
             "45時間/月まで",
             "8時30分 ～ 17時15分",
             "3：就業の禁止（休暇・休養の指示）",
             "c：深夜業の回数の減少",
             "深夜業を月4回までとする",
+            "3 日・週・月",
             "設備保全の夜間呼出しを免除",
             "1か月後に勤務状況を再確認",
             "令和7年9月19日",
@@ -56,6 +60,7 @@ fn opinion_long_hours_prints_every_field() {
             "1/1ページ",
         ],
     );
+    assert_not_dated_by_the_opinion(&text);
     let size = std::fs::metadata(&path).unwrap().len();
     assert!(size < 80 * 1024, "the 意見書 is {size} bytes; the budget is 80 KB");
 }
@@ -154,7 +159,119 @@ fn opinion_high_stress_prints_every_field() {
             "再面接の日程は本人と調整",
             "さんぽ内科クリニック",
             "産業 太郎",
-            "令和7年6月23日",
+            "年月日（実施年月日） 令和7年6月20日",
+            "意見書作成日 令和7年6月23日",
+            "2 日・週・月",
         ],
     );
+    assert_not_dated_by_the_opinion(&text);
+}
+
+/// The opinion's date (6/23) never stands in a 実施日 box, and the interview's date (6/20) is on
+/// the page: the sheet is the legal record of the interview (安衛則52条の6, 52条の18).
+fn assert_not_dated_by_the_opinion(text: &str) {
+    let hay = flat(text);
+    assert!(!hay.contains("実施日令和7年6月23日") && !hay.contains("実施年月日）令和7年6月23日"), "the 実施日 shows the opinion date:\n{text}");
+    assert!(hay.contains("令和7年6月20日"), "the interview date is missing:\n{text}");
+}
+
+#[test]
+fn an_opinion_written_the_day_of_the_interview_carries_that_date_in_both_places() {
+    for (name, mut i) in [("opinion-same-day", long_hours()), ("opinion-stress-same-day", high_stress())] {
+        i.opinion_on = None;
+        let (_, text, _) = produce(name, FormKind::Opinion, &input(RecordBody::Interview(i), PrintStatus::Final));
+        assert_has_all(&text, &["意見書作成日 令和7年6月20日"]);
+        assert!(!flat(&text).contains("令和7年6月23日"), "{name}: a date that is not on the record:\n{text}");
+    }
+}
+
+#[test]
+fn the_doctor_ticks_hitsuyo_jiko_and_an_unticked_box_prints_empty() {
+    let mut i = long_hours();
+    i.result.necessary_items = false;
+    let (_, text, _) = produce("opinion-necessary-unticked", FormKind::Opinion, &input(RecordBody::Interview(i), PrintStatus::Final));
+    assert_has_all(&text, &["□：必要事項", "■：下記意見書に記入"]);
+    // A record stored before the field existed reads as unticked.
+    let mut v = serde_json::to_value(long_hours()).unwrap();
+    v["result"].as_object_mut().unwrap().remove("necessary_items");
+    let old: Interview = serde_json::from_value(v).unwrap();
+    assert!(!old.result.necessary_items);
+}
+
+/// Lines of `pdftotext -raw` (reading order, one text line per line).
+fn raw_lines(path: &std::path::Path) -> Vec<String> {
+    poppler("pdftotext", &["-raw"], path).lines().map(|l| l.trim().to_string()).collect()
+}
+
+#[test]
+fn labels_break_between_words_not_inside_them() {
+    // Each of these was once printed split inside a word: 「…に関する意 / 見」, 「年月日（実施年 / 月日）」.
+    let broken = ["見", "月日）", "職場環境の改善に関する意", "年月日（実施年", "労", "導区分（複", "数選択可）", "のに○）"];
+    for (name, i) in [("opinion-long-hours", long_hours()), ("opinion-high-stress", high_stress())] {
+        let (path, _, _) = produce(name, FormKind::Opinion, &input(RecordBody::Interview(i), PrintStatus::Final));
+        let lines = raw_lines(&path);
+        for b in broken {
+            assert!(!lines.iter().any(|l| l == b || l.ends_with(&format!(" {b}"))), "{name}: a label line is 「{b}」:\n{}", lines.join("\n"));
+        }
+        let flat_raw = flat(&lines.join("\n"));
+        assert!(!flat_raw.contains("関する意\n"), "{name}");
+    }
+    let (path, _, _) = produce("opinion-high-stress", FormKind::Opinion, &input(RecordBody::Interview(high_stress()), PrintStatus::Final));
+    let lines = raw_lines(&path);
+    for whole in ["職場環境の改善に", "関する意見", "年月日（実施年月日）"] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(whole) || l.contains(&format!("{whole} ")) || l.ends_with(whole)),
+            "no line holds 「{whole}」 whole:\n{}",
+            lines.join("\n")
+        );
+    }
+}
+
+#[test]
+fn no_circle_touches_a_rule_or_another_circle_and_no_text_runs_into_a_rule() {
+    use chisanpo_core::forms::clearance_problems;
+    use chisanpo_core::forms::samples::{application, consultation};
+    let fonts = FontSet::embedded().unwrap();
+    // The samples, plus every option of every code chosen at once (the most circles a page can carry).
+    let mut all = long_hours();
+    all.result.fatigue = Some(Fatigue::Severe);
+    all.opinion.other_measures = OtherMeasure::ALL.to_vec();
+    all.opinion.hours_measures = HoursMeasure::blank_all().into_iter().filter(|m| m.on_long_hours_form()).collect();
+    let mut stress = high_stress();
+    stress.result.stress_guidance = StressGuidance::ALL.to_vec();
+    stress.opinion.other_measures = OtherMeasure::ALL.to_vec();
+    stress.opinion.hours_measures = HoursMeasure::blank_all().to_vec();
+    let mut employer = consultation();
+    employer.requester = Some(Requester::Employer);
+    employer.kinds = ConsultationKind::ALL.to_vec();
+    let cases = [
+        ("2-3", FormKind::Opinion, RecordBody::Interview(long_hours())),
+        ("2-3 all chosen", FormKind::Opinion, RecordBody::Interview(all)),
+        ("2-3 high stress", FormKind::Opinion, RecordBody::Interview(high_stress())),
+        ("2-3 high stress all chosen", FormKind::Opinion, RecordBody::Interview(stress)),
+        ("2-2", FormKind::WorkStatus, RecordBody::Interview(long_hours())),
+        ("2-1", FormKind::Request, RecordBody::Interview(long_hours())),
+        ("1-2", FormKind::ConsultationRecord, RecordBody::Consultation(consultation())),
+        ("1-2 employer", FormKind::ConsultationRecord, RecordBody::Consultation(employer)),
+        ("1-1", FormKind::Application, RecordBody::Application(application())),
+    ];
+    let mut problems = Vec::new();
+    for (name, kind, body) in cases {
+        for p in clearance_problems(kind, &input(body, PrintStatus::Final), &fonts).unwrap() {
+            problems.push(format!("{name}: {p}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_work_status_lists_its_six_categories_in_the_order_1_to_6() {
+    let (_, text, _) = produce("work-status", FormKind::WorkStatus, &input(RecordBody::Interview(long_hours()), PrintStatus::Final));
+    let lines: Vec<&str> = text.lines().collect();
+    let mut last = None;
+    for c in WorkStatusCategory::ALL {
+        let at = lines.iter().position(|l| flat(l).contains(&flat(c.label()))).unwrap_or_else(|| panic!("{} is not printed", c.label()));
+        assert!(last.is_none_or(|l| at > l), "{} is not below the one before it (one per line, 1–6 down the page):\n{text}", c.label());
+        last = Some(at);
+    }
 }

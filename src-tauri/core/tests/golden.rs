@@ -8,19 +8,22 @@ mod pdfcheck;
 
 use std::path::{Path, PathBuf};
 
-use chisanpo_core::domain::RecordBody;
+use chisanpo_core::domain::{RecordBody, Requester};
 use chisanpo_core::forms::fonts::FontSet;
 use chisanpo_core::forms::samples;
 use chisanpo_core::forms::sheet::PrintStatus;
 use chisanpo_core::forms::{render, FormKind};
-use pdfcheck::{artifacts, to_png, write};
+use chisanpo_core::ledger::LedgerKind;
+use pdfcheck::{artifacts, sample_ledger, to_png, write};
 
-/// Render at this resolution: enough to see a moved line or a missing word, small enough to commit.
-const DPI: u32 = 50;
-/// The mean absolute difference allowed, in grey levels (0–255).
-const MEAN_TOLERANCE: f64 = 1.5;
-/// The share of pixels allowed to differ by more than a quarter of the range.
-const PIXEL_TOLERANCE: f64 = 0.004;
+/// Render at this resolution: a person can read every field of the golden at 100 dpi.
+const DPI: u32 = 100;
+/// The mean absolute difference allowed, in grey levels (0–255): room for a poppler that
+/// anti-aliases a little differently, far less than any changed word.
+const MEAN_TOLERANCE: f64 = 0.3;
+/// The share of pixels allowed to differ by more than a quarter of the range: about 20 pixels
+/// of an A4 page at 100 dpi, less than one changed digit (a digit at 9.5 pt is about 40).
+const PIXEL_TOLERANCE: f64 = 0.00002;
 
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
@@ -56,11 +59,67 @@ fn the_comparison_notices_a_different_page() {
     assert!(mean > MEAN_TOLERANCE && big > PIXEL_TOLERANCE, "mean {mean:.2}, changed {:.2}%", big * 100.0);
 }
 
-fn compare(name: &str, kind: FormKind, body: RecordBody) {
+/// Within the tolerance of the golden `name`?
+fn within(page: &Path, name: &str) -> (bool, f64, f64) {
+    let (mean, big) = difference(page, &golden_dir().join(format!("{name}.png")));
+    (mean <= MEAN_TOLERANCE && big <= PIXEL_TOLERANCE, mean, big)
+}
+
+/// Render a form to one PNG page under artifacts/golden (as `file`).
+fn form_page(file: &str, kind: FormKind, body: RecordBody) -> PathBuf {
     let input = samples::input(body, PrintStatus::Final);
     let pdf = render(kind, &input, &FontSet::embedded().unwrap()).unwrap();
     let dir = artifacts("golden");
-    let path = write(&dir, &format!("{name}.pdf"), &pdf);
+    let path = write(&dir, &format!("{file}.pdf"), &pdf);
+    let pages = to_png(&path, &dir.join(file), DPI);
+    assert_eq!(pages.len(), 1, "{file} should be one page");
+    pages[0].clone()
+}
+
+#[test]
+fn the_comparison_notices_a_changed_date() {
+    // The interview a day later: two digits of one date differ, and the golden must say so.
+    let mut i = samples::long_hours();
+    i.performed_on = Some("2025-06-21".parse().unwrap());
+    let page = form_page("shifted-opinion-long-hours", FormKind::Opinion, RecordBody::Interview(i));
+    let (same, mean, big) = within(&page, "opinion-long-hours");
+    assert!(!same, "a changed 実施日 passed as the golden (mean {mean:.3}, changed {:.4}%)", big * 100.0);
+}
+
+#[test]
+fn the_comparison_notices_a_moved_line() {
+    // The same page two pixels lower (0.5 mm at 100 dpi): every rule has moved.
+    let dir = artifacts("golden");
+    let page = form_page("moved-opinion-long-hours", FormKind::Opinion, RecordBody::Interview(samples::long_hours()));
+    let (w, h, px) = grey(&page);
+    let shift = 2 * w as usize;
+    let mut moved = vec![255u8; px.len()];
+    moved[shift..].copy_from_slice(&px[..px.len() - shift]);
+    let out = dir.join("moved-by-two-pixels.png");
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(std::fs::File::create(&out).unwrap()), w, h);
+    enc.set_color(png::ColorType::Grayscale);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.write_header().unwrap().write_image_data(&moved).unwrap();
+    let (same, mean, big) = within(&out, "opinion-long-hours");
+    assert!(!same, "a page moved down two pixels passed as the golden (mean {mean:.3}, changed {:.4}%)", big * 100.0);
+}
+
+fn compare(name: &str, kind: FormKind, body: RecordBody) {
+    let input = samples::input(body, PrintStatus::Final);
+    let pdf = render(kind, &input, &FontSet::embedded().unwrap()).unwrap();
+    check_golden(name, &pdf);
+}
+
+/// Compare the one page of `pdf` with the golden `name` (or write the golden).
+fn check_golden(name: &str, pdf: &[u8]) {
+    let dir = artifacts("golden");
+    let path = write(&dir, &format!("{name}.pdf"), pdf);
+    // Pages left from an earlier run would be counted as this one's.
+    for old in std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok().map(|e| e.path())) {
+        if old.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{name}-")) && n.to_string_lossy().ends_with(".png")) {
+            std::fs::remove_file(old).unwrap();
+        }
+    }
     let pages = to_png(&path, &dir.join(name), DPI);
     assert_eq!(pages.len(), 1, "{name} should be one page");
     let golden = golden_dir().join(format!("{name}.png"));
@@ -109,4 +168,24 @@ fn consultation_record() {
 #[test]
 fn application() {
     compare("application", FormKind::Application, RecordBody::Application(samples::application()));
+}
+
+#[test]
+fn ledger_consultations() {
+    // 1-3: the worker as 相談者, and an employer's consultation with no name typed (blank 氏名).
+    let mut employer = samples::consultation();
+    employer.requester = Some(Requester::Employer);
+    employer.requester_title = "総務課長".into();
+    employer.performed_on = Some("2025-07-08".parse().unwrap());
+    let ledger = sample_ledger(LedgerKind::Consultation, vec![RecordBody::Consultation(samples::consultation()), RecordBody::Consultation(employer)]);
+    let pdf = chisanpo_core::ledger::export::pdf::to_bytes(&ledger.table(), &FontSet::embedded().unwrap()).unwrap();
+    check_golden("ledger-consultations", &pdf);
+}
+
+#[test]
+fn ledger_interviews() {
+    // 2-4: a long-hours and a high-stress interview.
+    let ledger = sample_ledger(LedgerKind::Interview, vec![RecordBody::Interview(samples::long_hours()), RecordBody::Interview(samples::high_stress())]);
+    let pdf = chisanpo_core::ledger::export::pdf::to_bytes(&ledger.table(), &FontSet::embedded().unwrap()).unwrap();
+    check_golden("ledger-interviews", &pdf);
 }

@@ -60,4 +60,11 @@ reinterview_timing: string,
 /**
  * その他の特記事項 (high stress)
  */
-other_notes: string, };
+other_notes: string, 
+/**
+ * □：必要事項 under 事後措置として指導勧告の必要性 (様式例2-3, long hours): the doctor's tick,
+ * beside □：下記意見書に記入, that the 指導勧告 carries 必要事項 (matters the employer must act
+ * on). Seed 002 prints the box and defines nothing more; it is the doctor's to tick, never
+ * derived. Absent in records stored before it existed: unticked.
+ */
+necessary_items: boolean, };

@@ -263,6 +263,12 @@ pub struct InterviewResult {
     pub reinterview_timing: String,
     /// その他の特記事項 (high stress)
     pub other_notes: String,
+    /// □：必要事項 under 事後措置として指導勧告の必要性 (様式例2-3, long hours): the doctor's tick,
+    /// beside □：下記意見書に記入, that the 指導勧告 carries 必要事項 (matters the employer must act
+    /// on). Seed 002 prints the box and defines nothing more; it is the doctor's to tick, never
+    /// derived. Absent in records stored before it existed: unticked.
+    #[serde(default)]
+    pub necessary_items: bool,
 }
 
 /// One measure on working time (労働時間の短縮).

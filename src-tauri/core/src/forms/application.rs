@@ -91,6 +91,11 @@ fn slot_text(on: Option<Date>, from: Option<TimeOfDay>, to: Option<TimeOfDay>) -
 }
 
 pub fn render(input: &FormInput, a: &Application, fonts: FontSet) -> Result<Vec<u8>> {
+    draw(input, a, fonts)?.finish()
+}
+
+/// The sheet drawn, before [`Sheet::finish`]: for the clearance check.
+pub fn draw(input: &FormInput, a: &Application, fonts: FontSet) -> Result<Sheet> {
     let mut s = Sheet::new(fonts, input.header(FORM_NO, TITLE, subject_line(input, a)));
     let wp = input.snapshot.workplace.clone().unwrap_or_default();
     let c = contact(input, a);
@@ -200,5 +205,5 @@ pub fn render(input: &FormInput, a: &Application, fonts: FontSet) -> Result<Vec<
     s.text_area(VX, y, VW, notes_h, "備考", &a.notes);
     y += notes_h;
     s.frame(LEFT, top, RIGHT - LEFT, y - top);
-    s.finish()
+    Ok(s)
 }

@@ -26,12 +26,18 @@ const C2: f32 = 28.0;
 const VX: f32 = LEFT + C1 + C2;
 const VW: f32 = WIDTH - C1 - C2;
 
-/// The requester's name: the worker on file when the requester is 本人, else the name typed in.
-fn requester_name(input: &FormInput, c: &Consultation) -> String {
-    match (&c.requester, &input.snapshot.worker) {
+/// The requester's name (相談者 氏名), as the 記録票 and the 1-3 台帳 both print it: the worker
+/// on file when the requester is 本人, else the name typed in, else blank. The worker is not the
+/// requester when an employer or someone else asked, so the worker's name is never put there.
+pub fn requester_name_of(c: &Consultation, worker: Option<&crate::domain::Worker>) -> String {
+    match (&c.requester, worker) {
         (Some(Requester::Worker), Some(w)) if !w.name.trim().is_empty() => w.name.clone(),
-        _ => c.requester_name.clone(),
+        _ => c.requester_name.trim().to_string(),
     }
+}
+
+fn requester_name(input: &FormInput, c: &Consultation) -> String {
+    requester_name_of(c, input.snapshot.worker.as_ref())
 }
 
 /// 職名・職務内容: as typed, or for 本人 the worker's 所属 and 役職 on file.
@@ -100,6 +106,11 @@ fn captioned(s: &mut Sheet, x: f32, y: f32, w: f32, h: f32, caption: &str, field
 }
 
 pub fn render(input: &FormInput, c: &Consultation, fonts: FontSet) -> Result<Vec<u8>> {
+    draw(input, c, fonts)?.finish()
+}
+
+/// The sheet drawn, before [`Sheet::finish`]: for the clearance check.
+pub fn draw(input: &FormInput, c: &Consultation, fonts: FontSet) -> Result<Sheet> {
     let mut s = Sheet::new(fonts, input.header(FORM_NO, TITLE, subject_line(input, c)));
     let wp = input.snapshot.workplace.clone().unwrap_or_default();
     let is_worker = c.requester == Some(Requester::Worker);
@@ -147,10 +158,12 @@ pub fn render(input: &FormInput, c: &Consultation, fonts: FontSet) -> Result<Vec
     y += h;
     s.label(LEFT + C1, y, C2, h, "担当者");
     s.cell(VX, y, VW, h);
-    let (w1, w2) = (58.0, 36.0);
+    // 職氏名 takes what the telephone and FAX numbers leave; each number keeps clear of the rules.
+    let (w2, w3) = (38.0, 40.0);
+    let w1 = VW - w2 - w3;
     captioned(&mut s, VX, y, w1, h, "職氏名：", "担当者（職氏名）", &contact(&wp.contact_title, &wp.contact_name));
     captioned(&mut s, VX + w1, y, w2, h, "電話：", "担当者（電話）", &wp.phone);
-    captioned(&mut s, VX + w1 + w2, y, VW - w1 - w2, h, "FAX：", "担当者（FAX）", &wp.fax);
+    captioned(&mut s, VX + w1 + w2, y, w3, h, "FAX：", "担当者（FAX）", &wp.fax);
     y += h;
     s.label(LEFT + C1, y, C2, hs, "業種");
     let industry = wp.industry.map(|i| format!("{}　{}", i.mark(), i.label())).unwrap_or_default();
@@ -226,5 +239,5 @@ pub fn render(input: &FormInput, c: &Consultation, fonts: FontSet) -> Result<Vec
     y += notes_h;
 
     s.frame(LEFT, top, WIDTH, y - top);
-    s.finish()
+    Ok(s)
 }

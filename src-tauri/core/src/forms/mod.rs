@@ -35,6 +35,7 @@
 //! - `ParsedFont::font_type` reports `TrueType` even for CFF fonts. Use TrueType-outline fonts only.
 
 pub mod canvas;
+pub mod clearance;
 pub mod dehint;
 pub mod fonts;
 pub mod sheet;
@@ -60,6 +61,16 @@ use fonts::FontSet;
 /// interview's kind. Every value is checked for glyphs first: a character no font can draw stops
 /// the form, and the error names the character, its code point and the field.
 pub fn render(kind: FormKind, input: &FormInput, fonts: &FontSet) -> Result<Vec<u8>> {
+    draw(kind, input, fonts)?.finish()
+}
+
+/// What [`render`] would print too close together on the first page: a circle touching a rule or
+/// another circle, text touching a rule. Empty for a clean page.
+pub fn clearance_problems(kind: FormKind, input: &FormInput, fonts: &FontSet) -> Result<Vec<String>> {
+    Ok(draw(kind, input, fonts)?.clearance_problems())
+}
+
+fn draw(kind: FormKind, input: &FormInput, fonts: &FontSet) -> Result<sheet::Sheet> {
     let wrong = || Error::invalid("kind", format!("{}は{}の記録からは作れません。", kind.label(), input.body.kind().label()));
     let fields = match (kind, &input.body) {
         (FormKind::Opinion, RecordBody::Interview(i)) if i.is_high_stress() => opinion_stress::fields(input, i),
@@ -73,12 +84,12 @@ pub fn render(kind: FormKind, input: &FormInput, fonts: &FontSet) -> Result<Vec<
     check_glyphs(fonts, &fields)?;
     let fonts = fonts.clone();
     match (kind, &input.body) {
-        (FormKind::Opinion, RecordBody::Interview(i)) if i.is_high_stress() => opinion_stress::render(input, i, fonts),
-        (FormKind::Opinion, RecordBody::Interview(i)) => opinion::render(input, i, fonts),
-        (FormKind::WorkStatus, RecordBody::Interview(i)) => work_status::render(input, i, fonts),
-        (FormKind::Request, RecordBody::Interview(i)) => request::render(input, i, fonts),
-        (FormKind::ConsultationRecord, RecordBody::Consultation(c)) => consultation_record::render(input, c, fonts),
-        (FormKind::Application, RecordBody::Application(a)) => application::render(input, a, fonts),
+        (FormKind::Opinion, RecordBody::Interview(i)) if i.is_high_stress() => opinion_stress::draw(input, i, fonts),
+        (FormKind::Opinion, RecordBody::Interview(i)) => opinion::draw(input, i, fonts),
+        (FormKind::WorkStatus, RecordBody::Interview(i)) => work_status::draw(input, i, fonts),
+        (FormKind::Request, RecordBody::Interview(i)) => request::draw(input, i, fonts),
+        (FormKind::ConsultationRecord, RecordBody::Consultation(c)) => consultation_record::draw(input, c, fonts),
+        (FormKind::Application, RecordBody::Application(a)) => application::draw(input, a, fonts),
         _ => Err(wrong()),
     }
 }

@@ -57,34 +57,80 @@ pub(crate) fn section(s: &mut Sheet, y: f32, text: &str) -> f32 {
     y + 6.5
 }
 
-/// The doctor's signature block with the 印 box: 医師の所属先 / 実施日 / 医師氏名.
-pub(crate) fn signature(s: &mut Sheet, input: &FormInput, y: f32, date: &str) -> f32 {
-    let h = 9.0;
-    s.label(LEFT, y, 22.0, 2.0 * h, "医師の所属先");
-    s.value(LEFT + 22.0, y, 70.0, 2.0 * h, "医師の所属先", &input.doctor_affiliation());
-    s.label(LEFT + 92.0, y, 16.0, h, "実施日");
-    s.value(LEFT + 108.0, y, 50.0, h, "実施日", date);
-    s.label(LEFT + 92.0, y + h, 16.0, h, "医師氏名");
-    s.value(LEFT + 108.0, y + h, 50.0, h, "医師氏名", &input.doctor_name());
+/// The label of the date the opinion was written, where the 様式 has only the interview's date.
+pub(crate) const OPINION_DATE: &str = "意見書作成日";
+
+/// The dates a signature block prints: the interview's (実施日, the legal record's date of the
+/// interview, 安衛則52条の6・52条の18) and, in the opinion's block, the opinion's.
+pub(crate) struct SignDates<'a> {
+    /// The label of the interview date, as the 様式 prints it.
+    pub performed_label: &'a str,
+    pub performed: String,
+    pub opinion: Option<String>,
+}
+
+impl SignDates<'_> {
+    /// The interview's date, and the opinion's when `with_opinion` (the interview's when no
+    /// opinion date was recorded: the opinion was written the same day).
+    pub(crate) fn of<'a>(i: &Interview, performed_label: &'a str, with_opinion: bool) -> SignDates<'a> {
+        SignDates { performed_label, performed: wareki(i.performed_on), opinion: with_opinion.then(|| wareki(i.opinion_on.or(i.performed_on))) }
+    }
+}
+
+/// The doctor's signature block with the 印 box: 医師の所属先 / 実施日 (/ 意見書作成日) / 医師氏名.
+pub(crate) fn signature(s: &mut Sheet, input: &FormInput, y: f32, dates: &SignDates) -> f32 {
+    let rows: Vec<(&str, &str, String)> = std::iter::once((dates.performed_label, "実施日", dates.performed.clone()))
+        .chain(dates.opinion.clone().map(|d| (OPINION_DATE, OPINION_DATE, d)))
+        .chain(std::iter::once(("医師氏名", "医師氏名", input.doctor_name())))
+        .collect();
+    let h = if rows.len() == 3 { 7.5 } else { 9.0 };
+    let total = h * rows.len() as f32;
+    // The date labels on one line each: a long one (年月日（実施年月日）) takes room from 所属先.
+    let lw = rows.iter().map(|(l, _, _)| s.width(LABEL, l) + 4.0).fold(24.0, f32::max);
+    let (aw, vw) = (70.0 - (lw - 24.0), 42.0);
+    s.label(LEFT, y, 22.0, total, "医師の所属先");
+    s.value(LEFT + 22.0, y, aw, total, "医師の所属先", &input.doctor_affiliation());
+    for (n, (label, field, value)) in rows.iter().enumerate() {
+        let ry = y + n as f32 * h;
+        s.label(LEFT + 22.0 + aw, ry, lw, h, label);
+        s.value(LEFT + 22.0 + aw + lw, ry, vw, h, field, value);
+    }
     // The seal box: 印 printed faintly in the corner, the rest left for the seal.
-    s.cell(LEFT + 158.0, y, 22.0, 2.0 * h);
-    s.text(LEFT + 158.0 + 17.0, y + 2.0 * h - 2.0, SMALL, "印");
-    y + 2.0 * h
+    s.cell(LEFT + 158.0, y, 22.0, total);
+    s.text(LEFT + 158.0 + 17.0, y + total - 2.0, SMALL, "印");
+    y + total
+}
+
+/// 日・週・月 as the 様式 prints it, the chosen unit circled; returns the width used.
+pub(crate) fn period_units(s: &mut Sheet, x: f32, y: f32, chosen: Option<PeriodUnit>) -> f32 {
+    let mut cx = x;
+    for (n, u) in PeriodUnit::ALL.iter().enumerate() {
+        if n > 0 {
+            cx += s.text(cx + 1.6, y, LABEL, "・") + 3.2;
+        }
+        s.options(cx, y, 10.0, &[Opt { text: u.label().to_string(), selected: chosen == Some(*u) }], Mark::Circle, LABEL);
+        cx += s.width(LABEL, u.label());
+    }
+    cx - x
 }
 
 /// Options in a cell: ruled, with the options flowing inside it.
 pub(crate) fn options_cell(s: &mut Sheet, x: f32, y: f32, w: f32, h: f32, items: &[Opt], mark: Mark) {
     s.cell(x, y, w, h);
-    s.options(x + 2.0, y + h / 2.0 + 1.2, w - 4.0, items, mark, LABEL);
+    s.options(x + 2.5, y + h / 2.0 + 1.2, w - 5.0, items, mark, LABEL);
 }
 
 pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8>> {
+    draw(input, i, fonts)?.finish()
+}
+
+/// The sheet drawn, before [`Sheet::finish`]: for the clearance check.
+pub fn draw(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Sheet> {
     let mut s = Sheet::new(fonts, input.header(FORM_NO, TITLE, subject_line(input, i)));
     let wp = input.snapshot.workplace.clone().unwrap_or_default();
     let wk = input.snapshot.worker.clone().unwrap_or_default();
     let r = &i.result;
     let o = &i.opinion;
-    let date = wareki(i.opinion_on.or(i.performed_on));
 
     s.title(19.0, TITLE);
     let measure = |t: &str| s.width(SMALL, t);
@@ -139,10 +185,10 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
     s.label(LEFT + 120.0, y, 60.0, h, "事後措置として指導勧告の必要性");
     let need = opts_text(&[("0：不要", r.recommendation_needed == Some(false)), ("1：要", r.recommendation_needed == Some(true))]);
     options_cell(&mut s, LEFT + 120.0, y + h, 60.0, h, &need, Mark::Circle);
-    let where_ = opts_text(&[("：必要事項", false), ("：下記意見書に記入", r.recommendation_needed == Some(true))]);
+    let where_ = opts_text(&[("：必要事項", r.necessary_items), ("：下記意見書に記入", r.recommendation_needed == Some(true))]);
     options_cell(&mut s, LEFT + 120.0, y + 2.0 * h, 60.0, h, &where_, Mark::Box);
     y += 3.0 * h + 2.0;
-    y = signature(&mut s, input, y, &date) + 3.0;
+    y = signature(&mut s, input, y, &SignDates::of(i, "実施日", false)) + 3.0;
 
     // ── 事後措置に係る意見書 ──
     y = section(&mut s, y, "事後措置に係る意見書");
@@ -151,7 +197,7 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
     let hours_h = 24.0;
     let other_h = 33.0;
     let period_h = 9.0;
-    s.label(LEFT, y, 16.0, hours_h + other_h + period_h, "就業上の措置");
+    s.label(LEFT, y, 16.0, hours_h + other_h + period_h, "就業上の\n措置");
 
     // 労働時間の短縮
     s.label(x0, y, lw, hours_h, "労働時間の短縮");
@@ -165,21 +211,21 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
     let opt = |s: &mut Sheet, x: f32, by: f32, text: String, selected: bool| {
         s.options(x, by, 80.0, &[Opt { text, selected }], Mark::Circle, LABEL);
     };
-    opt(&mut s, x0 + lw + 2.0, lines_y[0], "0：特に指示なし".into(), has(|m| matches!(m, HoursMeasure::NoInstruction)));
-    opt(&mut s, x0 + lw + 2.0, lines_y[1], "1：時間外労働の制限".into(), limit.is_some());
+    opt(&mut s, x0 + lw + 3.0, lines_y[0], "0：特に指示なし".into(), has(|m| matches!(m, HoursMeasure::NoInstruction)));
+    opt(&mut s, x0 + lw + 3.0, lines_y[1], "1：時間外労働の制限".into(), limit.is_some());
     let limit_text = limit.flatten().map(|h| hours(Some(h))).unwrap_or_else(|| "　　".into());
-    s.text(x0 + lw + 37.0, lines_y[1], LABEL, &format!("{limit_text}時間/月まで"));
-    opt(&mut s, x0 + lw + 2.0, lines_y[2], "2：就業時間を制限".into(), span.is_some());
+    s.text(x0 + lw + 38.0, lines_y[1], LABEL, &format!("{limit_text}時間/月まで"));
+    opt(&mut s, x0 + lw + 3.0, lines_y[2], "2：就業時間を制限".into(), span.is_some());
     let (from, to) = span.unwrap_or((None, None));
     let span_text = if span.is_some() { format!("{} ～ {}", hm(from), hm(to)) } else { "　時　分 ～ 　時　分".into() };
-    s.text(x0 + lw + 34.0, lines_y[2], LABEL, &span_text);
+    s.text(x0 + lw + 35.0, lines_y[2], LABEL, &span_text);
     opt(&mut s, col2, lines_y[0], "3：就業の禁止（休暇・休養の指示）".into(), has(|m| matches!(m, HoursMeasure::NoWork)));
     opt(&mut s, col2, lines_y[1], "4：その他".into(), other_text.is_some());
     s.value_in(col2 + 16.0, lines_y[1] - 4.5, x0 + lw + cw - col2 - 16.0, 12.0, "労働時間の短縮（その他）", &other_text.unwrap_or_default());
     y += hours_h;
 
     // 労働時間以外の項目
-    s.label(x0, y, lw, other_h, "労働時間以外の項目（具体的に記述）");
+    s.label(x0, y, lw, other_h, "労働時間以外の\n項目\n（具体的に\n記述）");
     s.cell(x0 + lw, y, cw, other_h);
     s.text(x0 + lw + 2.0, y + 5.0, LABEL, "主要項目");
     s.options(x0 + lw + 17.0, y + 5.0, cw - 19.0, &opts::<OtherMeasure>(&o.other_measures), Mark::Circle, LABEL);
@@ -198,8 +244,7 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
     let amount = o.period_amount.map(|a| a.to_string()).unwrap_or_else(|| "　".into());
     let by = y + 5.7;
     let aw = s.text(x0 + lw + 4.0, by, VALUE, &amount);
-    let units = opts_text(&PeriodUnit::ALL.iter().map(|u| (u.label(), o.period_unit == Some(*u))).collect::<Vec<_>>());
-    s.options(x0 + lw + 6.0 + aw, by, 30.0, &units, Mark::Circle, LABEL);
+    period_units(&mut s, x0 + lw + 6.0 + aw, by, o.period_unit);
     s.text(x0 + lw + 40.0, by, LABEL, &format!("（次回面接予定日　{}）", wareki(o.next_interview_on)));
     y += period_h;
 
@@ -209,7 +254,7 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
     s.label(LEFT, y, 40.0, 14.0, "連絡事項等");
     s.text_area(LEFT + 40.0, y, WIDTH - 40.0, 14.0, "連絡事項等", &o.remarks);
     y += 16.0;
-    y = signature(&mut s, input, y, &date) + 4.0;
+    y = signature(&mut s, input, y, &SignDates::of(i, "実施日", true)) + 3.0;
 
     // The employer's sign-off.
     let titles = ["事業所長", "人事", "部長", "課長"];
@@ -221,5 +266,5 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
         s.cell(x, y + 6.0, bw, 17.0);
     }
     s.text(LEFT, y + 4.5, SMALL, "（事業者確認欄）");
-    s.finish()
+    Ok(s)
 }

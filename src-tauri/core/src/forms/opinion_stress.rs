@@ -4,13 +4,13 @@
 //! chosen), 就業区分, the measures (with 時間外労働の禁止 and the exclusion from flexible hours),
 //! 職場環境の改善に関する意見, and the doctor's signature.
 
-use crate::domain::{Code, HoursMeasure, Interview, OtherMeasure, PeriodUnit, Sex, StressGuidance, WorkClass};
+use crate::domain::{Code, HoursMeasure, Interview, OtherMeasure, Sex, StressGuidance, WorkClass};
 use crate::error::Result;
 
 use super::fonts::FontSet;
 use super::input::{hm, hours, wareki, FormInput};
-use super::opinion::{common_fields, options_cell, section, subject_line};
-use super::sheet::{opts, opts_text, Mark, Opt, Sheet, LABEL, LEFT, RIGHT, SMALL, THIN, VALUE, WIDTH};
+use super::opinion::{common_fields, options_cell, period_units, section, signature, subject_line, SignDates};
+use super::sheet::{opts, opts_text, Mark, Opt, Sheet, LABEL, LEFT, SMALL, THIN, VALUE, WIDTH};
 
 pub const FORM_NO: &str = "様式例（法66条の10）";
 pub const TITLE: &str = "面接指導結果報告書及び就業上の措置に係る意見書";
@@ -53,13 +53,17 @@ fn score(v: Option<u32>) -> String {
 }
 
 pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8>> {
+    draw(input, i, fonts)?.finish()
+}
+
+/// The sheet drawn, before [`Sheet::finish`]: for the clearance check.
+pub fn draw(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Sheet> {
     let mut s = Sheet::new(fonts, input.header(FORM_NO, TITLE, subject_line(input, i)));
     let wp = input.snapshot.workplace.clone().unwrap_or_default();
     let wk = input.snapshot.worker.clone().unwrap_or_default();
     let r = &i.result;
     let o = &i.opinion;
     let stress = i.stress.clone().unwrap_or_default();
-    let date = wareki(i.opinion_on.or(i.performed_on));
 
     s.title(19.0, TITLE);
     s.text(LEFT, 25.5, SMALL, NOTE);
@@ -83,7 +87,7 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
     y += 3.0 * h;
 
     // 勤務の状況
-    s.label(LEFT, y, 40.0, 14.0, "勤務の状況（労働時間、労働時間以外の要因）");
+    s.label(LEFT, y, 40.0, 14.0, "勤務の状況\n（労働時間、\n労働時間以外の要因）");
     s.text_area(LEFT + 40.0, y, WIDTH - 40.0, 14.0, "勤務の状況", &r.work_situation);
     y += 14.0;
 
@@ -112,9 +116,9 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
     y += h;
 
     // 面接医師判定
-    let judge_h = 22.0;
+    let judge_h = 25.0;
     s.label(LEFT, y, 22.0, judge_h, "面接医師判定");
-    s.label(LEFT + 22.0, y, 18.0, judge_h, "本人への指導区分（複数選択可）");
+    s.label(LEFT + 22.0, y, 18.0, judge_h, "本人への\n指導区分\n（複数\n選択可）");
     s.cell(LEFT + 40.0, y, 80.0, judge_h);
     let guidance = dotted::<StressGuidance>(&r.stress_guidance, |g| match g {
         StressGuidance::ReInterview => "要再面接",
@@ -131,7 +135,9 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
             } else {
                 format!("（時期：{}）", r.reinterview_timing.trim())
             };
-            s.value_in(LEFT + 80.0 + s.width(LABEL, &g.text) + 2.0, gy - 4.8, 40.0 - s.width(LABEL, &g.text), 6.5, "要再面接の時期", &timing);
+            // On its own line under 3. 要再面接, so that a long 時期 never runs into the rule.
+            gy += 5.5;
+            s.value_in(LEFT + 82.0, gy - 4.8, LEFT + 119.0 - (LEFT + 82.0), 6.5, "要再面接の時期", &timing);
         }
         if n % 2 == 1 || n == 4 {
             gy += 5.5;
@@ -151,36 +157,36 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
     let x0 = LEFT + 16.0;
     let (lw, cw) = (24.0, WIDTH - 16.0 - 24.0);
     let (hours_h, other_h, period_h) = (30.5, 30.0, 9.0);
-    s.label(LEFT, y, 16.0, hours_h + other_h + period_h, "就業上の措置");
+    s.label(LEFT, y, 16.0, hours_h + other_h + period_h, "就業上の\n措置");
 
-    s.label(x0, y, lw, hours_h, "労働時間の短縮（考えられるものに○）");
+    s.label(x0, y, lw, hours_h, "労働時間の\n短縮\n（考えられる\nものに○）");
     s.cell(x0 + lw, y, cw, hours_h);
     let find = |pred: fn(&HoursMeasure) -> bool| o.hours_measures.iter().any(pred);
     let limit = o.hours_measures.iter().find_map(|m| if let HoursMeasure::OvertimeLimit { hours_per_month } = m { Some(*hours_per_month) } else { None });
     let span = o.hours_measures.iter().find_map(|m| if let HoursMeasure::WorkingHours { from, to } = m { Some((*from, *to)) } else { None });
     let other_text = o.hours_measures.iter().find_map(|m| if let HoursMeasure::Other { text } = m { Some(text.clone()) } else { None });
     let col2 = x0 + lw + 78.0;
-    let rows = [y + 5.5, y + 11.3, y + 17.1, y + 22.9, y + 28.7];
+    let rows = [y + 5.3, y + 11.1, y + 16.9, y + 22.7, y + 28.5];
     let one = |s: &mut Sheet, x: f32, by: f32, text: &str, selected: bool| {
         s.options(x, by, x0 + lw + cw - 2.0 - x, &[Opt { text: text.to_string(), selected }], Mark::Circle, LABEL);
     };
-    one(&mut s, x0 + lw + 2.0, rows[0], "0. 特に指示なし", find(|m| matches!(m, HoursMeasure::NoInstruction)));
-    one(&mut s, x0 + lw + 2.0, rows[1], "1. 時間外労働の制限", limit.is_some());
+    one(&mut s, x0 + lw + 3.0, rows[0], "0. 特に指示なし", find(|m| matches!(m, HoursMeasure::NoInstruction)));
+    one(&mut s, x0 + lw + 3.0, rows[1], "1. 時間外労働の制限", limit.is_some());
     if let Some(Some(h)) = limit {
         s.text(x0 + lw + 36.0, rows[1], LABEL, &format!("（{}時間/月まで）", hours(Some(h))));
     }
-    one(&mut s, x0 + lw + 2.0, rows[2], "2. 時間外労働の禁止", find(|m| matches!(m, HoursMeasure::OvertimeBan)));
-    one(&mut s, x0 + lw + 2.0, rows[3], "3. 就業時間を制限", span.is_some());
+    one(&mut s, x0 + lw + 3.0, rows[2], "2. 時間外労働の禁止", find(|m| matches!(m, HoursMeasure::OvertimeBan)));
+    one(&mut s, x0 + lw + 3.0, rows[3], "3. 就業時間を制限", span.is_some());
     let (from, to) = span.unwrap_or((None, None));
     let span_text = if span.is_some() { format!("{} ～ {}", hm(from), hm(to)) } else { "　時　分 ～ 　時　分".into() };
     s.text(x0 + lw + 32.0, rows[3], LABEL, &span_text);
-    one(&mut s, x0 + lw + 2.0, rows[4], "4. 変形労働時間制又は裁量労働制の対象からの除外", find(|m| matches!(m, HoursMeasure::FlexExclusion)));
+    one(&mut s, x0 + lw + 3.0, rows[4], "4. 変形労働時間制又は裁量労働制の対象からの除外", find(|m| matches!(m, HoursMeasure::FlexExclusion)));
     one(&mut s, col2, rows[0], "5. 就業の禁止（休暇・休養の指示）", find(|m| matches!(m, HoursMeasure::NoWork)));
     one(&mut s, col2, rows[1], "6. その他", other_text.is_some());
     s.value_in(col2 + 14.0, rows[1] - 4.5, x0 + lw + cw - col2 - 14.0, 12.0, "労働時間の短縮（その他）", &other_text.unwrap_or_default());
     y += hours_h;
 
-    s.label(x0, y, lw, other_h, "労働時間以外の項目（考えられるものに○を付け措置内容を具体的に記述）");
+    s.label(x0, y, lw, other_h, "労働時間以外の\n項目\n（考えられる\nものに○を付け\n措置内容を\n具体的に記述）");
     s.cell(x0 + lw, y, cw, other_h);
     s.text(x0 + lw + 2.0, y + 5.0, LABEL, "主要項目");
     let others: Vec<Opt> = opts::<OtherMeasure>(&o.other_measures)
@@ -205,33 +211,24 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
     let by = y + 5.7;
     let amount = o.period_amount.map(|a| a.to_string()).unwrap_or_else(|| "　".into());
     let aw = s.text(x0 + lw + 4.0, by, VALUE, &amount);
-    let units = opts_text(&PeriodUnit::ALL.iter().map(|u| (u.label(), o.period_unit == Some(*u))).collect::<Vec<_>>());
-    s.options(x0 + lw + 6.0 + aw, by, 30.0, &units, Mark::Circle, LABEL);
+    period_units(&mut s, x0 + lw + 6.0 + aw, by, o.period_unit);
     s.text(x0 + lw + 40.0, by, LABEL, &format!("又は　{} ～ {}", blank_date(o.period_from), blank_date(o.period_to)));
     y += period_h;
 
     for (label, value, rh) in [
-        ("職場環境の改善に関する意見", &o.workplace_environment, 13.0),
+        ("職場環境の改善に\n関する意見", &o.workplace_environment, 13.0),
         ("医療機関への受診配慮等", &o.medical_consideration, 11.0),
         ("その他（連絡事項等）", &o.remarks, 12.0),
     ] {
         s.label(LEFT, y, 40.0, rh, label);
-        s.text_area(LEFT + 40.0, y, WIDTH - 40.0, rh, label, value);
+        s.text_area(LEFT + 40.0, y, WIDTH - 40.0, rh, &label.replace('\n', ""), value);
         y += rh;
     }
     y += 2.0;
 
-    // 医師の所属先 / 年月日（実施年月日） / 医師氏名 / 印
-    let sh = 9.0;
-    s.label(LEFT, y, 22.0, 2.0 * sh, "医師の所属先");
-    s.value(LEFT + 22.0, y, 70.0, 2.0 * sh, "医師の所属先", &input.doctor_affiliation());
-    s.label(LEFT + 92.0, y, 24.0, sh, "年月日（実施年月日）");
-    s.value(LEFT + 116.0, y, 42.0, sh, "実施日", &date);
-    s.label(LEFT + 92.0, y + sh, 24.0, sh, "医師氏名");
-    s.value(LEFT + 116.0, y + sh, 42.0, sh, "医師氏名", &input.doctor_name());
-    s.cell(LEFT + 158.0, y, RIGHT - LEFT - 158.0, 2.0 * sh);
-    s.text(LEFT + 175.0, y + 2.0 * sh - 2.0, SMALL, "印");
-    s.finish()
+    // 医師の所属先 / 年月日（実施年月日） / 意見書作成日 / 医師氏名 / 印
+    signature(&mut s, input, y, &SignDates::of(i, "年月日（実施年月日）", true));
+    Ok(s)
 }
 
 fn blank_date(d: Option<crate::domain::Date>) -> String {

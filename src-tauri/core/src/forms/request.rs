@@ -48,6 +48,11 @@ fn tick(s: &mut Sheet, x: f32, y: f32, text: &str, selected: bool) {
 }
 
 pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8>> {
+    draw(input, i, fonts)?.finish()
+}
+
+/// The sheet drawn, before [`Sheet::finish`]: for the clearance check.
+pub fn draw(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Sheet> {
     let mut s = Sheet::new(fonts, input.header(FORM_NO, TITLE, subject_line(input, i)));
     let wk = input.snapshot.worker.clone().unwrap_or_default();
 
@@ -131,5 +136,5 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
         SMALL,
         "（注）事業者は、この申出書の写しを勤務状況情報書（様式例2-2）とともに、事前に又は本人を通じて面接指導を行う医師に提出してください。",
     );
-    s.finish()
+    Ok(s)
 }

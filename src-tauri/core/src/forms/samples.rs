@@ -94,6 +94,7 @@ pub fn long_hours() -> Interview {
             work_class: Some(WorkClass::Restricted),
             guidance: Some(GuidanceClass::HealthGuidance),
             recommendation_needed: Some(true),
+            necessary_items: true,
             ..Default::default()
         },
         opinion: Opinion {

@@ -11,6 +11,7 @@ use crate::domain::{Code, Date};
 use crate::error::Result;
 
 use super::canvas::{centered_baseline, pt_to_mm, Canvas, Meta};
+use super::clearance::{Clearance, Rect};
 use super::fonts::{FontFace, FontSet};
 use super::wrap::wrap;
 
@@ -34,6 +35,8 @@ const PAD: f32 = 1.5;
 const LINE_SPACING: f32 = 1.35;
 const LABEL_GRAY: f32 = 0.92;
 const FACE: FontFace = FontFace::Mincho;
+/// How far a circle round a chosen option stands out from its text, left and right, in mm.
+pub const CIRCLE_PAD: f32 = 1.0;
 /// Said where a box's text continues on a continuation page.
 pub const CONTINUED: &str = "（別紙に続く）";
 
@@ -114,6 +117,8 @@ pub struct Sheet {
     header: FormHeader,
     /// Text that did not fit its box: (the field's label, the lines still to print).
     overflow: Vec<(String, Vec<String>)>,
+    /// What was drawn on the first page, for the clearance check.
+    clearance: Clearance,
 }
 
 impl std::fmt::Debug for Sheet {
@@ -130,7 +135,7 @@ impl Sheet {
             subject: format!("{} 記録ID {} {}", header.form_no, header.record_id, header.status_text()),
             created: chrono::Utc::now(),
         };
-        let mut sheet = Sheet { canvas: Canvas::new(fonts, meta), header, overflow: Vec::new() };
+        let mut sheet = Sheet { canvas: Canvas::new(fonts, meta), header, overflow: Vec::new(), clearance: Clearance::default() };
         sheet.canvas.new_page();
         sheet.page_top();
         sheet
@@ -159,11 +164,26 @@ impl Sheet {
 
     /// A line of text at (x, baseline y).
     pub fn text(&mut self, x: f32, y: f32, size: f32, text: &str) -> f32 {
-        self.canvas.text(x, y, FACE, size, text)
+        let w = self.canvas.text(x, y, FACE, size, text);
+        self.note_text(x, y, w, size, text);
+        w
     }
 
     pub fn text_right(&mut self, x: f32, y: f32, w: f32, size: f32, text: &str) {
-        self.canvas.text_right(x, y, w, FACE, size, text);
+        let tw = self.canvas.text_right(x, y, w, FACE, size, text);
+        self.note_text(x + w - tw, y, tw, size, text);
+    }
+
+    /// Record a run of text set at (x, baseline y), `w` wide, for the clearance check. IPAex
+    /// glyphs stand 0.88 em above the baseline and 0.12 em below it.
+    fn note_text(&mut self, x: f32, y: f32, w: f32, size: f32, text: &str) {
+        let em = pt_to_mm(size);
+        self.clearance.text(Rect { x, y: y - 0.88 * em, w, h: em }, text);
+    }
+
+    /// Circles touching rules or each other, and text touching rules, on the first page.
+    pub fn clearance_problems(&self) -> Vec<String> {
+        self.clearance.problems()
     }
 
     pub fn width(&self, size: f32, text: &str) -> f32 {
@@ -172,22 +192,25 @@ impl Sheet {
 
     pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32) {
         self.canvas.line(x1, y1, x2, y2, width);
+        self.clearance.rule(x1, y1, x2, y2);
     }
 
     /// A ruled box.
     pub fn cell(&mut self, x: f32, y: f32, w: f32, h: f32) {
         self.canvas.rect(x, y, w, h, THIN);
+        self.clearance.cell(x, y, w, h);
     }
 
     /// An outer frame, drawn thicker.
     pub fn frame(&mut self, x: f32, y: f32, w: f32, h: f32) {
         self.canvas.rect(x, y, w, h, THICK);
+        self.clearance.cell(x, y, w, h);
     }
 
     /// A shaded label cell with its label centred (wrapped onto more lines when narrow).
     pub fn label(&mut self, x: f32, y: f32, w: f32, h: f32, text: &str) {
         self.canvas.fill_rect(x, y, w, h, LABEL_GRAY);
-        self.canvas.rect(x, y, w, h, THIN);
+        self.cell(x, y, w, h);
         self.centered_lines(x, y, w, h, text, LABEL);
     }
 
@@ -195,12 +218,33 @@ impl Sheet {
     /// whose text is fixed by the form.
     fn centered_lines(&mut self, x: f32, y: f32, w: f32, h: f32, text: &str, size: f32) {
         let (size, lines) = self.fit(text, w - 2.0 * PAD, h - 1.0, size);
+        let lines = self.balanced(text, lines, w - 2.0 * PAD, size);
         let lh = line_height(size);
         let top = y + (h - lh * lines.len() as f32) / 2.0;
         for (i, l) in lines.iter().enumerate() {
             let base = centered_baseline(top + lh * i as f32, lh, size);
-            self.canvas.text_center(x, base, w, FACE, size, l);
+            let tw = self.canvas.text_center(x, base, w, FACE, size, l);
+            self.note_text(x + (w - tw) / 2.0, base, tw, size, l);
         }
+    }
+
+    /// `lines` (the wrapping of `text` at `w`) made as even as the same number of lines allows,
+    /// so that a label does not end with one character on a line of its own (「…に関する意 / 見」).
+    fn balanced(&self, text: &str, lines: Vec<String>, w: f32, size: f32) -> Vec<String> {
+        if lines.len() < 2 {
+            return lines;
+        }
+        let measure = |t: &str| self.canvas.text_width(FACE, size, t);
+        let (mut lo, mut hi) = (w / lines.len() as f32, w);
+        for _ in 0..12 {
+            let mid = (lo + hi) / 2.0;
+            if wrap(text, mid, &measure).len() > lines.len() {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        wrap(text, hi, &measure)
     }
 
     /// The largest size from `size` down to MIN_SIZE at which `text` fits the box, and its lines.
@@ -258,7 +302,8 @@ impl Sheet {
         let capacity = ((inner_h / lh).floor() as usize).max(1);
         if lines.len() == 1 {
             let base = centered_baseline(y, h, size);
-            self.canvas.text(x + PAD, base, FACE, size, &lines[0]);
+            let tw = self.canvas.text(x + PAD, base, FACE, size, &lines[0]);
+            self.note_text(x + PAD, base, tw, size, &lines[0]);
             return;
         }
         let (shown, rest) = if lines.len() <= capacity {
@@ -270,7 +315,9 @@ impl Sheet {
         };
         let top = if rest.is_empty() && lines.len() as f32 * lh < inner_h && shrink { y + (h - lh * lines.len() as f32) / 2.0 } else { y + 0.6 };
         for (i, l) in shown.iter().enumerate() {
-            self.canvas.text(x + PAD, centered_baseline(top + lh * i as f32, lh, size), FACE, size, l);
+            let base = centered_baseline(top + lh * i as f32, lh, size);
+            let tw = self.canvas.text(x + PAD, base, FACE, size, l);
+            self.note_text(x + PAD, base, tw, size, l);
         }
         if !rest.is_empty() {
             let base = centered_baseline(top + lh * shown.len() as f32, lh, size);
@@ -281,8 +328,12 @@ impl Sheet {
 
     /// Options in a row starting at (x, baseline y), flowing onto new lines within `max_w`.
     /// Returns the height used (one line or more).
+    ///
+    /// A chosen option is circled: the circle stands [`CIRCLE_PAD`] clear of its text on each
+    /// side, and options are set [`Sheet::option_gap`] apart, so that two circles side by side
+    /// never touch. Callers start the row at least `CIRCLE_PAD` plus a millimetre from a rule.
     pub fn options(&mut self, x: f32, y: f32, max_w: f32, items: &[Opt], mark: Mark, size: f32) -> f32 {
-        let gap = 3.5;
+        let gap = Self::option_gap(mark);
         let lh = line_height(size) + 1.2;
         let (mut cx, mut cy) = (x, y);
         for item in items {
@@ -302,18 +353,36 @@ impl Sheet {
                 w = self.canvas.text_width(FACE, item_size, &text);
             }
             self.canvas.text(cx, cy, FACE, item_size, &text);
+            self.note_text(cx, cy, w, item_size, &text);
             if mark == Mark::Circle && item.selected {
                 let em = pt_to_mm(size);
-                if w < 2.2 * em {
+                // Centred on the glyphs' middle, 0.38 em above the baseline.
+                let mid = cy - em * 0.38;
+                let r = if w < 2.2 * em {
                     // One or two characters (男, 月): a circle.
-                    self.canvas.ellipse(cx + w / 2.0, cy - em * 0.35, (w / 2.0 + 1.0).max(em * 0.7), em * 0.72, 0.8);
+                    let (rx, ry) = ((w / 2.0 + 0.9).max(em * 0.68), em * 0.68);
+                    self.canvas.ellipse(cx + w / 2.0, mid, rx, ry, 0.8);
+                    Rect { x: cx + w / 2.0 - rx, y: mid - ry, w: 2.0 * rx, h: 2.0 * ry }
                 } else {
-                    self.canvas.stadium(cx - 1.2, cy - em * 1.07, w + 2.4, em * 1.44, 0.8);
-                }
+                    let h = em * 1.34;
+                    let r = Rect { x: cx - CIRCLE_PAD, y: mid - h / 2.0, w: w + 2.0 * CIRCLE_PAD, h };
+                    self.canvas.stadium(r.x, r.y, r.w, r.h, 0.8);
+                    r
+                };
+                self.clearance.mark(r, &item.text);
             }
             cx += w + gap;
         }
         cy - y + lh
+    }
+
+    /// The room between two options in a row: with circles, enough for both circles' padding
+    /// and a clear space between them.
+    pub fn option_gap(mark: Mark) -> f32 {
+        match mark {
+            Mark::Circle => 2.0 * CIRCLE_PAD + 2.5,
+            Mark::Box => 3.5,
+        }
     }
 
     /// Continuation pages for the text that did not fit, then footers and status marks on every

@@ -89,6 +89,11 @@ fn hours_cell(s: &mut Sheet, x: f32, y: f32, w: f32, h: f32, value: Option<f64>,
 }
 
 pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8>> {
+    draw(input, i, fonts)?.finish()
+}
+
+/// The sheet drawn, before [`Sheet::finish`]: for the clearance check.
+pub fn draw(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Sheet> {
     let ws = i.work_status.clone().unwrap_or_default();
     let mut s = Sheet::new(fonts, input.header(FORM_NO, TITLE, subject_line(input, &ws)));
     let wp = input.snapshot.workplace.clone().unwrap_or_default();
@@ -140,14 +145,15 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
     y += h + 3.0;
 
     // ── 区分・過去の面接指導 ──
-    let rows = WorkStatusCategory::ALL.len().div_ceil(2);
-    let pitch = 6.0;
+    // One column, in the 様式's order 1–6 (read down, as on the paper).
+    let rows = WorkStatusCategory::ALL.len();
+    let pitch = 5.2;
     let kh = rows as f32 * pitch + 3.0;
     s.label(LEFT, y, 30.0, kh, "区分");
     s.cell(c1, y, RIGHT - c1, kh);
     for (n, c) in WorkStatusCategory::ALL.iter().enumerate() {
-        let x = c1 + 3.0 + (n % 2) as f32 * 76.0;
-        let by = y + 1.5 + (n / 2) as f32 * pitch + centered_baseline(0.0, pitch, LABEL);
+        let x = c1 + 3.0;
+        let by = y + 1.5 + n as f32 * pitch + centered_baseline(0.0, pitch, LABEL);
         tick(&mut s, x, by, &format!("：{}", c.label()), ws.categories.contains(c));
     }
     y += kh;
@@ -228,5 +234,5 @@ pub fn render(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Vec<u8
         s.label(c1, ry, 20.0, h, label);
         s.value(c1 + 20.0, ry, RIGHT - c1 - 20.0, h, &format!("本情報書作成者 {label}"), value);
     }
-    s.finish()
+    Ok(s)
 }

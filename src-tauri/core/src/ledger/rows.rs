@@ -244,11 +244,8 @@ impl Ledger {
 fn consultation_row(e: &LedgerEntry) -> Option<Vec<Cell>> {
     let RecordBody::Consultation(c) = &e.content.body else { return None };
     let (name, address, contact, phone, fax) = contact(&e.content);
-    let requester_name = match (&e.content.snapshot.worker, c.requester_name.trim()) {
-        (_, n) if !n.is_empty() => n.to_string(),
-        (Some(w), _) => w.name.clone(),
-        _ => String::new(),
-    };
+    // The same rule as the 記録票: the worker's name only when the worker is the 相談者.
+    let requester_name = crate::forms::consultation_record::requester_name_of(c, e.content.snapshot.worker.as_ref());
     let kinds: Vec<String> = c.kinds.iter().map(|k| format!("{} {}", k.mark(), short_kind(*k))).collect();
     Some(vec![
         Cell::Int(i64::from(e.number)),

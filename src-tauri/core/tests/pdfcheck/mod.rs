@@ -120,3 +120,30 @@ pub fn produce(name: &str, kind: chisanpo_core::forms::FormKind, input: &chisanp
     eprintln!("{name}: {} bytes, {pages} page(s)", pdf.len());
     (path, text, pages)
 }
+
+/// A ledger of `kind` for fiscal 2025 holding `bodies`, numbered 1, 2, 3 … in order, each with the
+/// sample snapshot (workplace, worker, doctor), as the store would give it.
+pub fn sample_ledger(kind: chisanpo_core::ledger::LedgerKind, bodies: Vec<chisanpo_core::domain::RecordBody>) -> chisanpo_core::ledger::Ledger {
+    use chisanpo_core::domain::VersionContent;
+    use chisanpo_core::ledger::rows::LedgerEntry;
+    let entries = bodies
+        .into_iter()
+        .enumerate()
+        .map(|(n, body)| LedgerEntry {
+            record_id: format!("sample-{n}"),
+            fiscal_year: 2025,
+            number: n as u32 + 1,
+            version: 1,
+            amended: false,
+            content: VersionContent { body, snapshot: chisanpo_core::forms::samples::snapshot() },
+        })
+        .collect();
+    chisanpo_core::ledger::Ledger { kind, filter: chisanpo_core::ledger::LedgerFilter { fiscal_year: Some(2025), ..Default::default() }, entries }
+}
+
+/// The ledger as its PDF, written to artifacts/ledgers/NAME.pdf; returns the path.
+pub fn ledger_pdf(name: &str, ledger: &chisanpo_core::ledger::Ledger) -> PathBuf {
+    let fonts = chisanpo_core::forms::fonts::FontSet::embedded().unwrap();
+    let pdf = chisanpo_core::ledger::export::pdf::to_bytes(&ledger.table(), &fonts).unwrap();
+    write(&artifacts("ledgers"), &format!("{name}.pdf"), &pdf)
+}
