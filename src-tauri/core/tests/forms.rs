@@ -275,3 +275,45 @@ fn the_work_status_lists_its_six_categories_in_the_order_1_to_6() {
         last = Some(at);
     }
 }
+
+/// The 区分 of hours on 様式例2-2 is the one the hours make, whatever was ticked: a draft that
+/// ticked 「45時間超」 for 84.3 h prints ■80時間超, and 240 h in February (80.0 h) is not over 80.
+#[test]
+fn the_work_status_ticks_the_class_the_hours_make() {
+    let cases = [
+        ((2025, 5, 1), (2025, 5, 31), None, Some(84.3), vec![WorkStatusCategory::Over45], WorkStatusCategory::Over80),
+        ((2025, 5, 1), (2025, 5, 31), None, Some(100.1), vec![], WorkStatusCategory::Over100),
+        ((2025, 5, 1), (2025, 5, 31), None, Some(45.1), vec![], WorkStatusCategory::Over45),
+        ((2025, 2, 1), (2025, 2, 28), Some(240.0), None, vec![WorkStatusCategory::Over80], WorkStatusCategory::Over45),
+    ];
+    for (n, (from, to, total, overtime, ticked, want)) in cases.into_iter().enumerate() {
+        let mut i = long_hours();
+        let ws = i.work_status.as_mut().unwrap();
+        ws.period_from = Date::ymd(from.0, from.1, from.2);
+        ws.period_to = Date::ymd(to.0, to.1, to.2);
+        ws.total_hours = total;
+        ws.overtime_hours = overtime;
+        ws.categories = ticked;
+        let (_, text, _) = produce(&format!("work-status-class-{n}"), FormKind::WorkStatus, &input(RecordBody::Interview(i), PrintStatus::Draft));
+        let text = flat(&text);
+        for c in [WorkStatusCategory::Over100, WorkStatusCategory::Over80, WorkStatusCategory::Over45] {
+            let mark = if c == want { "■" } else { "□" };
+            assert!(text.contains(&flat(&format!("{mark}：{}", c.label()))), "case {n}: {} should be {mark}:\n{text}", c.label());
+        }
+    }
+}
+
+#[test]
+fn an_interview_held_without_a_request_has_no_request_form() {
+    for kind in [InterviewKind::ResearchOver100, InterviewKind::HighlyProfessional] {
+        let mut i = long_hours();
+        i.kind = Some(kind);
+        let err =
+            render(FormKind::Request, &input(RecordBody::Interview(i.clone()), PrintStatus::Final), &FontSet::embedded().unwrap()).unwrap_err().to_string();
+        assert!(err.contains("申出によらず") && err.contains(kind.article()), "{err}");
+        // The opinion and the 勤務状況情報書 print as for any long-hours interview.
+        for form in [FormKind::Opinion, FormKind::WorkStatus] {
+            render(form, &input(RecordBody::Interview(i.clone()), PrintStatus::Final), &FontSet::embedded().unwrap()).unwrap();
+        }
+    }
+}

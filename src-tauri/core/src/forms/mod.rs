@@ -72,6 +72,17 @@ pub fn clearance_problems(kind: FormKind, input: &FormInput, fonts: &FontSet) ->
 
 fn draw(kind: FormKind, input: &FormInput, fonts: &FontSet) -> Result<sheet::Sheet> {
     let wrong = || Error::invalid("kind", format!("{}は{}の記録からは作れません。", kind.label(), input.body.kind().label()));
+    if let (FormKind::Request, RecordBody::Interview(i)) = (kind, &input.body) {
+        if let Some(k) = i.kind.filter(|k| !k.needs_request()) {
+            return Err(Error::invalid(
+                "kind",
+                format!(
+                    "{}の面接指導は本人の申出によらず行うため、面接指導申出書（様式例2-1）はありません。意見書と勤務状況情報書を印刷してください。",
+                    k.article()
+                ),
+            ));
+        }
+    }
     let fields = match (kind, &input.body) {
         (FormKind::Opinion, RecordBody::Interview(i)) if i.is_high_stress() => opinion_stress::fields(input, i),
         (FormKind::Opinion, RecordBody::Interview(i)) => opinion::fields(input, i),

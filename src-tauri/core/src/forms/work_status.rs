@@ -154,7 +154,7 @@ pub fn draw(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Sheet> {
     for (n, c) in WorkStatusCategory::ALL.iter().enumerate() {
         let x = c1 + 3.0;
         let by = y + 1.5 + n as f32 * pitch + centered_baseline(0.0, pitch, LABEL);
-        tick(&mut s, x, by, &format!("：{}", c.label()), ws.categories.contains(c));
+        tick(&mut s, x, by, &format!("：{}", c.label()), ws.printed_categories().contains(c));
     }
     y += kh;
     s.label(LEFT, y, 30.0, h, "過去の面接指導");
