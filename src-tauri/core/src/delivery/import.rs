@@ -302,15 +302,17 @@ mod tests {
     #[test]
     fn a_version_that_breaks_todays_rules_is_named_by_id_and_field_only() {
         // Finalised on a device under older rules: 240 h in February 2025 is 80.0 h, not over 80.
-        let mut i = Interview::default();
-        i.work_status = Some(WorkStatus {
-            categories: vec![WorkStatusCategory::Over80],
-            period_from: crate::domain::Date::ymd(2025, 2, 1),
-            period_to: crate::domain::Date::ymd(2025, 2, 28),
-            total_hours: Some(240.0),
-            duties: "機密の業務内容".into(),
+        let i = Interview {
+            work_status: Some(WorkStatus {
+                categories: vec![WorkStatusCategory::Over80],
+                period_from: crate::domain::Date::ymd(2025, 2, 1),
+                period_to: crate::domain::Date::ymd(2025, 2, 28),
+                total_hours: Some(240.0),
+                duties: "機密の業務内容".into(),
+                ..Default::default()
+            }),
             ..Default::default()
-        });
+        };
         let payload = bundle::Payload {
             format: FORMAT,
             centre_id: "c".into(),
