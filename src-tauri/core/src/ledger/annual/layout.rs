@@ -96,12 +96,27 @@ pub(super) enum Line {
     },
     /// The header of IV その他: 事業内容 / 回数等.
     OtherHeader,
+    /// A line of IV その他: the 事業内容 and its 回数 (blank for a line left to fill in).
+    Other {
+        label: String,
+        count: Option<u64>,
+    },
+    /// A sentence across the sheet, wrapped.
+    Note(String),
     /// An empty line that starts a new page (the 参考 is printed on a page of its own).
     PageBreak,
     Blank,
 }
 
 pub(super) const COLS: usize = 5;
+/// Excel width units per East Asian width unit of text, by column (the notes are set in 9 pt).
+pub(super) const SCALE: [f64; COLS] = [1.1, 1.1, 1.1, 1.1, 0.9];
+
+/// The lines a text takes in a column `width` units wide when it wraps.
+pub(super) fn lines_in(text: &str, col: usize, width: f64) -> u32 {
+    let units = UnicodeWidthStr::width(text) as f64 * SCALE[col];
+    ((units / width.max(1.0)).ceil() as u32).max(1)
+}
 
 fn one(label: &str, value: Val, unit: &str, note: &str) -> Line {
     Line::One { label: label.into(), value, unit: unit.into(), note: note.into() }
@@ -194,10 +209,10 @@ fn official(r: &AnnualReport) -> Vec<Line> {
     out.push(Line::OtherHeader);
     let other = other_work_lines(&r.other_work);
     if other.is_empty() {
-        out.push(one("", Val::None, "", ""));
+        out.push(Line::Other { label: String::new(), count: None });
     }
-    for (description, count) in other {
-        out.push(one(&description, Val::Int(count), "回", ""));
+    for (label, count) in other {
+        out.push(Line::Other { label, count: Some(count) });
     }
     out
 }
@@ -206,7 +221,7 @@ fn official(r: &AnnualReport) -> Vec<Line> {
 fn supplement(r: &AnnualReport) -> Vec<Line> {
     let c = &r.consultations;
     let i = &r.interviews;
-    let mut out = vec![Line::PageBreak, Line::Section(SUPPLEMENT_HEADING.into()), Line::Caption(SUPPLEMENT_NOTE.into()), Line::PlanHeader];
+    let mut out = vec![Line::PageBreak, Line::Section(SUPPLEMENT_HEADING.into()), Line::Note(SUPPLEMENT_NOTE.into()), Line::PlanHeader];
     out.push(two("特定健康相談 場所別開催回数 計", &c.sessions.total, "回", "様式には計画欄がありません"));
     out.push(two("面接指導 場所別開催回数 計", &i.sessions.total, "回", "同上"));
     out.push(two("面接指導 ①法66条の8(延べ)", &i.long_hours, "人", "同上"));
@@ -235,7 +250,7 @@ fn supplement(r: &AnnualReport) -> Vec<Line> {
         unit: "件".into(),
         note: "確定すると集計に含まれます".into(),
     });
-    out.push(Line::Caption(
+    out.push(Line::Note(
         "※II-2①の行名は様式のままです。法66条の8の面接指導の対象は平成31年4月から月80時間超（安衛則52条の2）で、その面接指導をすべて計上しています。".into(),
     ));
     out
@@ -255,7 +270,6 @@ pub(super) fn layout(r: &AnnualReport) -> Vec<Line> {
 pub(super) fn column_widths(lines: &[Line]) -> [f64; COLS] {
     const MIN: [f64; COLS] = [24.0, 8.0, 8.0, 6.0, 12.0];
     const MAX: [f64; COLS] = [40.0, 10.0, 10.0, 7.0, 32.0];
-    const SCALE: [f64; COLS] = [1.1, 1.1, 1.1, 1.1, 0.9];
     let mut w = MIN;
     let mut fit = |col: usize, s: &str| {
         let units = UnicodeWidthStr::width(s) as f64 * SCALE[col] + 1.0;
@@ -264,6 +278,7 @@ pub(super) fn column_widths(lines: &[Line]) -> [f64; COLS] {
     for l in lines {
         match l {
             Line::Field { label, .. } => fit(0, label),
+            Line::Other { label, .. } => fit(0, label),
             Line::One { label, unit, note, .. } => {
                 fit(0, label);
                 fit(3, unit);
@@ -304,6 +319,19 @@ mod tests {
         // However long the texts, the sheet stays about as wide as A4 portrait.
         let w = column_widths(&[item(long, Val::Int(1_000_000), Val::Int(1_000_000), long, long)]);
         assert!(w.iter().sum::<f64>() <= 100.0, "{w:?}");
+    }
+
+    #[test]
+    fn wrapped_lines_are_counted_by_east_asian_width() {
+        assert_eq!(lines_in("", 0, 24.0), 1);
+        assert_eq!(lines_in("保健師の人数", 0, 24.0), 1);
+        // 30 full-width characters: 66 units in a 40-unit column: two lines.
+        assert_eq!(lines_in(&"あ".repeat(30), 0, 40.0), 2);
+        assert_eq!(lines_in(&"あ".repeat(18), 0, 40.0), 1, "39.6 units fit in 40");
+        // In the 9 pt note column: 27 units in 32, one line; 35.1, two; 64.8, three.
+        assert_eq!(lines_in(&"あ".repeat(15), 4, 32.0), 1);
+        assert_eq!(lines_in(&"あ".repeat(19), 4, 32.0), 2);
+        assert_eq!(lines_in(&"あ".repeat(36), 4, 32.0), 3);
     }
 
     #[test]

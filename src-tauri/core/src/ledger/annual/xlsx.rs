@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
 
-use super::layout::{column_widths, Line, Val, COLS};
+use super::layout::{column_widths, lines_in, Line, Val, COLS};
 use crate::error::{Error, Result};
 
 /// A4 in Excel's paper codes.
@@ -34,15 +34,27 @@ fn fill(ws: &mut Worksheet, lines: &[Line]) -> std::result::Result<(), XlsxError
     ws.set_print_center_horizontally(true);
     ws.set_margins(0.6, 0.6, 0.75, 0.75, 0.3, 0.3);
     ws.set_footer("&C&P / &N");
-    for (i, w) in column_widths(lines).iter().enumerate() {
+    let widths = column_widths(lines);
+    for (i, w) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, *w)?;
     }
+    // Rows whose label or note wraps are made tall enough for it: not every reader fits the
+    // height of a row to wrapped text when it opens the file.
+    let total: f64 = widths.iter().sum();
+    let tall = |ws: &mut Worksheet, row: u32, label: &str, note: &str| -> std::result::Result<(), XlsxError> {
+        let n = lines_in(label, 0, widths[0]).max(lines_in(note, 4, widths[4]));
+        if n > 1 {
+            ws.set_row_height(row, 14.0 * f64::from(n) + 2.0)?;
+        }
+        Ok(())
+    };
     let base = Format::new().set_align(FormatAlign::VerticalCenter);
     let title = base.clone().set_bold().set_font_size(14).set_align(FormatAlign::Center);
     let period = base.clone().set_align(FormatAlign::Right);
     let section = base.clone().set_bold().set_font_size(12);
     let sub = base.clone().set_bold();
     let caption = base.clone();
+    let wrapped = base.clone().set_text_wrap().set_align(FormatAlign::Top);
     let cell = base.clone().set_border(FormatBorder::Thin);
     let header = cell.clone().set_bold().set_align(FormatAlign::Center).set_background_color(0xF2F2F2);
     let label = cell.clone().set_text_wrap();
@@ -54,12 +66,15 @@ fn fill(ws: &mut Worksheet, lines: &[Line]) -> std::result::Result<(), XlsxError
     let note = cell.clone().set_text_wrap().set_font_size(9);
     let last = (COLS - 1) as u16;
 
+    let number_left = cell.clone().set_num_format("0").set_align(FormatAlign::Left);
     let value = |ws: &mut Worksheet, row: u32, col: u16, to: u16, v: &Val| -> std::result::Result<(), XlsxError> {
         if to > col {
             ws.merge_range(row, col, row, to, "", &cell)?;
         }
         match v {
             Val::None => ws.write_blank(row, col, &cell)?,
+            // A number across a whole line (3 圏域の数) reads like the text fields beside it.
+            Val::Int(x) if to == last => ws.write_number_with_format(row, col, *x as f64, &number_left)?,
             Val::Int(x) => ws.write_number_with_format(row, col, *x as f64, &number)?,
             Val::Percent(p) => ws.write_number_with_format(row, col, *p, &percent)?,
             Val::Text(s) if to > col => ws.write_string_with_format(row, col, s, &text)?,
@@ -92,8 +107,10 @@ fn fill(ws: &mut Worksheet, lines: &[Line]) -> std::result::Result<(), XlsxError
             Line::Field { label: l, value: v } => {
                 ws.write_string_with_format(row, 0, l, &label)?;
                 value(ws, row, 1, last, v)?;
+                tall(ws, row, l, "")?;
             }
             Line::One { label: l, value: v, unit: u, note: n } => {
+                tall(ws, row, l, n)?;
                 ws.write_string_with_format(row, 0, l, &label)?;
                 value(ws, row, 1, 2, v)?;
                 ws.write_string_with_format(row, 3, u, &unit)?;
@@ -113,6 +130,7 @@ fn fill(ws: &mut Worksheet, lines: &[Line]) -> std::result::Result<(), XlsxError
                 }
             }
             Line::Two { label: l, plan, actual, unit: u, note: n } => {
+                tall(ws, row, l, n)?;
                 ws.write_string_with_format(row, 0, l, &label)?;
                 value(ws, row, 1, 1, plan)?;
                 value(ws, row, 2, 2, actual)?;
@@ -122,6 +140,17 @@ fn fill(ws: &mut Worksheet, lines: &[Line]) -> std::result::Result<(), XlsxError
             Line::OtherHeader => {
                 ws.write_string_with_format(row, 0, "事業内容", &header)?;
                 ws.merge_range(row, 1, row, 3, "回数等", &header)?;
+            }
+            Line::Other { label: l, count } => {
+                ws.write_string_with_format(row, 0, l, &label)?;
+                value(ws, row, 1, 2, &count.map(Val::Int).unwrap_or(Val::None))?;
+                ws.write_string_with_format(row, 3, if count.is_some() { "回" } else { "" }, &unit)?;
+                tall(ws, row, l, "")?;
+            }
+            Line::Note(s) => {
+                ws.merge_range(row, 0, row, last, s, &wrapped)?;
+                let n = lines_in(s, 0, total);
+                ws.set_row_height(row, 15.0 * f64::from(n) + 2.0)?;
             }
             Line::PageBreak => breaks.push(row),
             Line::Blank => {}
