@@ -132,10 +132,17 @@ pub enum Command {
         #[arg(long)]
         version: Option<u32>,
     },
-    /// Show or change settings: the centre's name, the fallback font for 外字, the PDF folder.
+    /// Show or change settings: the centre's name, the 労働局 and the number of 圏域 (printed on the
+    /// annual report), the fallback font for 外字, the PDF folder.
     Settings {
         #[arg(long)]
         centre: Option<String>,
+        /// 労働局名 for the annual report (別添3 I-2), e.g. 東京労働局.
+        #[arg(long)]
+        labour_bureau: Option<String>,
+        /// 圏域の数 for the annual report (別添3 I-3): a whole number from 1 to 99.
+        #[arg(long)]
+        zone_count: Option<String>,
         /// The folder PDFs and exports are saved to by default (an absolute path).
         #[arg(long)]
         pdf_folder: Option<String>,
@@ -680,8 +687,10 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
         Command::Enrol { profile, out } => crate::cli_delivery::enrol(&open(dir)?, &profile, out.as_deref())?,
         Command::Deliver { to, save, watch, until_sent } => crate::cli_delivery::deliver(&open(dir)?, &to, save, watch, until_sent)?,
         Command::Outbox { json, release } => crate::cli_delivery::outbox(&open(dir)?, json, release)?,
-        Command::Settings { centre, fallback_font, pdf_folder } => {
+        Command::Settings { centre, labour_bureau, zone_count, fallback_font, pdf_folder } => {
             let store = open(dir)?;
+            // 労働局名 and 圏域の数 are both checked before either is written.
+            store.update_annual_identity(labour_bureau.as_deref(), zone_count.as_deref())?;
             if let Some(c) = centre {
                 store.set_setting("centre_name", c.trim())?;
             }
@@ -692,6 +701,8 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 store.set_fallback_font(&f)?;
             }
             line(format!("センター名: {}", store.setting("centre_name")?.unwrap_or_default()));
+            line(format!("労働局名: {}", store.labour_bureau()?.unwrap_or_else(|| "（未設定）".into())));
+            line(format!("圏域の数: {}", store.zone_count()?.map(|n| n.to_string()).unwrap_or_else(|| "（未設定）".into())));
             line(format!("外字フォント: {}", store.setting("fallback_font")?.filter(|f| !f.is_empty()).unwrap_or_else(|| "（なし）".into())));
             line(format!("PDFの保存先: {}", store.setting("pdf_folder")?.filter(|f| !f.is_empty()).unwrap_or_else(|| "（ドキュメント）".into())));
         }
@@ -722,6 +733,9 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             let r = store.write_annual_report(fiscal_year, &out, json.as_deref())?;
             line(format!("地域産業保健事業実績報告書（{}）を作成しました: {}", chisanpo_core::domain::wareki::format_fiscal_year(fiscal_year), out.display()));
             line(format!("集計した記録: {} 件", r.records_counted()));
+            for field in &r.unset_fields {
+                eprintln!("注意: {field}");
+            }
         }
         Command::Activity { json } => {
             let store = open(dir)?;

@@ -185,7 +185,14 @@ fn make_people(store: &Store, tx: &Connection, rng: &mut Rng, records: usize, su
     for i in 0..(2 + records / 2000).min(12) {
         let (name, kana, _) = person(rng);
         let role = if i % 3 == 2 { StaffRole::Nurse } else { StaffRole::Doctor };
-        let s = Staff { role: Some(role), name: name.clone(), kana, affiliation: rng.pick(&clinics).to_string(), seal_line: format!("医師 {name}") };
+        let s = Staff {
+            role: Some(role),
+            name: name.clone(),
+            kana,
+            affiliation: rng.pick(&clinics).to_string(),
+            seal_line: format!("医師 {name}"),
+            ..Default::default()
+        };
         let id = store.add_in(tx, &rng.id(base), &s)?;
         if role == StaffRole::Doctor {
             doctors.push(id)

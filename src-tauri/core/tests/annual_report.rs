@@ -18,7 +18,7 @@ use chisanpo_core::domain::{
     Requester, Staff, StaffRole, Worker, Workplace,
 };
 use chisanpo_core::forms::samples;
-use chisanpo_core::ledger::annual::{AnnualCount, AnnualReport, XLSX_SHEET};
+use chisanpo_core::ledger::annual::{AnnualCount, AnnualReport, InterviewRow, SUPPLEMENT_HEADING, SUPPLEMENT_NOTE, XLSX_SHEET};
 use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
 use chisanpo_core::store::{KdfParams, Passphrase, Store};
 use chisanpo_core::Error;
@@ -58,12 +58,16 @@ fn fixture() -> Fixture {
     let d2 = staff(StaffRole::Doctor, "医師 二郎");
     let n1 = staff(StaffRole::Nurse, "保健 花子");
     let c1 = staff(StaffRole::Coordinator, "調整 三郎");
-    let cc = staff(StaffRole::ChiefCoordinator, "統括 四郎");
+    // The chief coordinator also coordinates: 2名と計上.
+    let cc =
+        s.add_staff(&Staff { role: Some(StaffRole::ChiefCoordinator), name: "統括 四郎".into(), concurrent_coordinator: true, ..Default::default() }).unwrap();
     let wp = |name: &str| s.add_workplace(&Workplace { name: name.into(), ..Default::default() }).unwrap();
     let (wa, wb, wc) = (wp("山田製作所"), wp("鈴木商店"), wp("田中運輸"));
     let worker = |wp: &str, name: &str| s.add_worker(&Worker { workplace_id: wp.into(), name: name.into(), ..Default::default() }).unwrap();
     let (a1, a2, b1, c1w) = (worker(&wa, "山田 一"), worker(&wa, "山田 二"), worker(&wb, "鈴木 三"), worker(&wc, "田中 四"));
     s.set_setting("centre_name", "テスト地域産業保健センター").unwrap();
+    s.set_labour_bureau("静岡県").unwrap();
+    s.set_zone_count("４").unwrap();
     Fixture { _dir: dir, s, d1, d2, n1, c1, cc, wa, wb, wc, a1, a2, b1, c1w }
 }
 
@@ -300,12 +304,16 @@ fn hand_counted_fiscal_year() {
     assert_eq!(rep.period_label, "令和7年4月1日 ～ 令和8年3月31日");
     assert_eq!(rep.centre_name, "テスト地域産業保健センター");
 
-    // I 従事者: 2 doctors, 1 nurse, 2 coordinators of whom 1 chief.
+    assert_eq!((rep.labour_bureau.as_str(), rep.zone_count.as_str()), ("静岡労働局", "4"));
+    assert!(rep.unset_fields.is_empty(), "{:?}", rep.unset_fields);
+
+    // I 従事者: 2 doctors, 1 nurse, 2 coordinators of whom 1 chief who also coordinates: 3.
     assert_eq!(ids(&rep.staff.doctors), set(&[&f.d1, &f.d2]));
     assert_eq!(ids(&rep.staff.nurses), set(&[&f.n1]));
     assert_eq!(ids(&rep.staff.coordinators), set(&[&f.c1, &f.cc]));
     assert_eq!(ids(&rep.staff.chief_coordinators), set(&[&f.cc]));
-    assert_eq!((rep.staff.doctors.value, rep.staff.nurses.value, rep.staff.coordinators.value), (2, 1, 2));
+    assert_eq!(ids(&rep.staff.concurrent_chief_coordinators), set(&[&f.cc]));
+    assert_eq!((rep.staff.doctors.value, rep.staff.nurses.value, rep.staff.coordinators.value), (2, 1, 3));
 
     // II-1: the records counted.
     let c = &rep.consultations;
@@ -360,6 +368,19 @@ fn hand_counted_fiscal_year() {
     assert_eq!(ids(&i.other_long_hours.actual), set(&[&r.I3]));
     assert_eq!((i.high_stress.actual.value, i.high_stress.planned), (2, None));
     assert_eq!(ids(&i.high_stress.actual), set(&[&r.I4, &r.I5]));
+    // By kind, each with the row of the sheet it is counted on.
+    let by_kind: Vec<(InterviewKind, InterviewRow, u64)> = i.by_kind.iter().map(|k| (k.kind, k.row, k.actual.value)).collect();
+    assert_eq!(
+        by_kind,
+        [
+            (InterviewKind::LongHours, InterviewRow::LongHours, 2),
+            (InterviewKind::ResearchOver100, InterviewRow::Supplementary, 0),
+            (InterviewKind::HighlyProfessional, InterviewRow::Supplementary, 0),
+            (InterviewKind::OtherLongHours, InterviewRow::OtherLongHours, 1),
+            (InterviewKind::HighStress, InterviewRow::Supplementary, 2)
+        ]
+    );
+    assert_eq!(i.by_kind.iter().map(|k| k.actual.value).sum::<u64>(), i.records.value, "every interview is counted under one kind");
 
     // Drafts are listed, not counted.
     assert_eq!(ids(&rep.pending_drafts), set(&[&r.K10, &r.I6]));
@@ -440,6 +461,11 @@ fn rows_labeled<'a>(sheet: &'a Range<Data>, label: &str) -> Vec<&'a [Data]> {
     found
 }
 
+/// The value (column B) of the `nth` row labelled `label`.
+fn value_of(sheet: &Range<Data>, label: &str, nth: usize) -> Option<f64> {
+    num(&rows_labeled(sheet, label)[nth][1])
+}
+
 /// (計画, 実績) of the `nth` row labelled `label`.
 fn plan_actual(sheet: &Range<Data>, label: &str, nth: usize) -> (Option<f64>, Option<f64>) {
     let row = rows_labeled(sheet, label)[nth];
@@ -468,56 +494,41 @@ fn xlsx_and_json_hold_the_same_numbers() {
     assert_eq!(v["consultations"]["health_guidance"]["item"], "health_guidance");
     assert!(text.contains('\n'), "pretty");
 
-    // The XLSX, read back.
+    // The XLSX, read back: the numbers are the report's (the layout is checked cell by cell in
+    // `the_sheet_is_the_mhlw_form_cell_by_cell`).
     let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
     assert_eq!(book.sheet_names(), [XLSX_SHEET]);
     let sheet = book.worksheet_range(XLSX_SHEET).unwrap();
-    let first: Vec<String> = sheet.rows().map(|r| r.first().map(cell_text).unwrap_or_default()).collect();
-    assert_eq!(first[0], "地域産業保健事業実績報告書");
-    assert_eq!(first[1], "期間：令和7年4月1日 ～ 令和8年3月31日");
-    assert_eq!(cell_text(&rows_labeled(&sheet, "1 実施機関（委託先）名")[0][1]), "テスト地域産業保健センター");
     let n = |v: u64| Some(v as f64);
     let p = |v: Option<u32>| v.map(f64::from);
-    // I
-    assert_eq!(plan_actual(&sheet, "産業医の人数", 0).1, n(rep.staff.doctors.value));
-    assert_eq!(plan_actual(&sheet, "保健師の人数", 0).1, n(rep.staff.nurses.value));
-    assert_eq!(plan_actual(&sheet, "コーディネーターの人数（統括を含む）", 0).1, n(rep.staff.coordinators.value));
-    // II-1 and II-2 sessions: the first table is consultations, the second interviews.
+    assert_eq!(value_of(&sheet, "産業医の人数", 0), n(rep.staff.doctors.value));
+    assert_eq!(value_of(&sheet, "保健師の人数", 0), n(rep.staff.nurses.value));
+    assert_eq!(value_of(&sheet, "コーディネーターの人数(統括を含む)", 0), n(rep.staff.coordinators.value));
     for (nth, s) in [(0, &rep.consultations.sessions), (1, &rep.interviews.sessions)] {
-        assert_eq!(plan_actual(&sheet, "医療機関", nth).1, n(s.medical_institution.value));
-        assert_eq!(plan_actual(&sheet, "事業場訪問", nth).1, n(s.workplace_visit.value));
-        assert_eq!(plan_actual(&sheet, "その他施設", nth).1, n(s.other_facility.value));
-        assert_eq!(plan_actual(&sheet, "計", nth), (p(s.total.planned), n(s.total.actual.value)));
+        assert_eq!(value_of(&sheet, "医療機関", nth), n(s.medical_institution.value));
+        assert_eq!(value_of(&sheet, "事業場訪問", nth), n(s.workplace_visit.value));
+        assert_eq!(value_of(&sheet, "その他施設", nth), n(s.other_facility.value));
+        assert_eq!(value_of(&sheet, "計", nth), n(s.total.actual.value));
     }
-    assert_eq!(plan_actual(&sheet, "計", 0), (Some(10.0), Some(7.0)));
-    let share = rows_labeled(&sheet, "事業場訪問の割合（目標2割以上）")[0];
-    assert_eq!(num(&share[1]), Some(0.2));
-    assert!((num(&share[2]).unwrap() - 2.0 / 7.0).abs() < 1e-9);
-    assert!(cell_text(&share[4]).starts_with("達成（"), "{:?}", share[4]);
     let c = &rep.consultations;
     for (label, line) in [
-        ("①健診結果に基づく医師の意見 相談事業場数（延べ）", &c.opinion_workplaces),
-        ("　意見対象労働者数（延べ）", &c.opinion_workers),
-        ("②脳心臓疾患有リスク者保健指導（延べ）", &c.health_guidance),
-        ("③メンタル不調者相談・指導（延べ）", &c.mental_health),
-        ("①長時間労働の申出者（法66条の8）（延べ）", &rep.interviews.long_hours),
-        ("②その他長時間労働者等（法66条の9）（延べ）", &rep.interviews.other_long_hours),
-        ("高ストレス者（法66条の10）（延べ）", &rep.interviews.high_stress),
+        ("①健診結果に基づく医師の意見 相談事業場数(延べ)", &c.opinion_workplaces),
+        ("　意見対象労働者数(延べ)", &c.opinion_workers),
+        ("②脳心臓疾患有リスク者保健指導(延べ)", &c.health_guidance),
+        ("③メンタル不調者相談・指導(延べ)", &c.mental_health),
+        ("特定健康相談 場所別開催回数 計", &c.sessions.total),
+        ("面接指導 場所別開催回数 計", &rep.interviews.sessions.total),
+        ("面接指導 ①法66条の8(延べ)", &rep.interviews.long_hours),
+        ("面接指導 ②法66条の9(延べ)", &rep.interviews.other_long_hours),
+        ("面接指導 法66条の10（高ストレス者）(延べ)", &rep.interviews.high_stress),
     ] {
         assert_eq!(plan_actual(&sheet, label, 0), (p(line.planned), n(line.actual.value)), "{label}");
     }
-    assert_eq!(plan_actual(&sheet, "②脳心臓疾患有リスク者保健指導（延べ）", 0), (Some(4.0), Some(5.0)));
-    // II-3, III, IV
-    assert_eq!(plan_actual(&sheet, "都道府県単位の協議会", 0).1, n(rep.councils.prefecture.value));
-    assert_eq!(plan_actual(&sheet, "圏域単位の協議会", 0).1, n(rep.councils.zone.value));
-    assert_eq!(plan_actual(&sheet, "活動日数（延べ）", 0).1, Some(4.0));
-    assert_eq!(plan_actual(&sheet, "事業場への周知訪問", 0).1, Some(3.0));
-    let lecture = rows_labeled(&sheet, "研修会の講師")[0];
-    assert_eq!((num(&lecture[2]), cell_text(&lecture[4]).as_str()), (Some(1.0), "令和7年8月8日"));
-    for label in ["I 基本的事項", "II 事業実績", "III コーディネーター", "IV その他", "1 特定健康相談", "2 面接指導", "3 地域産業保健事業運営協議会"]
-    {
-        rows_labeled(&sheet, label);
-    }
+    assert_eq!(value_of(&sheet, "①100時間超申し出者(法66条の8)(延べ)", 0), n(rep.interviews.long_hours.actual.value));
+    assert_eq!(value_of(&sheet, "②その他長時間労働者等(法66条の9)(延べ)", 0), n(rep.interviews.other_long_hours.actual.value));
+    assert_eq!(value_of(&sheet, "都道府県単位の協議会", 0), n(rep.councils.prefecture.value));
+    assert_eq!(value_of(&sheet, "圏域単位の協議会", 0), n(rep.councils.zone.value));
+    assert_eq!(value_of(&sheet, "活動日数(延べ)", 0), n(rep.coordinator_days.total.value));
 
     // The export is in the audit log, with the year and no names.
     let trail = f.s.audit_trail(f.s.store_id()).unwrap();
@@ -532,6 +543,278 @@ fn xlsx_and_json_hold_the_same_numbers() {
     f.s.write_annual_report(2025, &xlsx, None).unwrap();
     let names: Vec<String> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names.len(), 2, "{names:?}");
+}
+
+/// A cell of the expected sheet.
+#[derive(Debug, Clone, PartialEq)]
+enum X {
+    S(&'static str),
+    N(f64),
+}
+
+fn read_cell(d: &Data) -> Option<X> {
+    match d {
+        Data::Empty => None,
+        Data::String(s) if s.is_empty() => None,
+        Data::String(s) => Some(X::S(Box::leak(s.clone().into_boxed_str()))),
+        Data::Float(f) => Some(X::N(*f)),
+        Data::Int(i) => Some(X::N(*i as f64)),
+        other => Some(X::S(Box::leak(other.to_string().into_boxed_str()))),
+    }
+}
+
+/// 別添3 as seed 002 prints it, with the fixture's numbers, row by row (1-based, as Excel numbers
+/// rows), columns A–E; then the 参考 below. Every cell not listed must be empty.
+fn expected_sheet(share: f64) -> Vec<(u32, Vec<(char, X)>)> {
+    use X::*;
+    let row = |r: u32, cells: &[(char, X)]| (r, cells.to_vec());
+    vec![
+        row(1, &[('A', S("地域産業保健事業実績報告書"))]),
+        row(2, &[('A', S("期間：令和7年4月1日 ～ 令和8年3月31日"))]),
+        row(4, &[('A', S("I 基本的事項"))]),
+        row(5, &[('A', S("1 実施機関（委託先）名")), ('B', S("テスト地域産業保健センター"))]),
+        row(6, &[('A', S("2 労働局名")), ('B', S("静岡労働局"))]),
+        row(7, &[('A', S("3 圏域の数")), ('B', N(4.0))]),
+        row(8, &[('A', S("4 従事者"))]),
+        row(9, &[('A', S("産業医の人数")), ('B', N(2.0)), ('D', S("人"))]),
+        row(10, &[('A', S("保健師の人数")), ('B', N(1.0)), ('D', S("人"))]),
+        row(11, &[('A', S("コーディネーターの人数(統括を含む)")), ('B', N(3.0)), ('D', S("人")), ('E', S("(※統括兼務のコーディネーターは2名と計上)"))]),
+        row(13, &[('A', S("II 事業実績"))]),
+        row(14, &[('A', S("1 特定健康相談"))]),
+        row(15, &[('A', S("場所別開催回数"))]),
+        row(16, &[('A', S("医療機関")), ('B', N(3.0)), ('D', S("回"))]),
+        row(17, &[('A', S("事業場訪問")), ('B', N(2.0)), ('D', S("回"))]),
+        row(18, &[('A', S("その他施設")), ('B', N(2.0)), ('D', S("回"))]),
+        row(19, &[('A', S("計")), ('B', N(7.0)), ('D', S("回"))]),
+        row(20, &[('A', S("相談実施件数"))]),
+        row(21, &[('B', S("計画")), ('C', S("実績"))]),
+        row(22, &[('A', S("①健診結果に基づく医師の意見 相談事業場数(延べ)")), ('B', N(5.0)), ('C', N(2.0)), ('D', S("事業場")), ('E', S("(※2回以上実施した事業場はそれぞれ計上)"))]),
+        row(23, &[('A', S("　意見対象労働者数(延べ)")), ('B', N(20.0)), ('C', N(8.0)), ('D', S("人"))]),
+        row(24, &[('A', S("②脳心臓疾患有リスク者保健指導(延べ)")), ('B', N(4.0)), ('C', N(5.0)), ('D', S("人")), ('E', S("(※同一労働者が2回以上対象となった場合はそれぞれ計上)"))]),
+        row(25, &[('A', S("③メンタル不調者相談・指導(延べ)")), ('B', N(6.0)), ('C', N(4.0)), ('D', S("人")), ('E', S("(同上)"))]),
+        row(27, &[('A', S("2 面接指導"))]),
+        row(28, &[('A', S("場所別開催回数"))]),
+        row(29, &[('A', S("医療機関")), ('B', N(2.0)), ('D', S("回"))]),
+        row(30, &[('A', S("事業場訪問")), ('B', N(1.0)), ('D', S("回"))]),
+        row(31, &[('A', S("その他施設")), ('B', N(1.0)), ('D', S("回"))]),
+        row(32, &[('A', S("計")), ('B', N(4.0)), ('D', S("回"))]),
+        row(33, &[('A', S("面接指導実施人数"))]),
+        row(34, &[('A', S("①100時間超申し出者(法66条の8)(延べ)")), ('B', N(2.0)), ('D', S("人")), ('E', S("(※同一労働者に2回以上実施した場合はそれぞれ計上)"))]),
+        row(35, &[('A', S("②その他長時間労働者等(法66条の9)(延べ)")), ('B', N(1.0)), ('D', S("人")), ('E', S("(同上)"))]),
+        row(37, &[('A', S("3 地域産業保健事業運営協議会"))]),
+        row(38, &[('A', S("開催回数"))]),
+        row(39, &[('A', S("都道府県単位の協議会")), ('B', N(1.0)), ('D', S("回"))]),
+        row(40, &[('A', S("圏域単位の協議会")), ('B', N(2.0)), ('D', S("回"))]),
+        row(42, &[('A', S("III コーディネーター"))]),
+        row(43, &[('A', S("活動日数(延べ)")), ('B', N(4.0)), ('D', S("日")), ('E', S("(※各コーディネーター(統括を含む)の活動日数の合計)"))]),
+        row(45, &[('A', S("IV その他"))]),
+        row(46, &[('A', S("上記以外の業務を行った場合は以下に内容及び回数等を記載ください。"))]),
+        row(47, &[('A', S("事業内容")), ('B', S("回数等"))]),
+        row(48, &[('A', S("事業場への周知訪問")), ('B', N(3.0)), ('D', S("回"))]),
+        row(49, &[('A', S("研修会の講師")), ('B', N(1.0)), ('D', S("回"))]),
+        // Row 50 starts the second page: the 参考.
+        row(51, &[('A', S(SUPPLEMENT_HEADING))]),
+        row(52, &[('A', S(SUPPLEMENT_NOTE))]),
+        row(53, &[('B', S("計画")), ('C', S("実績"))]),
+        row(54, &[('A', S("特定健康相談 場所別開催回数 計")), ('B', N(10.0)), ('C', N(7.0)), ('D', S("回")), ('E', S("様式には計画欄がありません"))]),
+        row(55, &[('A', S("面接指導 場所別開催回数 計")), ('B', N(3.0)), ('C', N(4.0)), ('D', S("回")), ('E', S("同上"))]),
+        row(56, &[('A', S("面接指導 ①法66条の8(延べ)")), ('B', N(2.0)), ('C', N(2.0)), ('D', S("人")), ('E', S("同上"))]),
+        row(57, &[('A', S("面接指導 ②法66条の9(延べ)")), ('C', N(1.0)), ('D', S("人")), ('E', S("同上"))]),
+        row(
+            58,
+            &[
+                ('A', S("面接指導 法66条の8の2（研究開発業務・月100時間超）(延べ)")),
+                ('C', N(0.0)),
+                ('D', S("人")),
+                ('E', S("様式に該当する行がありません。場所別開催回数には含みます")),
+            ],
+        ),
+        row(
+            59,
+            &[
+                ('A', S("面接指導 法66条の8の4（高度プロフェッショナル）(延べ)")),
+                ('C', N(0.0)),
+                ('D', S("人")),
+                ('E', S("様式に該当する行がありません。場所別開催回数には含みます")),
+            ],
+        ),
+        row(
+            60,
+            &[
+                ('A', S("面接指導 法66条の10（高ストレス者）(延べ)")),
+                ('C', N(2.0)),
+                ('D', S("人")),
+                ('E', S("様式に該当する行がありません。場所別開催回数には含みます")),
+            ],
+        ),
+        row(
+            61,
+            &[
+                ('A', S("特定健康相談 事業場訪問の割合(目標2割以上)")),
+                ('B', N(0.2)),
+                ('C', N(share)),
+                ('E', S("達成（事業場訪問2回／計7回。件数では3件／10件 = 30.0%）")),
+            ],
+        ),
+        row(62, &[('A', S("集計に含めていない下書き")), ('C', N(2.0)), ('D', S("件")), ('E', S("確定すると集計に含まれます"))]),
+        row(
+            63,
+            &[('A', S("※II-2①の行名は様式のままです。法66条の8の面接指導の対象は平成31年4月から月80時間超（安衛則52条の2）で、その面接指導をすべて計上しています。"))],
+        ),
+    ]
+}
+
+#[test]
+fn the_sheet_is_the_mhlw_form_cell_by_cell() {
+    let f = fixture();
+    records(&f);
+    activities(&f);
+    plans(&f.s);
+    let out = tempfile::tempdir().unwrap();
+    let xlsx = out.path().join("実績報告書.xlsx");
+    f.s.write_annual_report(2025, &xlsx, None).unwrap();
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range(XLSX_SHEET).unwrap();
+    assert_eq!(sheet.start(), Some((0, 0)), "the sheet starts at A1");
+
+    // Every cell of the sheet, as read back.
+    let mut got: Vec<(u32, char, X)> = Vec::new();
+    for (r, row) in sheet.rows().enumerate() {
+        for (c, d) in row.iter().enumerate() {
+            if let Some(x) = read_cell(d) {
+                got.push((r as u32 + 1, char::from(b'A' + c as u8), x));
+            }
+        }
+    }
+    let want: Vec<(u32, char, X)> = expected_sheet(2.0 / 7.0).into_iter().flat_map(|(r, cells)| cells.into_iter().map(move |(c, x)| (r, c, x))).collect();
+    for (r, c, x) in &want {
+        let found = got.iter().find(|(gr, gc, _)| gr == r && gc == c).map(|(.., g)| g.clone());
+        match (x, &found) {
+            (X::N(w), Some(X::N(g))) => assert!((w - g).abs() < 1e-9, "{c}{r}: want {w}, got {g}"),
+            _ => assert_eq!(found.as_ref(), Some(x), "{c}{r}"),
+        }
+    }
+    let extra: Vec<&(u32, char, X)> = got.iter().filter(|(r, c, _)| !want.iter().any(|(wr, wc, _)| wr == r && wc == c)).collect();
+    assert!(extra.is_empty(), "cells the 様式 does not have: {extra:?}");
+}
+
+#[test]
+fn the_official_rows_come_before_the_supplement_and_in_the_forms_order() {
+    // The labels of seed 002's 別添3, in its order: each must be found below the one before, and
+    // above the 参考 heading.
+    let f = fixture();
+    let out = tempfile::tempdir().unwrap();
+    let xlsx = out.path().join("r.xlsx");
+    f.s.write_annual_report(2025, &xlsx, None).unwrap();
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range(XLSX_SHEET).unwrap();
+    let first: Vec<String> = sheet.rows().map(|r| r.first().map(cell_text).unwrap_or_default()).collect();
+    let seed_order = [
+        "地域産業保健事業実績報告書",
+        "I 基本的事項",
+        "1 実施機関（委託先）名",
+        "2 労働局名",
+        "3 圏域の数",
+        "4 従事者",
+        "産業医の人数",
+        "保健師の人数",
+        "コーディネーターの人数(統括を含む)",
+        "II 事業実績",
+        "1 特定健康相談",
+        "場所別開催回数",
+        "医療機関",
+        "事業場訪問",
+        "その他施設",
+        "計",
+        "相談実施件数",
+        "①健診結果に基づく医師の意見 相談事業場数(延べ)",
+        "②脳心臓疾患有リスク者保健指導(延べ)",
+        "③メンタル不調者相談・指導(延べ)",
+        "2 面接指導",
+        "場所別開催回数",
+        "医療機関",
+        "事業場訪問",
+        "その他施設",
+        "計",
+        "面接指導実施人数",
+        "①100時間超申し出者(法66条の8)(延べ)",
+        "②その他長時間労働者等(法66条の9)(延べ)",
+        "3 地域産業保健事業運営協議会",
+        "開催回数",
+        "都道府県単位の協議会",
+        "圏域単位の協議会",
+        "III コーディネーター",
+        "活動日数(延べ)",
+        "IV その他",
+        "事業内容",
+        SUPPLEMENT_HEADING,
+    ];
+    let mut at = 0;
+    for label in seed_order {
+        let pos = first[at..].iter().position(|l| l == label).unwrap_or_else(|| panic!("{label} is missing or out of order (after row {at})"));
+        at += pos + 1;
+    }
+    // Nothing the app adds sits above the 参考 heading.
+    let heading = first.iter().position(|l| l == SUPPLEMENT_HEADING).unwrap();
+    for added in ["事業場訪問の割合", "高ストレス", "下書き", "計画欄"] {
+        assert!(!first[..heading].iter().any(|l| l.contains(added)), "{added} above the 参考 heading");
+    }
+    // With no activity: one empty row is left in IV for the centre's own entry; the sheet's
+    // blank settings are listed for the user.
+    let row = first.iter().position(|l| l == "事業内容").unwrap();
+    assert_eq!(first[row + 1], "");
+}
+
+#[test]
+fn blank_settings_are_listed_and_printed_blank() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = Staff { role: Some(StaffRole::Doctor), name: "産業 一郎".into(), ..Default::default() };
+    let (s, _) = Store::init_with(&dir.path().join("data"), &Passphrase::new(PASS), &profile, KdfParams::MINIMUM).unwrap();
+    let rep = s.annual_report(2025).unwrap();
+    assert_eq!((rep.labour_bureau.as_str(), rep.zone_count.as_str()), ("", ""));
+    assert_eq!(rep.unset_fields.len(), 3, "{:?}", rep.unset_fields);
+    for (msg, field, cli) in rep
+        .unset_fields
+        .iter()
+        .zip(["1 実施機関（委託先）名", "2 労働局名", "3 圏域の数"])
+        .zip(["--centre", "--labour-bureau", "--zone-count"])
+        .map(|((m, f), c)| (m, f, c))
+    {
+        assert!(msg.starts_with(field) && msg.contains("空欄") && msg.contains(cli), "{msg}");
+    }
+    s.set_labour_bureau("東京都").unwrap();
+    s.set_zone_count("12").unwrap();
+    s.set_setting("centre_name", "東京地域産業保健センター").unwrap();
+    let rep = s.annual_report(2025).unwrap();
+    assert!(rep.unset_fields.is_empty());
+    assert_eq!((rep.labour_bureau.as_str(), rep.zone_count.as_str()), ("東京労働局", "12"));
+}
+
+#[test]
+fn every_kind_of_interview_has_a_place_on_the_sheet_or_under_reference() {
+    use chisanpo_core::domain::Code;
+    use chisanpo_core::ledger::annual::sheet_row;
+    let f = fixture();
+    records(&f);
+    let rep = f.s.annual_report(2025).unwrap();
+    let i = &rep.interviews;
+    assert_eq!(i.by_kind.len(), InterviewKind::ALL.len(), "every kind is listed, counted or not");
+    for k in &i.by_kind {
+        assert_eq!(k.row, sheet_row(k.kind));
+    }
+    let on = |row| i.by_kind.iter().filter(|k| k.row == row).map(|k| k.actual.value).sum::<u64>();
+    assert_eq!(on(InterviewRow::LongHours), i.long_hours.actual.value);
+    assert_eq!(on(InterviewRow::OtherLongHours), i.other_long_hours.actual.value);
+    // Each kind under 参考 has its own row there, named by its label.
+    let out = tempfile::tempdir().unwrap();
+    let xlsx = out.path().join("r.xlsx");
+    f.s.write_annual_report(2025, &xlsx, None).unwrap();
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range(XLSX_SHEET).unwrap();
+    for k in i.by_kind.iter().filter(|k| k.row == InterviewRow::Supplementary) {
+        let label = format!("面接指導 {}(延べ)", k.kind.label());
+        assert_eq!(plan_actual(&sheet, &label, 0).1, Some(k.actual.value as f64), "{label}");
+    }
 }
 
 #[test]

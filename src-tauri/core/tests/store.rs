@@ -457,6 +457,7 @@ fn fx_doctor() -> Staff {
         kana: "キュウハン イシ".into(),
         affiliation: "旧版クリニック".into(),
         seal_line: "医師 旧版".into(),
+        concurrent_coordinator: false,
     }
 }
 fn fx_nurse() -> Staff {

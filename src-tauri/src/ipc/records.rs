@@ -61,6 +61,10 @@ pub struct AppSettings {
     /// 自動ロックまでの時間 (分), as typed: 1–120.
     pub idle_lock_minutes: String,
     pub text_size: TextSize,
+    /// 労働局名 (別添3 I-2), as stored (e.g. 東京労働局) or typed; empty until set.
+    pub labour_bureau: String,
+    /// 圏域の数 (別添3 I-3), as typed: 1–99; empty until set.
+    pub zone_count: String,
 }
 
 #[tauri::command]
@@ -142,6 +146,8 @@ pub async fn app_settings(state: State<'_, AppState>) -> IpcResult<AppSettings> 
             fee_hourly_rate: s.fee_hourly_rate()?.to_string(),
             idle_lock_minutes: s.idle_lock_minutes()?.to_string(),
             text_size: s.text_size()?,
+            labour_bureau: s.labour_bureau()?.unwrap_or_default(),
+            zone_count: s.zone_count()?.map(|n| n.to_string()).unwrap_or_default(),
         })
     })
     .await
@@ -161,6 +167,8 @@ pub async fn set_app_settings(state: State<'_, AppState>, req: AppSettings) -> I
         if !violations.is_empty() {
             return Err(chisanpo_core::Error::Invalid(violations.into_vec()));
         }
+        // 労働局名 and 圏域の数 are checked (both named when both are wrong) and written first.
+        s.set_annual_identity(&req.labour_bureau, &req.zone_count)?;
         // 0 (not a number) is refused with the message of the rate.
         s.set_fee_hourly_rate(prefs::parse_whole_number(&req.fee_hourly_rate).unwrap_or(0))?;
         s.set_fallback_font(&req.fallback_font)?;

@@ -64,4 +64,9 @@ workplace_visit_share: VisitShare,
 /**
  * Consultations and interviews of the year still in draft: not counted.
  */
-pending_drafts: AnnualCount, };
+pending_drafts: AnnualCount, 
+/**
+ * The fields of section I that are blank because nothing sets them yet, each with how to
+ * set it: the sheet should not be sent so.
+ */
+unset_fields: Array<string>, };

@@ -22,4 +22,12 @@ fee_hourly_rate: string,
 /**
  * 自動ロックまでの時間 (分), as typed: 1–120.
  */
-idle_lock_minutes: string, text_size: TextSize, };
+idle_lock_minutes: string, text_size: TextSize, 
+/**
+ * 労働局名 (別添3 I-2), as stored (e.g. 東京労働局) or typed; empty until set.
+ */
+labour_bureau: string, 
+/**
+ * 圏域の数 (別添3 I-3), as typed: 1–99; empty until set.
+ */
+zone_count: string, };

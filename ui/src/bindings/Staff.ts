@@ -12,4 +12,10 @@ affiliation: string,
 /**
  * The text printed on the seal line, e.g. 「医師 山田太郎」.
  */
-seal_line: string, };
+seal_line: string, 
+/**
+ * コーディネーター兼務: a 統括コーディネーター who also works as a coordinator. 別添3 counts
+ * them twice in コーディネーターの人数 (「※統括兼務のコーディネーターは2名と計上」).
+ * Only for the role 統括コーディネーター; absent (false) in older records.
+ */
+concurrent_coordinator?: boolean, };

@@ -20,4 +20,8 @@ coordinators: AnnualCount,
 /**
  * Of those, 統括コーディネーター.
  */
-chief_coordinators: AnnualCount, };
+chief_coordinators: AnnualCount, 
+/**
+ * Of those, 統括兼務のコーディネーター: each counted 2 in `coordinators`.
+ */
+concurrent_chief_coordinators: AnnualCount, };

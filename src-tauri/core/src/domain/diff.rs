@@ -190,6 +190,7 @@ pub fn label(path: &str) -> String {
         "work_class" => "就業区分",
         "guidance" => "指導区分",
         "recommendation_needed" => "指導勧告の必要性",
+        "necessary_items" => "必要事項",
         "work_situation" => "勤務の状況",
         "other_findings" => "その他の心身の状況",
         "other_findings_text" => "その他の心身の状況（所見）",

@@ -115,6 +115,12 @@ pub struct Staff {
     pub affiliation: String,
     /// The text printed on the seal line, e.g. 「医師 山田太郎」.
     pub seal_line: String,
+    /// コーディネーター兼務: a 統括コーディネーター who also works as a coordinator. 別添3 counts
+    /// them twice in コーディネーターの人数 (「※統括兼務のコーディネーターは2名と計上」).
+    /// Only for the role 統括コーディネーター; absent (false) in older records.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub concurrent_coordinator: bool,
 }
 
 impl Staff {
@@ -123,6 +129,12 @@ impl Staff {
         v.require(Strictness::Final, &self.role, "role", "役割");
         v.require_text(Strictness::Final, &self.name, "name", "氏名");
         v.max_len(&self.name, 60, "name", "氏名");
+        if self.concurrent_coordinator && self.role != Some(StaffRole::ChiefCoordinator) {
+            v.push(
+                "concurrent_coordinator",
+                "コーディネーター兼務は役割が統括コーディネーターの人にだけ付けられます。役割を確かめるか、兼務を外してください。",
+            );
+        }
         v
     }
 }

@@ -46,6 +46,7 @@ pub fn snapshot() -> Snapshot {
             kana: "サンギョウ タロウ".into(),
             affiliation: "さんぽ内科クリニック".into(),
             seal_line: "医師 産業 太郎".into(),
+            concurrent_coordinator: false,
         }),
     }
 }
