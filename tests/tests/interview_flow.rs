@@ -82,6 +82,8 @@ fn a_long_hours_interview_from_request_to_printed_opinion_and_correction() -> Re
     // 6. 確定 → the record screen → the PDF after the double-check.
     s.click("#step-next")?;
     s.wait_text("#finish-ready", "すべて入力されています")?;
+    // 要医療 with no 受診配慮: a plausibility warning from the core, listed before 確定 but not stopping it.
+    s.wait_text("#finish-warnings", "医療機関への受診配慮等が空欄")?;
     s.click("#finalise")?;
     s.wait_text("#record-status", "確定（第1版）")?;
     let pdf = print_checked(&s, "opinion", "長谷 勤", "鷲尾精機株式会社")?;
