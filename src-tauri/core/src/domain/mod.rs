@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod application;
+pub mod checklists;
 pub mod codes;
 pub mod consultation;
 pub mod dates;
@@ -14,6 +15,7 @@ pub mod hours_report;
 pub mod interview;
 pub mod kana;
 pub mod record;
+pub mod stress_check;
 pub mod validate;
 pub mod wareki;
 pub mod worker_csv;
