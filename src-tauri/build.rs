@@ -49,6 +49,7 @@ const COMMANDS: &[&str] = &[
     "amend_record",
     "check_record",
     "hours_report",
+    "interview_scores",
     "record_changes",
     "interview_to_consultation",
     "record_from_application",

@@ -72,6 +72,7 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             editing::amend_record,
             editing::check_record,
             editing::hours_report,
+            editing::interview_scores,
             editing::record_changes,
             editing::interview_to_consultation,
             editing::record_from_application,
