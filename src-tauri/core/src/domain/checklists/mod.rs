@@ -113,6 +113,14 @@ mod tests {
     }
 
     #[test]
+    fn a_correction_names_the_checklist_fields() {
+        use crate::domain::diff;
+        assert_eq!(diff::label("fatigue_checklist.symptom_total"), "疲労蓄積度チェックリスト 自覚症状の合計点");
+        assert_eq!(diff::label("family_checklist.score"), "家族用チェックリスト 疲労蓄積度の点数");
+        assert_eq!(diff::label("stress.scale_b"), "ストレスチェック B 評価点の合計");
+    }
+
+    #[test]
     fn scores_never_touch_the_doctors_judgement() {
         let top = worker::WORK.iter().map(|it| Some(it.choices.len() as u8 - 1)).collect();
         let i = Interview { fatigue_checklist: Some(WorkerChecklist { symptoms: vec![Some(2); 14], work: top, ..Default::default() }), ..Default::default() };
