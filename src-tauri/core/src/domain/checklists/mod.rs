@@ -14,6 +14,7 @@ pub use family::{FamilyChecklist, FamilyChecklistResult};
 pub use section::{ChecklistChoice, ChecklistItem, SectionResult};
 pub use worker::{BurdenReading, SymptomGrade, WorkGrade, WorkerChecklist, WorkerChecklistResult};
 
+use super::codes::Fatigue;
 use super::interview::Interview;
 use super::stress_check::{self, StressJudgement};
 use super::validate::{Strictness, Violation, Violations};
@@ -38,8 +39,27 @@ pub fn scores(i: &Interview) -> InterviewScores {
         fatigue_checklist: i.fatigue_checklist.as_ref().filter(|c| !c.is_empty()).map(worker::score),
         family_checklist: i.family_checklist.as_ref().filter(|c| !c.is_empty()).map(family::score),
         stress: i.stress.as_ref().map(stress_check::judge),
-        warnings: stress_check::warnings(i),
+        warnings: warnings(i),
     }
+}
+
+/// The 負担度 from which a 疲労の蓄積 of 「なし」 deserves a second look: 4–7, read 高い or 非常に高い.
+const HIGH_BURDEN: u32 = 4;
+
+/// Warnings, never blocking 確定: the doctor's judgement against what the worker's sheet and the
+/// stress-check scores say. The doctor may well be right; the warning only asks for a look.
+pub fn warnings(i: &Interview) -> Vec<Violation> {
+    let mut v = Violations::default();
+    let burden = i.fatigue_checklist.as_ref().filter(|c| !c.is_empty()).map(worker::score).and_then(|r| r.burden);
+    if burden.is_some_and(|b| b >= HIGH_BURDEN) && i.result.fatigue == Some(Fatigue::None) {
+        v.push(
+            "result.fatigue",
+            format!("本人の疲労蓄積度チェックリストでは仕事による負担度が高い（{HIGH_BURDEN}点以上）のに、疲労の蓄積の状況が「なし」になっています。判定を確かめてください。"),
+        );
+    }
+    let mut out = v.into_vec();
+    out.extend(stress_check::warnings(i));
+    out
 }
 
 /// Errors in the checklists. Called from `Interview::validate`.
@@ -110,6 +130,24 @@ mod tests {
         let old = r#"{"kind":"high_stress","stress":{"a":40,"b":80,"c":20,"checked_on":null}}"#;
         let i: Interview = serde_json::from_str(old).unwrap();
         assert_eq!((i.fatigue_checklist, i.stress.unwrap().scale_a), (None, None));
+    }
+
+    #[test]
+    fn a_high_burden_against_no_fatigue_is_a_warning_not_an_error() {
+        let top = worker::WORK.iter().map(|it| Some(it.choices.len() as u8 - 1)).collect();
+        let mut i =
+            Interview { fatigue_checklist: Some(WorkerChecklist { symptom_total: Some(8), work_total: Some(6), ..Default::default() }), ..Default::default() };
+        i.result.fatigue = Some(Fatigue::None);
+        // Ⅲ × C = 4: 高い.
+        assert_eq!(warnings(&i).iter().map(|w| w.field.as_str()).collect::<Vec<_>>(), ["result.fatigue"]);
+        assert!(i.validate(Strictness::Draft).is_empty());
+        // Ⅱ × C = 3: やや高い, no warning; nor with a judgement other than なし.
+        i.fatigue_checklist = Some(WorkerChecklist { symptom_total: Some(7), work_total: Some(6), ..Default::default() });
+        assert!(warnings(&i).is_empty());
+        i.fatigue_checklist = Some(WorkerChecklist { symptoms: vec![Some(2); 14], work: top, ..Default::default() });
+        i.result.fatigue = Some(Fatigue::Mild);
+        assert!(warnings(&i).is_empty());
+        assert_eq!(scores(&i).warnings, warnings(&i));
     }
 
     #[test]
