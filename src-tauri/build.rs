@@ -50,6 +50,7 @@ const COMMANDS: &[&str] = &[
     "check_record",
     "record_warnings",
     "hours_report",
+    "interview_scores",
     "record_changes",
     "interview_to_consultation",
     "record_from_application",

@@ -73,6 +73,7 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             editing::check_record,
             editing::record_warnings,
             editing::hours_report,
+            editing::interview_scores,
             editing::record_changes,
             editing::interview_to_consultation,
             editing::record_from_application,

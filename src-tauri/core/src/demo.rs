@@ -356,6 +356,7 @@ fn interview(rng: &mut Rng, p: &People) -> Interview {
             b: Some(77 + rng.below(30) as u32),
             c: Some(20 + rng.below(10) as u32),
             checked_on: None,
+            ..Default::default()
         }),
         coordinator_attends: false,
         consent: None,

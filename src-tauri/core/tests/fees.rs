@@ -325,7 +325,7 @@ fn a_second_interview_is_gated_and_corrections_are_not() {
     let RecordBody::Interview(mut hs) = f.interview(d(2026, 4, 20)) else { unreachable!() };
     hs.kind = Some(InterviewKind::HighStress);
     hs.work_status = None;
-    hs.stress = Some(StressScores { a: Some(40), b: Some(80), c: Some(20), checked_on: None });
+    hs.stress = Some(StressScores { a: Some(40), b: Some(80), c: Some(20), ..Default::default() });
     hs.result = InterviewResult { work_class: Some(WorkClass::Restricted), stress_guidance: vec![StressGuidance::HealthGuidance], ..Default::default() };
     hs.opinion.hours_measures = vec![HoursMeasure::OvertimeBan];
     let next = f.store.create_record(&RecordBody::Interview(hs)).unwrap();

@@ -66,6 +66,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd("check_record", Some("RecordBody"), "Array<Violation>", &["RecordBody", "Violation"]),
     cmd("record_warnings", Some("RecordBody"), "Array<Violation>", &["RecordBody", "Violation"]),
     cmd("hours_report", Some("HoursQuery"), "HoursReport", &["HoursQuery", "HoursReport"]),
+    cmd("interview_scores", Some("Interview"), "InterviewScores", &["Interview", "InterviewScores"]),
     cmd("record_changes", Some("ChangesRequest"), "Array<FieldChange>", &["ChangesRequest", "FieldChange"]),
     cmd("interview_to_consultation", Some("ConvertRequest"), "string", &["ConvertRequest"]),
     cmd("record_from_application", Some("FromApplicationRequest"), "string", &["FromApplicationRequest"]),

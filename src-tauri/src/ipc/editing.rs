@@ -1,9 +1,10 @@
 //! Editing records: drafts saved as the user types, 確定, 訂正 with its differences, the live
 //! 勤務状況 panel, and the fee the record would carry. Each command is one core call.
 
+use chisanpo_core::domain::checklists::{self, InterviewScores};
 use chisanpo_core::domain::diff::FieldChange;
 use chisanpo_core::domain::hours_report::{self, HoursQuery, HoursReport};
-use chisanpo_core::domain::{ConsultationKind, RecordBody, RecordKind, Service, Staff, Strictness, Violation};
+use chisanpo_core::domain::{ConsultationKind, Interview, RecordBody, RecordKind, Service, Staff, Strictness, Violation};
 use chisanpo_core::ledger::fees::FeeStatus;
 use chisanpo_core::store::EntityRow;
 use serde::Deserialize;
@@ -103,6 +104,12 @@ pub async fn record_warnings(req: RecordBody) -> IpcResult<Vec<Violation>> {
 #[tauri::command]
 pub async fn hours_report(req: HoursQuery) -> IpcResult<HoursReport> {
     Ok(hours_report::report(&req))
+}
+
+/// The fatigue checklists and stress-check scores of an interview, scored (never its judgement).
+#[tauri::command]
+pub async fn interview_scores(req: Interview) -> IpcResult<InterviewScores> {
+    Ok(checklists::scores(&req))
 }
 
 #[tauri::command]

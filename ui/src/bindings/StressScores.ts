@@ -8,4 +8,13 @@ export type StressScores = { a: number | null, b: number | null, c: number | nul
 /**
  * ストレスチェックの実施日
  */
-checked_on: Date | null, };
+checked_on: Date | null, 
+/**
+ * 素点換算表の評価点の合計: A (9 scales, 9–45), B (6 scales, 6–30), C (3 scales, 3–15), when the
+ * stress check gave them. `a`, `b`, `c` are the 合計点数 of the 57-item questionnaire.
+ */
+scale_a: number | null, scale_b: number | null, scale_c: number | null, 
+/**
+ * The stress check's own judgement: 高ストレス (true) or not (false), as the 実施者 reported it.
+ */
+judged_high: boolean | null, };

@@ -35,6 +35,8 @@ import type { HoursQuery } from "./HoursQuery";
 import type { HoursReport } from "./HoursReport";
 import type { IdRequest } from "./IdRequest";
 import type { ImportWorkersRequest } from "./ImportWorkersRequest";
+import type { Interview } from "./Interview";
+import type { InterviewScores } from "./InterviewScores";
 import type { LedgerRequest } from "./LedgerRequest";
 import type { LedgerView } from "./LedgerView";
 import type { ListFilter } from "./ListFilter";
@@ -115,6 +117,7 @@ export const commands = {
   check_record: (req: RecordBody) => invoke<Array<Violation>>("check_record", { req }),
   record_warnings: (req: RecordBody) => invoke<Array<Violation>>("record_warnings", { req }),
   hours_report: (req: HoursQuery) => invoke<HoursReport>("hours_report", { req }),
+  interview_scores: (req: Interview) => invoke<InterviewScores>("interview_scores", { req }),
   record_changes: (req: ChangesRequest) => invoke<Array<FieldChange>>("record_changes", { req }),
   interview_to_consultation: (req: ConvertRequest) => invoke<string>("interview_to_consultation", { req }),
   record_from_application: (req: FromApplicationRequest) => invoke<string>("record_from_application", { req }),

@@ -138,6 +138,8 @@ pub fn label(path: &str) -> String {
         "consent" => "同席の同意 ",
         "result" => "面接指導結果 ",
         "opinion" => "意見書 ",
+        "fatigue_checklist" => "疲労蓄積度チェックリスト ",
+        "family_checklist" => "家族用チェックリスト ",
         _ => "",
     };
     let name = match leaf(path) {
@@ -220,6 +222,16 @@ pub fn label(path: &str) -> String {
         "appointment_on" => "予定日",
         "appointment_from" => "予定時刻（から）",
         "appointment_to" => "予定時刻（まで）",
+        "symptoms" => "症状の回答",
+        "work" => "勤務の状況の回答",
+        "symptom_total" => "自覚症状の合計点",
+        "work_total" => "勤務の状況の合計点",
+        "work_rest_count" => "働き方と休養の該当個数",
+        "score" => "疲労蓄積度の点数",
+        "scale_a" => "A 評価点の合計",
+        "scale_b" => "B 評価点の合計",
+        "scale_c" => "C 評価点の合計",
+        "judged_high" => "ストレスチェックでの高ストレス判定",
         _ => return path.to_string(),
     };
     format!("{section}{name}")

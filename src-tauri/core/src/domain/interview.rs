@@ -219,6 +219,13 @@ pub struct StressScores {
     pub c: Option<u32>,
     /// ストレスチェックの実施日
     pub checked_on: Option<Date>,
+    /// 素点換算表の評価点の合計: A (9 scales, 9–45), B (6 scales, 6–30), C (3 scales, 3–15), when the
+    /// stress check gave them. `a`, `b`, `c` are the 合計点数 of the 57-item questionnaire.
+    pub scale_a: Option<u32>,
+    pub scale_b: Option<u32>,
+    pub scale_c: Option<u32>,
+    /// The stress check's own judgement: 高ストレス (true) or not (false), as the 実施者 reported it.
+    pub judged_high: Option<bool>,
 }
 
 /// The worker's consent, given in advance, to a coordinator attending (seed 001).
@@ -391,9 +398,11 @@ pub struct Interview {
     pub opinion: Opinion,
     /// The date the opinion was written (意見書の日付). When absent, the interview date.
     pub opinion_on: Option<Date>,
+    /// 労働者の疲労蓄積度自己診断チェックリスト (2023), when the worker sent it.
+    pub fatigue_checklist: Option<super::checklists::WorkerChecklist>,
+    /// 家族による労働者の疲労蓄積度チェックリスト, when the family sent it.
+    pub family_checklist: Option<super::checklists::FamilyChecklist>,
 }
-
-const MAX_STRESS_SCORE: u32 = 200;
 
 impl Interview {
     pub fn is_high_stress(&self) -> bool {
@@ -438,13 +447,8 @@ impl Interview {
         if strict == Strictness::Final {
             self.check_kind_against_hours(&mut v);
         }
-        if let Some(s) = &self.stress {
-            for (field, score) in [("a", s.a), ("b", s.b), ("c", s.c)] {
-                if score.is_some_and(|x| x > MAX_STRESS_SCORE) {
-                    v.push(format!("stress.{field}"), format!("ストレスチェックの点数は0〜{MAX_STRESS_SCORE}点で入力してください。"));
-                }
-            }
-        }
+        super::stress_check::validate(self, &mut v);
+        super::checklists::validate(self, strict, &mut v);
         if strict == Strictness::Final && self.is_high_stress() {
             let complete = self.stress.as_ref().is_some_and(|s| s.a.is_some() && s.b.is_some() && s.c.is_some());
             if !complete {
@@ -631,7 +635,7 @@ pub(crate) mod tests {
         let mut i = long_hours();
         i.kind = Some(InterviewKind::HighStress);
         i.work_status = None;
-        i.stress = Some(StressScores { a: Some(40), b: Some(80), c: Some(20), checked_on: None });
+        i.stress = Some(StressScores { a: Some(40), b: Some(80), c: Some(20), ..Default::default() });
         i.result = InterviewResult { work_class: Some(WorkClass::Restricted), stress_guidance: vec![StressGuidance::HealthGuidance], ..Default::default() };
         i.opinion.hours_measures = vec![HoursMeasure::OvertimeBan];
         i

@@ -1,15 +1,17 @@
 //! What the core derives from an interview, in one place: the hours (the other figure, the
-//! 45/80/100 h class, the 2–6 month averages), the 区分 the 勤務状況情報書 prints, and the
-//! plausibility warnings. `show --json`, `list --json`, the record screen and the forms read these
+//! 45/80/100 h class, the 2–6 month averages), the 区分 the 勤務状況情報書 prints, the fatigue
+//! checklists' grades and 負担度, the stress-check judgement, and the plausibility warnings. `show --json`, `list --json`, the record screen and the forms read these
 //! rather than computing them again.
 
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::checklists::{self, FamilyChecklistResult, WorkerChecklistResult};
 use super::codes::WorkStatusCategory;
 use super::hours_report::HoursReport;
 use super::interview::Interview;
 use super::plausibility::interview_warnings;
+use super::stress_check::StressJudgement;
 use super::validate::Violation;
 
 /// The derived facts of one interview.
@@ -24,6 +26,12 @@ pub struct InterviewFacts {
     pub printed_categories: Vec<WorkStatusCategory>,
     /// Some 2–6 month average is over 80 h.
     pub any_average_over_80: bool,
+    /// 労働者の疲労蓄積度自己診断チェックリスト: the grades and the 仕事による負担度.
+    pub fatigue_checklist: Option<WorkerChecklistResult>,
+    /// 家族による労働者の疲労蓄積度チェックリスト.
+    pub family_checklist: Option<FamilyChecklistResult>,
+    /// 高ストレスの判定 computed from the stress-check scores.
+    pub stress: Option<StressJudgement>,
     /// Combinations worth a second look; they never stop 確定.
     pub warnings: Vec<Violation>,
 }
@@ -31,7 +39,11 @@ pub struct InterviewFacts {
 impl Interview {
     pub fn facts(&self) -> InterviewFacts {
         let hours = self.work_status.as_ref().map(|ws| ws.hours_report(self.performed_on));
+        let scores = checklists::scores(self);
         InterviewFacts {
+            fatigue_checklist: scores.fatigue_checklist,
+            family_checklist: scores.family_checklist,
+            stress: scores.stress,
             any_average_over_80: hours.as_ref().is_some_and(|h| h.averages.iter().any(|a| a.over_80)),
             hours,
             hours_category: self.work_status.as_ref().and_then(|ws| ws.hours_category()),

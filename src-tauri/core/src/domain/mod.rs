@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod application;
+pub mod checklists;
 pub mod codes;
 pub mod consultation;
 pub mod dates;
@@ -16,6 +17,7 @@ pub mod interview_facts;
 pub mod kana;
 pub mod plausibility;
 pub mod record;
+pub mod stress_check;
 pub mod validate;
 pub mod wareki;
 pub mod worker_csv;

@@ -24,6 +24,8 @@ pub fn interview_warnings(i: &Interview) -> Vec<Violation> {
         findings(i, &mut w);
     }
     measures(i, &mut w);
+    // The fatigue checklists and the stress-check scores against the doctor's judgement.
+    w.extend(super::checklists::warnings(i));
     w
 }
 

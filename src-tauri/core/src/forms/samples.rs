@@ -119,7 +119,7 @@ pub fn high_stress() -> Interview {
     let mut i = long_hours();
     i.kind = Some(InterviewKind::HighStress);
     i.work_status = None;
-    i.stress = Some(StressScores { a: Some(42), b: Some(85), c: Some(23), checked_on: d("2025-05-20") });
+    i.stress = Some(StressScores { a: Some(42), b: Some(85), c: Some(23), checked_on: d("2025-05-20"), ..Default::default() });
     i.result = InterviewResult {
         work_class: Some(WorkClass::Restricted),
         work_situation: "繁忙期の残業が月60時間程度続き、休日出勤もある".into(),
