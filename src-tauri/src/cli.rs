@@ -542,7 +542,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 Vec::new()
             };
             if json {
-                // With what the core derives (an interview's hours, class and warnings).
+                // With an interview's hours as the core derives them.
                 let rows = store.list_records_with_facts(&filter)?;
                 let mut all: Vec<serde_json::Value> = rows.iter().map(|r| serde_json::to_value(r).expect("views serialise")).collect();
                 all.extend(consolidated.iter().map(|r| serde_json::to_value(r).expect("views serialise")));

@@ -317,3 +317,18 @@ fn an_interview_held_without_a_request_has_no_request_form() {
         }
     }
 }
+
+/// A stress check reported by the 素点換算表 method prints its 評価点, and says so.
+#[test]
+fn the_high_stress_opinion_prints_the_scores_of_the_method_used() {
+    let mut i = high_stress();
+    i.stress = Some(StressScores { scale_a: Some(21), scale_b: Some(11), scale_c: Some(5), ..Default::default() });
+    let (_, text, _) = produce("opinion-high-stress-scales", FormKind::Opinion, &input(RecordBody::Interview(i), PrintStatus::Final));
+    let text = flat(&text);
+    assert!(text.contains(&flat("ストレスチェック結果（素点換算表の評価点）")), "{text}");
+    for v in ["21", "11", "5"] {
+        assert!(text.contains(&format!("{v}点")), "{v} is not printed:\n{text}");
+    }
+    let (_, text, _) = produce("opinion-high-stress-totals", FormKind::Opinion, &input(RecordBody::Interview(high_stress()), PrintStatus::Final));
+    assert!(!flat(&text).contains("素点換算表"), "the 合計点数 are printed as such");
+}

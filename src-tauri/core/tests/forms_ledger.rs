@@ -42,3 +42,23 @@ fn the_worker_as_requester_is_named_in_both() {
     let (ledger, record) = both("ledger-worker", consultation());
     assert!(ledger.contains(&worker) && record.contains(&worker), "{ledger}\n{record}");
 }
+
+/// The 2-4 ledger names every kind by its article, the two kinds held without a request included.
+#[test]
+fn the_interview_ledger_names_each_kind_by_its_article() {
+    use chisanpo_core::domain::{Code, InterviewKind};
+    use chisanpo_core::forms::samples::long_hours;
+    let bodies: Vec<RecordBody> = InterviewKind::ALL
+        .iter()
+        .map(|k| {
+            let mut i = long_hours();
+            i.kind = Some(*k);
+            RecordBody::Interview(i)
+        })
+        .collect();
+    let pdf = ledger_pdf("ledger-kinds", &sample_ledger(LedgerKind::Interview, bodies));
+    let text = flat(&poppler("pdftotext", &["-layout"], &pdf));
+    for article in ["法66条の8の2", "法66条の8の4", "法66条の9", "法66条の10"] {
+        assert!(text.contains(article), "{article} is not in the 2-4 ledger:\n{text}");
+    }
+}

@@ -242,8 +242,6 @@ impl Store {
     }
 }
 
-/// Read one file: `Ok(Err(message))` when this file alone cannot be read; `Err` when the source
-/// itself is away (the import stops; nothing half-applied).
 /// A version finalised on a device under older rules may break today's (a 区分 its hours
 /// contradict, say). It is kept, as every version is, and named so that its device amends it.
 /// The warning names the record, the version and the field, never the content.
@@ -265,6 +263,8 @@ fn rule_warnings(payload: &bundle::Payload) -> Vec<String> {
     out
 }
 
+/// Read one file: `Ok(Err(message))` when this file alone cannot be read; `Err` when the source
+/// itself is away (the import stops; nothing half-applied).
 fn read_one(source: &dyn Transport, name: &str) -> Result<std::result::Result<Option<Vec<u8>>, String>> {
     match source.get(name) {
         Ok(b) => Ok(Ok(b)),

@@ -49,13 +49,24 @@ pub fn round1(h: f64) -> f64 {
     (h * 10.0).round() / 10.0
 }
 
+/// Floating-point noise below which two hours are the same (a few milliseconds).
+const NOISE: f64 = 1e-6;
+
+/// 時間外・休日労働 as the forms print it and the law reads it: to one decimal, rounded *up*,
+/// so that any time over a line prints over it (80 h 01 min is 80.1, never 80.0; the law says
+/// 超える). Figures already in tenths, and the formula applied to totals in tenths, are unchanged:
+/// 257.1 h in a 31-day month is 79.96 h, printed 80.0.
+pub fn overtime_figure(hours: f64) -> f64 {
+    (((hours - NOISE) * 10.0).ceil() / 10.0).max(0.0) + 0.0
+}
+
 /// 時間外・休日労働時間 for a period of `days` calendar days from its 総労働時間. Never below zero.
 pub fn overtime_for_days(total: f64, days: u32) -> Result<f64, HoursError> {
     if days == 0 {
         return Err(HoursError::NoSuchMonth);
     }
     check("総労働時間", total, days)?;
-    Ok(round1((total - statutory_hours(days)).max(0.0)))
+    Ok(overtime_figure(total - statutory_hours(days)))
 }
 
 /// The most 時間外・休日労働 a period of `days` calendar days can hold: every hour of it, less
@@ -125,10 +136,11 @@ pub enum HoursClass {
 impl HoursClass {
     /// The class of a month's 時間外・休日労働, strictly over each line (the law says 超える).
     ///
-    /// The hours are taken as the forms print them, to one decimal, so that the paper never
-    /// shows 「80.0時間」 beside ■80時間超: 240 h in a 28-day month is 80.0 h, which is not over 80.
+    /// The hours are taken as the forms print them ([`overtime_figure`]), so that the paper never
+    /// shows 「80.0時間」 beside ■80時間超: 240 h in a 28-day month is 80.0 h, which is not over 80,
+    /// and 80 h 01 min is 80.1 h, which is.
     pub fn of(overtime: f64) -> Self {
-        let overtime = round1(overtime);
+        let overtime = overtime_figure(overtime);
         if overtime > 100.0 {
             HoursClass::Over100
         } else if overtime > 80.0 {
@@ -174,7 +186,7 @@ impl HoursClass {
 ///
 /// `months` holds 時間外・休日労働 newest first: `[this month, the month before, …]`.
 pub fn averages(months: &[f64]) -> Vec<(usize, f64)> {
-    (2..=6).filter(|n| *n <= months.len()).map(|n| (n, round1(months[..n].iter().sum::<f64>() / n as f64))).collect()
+    (2..=6).filter(|n| *n <= months.len()).map(|n| (n, overtime_figure(months[..n].iter().sum::<f64>() / n as f64))).collect()
 }
 
 /// True when any 2–6 month average exceeds 80 h (the 過労死ライン).
@@ -287,6 +299,19 @@ mod tests {
         // The case: 240 h in a 28-day month is 80.0 h of overtime, which is not over 80.
         assert_eq!(overtime_for_days(240.0, 28), Ok(80.0));
         assert_eq!(HoursClass::of(80.0), HoursClass::Over45);
+        // Any time over a line is over it, and prints over it: 80 h 01 min, 80.04 h, a total
+        // of 240.02 h in February.
+        for over in [80.0 + 1.0 / 60.0, 80.04, 80.000_1] {
+            assert_eq!(overtime_figure(over), 80.1, "{over}");
+            assert_eq!(HoursClass::of(over), HoursClass::Over80, "{over}");
+        }
+        assert_eq!(overtime_for_days(240.02, 28), Ok(80.1));
+        assert_eq!(HoursClass::of(100.0 + 1.0 / 60.0), HoursClass::Over100);
+        assert_eq!(HoursClass::of(45.01), HoursClass::Over45);
+        // Floating-point noise is not time: 80 computed as 80.000000000001 is still 80.0.
+        assert_eq!(overtime_figure(80.000_000_000_01), 80.0);
+        assert_eq!(overtime_figure(-0.3), 0.0);
+        assert!(overtime_figure(0.0).is_sign_positive());
     }
 
     #[test]

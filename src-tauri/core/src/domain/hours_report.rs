@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::dates::{days_in_month, Date};
-use super::hours::{averages, check_period, overtime_for_days, total_for_days, HoursClass};
+use super::hours::{averages, check_period, overtime_figure, overtime_for_days, total_for_days, HoursClass};
 
 /// What the screen knows so far.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -115,7 +115,10 @@ pub fn report(q: &HoursQuery) -> HoursReport {
             r.total_hours = Some(t);
             Some(Computed::Total)
         }),
-        (t, o) => check_period(t, o, days).map(|()| None),
+        (t, o) => check_period(t, o, days).map(|()| {
+            r.overtime_hours = o.map(overtime_figure);
+            None
+        }),
     };
     match computed {
         Ok(c) => r.computed = c,

@@ -72,7 +72,7 @@ impl WorkStatus {
 
     /// 時間外・休日労働時間: as given, or computed from 総労働時間 and the period.
     pub fn effective_overtime(&self) -> Option<f64> {
-        self.overtime_hours.or_else(|| hours::overtime_for_days(self.total_hours?, self.period_days()?).ok())
+        self.overtime_hours.map(hours::overtime_figure).or_else(|| hours::overtime_for_days(self.total_hours?, self.period_days()?).ok())
     }
 
     /// 総労働時間: as given, or computed from 時間外・休日労働時間 and the period.
@@ -122,7 +122,7 @@ impl WorkStatus {
     /// A ticked 区分 that the hours contradict, with both figures in the message.
     fn check_categories(&self, v: &mut Violations) {
         let Some(overtime) = self.effective_overtime() else { return };
-        let overtime = hours::round1(overtime);
+        let overtime = hours::overtime_figure(overtime);
         let class = HoursClass::of(overtime);
         for c in &self.categories {
             let wrong = match c {
@@ -199,10 +199,30 @@ impl WorkStatus {
         }
         v.max_len(&self.duties, 5_000, &format!("{p}.duties"), "業務内容");
         if strict == Strictness::Final {
+            self.check_both_figures(v);
             self.check_categories(v);
         }
     }
+
+    /// Both figures given: the overtime must be what the 総労働時間 makes (総労働時間 − 暦日数÷7×40,
+    /// seed 003), within an hour, or the record would carry two answers to 「80時間を超えるか」.
+    fn check_both_figures(&self, v: &mut Violations) {
+        let (Some(total), Some(overtime), Some(days)) = (self.total_hours, self.overtime_hours, self.period_days()) else { return };
+        let Ok(formula) = hours::overtime_for_days(total, days) else { return };
+        let overtime = hours::overtime_figure(overtime);
+        if (formula - overtime).abs() > BOTH_FIGURES_SLACK {
+            v.push(
+                "work_status.overtime_hours",
+                format!(
+                    "時間外・休日労働時間（{overtime:.1}時間）が、総労働時間から求めた値（{formula:.1}時間 = 総労働時間 − {days}日÷7×40）と合いません。事業者に確かめてどちらかを直すか、どちらか一方だけを入力してください。"
+                ),
+            );
+        }
+    }
 }
+
+/// How far the two figures of the 勤務状況情報書 may differ (the employer's rounding).
+const BOTH_FIGURES_SLACK: f64 = 1.0;
 
 /// 区分 3, 4 and 5 are classes of hours: the core computes them.
 fn is_hours_category(c: WorkStatusCategory) -> bool {
@@ -447,12 +467,16 @@ impl Interview {
         if strict == Strictness::Final {
             self.check_kind_against_hours(&mut v);
         }
-        super::stress_check::validate(self, &mut v);
+        super::stress_check::validate(self, strict, &mut v);
         super::checklists::validate(self, strict, &mut v);
         if strict == Strictness::Final && self.is_high_stress() {
-            let complete = self.stress.as_ref().is_some_and(|s| s.a.is_some() && s.b.is_some() && s.c.is_some());
+            // Either method's three figures: the 合計点数 A/B/C, or the 素点換算表's 評価点.
+            let complete = self
+                .stress
+                .as_ref()
+                .is_some_and(|s| (s.a.is_some() && s.b.is_some() && s.c.is_some()) || (s.scale_a.is_some() && s.scale_b.is_some() && s.scale_c.is_some()));
             if !complete {
-                v.push("stress", "高ストレス者の面接指導では、ストレスチェック結果（A・B・C）を入力してください。");
+                v.push("stress", "高ストレス者の面接指導では、ストレスチェック結果（A・B・Cの合計点数、または素点換算表の評価点の合計）を入力してください。");
             }
         }
         if self.coordinator_attends {
@@ -476,7 +500,7 @@ impl Interview {
         let Some(kind) = self.kind else { return };
         let Some(line) = kind.overtime_threshold() else { return };
         let Some(overtime) = self.work_status.as_ref().and_then(WorkStatus::effective_overtime) else { return };
-        let overtime = hours::round1(overtime);
+        let overtime = hours::overtime_figure(overtime);
         if overtime <= line {
             v.push(
                 "kind",
@@ -696,6 +720,10 @@ pub(crate) mod tests {
         i.work_status.as_mut().unwrap().total_hours = Some(800.0);
         cases.push((i, "work_status.total_hours")); // more hours than May has
         let mut i = long_hours();
+        // May 2025 has 31 days: 267.1 h make 90.0 h of overtime, not 100.
+        i.work_status.as_mut().unwrap().overtime_hours = Some(100.0);
+        cases.push((i, "work_status.overtime_hours"));
+        let mut i = long_hours();
         i.coordinator_attends = true;
         cases.push((i, "consent"));
         let mut i = long_hours();
@@ -716,6 +744,34 @@ pub(crate) mod tests {
         for (i, field) in cases {
             assert_eq!(fields(&i), [field], "{:?}", i.opinion);
         }
+    }
+
+    /// Each article's line, strictly over (超える), typed as overtime: the line itself is refused,
+    /// a tenth (or a minute) over it is accepted; 66条の9 and 66条の10 have no line.
+    #[test]
+    fn each_kind_needs_more_than_its_line() {
+        let cases = [(InterviewKind::LongHours, 80.0), (InterviewKind::ResearchOver100, 100.0), (InterviewKind::HighlyProfessional, 100.0)];
+        for (kind, line) in cases {
+            for (overtime, ok) in [(line, false), (line - 5.0, false), (line + 0.1, true), (line + 1.0 / 60.0, true), (line + 30.0, true)] {
+                let mut i = long_hours();
+                i.kind = Some(kind);
+                let ws = i.work_status.as_mut().unwrap();
+                ws.total_hours = None;
+                ws.overtime_hours = Some(overtime);
+                let f = fields(&i);
+                assert_eq!(f.is_empty(), ok, "{kind:?} at {overtime} h: {f:?}");
+                if !ok {
+                    assert_eq!(f, ["kind"], "{kind:?} at {overtime} h");
+                    let msg = i.validate(Strictness::Final).into_vec().remove(0).message;
+                    assert!(msg.contains(&format!("月{line:.0}時間を超える")) && msg.contains(kind.article()), "{msg}");
+                }
+            }
+        }
+        // 66条の9 has no line: 3 h of overtime is an interview still.
+        let mut i = long_hours();
+        i.kind = Some(InterviewKind::OtherLongHours);
+        i.work_status.as_mut().unwrap().total_hours = Some(180.0);
+        assert_eq!(fields(&i), Vec::<String>::new(), "66条の9 has no line");
     }
 
     #[test]

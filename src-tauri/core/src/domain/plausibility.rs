@@ -4,12 +4,8 @@
 //! Messages name the fields, never their health content.
 
 use super::codes::{Diagnosis, Fatigue, GuidanceClass, WorkClass};
-use super::hours;
 use super::interview::{HoursMeasure, Interview};
 use super::validate::Violation;
-
-/// Total and overtime typed both may disagree with the formula by this much before a warning.
-const FORMULA_SLACK_HOURS: f64 = 1.0;
 
 fn warn(field: &str, message: impl Into<String>) -> Violation {
     Violation { field: field.to_string(), message: message.into() }
@@ -19,7 +15,7 @@ fn warn(field: &str, message: impl Into<String>) -> Violation {
 pub fn interview_warnings(i: &Interview) -> Vec<Violation> {
     let mut w = Vec::new();
     request(i, &mut w);
-    hours_typed_twice(i, &mut w);
+    period(i, &mut w);
     if !i.is_high_stress() {
         findings(i, &mut w);
     }
@@ -36,17 +32,13 @@ fn request(i: &Interview, w: &mut Vec<Violation>) {
     }
 }
 
-/// Both figures typed: they should agree with 総労働時間 − 暦日数÷7×40.
-fn hours_typed_twice(i: &Interview, w: &mut Vec<Violation>) {
-    let Some(ws) = &i.work_status else { return };
-    let (Some(total), Some(overtime), Some(days)) = (ws.total_hours, ws.overtime_hours, ws.period_days()) else { return };
-    let Ok(formula) = hours::overtime_for_days(total, days) else { return };
-    if (formula - overtime).abs() > FORMULA_SLACK_HOURS {
+/// The lines are a month's: a 「前1ヶ月間」 shorter than any month is compared with them anyway.
+fn period(i: &Interview, w: &mut Vec<Violation>) {
+    let Some(days) = i.work_status.as_ref().and_then(|ws| ws.period_days()) else { return };
+    if days < 28 {
         w.push(warn(
-            "work_status.overtime_hours",
-            format!(
-                "時間外・休日労働時間（{overtime:.1}時間）が、総労働時間から求めた値（{formula:.1}時間 = 総労働時間 − {days}日÷7×40）と合いません。事業者の記入を確かめてください。"
-            ),
+            "work_status.period_to",
+            format!("前1ヶ月間の期間が{days}日です。時間外・休日労働の区分（45・80・100時間）は1か月（28〜31日）の時間で判断します。期間を確かめてください。"),
         ));
     }
 }
@@ -145,9 +137,8 @@ mod tests {
         i.opinion.period_unit = None;
         cases.push((i, "opinion.period_amount"));
         let mut i = coherent();
-        // May 2025 has 31 days: 267.1 h make 90.0 h of overtime, not 60.
-        i.work_status.as_mut().unwrap().overtime_hours = Some(60.0);
-        cases.push((i, "work_status.overtime_hours"));
+        i.work_status.as_mut().unwrap().period_from = Date::ymd(2025, 5, 20);
+        cases.push((i, "work_status.period_to"));
         for (i, field) in cases {
             assert_eq!(fields(&i), [field], "{:?} {:?}", i.result, i.opinion);
         }

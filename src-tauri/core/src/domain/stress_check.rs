@@ -18,7 +18,7 @@ use ts_rs::TS;
 
 use super::codes::InterviewKind;
 use super::interview::{Interview, StressScores};
-use super::validate::{Violation, Violations};
+use super::validate::{Strictness, Violation, Violations};
 
 /// One area (領域) of the questionnaire, with the range of its score under each method.
 pub struct Area {
@@ -122,15 +122,26 @@ pub fn judge(s: &StressScores) -> StressJudgement {
     StressJudgement { by_totals, by_scales, summary }
 }
 
-/// Errors: a score outside its scale's range. Called from `Interview::validate`.
-pub fn validate(i: &Interview, v: &mut Violations) {
+/// Errors: a score outside its scale's range. Called from `Interview::validate`. A draft may hold
+/// a number below the range (older screens asked for 評価点 in these fields, and such drafts must
+/// still save); 確定 (and 訂正) need each area's 57-item range. Above it is never possible.
+pub fn validate(i: &Interview, strict: Strictness, v: &mut Violations) {
     let Some(s) = &i.stress else { return };
     for (area, (total, scale)) in AREAS.iter().zip([(s.a, s.scale_a), (s.b, s.scale_b), (s.c, s.scale_c)]) {
         let (lo, hi) = area.total;
-        if total.is_some_and(|x| !(lo..=hi).contains(&x)) {
+        let (scale_lo, scale_hi) = area.scale;
+        let wrong = |x: u32| if strict == Strictness::Final { !(lo..=hi).contains(&x) } else { x > hi };
+        if let Some(x) = total.filter(|x| wrong(*x)) {
+            // A number that fits the 評価点 range but not the 合計点数 was most likely typed in the
+            // wrong field (older versions of the screen asked for 評価点 here).
+            let hint = if (scale_lo..=scale_hi).contains(&x) {
+                "素点換算表の評価点であれば「評価点の合計」の欄に入力してください。"
+            } else {
+                ""
+            };
             v.push(
                 format!("stress.{}", area.key),
-                format!("ストレスチェックの{}（合計点数）は{lo}〜{hi}点で入力してください（職業性ストレス簡易調査票57項目）。", area.label),
+                format!("ストレスチェックの{}（合計点数）は{lo}〜{hi}点で入力してください（職業性ストレス簡易調査票57項目）。{hint}", area.label),
             );
         }
         let (lo, hi) = area.scale;
@@ -164,7 +175,7 @@ pub fn warnings(i: &Interview) -> Vec<Violation> {
         ),
         _ => {}
     }
-    if kind_high && s.judged_high == Some(false) {
+    if kind_high && s.judged_high == Some(false) && judged.high() != Some(true) {
         v.push("stress.judged_high", "高ストレス者の面接指導ですが、ストレスチェックの判定が「高ストレスでない」になっています。判定を確かめてください。");
     }
     v.into_vec()
@@ -233,7 +244,7 @@ mod tests {
 
     fn fields(i: &Interview) -> Vec<String> {
         let mut v = Violations::default();
-        validate(i, &mut v);
+        validate(i, Strictness::Final, &mut v);
         v.into_vec().into_iter().map(|x| x.field).collect()
     }
 
@@ -259,9 +270,39 @@ mod tests {
         assert_eq!(fields(&with_stress(InterviewKind::HighStress, scales(9, 6, 16))), ["stress.scale_c"]);
         assert_eq!(fields(&with_stress(InterviewKind::HighStress, scales(9, 6, 2))), ["stress.scale_c"]);
         let mut v = Violations::default();
-        validate(&with_stress(InterviewKind::HighStress, totals(16, 80, 20)), &mut v);
+        validate(&with_stress(InterviewKind::HighStress, totals(16, 80, 20)), Strictness::Final, &mut v);
         let m = &v.into_vec()[0].message;
         assert!(m.contains("A ストレスの原因と考えられる因子") && m.contains("17〜68"), "{m}");
+    }
+
+    /// Older screens asked for 評価点 in the A/B/C fields: such a draft still saves, 確定 names
+    /// the right field for them, and only an impossible number is refused in a draft.
+    #[test]
+    fn scores_from_older_screens_save_as_drafts_and_point_to_the_right_field() {
+        let old = with_stress(InterviewKind::HighStress, totals(20, 12, 7));
+        let mut v = Violations::default();
+        validate(&old, Strictness::Draft, &mut v);
+        assert!(v.is_empty(), "{:?}", v.into_vec());
+        let mut v = Violations::default();
+        validate(&old, Strictness::Final, &mut v);
+        let v = v.into_vec();
+        assert_eq!(v.iter().map(|x| x.field.as_str()).collect::<Vec<_>>(), ["stress.b", "stress.c"]);
+        assert!(v.iter().all(|x| x.message.contains("「評価点の合計」の欄")), "{v:?}");
+        let mut v = Violations::default();
+        validate(&with_stress(InterviewKind::HighStress, totals(40, 117, 20)), Strictness::Draft, &mut v);
+        assert_eq!(v.into_vec().len(), 1, "more than any scale holds is refused even in a draft");
+    }
+
+    #[test]
+    fn either_methods_three_figures_let_a_high_stress_interview_be_finalised() {
+        let complete = |s: StressScores| {
+            let i = with_stress(InterviewKind::HighStress, s);
+            !i.validate(Strictness::Final).into_vec().iter().any(|v| v.field == "stress")
+        };
+        assert!(complete(totals(40, 80, 20)));
+        assert!(complete(scales(20, 12, 6)));
+        assert!(!complete(StressScores { scale_a: Some(20), scale_b: Some(12), ..Default::default() }));
+        assert!(!complete(StressScores { a: Some(40), b: Some(80), ..Default::default() }));
     }
 
     #[test]

@@ -95,9 +95,15 @@ pub fn draw(input: &FormInput, i: &Interview, fonts: FontSet) -> Result<Sheet> {
     let psy_h = 20.0;
     s.label(LEFT, y, 40.0, psy_h, "心理的な負担の状況");
     s.cell(LEFT + 40.0, y, 80.0, psy_h);
-    s.text(LEFT + 42.0, y + 4.5, LABEL, "ストレスチェック結果");
-    for (n, (name, v)) in [("A. ストレスの要因", stress.a), ("B. 心身の自覚症状", stress.b), ("C. 周囲の支援", stress.c)].into_iter().enumerate()
-    {
+    // The 合計点数 when given; otherwise the 評価点 of the 素点換算表 method, said so.
+    let by_scales = [stress.a, stress.b, stress.c].iter().all(Option::is_none) && [stress.scale_a, stress.scale_b, stress.scale_c].iter().any(Option::is_some);
+    let (heading, values) = if by_scales {
+        ("ストレスチェック結果（素点換算表の評価点）", [stress.scale_a, stress.scale_b, stress.scale_c])
+    } else {
+        ("ストレスチェック結果", [stress.a, stress.b, stress.c])
+    };
+    s.text(LEFT + 42.0, y + 4.5, LABEL, heading);
+    for (n, (name, v)) in ["A. ストレスの要因", "B. 心身の自覚症状", "C. 周囲の支援"].into_iter().zip(values).enumerate() {
         let by = y + 9.0 + n as f32 * 4.3;
         s.text(LEFT + 46.0, by, LABEL, name);
         s.text_right(LEFT + 40.0, by, 70.0, VALUE, &score(v));

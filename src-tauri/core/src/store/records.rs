@@ -386,8 +386,8 @@ impl Store {
         })
     }
 
-    /// Records matching the filter, each with what the core derives from it: an interview's
-    /// hours, class and warnings (of the finalised version, or of the draft while there is none).
+    /// Records matching the filter, each with an interview's hours as the core derives them (of
+    /// the finalised version, or of the draft while there is none).
     pub fn list_records_with_facts(&self, f: &ListFilter) -> Result<Vec<ListedRecord>> {
         let summaries = self.list_records(f)?;
         self.read(|c| {
@@ -395,7 +395,8 @@ impl Store {
                 .into_iter()
                 .map(|summary| {
                     let facts = if summary.kind == RecordKind::Interview { body_for_facts(c, &summary.id)?.and_then(|b| b.facts()) } else { None };
-                    Ok(ListedRecord { summary, facts })
+                    let (hours, hours_category) = facts.map(|f| (f.hours, f.hours_category)).unwrap_or_default();
+                    Ok(ListedRecord { summary, hours, hours_category })
                 })
                 .collect()
         })

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::domain::{Date, InterviewFacts, Place, RecordBody, RecordKind, RecordStatus, VersionContent};
+use crate::domain::hours_report::HoursReport;
+use crate::domain::{Date, InterviewFacts, Place, RecordBody, RecordKind, RecordStatus, VersionContent, WorkStatusCategory};
 
 use super::audit::ChainBreak;
 
@@ -68,14 +69,18 @@ pub struct RecordView {
     pub facts: Option<InterviewFacts>,
 }
 
-/// One record of a list, with what the core derives from it (`list --json`).
+/// One record of a list, with the hours the core derives from an interview (`list --json`).
+/// Only the hours: the findings, checklists and warnings stay in the record (`show`).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct ListedRecord {
     #[serde(flatten)]
     #[ts(flatten)]
     pub summary: RecordSummary,
-    pub facts: Option<InterviewFacts>,
+    /// The 勤務の状況 computed: both figures, the class, the 2–6 month averages.
+    pub hours: Option<HoursReport>,
+    /// The 区分 of hours (3/4/5) the hours make, if any.
+    pub hours_category: Option<WorkStatusCategory>,
 }
 
 /// Filters for listing records. Every field narrows the list.
