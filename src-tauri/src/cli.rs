@@ -58,6 +58,15 @@ pub enum Command {
         #[arg(long)]
         json: PathBuf,
     },
+    /// Change a workplace, worker or member of staff, from a JSON file of the whole entity (as
+    /// `add` takes it): e.g. mark a 統括コーディネーター as also a コーディネーター (兼務).
+    Update {
+        #[arg(value_enum)]
+        what: EntityKind,
+        id: String,
+        #[arg(long)]
+        json: PathBuf,
+    },
     /// List records.
     List {
         #[arg(long, value_enum)]
@@ -338,6 +347,13 @@ pub enum AddKind {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum EntityKind {
+    Workplace,
+    Worker,
+    Staff,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum FormArg {
     Opinion,
     WorkStatus,
@@ -514,6 +530,16 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 // Printed only after the write has committed: a printed id is an acknowledged write.
                 writeln!(out, "{id}").and_then(|_| out.flush()).map_err(|_| Error::File { path: "stdout".into() })?;
             }
+        }
+        Command::Update { what, id, json } => {
+            let store = open(dir)?;
+            let v = read_json(&json)?;
+            match what {
+                EntityKind::Workplace => store.update_workplace(&id, &parse::<Workplace>(v)?)?,
+                EntityKind::Worker => store.update_worker(&id, &parse::<Worker>(v)?)?,
+                EntityKind::Staff => store.update_staff(&id, &parse::<Staff>(v)?)?,
+            }
+            line(format!("更新しました（{id}）"));
         }
         Command::List { kind, fiscal_year, status, json } => {
             let store = open(dir)?;

@@ -84,3 +84,23 @@ fn a_chief_coordinator_who_also_coordinates_counts_two() {
     assert!(stderr_of(&out).contains("コーディネーター兼務は役割が統括コーディネーターの人にだけ"), "{}", stderr_of(&out));
     assert_eq!(annual_json(&env)["staff"]["coordinators"]["value"], 4, "nothing was added");
 }
+
+/// A 統括 already on the staff list is marked 兼務 by `update`, not by adding the person again.
+#[test]
+fn an_existing_chief_is_marked_concurrent_by_update() {
+    let env = Env::new();
+    env.init();
+    let chief = env.add("staff", &json!({ "role": "chief_coordinator", "name": "統括 七郎" }));
+    let before = annual_json(&env)["staff"]["coordinators"]["value"].as_u64().unwrap();
+    let file = env.json_file("chief.json", &json!({ "role": "chief_coordinator", "name": "統括 七郎", "concurrent_coordinator": true }));
+    let out = env.ok(&["update", "staff", &chief, "--json", path(&file)]);
+    assert!(out.contains("更新しました"), "{out}");
+    let r = annual_json(&env);
+    assert_eq!(r["staff"]["coordinators"]["value"].as_u64().unwrap(), before + 1, "the 統括兼務 now counts 2: {r}");
+    assert_eq!(r["staff"]["concurrent_chief_coordinators"]["ids"], json!([chief]));
+    // The same rule as for `add`: not for another role.
+    let bad = env.json_file("bad.json", &json!({ "role": "coordinator", "name": "統括 七郎", "concurrent_coordinator": true }));
+    let out = env.run(&["update", "staff", &chief, "--json", path(&bad)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(annual_json(&env)["staff"]["concurrent_chief_coordinators"]["ids"], json!([chief]), "nothing changed");
+}
