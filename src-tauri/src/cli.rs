@@ -853,6 +853,9 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             if r.lost_records > 0 {
                 line(format!("置き換えたストアにあった {} 件の記録は、確認のうえ破棄されました。", r.lost_records));
             }
+            if let Some(kept) = &r.kept_aside {
+                line(format!("置き換えたストアは比較できなかったため削除せず、{kept} に残しました（元のパスフレーズで --data-dir {kept} として開けます）。"));
+            }
         }
         Command::Passphrase => {
             let store = open(dir)?;

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use chisanpo_core::error::ErrorDto;
+use chisanpo_core::paths::StorePaths;
 use chisanpo_core::store::backup::{self, BackupInfo, BackupSettings, RestoreReport};
 use chisanpo_core::store::{Passphrase, RecoveryKey, Secret};
 use serde::Deserialize;
@@ -53,6 +55,12 @@ pub async fn backup_now(state: State<'_, AppState>) -> IpcResult<Option<BackupIn
 
 #[tauri::command]
 pub async fn restore_backup(state: State<'_, AppState>, req: RestoreRequest) -> IpcResult<RestoreReport> {
+    restore_into(&state, req).await
+}
+
+/// The body of `restore_backup`, on the app's state alone (testable without a window).
+async fn restore_into(state: &AppState, req: RestoreRequest) -> IpcResult<RestoreReport> {
+    may_restore(state)?;
     let dir = state.data_dir().clone();
     // A restore replaces the store under the app: lock first.
     state.set(None);
@@ -65,6 +73,20 @@ pub async fn restore_backup(state: State<'_, AppState>, req: RestoreRequest) -> 
         backup::restore(&dir, &PathBuf::from(req.file), &secret, req.confirm_loss)
     })
     .await
+}
+
+/// A restore replaces the whole store, so the app allows it only to someone who has unlocked
+/// the store, or on a first run, when the data folder holds no store to replace (a new machine).
+/// A passer-by at the locked app is refused before anything is read or moved.
+fn may_restore(state: &AppState) -> IpcResult<()> {
+    if state.unlocked().is_some() || !StorePaths::new(state.data_dir()).exists() {
+        return Ok(());
+    }
+    Err(ErrorDto {
+        code: "locked".into(),
+        message: "ロックされているため、バックアップから復元できません。現在のストアを置き換える復元は、パスフレーズで解錠してから行ってください。".into(),
+        violations: vec![],
+    })
 }
 
 /// Ask for a folder with the system's dialog (rfd). None when cancelled.
@@ -87,5 +109,83 @@ pub fn scheduled(app: &AppHandle, force: bool) {
         if let Err(e) = store.auto_backup(force) {
             eprintln!("自動バックアップに失敗しました: {e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+    use std::path::Path;
+
+    use chisanpo_core::domain::{Staff, StaffRole};
+    use chisanpo_core::store::{KdfParams, Store};
+
+    use super::*;
+
+    const PASS: &str = "復元テストのパスフレーズ";
+
+    fn staff() -> Staff {
+        Staff { role: Some(StaffRole::Doctor), name: "産業 医子".into(), affiliation: "さんぽクリニック".into(), ..Default::default() }
+    }
+
+    /// Every file of the data folder with its bytes.
+    fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.path().is_file())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// A real encrypted store in `dir` and a backup of another store made with `pass`.
+    fn store_and_foreign_backup(tmp: &Path, pass: &str) -> (PathBuf, PathBuf) {
+        let dir = tmp.join("data");
+        let (live, _) = Store::init_with(&dir, &Passphrase::new(PASS), &staff(), KdfParams::MINIMUM).unwrap();
+        chisanpo_core::demo::generate(&live, 6, 1).unwrap();
+        drop(live);
+        let (other, _) = Store::init_with(&tmp.join("other"), &Passphrase::new(pass), &staff(), KdfParams::MINIMUM).unwrap();
+        let file = tmp.join("other.chisanpo-backup");
+        other.backup(&file).unwrap();
+        (dir, file)
+    }
+
+    fn request(file: &Path, pass: &str) -> RestoreRequest {
+        RestoreRequest { file: file.display().to_string(), passphrase: pass.into(), recovery_key: String::new(), confirm_loss: true }
+    }
+
+    #[test]
+    fn a_restore_while_locked_is_refused_and_the_store_is_untouched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let intruder = "通りすがりのパスフレーズ";
+        let (dir, file) = store_and_foreign_backup(tmp.path(), intruder);
+        let before = snapshot(&dir);
+        let state = AppState::new(dir.clone());
+        let err = tauri::async_runtime::block_on(restore_into(&state, request(&file, intruder))).unwrap_err();
+        assert_eq!(err.code, "locked");
+        assert!(err.message.contains("解錠してから"), "{}", err.message);
+        assert_eq!(snapshot(&dir), before, "the locked store changed");
+        let names: Vec<String> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert!(names.iter().all(|n| !n.starts_with(".restore") && !n.starts_with(backup::KEPT_PREFIX)), "{names:?}");
+        assert_eq!(Store::open(&dir, &Passphrase::new(PASS)).unwrap().record_count().unwrap(), 6);
+    }
+
+    #[test]
+    fn a_restore_runs_once_unlocked_or_on_a_first_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, file) = store_and_foreign_backup(tmp.path(), PASS);
+        // Unlocked: the same request goes through, and the restore locks the app.
+        let state = AppState::new(dir.clone());
+        state.set(Some(Store::open(&dir, &Passphrase::new(PASS)).unwrap()));
+        let report = tauri::async_runtime::block_on(restore_into(&state, request(&file, PASS))).unwrap();
+        assert_eq!(report.record_count, 0);
+        assert!(state.unlocked().is_none(), "a restore leaves the app locked");
+        // A new machine: no store in the data folder, nothing to protect, nothing to unlock.
+        let fresh = AppState::new(tmp.path().join("new-machine"));
+        let report = tauri::async_runtime::block_on(restore_into(&fresh, request(&file, PASS))).unwrap();
+        assert_eq!(report.record_count, 0);
+        assert!(Store::open(fresh.data_dir(), &Passphrase::new(PASS)).is_ok());
     }
 }

@@ -5,6 +5,13 @@
  */
 export type RestoreReport = { record_count: bigint, backup_created_at: string, 
 /**
- * Records of the replaced store that the backup does not have (or has in an older version).
+ * Records of the replaced store that the backup does not have (or has in an older version);
+ * -1 when the replaced store could not be compared (see `kept_aside`).
  */
-lost_records: bigint, };
+lost_records: bigint, 
+/**
+ * The replaced store could not be compared with the backup, so it was not deleted: this
+ * folder in the data folder holds its files (a data folder of its own, which opens with its
+ * old passphrase). None when nothing was kept.
+ */
+kept_aside: string | null, };

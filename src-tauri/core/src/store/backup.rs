@@ -283,8 +283,14 @@ fn sha256_file(p: &Path) -> Result<String> {
 pub struct RestoreReport {
     pub record_count: i64,
     pub backup_created_at: String,
-    /// Records of the replaced store that the backup does not have (or has in an older version).
+    /// Records of the replaced store that the backup does not have (or has in an older version);
+    /// -1 when the replaced store could not be compared (see `kept_aside`).
     pub lost_records: i64,
+    /// The replaced store could not be compared with the backup, so it was not deleted: this
+    /// folder in the data folder holds its files (a data folder of its own, which opens with its
+    /// old passphrase). None when nothing was kept.
+    #[serde(default)]
+    pub kept_aside: Option<String>,
 }
 
 /// The journal of a restore in progress: which files were moved aside, which are coming in.
@@ -292,9 +298,16 @@ pub struct RestoreReport {
 struct Journal {
     aside: PathBuf,
     staged: PathBuf,
+    /// The files moved aside are a store nobody could compare with the backup: once the new
+    /// store is in, they stay (never deleted). Absent in journals of older versions.
+    #[serde(default)]
+    keep_aside: bool,
 }
 
 const FILES: &[&str] = &["chisanpo.db", "chisanpo.db-wal", "chisanpo.db-shm", "keyring.json"];
+/// The folder, inside the data folder, where a replaced store that could not be compared with the
+/// backup is kept: `previous-store-<UTC time>`.
+pub const KEPT_PREFIX: &str = "previous-store-";
 
 fn journal_path(dir: &Path) -> PathBuf {
     dir.join("restore-journal.json")
@@ -318,11 +331,15 @@ pub fn recover_interrupted_restore(dir: &Path) -> Result<()> {
             }
         }
         let _ = fs::remove_dir_all(&j.staged);
+        let _ = fs::remove_dir_all(&j.aside);
     } else {
-        // The new store is in place: only the cleanup was left.
+        // The new store is in place: only the cleanup was left. A store that could not be
+        // compared with the backup is kept where it was moved.
         let _ = fs::remove_dir_all(&j.staged);
+        if !j.keep_aside {
+            let _ = fs::remove_dir_all(&j.aside);
+        }
     }
-    let _ = fs::remove_dir_all(&j.aside);
     fs::remove_file(&jp)?;
     Ok(())
 }
@@ -402,7 +419,6 @@ pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> 
     recover_interrupted_restore(dir)?;
     let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S%3f").to_string();
     let staged = dir.join(format!(".restore-incoming-{stamp}"));
-    let aside = dir.join(format!(".restore-previous-{stamp}"));
     let checked = verify_into(file, secret, &staged);
     let (header, _ring, key) = match checked {
         Ok(x) => x,
@@ -412,22 +428,26 @@ pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> 
         }
     };
     let lost = would_lose(dir, secret, &staged.join("chisanpo.db"), &key, &header.store_id);
-    let lost = match (lost, confirm_loss) {
-        (Some(0), _) => 0,
-        (Some(n), true) => n,
+    // A store the backup cannot be compared with (another passphrase, damaged) is never deleted:
+    // confirmed, it is moved into a folder of its own and kept (see ADR 0016).
+    let (lost, keep_aside) = match (lost, confirm_loss) {
+        (Some(0), _) => (0, false),
+        (Some(n), true) => (n, false),
         (Some(n), false) => {
             let _ = fs::remove_dir_all(&staged);
             return Err(Error::RestoreWouldLose { lost: n });
         }
-        (None, true) => -1,
+        (None, true) => (-1, true),
         (None, false) => {
             let _ = fs::remove_dir_all(&staged);
             return Err(Error::RestoreUnverifiable);
         }
     };
+    let aside = if keep_aside { dir.join(format!("{KEPT_PREFIX}{stamp}")) } else { dir.join(format!(".restore-previous-{stamp}")) };
     // Swap under a journal: move the live files aside, move the checked ones in.
     fs::create_dir_all(&aside)?;
-    atomic::write_file(&journal_path(dir), &serde_json::to_vec(&Journal { aside: aside.clone(), staged: staged.clone() }).expect("journal serialises"))?;
+    let journal = Journal { aside: aside.clone(), staged: staged.clone(), keep_aside };
+    atomic::write_file(&journal_path(dir), &serde_json::to_vec(&journal).expect("journal serialises"))?;
     for f in FILES {
         let live = dir.join(f);
         if live.exists() {
@@ -447,9 +467,16 @@ pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> 
             )?;
             drop(store);
             let _ = fs::remove_dir_all(&staged);
-            let _ = fs::remove_dir_all(&aside);
+            if !keep_aside {
+                let _ = fs::remove_dir_all(&aside);
+            }
             fs::remove_file(journal_path(dir))?;
-            Ok(RestoreReport { record_count: header.record_count, backup_created_at: header.created_at, lost_records: lost })
+            Ok(RestoreReport {
+                record_count: header.record_count,
+                backup_created_at: header.created_at,
+                lost_records: lost,
+                kept_aside: keep_aside.then(|| aside.display().to_string()),
+            })
         }
         Err(e) => {
             // Put the old store back.
@@ -596,7 +623,8 @@ mod tests {
         fs::create_dir_all(&staged).unwrap();
         fs::create_dir_all(&aside).unwrap();
         fs::write(staged.join("chisanpo.db"), b"half a database").unwrap();
-        atomic::write_file(&journal_path(&dir), &serde_json::to_vec(&Journal { aside: aside.clone(), staged: staged.clone() }).unwrap()).unwrap();
+        atomic::write_file(&journal_path(&dir), &serde_json::to_vec(&Journal { aside: aside.clone(), staged: staged.clone(), keep_aside: false }).unwrap())
+            .unwrap();
         for f in FILES {
             if dir.join(f).exists() {
                 fs::rename(dir.join(f), aside.join(f)).unwrap();
@@ -608,6 +636,81 @@ mod tests {
         assert_eq!(listing(&s), before);
         assert!(!journal_path(&dir).exists());
         assert!(!staged.exists() && !aside.exists());
+    }
+
+    /// The passer-by's attack: a backup of a store of their own, restored over the live store
+    /// with their passphrase. The live store cannot be compared with it; it must survive.
+    #[test]
+    fn a_store_that_cannot_be_compared_is_kept_never_deleted() {
+        let (tmp, live) = testing::store();
+        crate::demo::generate(&live, 12, 1).unwrap();
+        let before = listing(&live);
+        let dir = live.dir().to_path_buf();
+        drop(live);
+        let other_pass = "よその人のパスフレーズ";
+        let (other, _) =
+            Store::init_with(&tmp.path().join("other"), &Passphrase::new(other_pass), &testing::doctor(), super::super::KdfParams::MINIMUM).unwrap();
+        crate::demo::generate(&other, 5, 2).unwrap();
+        let file = tmp.path().join("other.chisanpo-backup");
+        other.backup(&file).unwrap();
+        drop(other);
+        let other_secret = Secret::Passphrase(Passphrase::new(other_pass));
+
+        // Unconfirmed: refused, in Japanese, and not one byte of the live store changes.
+        let live_before = files_hash(&dir);
+        let err = restore(&dir, &file, &other_secret, false).unwrap_err();
+        assert!(matches!(err, Error::RestoreUnverifiable), "{err}");
+        assert!(err.to_string().contains("削除せず") && err.to_string().contains("previous-store-"), "{err}");
+        assert_eq!(files_hash(&dir), live_before);
+
+        // Confirmed: the backup comes in, and the old store is kept whole in a folder of its own.
+        let report = restore(&dir, &file, &other_secret, true).unwrap();
+        assert_eq!(report.lost_records, -1);
+        let kept = PathBuf::from(report.kept_aside.expect("the uncompared store is kept"));
+        assert!(kept.starts_with(&dir) && kept.file_name().unwrap().to_string_lossy().starts_with(KEPT_PREFIX), "{kept:?}");
+        assert!(!journal_path(&dir).exists());
+        let restored = Store::open(&dir, &Passphrase::new(other_pass)).unwrap();
+        assert_eq!(restored.record_count().unwrap(), 5);
+        drop(restored);
+        // The kept folder is a data folder that opens with the old passphrase, every record intact.
+        let old = Store::open(&kept, &Passphrase::new(PASS)).unwrap();
+        assert_eq!(listing(&old), before);
+        assert!(old.verify().unwrap().ok);
+    }
+
+    /// A crash after an uncompared store was moved aside and the new one moved in: finishing the
+    /// restore on the next open must not delete what was kept.
+    #[test]
+    fn finishing_an_interrupted_restore_keeps_an_uncompared_store() {
+        let (tmp, live) = testing::store();
+        crate::demo::generate(&live, 8, 1).unwrap();
+        let before = listing(&live);
+        let dir = live.dir().to_path_buf();
+        drop(live);
+        let other_pass = "よその人のパスフレーズ";
+        let other_dir = tmp.path().join("other");
+        let (other, _) = Store::init_with(&other_dir, &Passphrase::new(other_pass), &testing::doctor(), super::super::KdfParams::MINIMUM).unwrap();
+        crate::demo::generate(&other, 3, 2).unwrap();
+        drop(other);
+        let aside = dir.join(format!("{KEPT_PREFIX}x"));
+        let staged = dir.join(".restore-incoming-x");
+        fs::create_dir_all(&aside).unwrap();
+        fs::create_dir_all(&staged).unwrap();
+        atomic::write_file(&journal_path(&dir), &serde_json::to_vec(&Journal { aside: aside.clone(), staged: staged.clone(), keep_aside: true }).unwrap())
+            .unwrap();
+        for f in FILES {
+            if dir.join(f).exists() {
+                fs::rename(dir.join(f), aside.join(f)).unwrap();
+            }
+            if other_dir.join(f).exists() {
+                fs::rename(other_dir.join(f), dir.join(f)).unwrap();
+            }
+        }
+        let s = Store::open(&dir, &Passphrase::new(other_pass)).unwrap();
+        assert_eq!(s.record_count().unwrap(), 3);
+        assert!(!journal_path(&dir).exists() && !staged.exists());
+        let old = Store::open(&aside, &Passphrase::new(PASS)).unwrap();
+        assert_eq!(listing(&old), before);
     }
 
     #[test]
