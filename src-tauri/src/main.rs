@@ -5,6 +5,8 @@ mod cli;
 mod cli_delivery;
 mod gui;
 mod ipc;
+#[cfg(test)]
+mod no_inspector;
 
 use std::process::ExitCode;
 
