@@ -76,10 +76,12 @@ async fn restore_into(state: &AppState, req: RestoreRequest) -> IpcResult<Restor
 }
 
 /// A restore replaces the whole store, so the app allows it only to someone who has unlocked
-/// the store, or on a first run, when the data folder holds no store to replace (a new machine).
-/// A passer-by at the locked app is refused before anything is read or moved.
+/// the store, or on a first run, when the data folder has no keyring (a new machine: the only
+/// place the UI offers a restore; a database left without its keyring opens for nobody, and the
+/// core keeps it aside, see ADR 0016). A passer-by at the locked app is refused before anything
+/// is read or moved.
 fn may_restore(state: &AppState) -> IpcResult<()> {
-    if state.unlocked().is_some() || !StorePaths::new(state.data_dir()).exists() {
+    if state.unlocked().is_some() || !StorePaths::new(state.data_dir()).keyring().exists() {
         return Ok(());
     }
     Err(ErrorDto {
@@ -187,5 +189,23 @@ mod tests {
         let report = tauri::async_runtime::block_on(restore_into(&fresh, request(&file, PASS))).unwrap();
         assert_eq!(report.record_count, 0);
         assert!(Store::open(fresh.data_dir(), &Passphrase::new(PASS)).is_ok());
+    }
+
+    #[test]
+    fn a_database_left_without_its_keyring_is_replaced_only_by_keeping_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, file) = store_and_foreign_backup(tmp.path(), PASS);
+        let keyring = fs::read(dir.join("keyring.json")).unwrap();
+        fs::remove_file(dir.join("keyring.json")).unwrap();
+        let db = fs::read(dir.join("chisanpo.db")).unwrap();
+        // The app shows the first run (no keyring), and its restore may run: the damaged store
+        // cannot be compared, so it is kept whole, never deleted.
+        let state = AppState::new(dir.clone());
+        let report = tauri::async_runtime::block_on(restore_into(&state, request(&file, PASS))).unwrap();
+        let kept = PathBuf::from(report.kept_aside.expect("the store without its keyring is kept"));
+        assert_eq!(fs::read(kept.join("chisanpo.db")).unwrap(), db);
+        // With its keyring back (e.g. from an older backup), it opens with every record.
+        fs::write(kept.join("keyring.json"), keyring).unwrap();
+        assert_eq!(Store::open(&kept, &Passphrase::new(PASS)).unwrap().record_count().unwrap(), 6);
     }
 }
