@@ -20,6 +20,10 @@ use crate::store::audit::sha256_hex;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const IO_TIMEOUT: Duration = Duration::from_secs(120);
+/// The longest one request may take, answer included: a server that trickles a byte just
+/// inside `IO_TIMEOUT` must not hold the delivery thread for days. A bundle of the largest size
+/// still goes in time over a line of 0.5 Mbit/s.
+pub const REQUEST_DEADLINE: Duration = Duration::from_secs(20 * 60);
 
 /// The most one answer (a file, or a listing) may hold: the largest bundle a device makes.
 pub const MAX_READ_BYTES: u64 = super::bundle::MAX_FILE_BYTES;
@@ -32,6 +36,8 @@ pub struct WebDavTransport {
     agent: ureq::Agent,
     /// The most one GET or PROPFIND answer may hold (`MAX_READ_BYTES` unless set smaller).
     max_bytes: u64,
+    /// The longest one request may take (`REQUEST_DEADLINE` unless set shorter).
+    deadline: Duration,
     /// The collection's path, which every listed `href` must be directly inside.
     collection: href::Collection,
 }
@@ -88,6 +94,7 @@ impl WebDavTransport {
             password: password.map(|p| Zeroizing::new(p.to_string())),
             agent,
             max_bytes: MAX_READ_BYTES,
+            deadline: REQUEST_DEADLINE,
             collection,
         })
     }
@@ -99,10 +106,17 @@ impl WebDavTransport {
         self
     }
 
+    /// Give up on a request after `deadline` (a test). `REQUEST_DEADLINE` is both the default
+    /// and the longest it can be.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline.min(REQUEST_DEADLINE);
+        self
+    }
+
     /// A request for `name` in the collection (`""`: the collection). The name is escaped, so a
     /// `%`, `#` or `?` in it is part of the name; `one_file` has checked it is one segment.
     fn request(&self, method: &str, name: &str) -> ureq::Request {
-        let mut req = self.agent.request(method, &format!("{}{}", self.base, href::percent_encode(name)));
+        let mut req = self.agent.request(method, &format!("{}{}", self.base, href::percent_encode(name))).timeout(self.deadline);
         if let Some(user) = &self.user {
             let pair = Zeroizing::new(format!("{user}:{}", self.password.as_deref().map(String::as_str).unwrap_or("")));
             let token = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(pair.as_bytes()));
@@ -401,6 +415,27 @@ mod tests {
         assert_eq!(e.kind, FailureKind::Setup);
         assert!(e.message.contains("一覧") && e.message.contains("大きすぎる"), "{}", e.message);
         assert_eq!(WebDavTransport::new(&url, None, None).unwrap().with_max_bytes(u64::MAX).max_bytes, MAX_READ_BYTES, "never above the cap");
+    }
+
+    #[test]
+    fn a_server_that_trickles_its_answer_is_given_up_on_at_the_deadline() {
+        // One byte every 200 ms, never idle long enough for the read timeout.
+        let trickle: Answer = Box::new(|s: &mut TcpStream| {
+            let _ = write!(s, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1000\r\n\r\n");
+            for _ in 0..1000 {
+                if s.write_all(b"x").and_then(|()| s.flush()).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        });
+        let url = server(vec![trickle]);
+        let t = WebDavTransport::new(&url, None, None).unwrap().with_deadline(Duration::from_secs(1));
+        let started = std::time::Instant::now();
+        let e = t.get("a.chisanpo-bundle").unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+        assert_eq!(e.kind, FailureKind::Unreachable, "{}", e.message);
+        assert_eq!(WebDavTransport::new(&url, None, None).unwrap().with_deadline(Duration::MAX).deadline, REQUEST_DEADLINE, "never longer");
     }
 
     #[test]
