@@ -368,3 +368,78 @@ fn a_new_destination_gets_what_the_old_one_never_confirmed_and_never_the_old_pas
     a.deliver(&FolderTransport::new(&folder)).unwrap();
     assert_eq!(a.delivery_overview(chrono::Utc::now()).unwrap().received, 2);
 }
+
+#[test]
+fn any_file_name_is_one_file_inside_the_collection_and_nothing_outside_it_is_listed() {
+    let w = world();
+    let server = WebDavServer::start(&w.root.join("dav"));
+    let t = dav(&server);
+    // A name with a space, Japanese, an escaped slash, dots, '#' and '?' goes as one file.
+    let odd = "受領 あ%2F..%あ#?.chisanpo-bundle";
+    t.put(odd, b"odd").unwrap();
+    assert_eq!(std::fs::read(server.dir().join(odd)).unwrap(), b"odd", "one file, its name as given, inside the collection");
+    // What is beside or below the collection is not ours.
+    std::fs::create_dir_all(server.dir().join("sub")).unwrap();
+    std::fs::write(server.dir().join("sub").join("inner.chisanpo-bundle"), b"x").unwrap();
+    std::fs::create_dir_all(w.root.join("dav").join("other-centre")).unwrap();
+    std::fs::write(w.root.join("dav").join("other-centre").join("outer.chisanpo-bundle"), b"x").unwrap();
+    std::fs::write(w.root.join("dav").join("root.chisanpo-bundle"), b"x").unwrap();
+    assert_eq!(t.list("chisanpo-bundle").unwrap(), vec![odd.to_string()]);
+    assert_eq!(t.get(odd).unwrap().as_deref(), Some(&b"odd"[..]));
+    // A name is never a path, upwards or downwards (servers decode an escaped slash).
+    for path in ["../root.chisanpo-bundle", "sub/inner.chisanpo-bundle", "..", "."] {
+        assert_eq!(t.get(path).unwrap_err().kind, FailureKind::ThisFile, "{path}");
+        assert_eq!(t.put(path, b"evil").unwrap_err().kind, FailureKind::ThisFile, "{path}");
+    }
+    assert_eq!(std::fs::read(w.root.join("dav").join("root.chisanpo-bundle")).unwrap(), b"x");
+    assert_eq!(std::fs::read(server.dir().join("sub").join("inner.chisanpo-bundle")).unwrap(), b"x");
+}
+
+#[test]
+fn a_file_larger_than_a_bundle_on_the_server_is_skipped_by_name_and_the_others_import() {
+    let w = world();
+    let server = WebDavServer::start(&w.root.join("dav"));
+    let a = device(&w, "a");
+    records(&a, 1, "x");
+    a.deliver(&dav(&server)).unwrap();
+    // Something (a rogue device, a broken sync) puts a huge "bundle" with a matching hash file.
+    let cap: u64 = 64 * 1024;
+    let huge = format!("{}-00000099-0123456789abcdef.chisanpo-bundle", a.device_id().unwrap().unwrap());
+    let bytes = vec![b'z'; cap as usize + 1];
+    std::fs::write(server.dir().join(&huge), &bytes).unwrap();
+    std::fs::write(server.dir().join(format!("{huge}.sha256")), chisanpo_core::store::audit::sha256_hex(&bytes)).unwrap();
+    let t = dav(&server).with_max_bytes(cap);
+    let e = t.get(&huge).unwrap_err();
+    assert_eq!(e.kind, FailureKind::ThisFile);
+    assert!(e.message.contains(&huge) && e.message.contains("大きすぎる") && !e.message.contains("zzz"), "{}", e.message);
+    let r = w.centre.centre_import_from(&t).unwrap();
+    assert_eq!(r.bundles_applied.len(), 1, "the real bundle still imports: {r:?}");
+    assert!(r.quarantined.is_empty(), "{r:?}");
+    assert!(r.warnings.iter().any(|m| m.contains(&huge) && m.contains("大きすぎる")), "{:?}", r.warnings);
+    assert_eq!(consolidated_pairs(&w.centre), pairs(&a));
+}
+
+#[test]
+fn many_large_versions_go_in_bundles_no_reader_refuses() {
+    let w = world();
+    let folder = w.synced();
+    let a = device(&w, "a");
+    let (wp, wk) = worker(&a, WORKER_A);
+    // 60 KB of text per version, 270 versions: more than one bundle may hold (16 MB).
+    let text = |i: usize| format!("{}{i:05}", "あ".repeat(19_990));
+    let body = consultation(&a, &wp, &wk, 10, &text(0));
+    let id = finalised(&a, &body);
+    for i in 1..270 {
+        a.amend(&id, &with_content(&body, &text(i)), "追記").unwrap();
+    }
+    assert_eq!(a.make_bundles().unwrap(), 2, "split by size, not only by count");
+    let names: std::collections::BTreeSet<String> = a.outbox().unwrap().entries.iter().filter_map(|e| e.bundle.clone()).collect();
+    for n in &names {
+        let len = a.read_bundle_bytes(n).unwrap().unwrap().len() as u64;
+        assert!(len <= chisanpo_core::delivery::bundle::MAX_FILE_BYTES, "{n}: {len}");
+    }
+    a.deliver(&FolderTransport::new(&folder)).unwrap();
+    let r = w.centre.centre_import(&folder).unwrap();
+    assert_eq!((r.bundles_applied.len(), r.versions_added), (2, 270), "{r:?}");
+    assert_eq!(consolidated_pairs(&w.centre), pairs(&a));
+}

@@ -13,6 +13,28 @@ use crate::error::Result;
 pub const BUNDLE_EXTENSION: &str = "chisanpo-bundle";
 pub const HASH_EXTENSION: &str = "sha256";
 
+/// The largest bundle file a reader accepts (a WebDAV answer, a file in a folder): 64 MiB. A
+/// reader refuses anything larger unread, so a hostile or broken destination cannot fill the
+/// memory of the centre or a device.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A bundle takes entries while their `weight` stays within this (one entry larger than it
+/// still goes, alone). An entry's content is JSON without control characters, escaped once
+/// into the payload and once more into the envelope: each of its bytes takes at most 4 bytes
+/// in the file. Its other texts (a reason, a name) are escaped the same twice and may hold a
+/// control character (at most 7 bytes each), so they weigh double. 15 MiB of weight, times 4,
+/// plus age's 16 bytes per 64 KiB, stays under `MAX_FILE_BYTES`.
+pub const MAX_ENTRIES_WEIGHT: usize = 15 * 1024 * 1024;
+
+/// The bytes of an entry other than its texts (field names, ids, hashes, times), generously.
+const ENTRY_OVERHEAD: usize = 512;
+
+/// How much of a bundle an entry may take, before escaping (see `MAX_ENTRIES_WEIGHT`).
+pub fn weight(e: &Entry) -> usize {
+    let others = e.reason.as_deref().map_or(0, str::len) + e.author_name.len() + e.author_id.len() + e.record_id.len() + e.kind.len() + e.entry_type.len();
+    e.content.len() + 2 * others + ENTRY_OVERHEAD
+}
+
 /// One finalised version or 廃棄記録.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -223,6 +245,25 @@ mod tests {
         {
             assert_eq!(parse_name(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_bundle_full_to_its_weight_of_the_worst_text_stays_under_what_readers_accept() {
+        // Every byte of the content a quote or a backslash (escaped twice: 4 bytes), every
+        // other text control characters (7 bytes), 500 entries: the heaviest bundle there is.
+        let n = 500;
+        let mut e = payload().entries.remove(0);
+        e.reason = Some("\u{1}".repeat(64));
+        e.author_name = "\u{2}".repeat(64);
+        let room = MAX_ENTRIES_WEIGHT / n - weight(&Entry { content: String::new(), ..e.clone() });
+        e.content = "\"\\".repeat(room / 2);
+        e.content_hash = crate::store::audit::sha256_hex(e.content.as_bytes());
+        let entries = vec![e; n];
+        assert!(entries.iter().map(weight).sum::<usize>() <= MAX_ENTRIES_WEIGHT);
+        let (centre, key) = (CentreIdentity::generate(), DeviceKey::generate());
+        let bytes = seal(&Payload { entries, ..payload() }, &key, &centre.recipient()).unwrap();
+        assert!(bytes.len() as u64 <= MAX_FILE_BYTES, "{} > {MAX_FILE_BYTES}", bytes.len());
+        assert!(bytes.len() as u64 > MAX_FILE_BYTES * 3 / 4, "the bound is near, so the test means something: {}", bytes.len());
     }
 
     #[test]

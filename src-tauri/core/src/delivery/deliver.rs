@@ -132,9 +132,17 @@ impl Store {
                 let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM outbox_bundles", [], |r| r.get(0))?;
                 let mut entries = Vec::new();
                 let mut taken = Vec::new();
+                // Bundles stay under the size every reader accepts: what does not fit waits for
+                // the next bundle.
+                let mut weight = 0;
                 for (oseq, entry_type, record_id, version, ref_id, kind) in &waiting {
                     match entry_of(tx, entry_type, record_id, *version, ref_id.as_deref(), kind)? {
                         Some(e) => {
+                            let w = bundle::weight(&e);
+                            if !entries.is_empty() && weight + w > bundle::MAX_ENTRIES_WEIGHT {
+                                break;
+                            }
+                            weight += w;
                             entries.push(e);
                             taken.push(*oseq);
                         }

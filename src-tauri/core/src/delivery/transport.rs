@@ -124,11 +124,27 @@ impl Transport for FolderTransport {
     }
 
     fn get(&self, name: &str) -> TransportResult<Option<Vec<u8>>> {
-        match std::fs::read(self.dir.join(name)) {
-            Ok(b) => Ok(Some(b)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(_) => Err(self.unreadable()),
+        use std::io::Read;
+        let file = match std::fs::File::open(self.dir.join(name)) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(_) => return Err(self.unreadable()),
+        };
+        // Never more than the largest bundle, even from a file that grows while it is read.
+        let max = super::bundle::MAX_FILE_BYTES;
+        let mut out = Vec::new();
+        file.take(max + 1).read_to_end(&mut out).map_err(|_| self.unreadable())?;
+        if out.len() as u64 > max {
+            return Err(TransportError::new(
+                FailureKind::ThisFile,
+                format!(
+                    "フォルダ（{}）の {name} が大きすぎるため読みませんでした（{} MB まで）。地さんぽノートの配送ファイルではないか、壊れています。フォルダから取り除いてください。",
+                    self.dir.display(),
+                    max / (1024 * 1024)
+                ),
+            ));
         }
+        Ok(Some(out))
     }
 
     fn list(&self, extension: &str) -> TransportResult<Vec<String>> {
@@ -162,5 +178,20 @@ mod tests {
         let gone = FolderTransport::new(&dir.path().join("gone"));
         assert_eq!(gone.put("x", b"1").unwrap_err().kind, FailureKind::Unreachable);
         assert_eq!(gone.list("x").unwrap_err().kind, FailureKind::Unreachable);
+    }
+
+    #[test]
+    fn a_file_larger_than_any_bundle_is_refused_by_name_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = FolderTransport::new(dir.path());
+        let max = super::super::bundle::MAX_FILE_BYTES;
+        // Sparse: the test does not write 64 MiB.
+        let f = std::fs::File::create(dir.path().join("huge.chisanpo-bundle")).unwrap();
+        f.set_len(max + 1).unwrap();
+        let e = t.get("huge.chisanpo-bundle").unwrap_err();
+        assert_eq!(e.kind, FailureKind::ThisFile);
+        assert!(e.message.contains("huge.chisanpo-bundle") && e.message.contains("大きすぎる") && e.message.contains("64 MB"), "{}", e.message);
+        f.set_len(max).unwrap();
+        assert_eq!(t.get("huge.chisanpo-bundle").unwrap().map(|b| b.len() as u64), Some(max), "exactly the largest bundle is read");
     }
 }
