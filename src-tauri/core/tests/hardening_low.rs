@@ -172,3 +172,28 @@ fn an_older_binary_refuses_a_store_with_a_newer_schema() {
     let store = Store::open(&dir, &Passphrase::new(PASS)).unwrap();
     assert!(store.verify().unwrap().ok);
 }
+
+/// The same fault through a backup: a backup made by a newer app is restored by an older one.
+/// The restore is refused when the restored store will not open, and the live store is kept.
+#[test]
+fn a_backup_from_a_newer_schema_is_not_restored_over_the_live_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let newer_dir = tmp.path().join("newer");
+    let store = new_store(&newer_dir);
+    // The newer app's store: its schema version is above ours (set behind the open store's back).
+    let newer = schema::latest_version() + 1;
+    raw_connection(&newer_dir, &Passphrase::new(PASS)).unwrap().pragma_update(None, "user_version", newer).unwrap();
+    let file = tmp.path().join("newer.chisanpo-backup");
+    store.backup(&file).unwrap();
+    drop(store);
+
+    let live = tmp.path().join("live");
+    let s = new_store(&live);
+    s.set_setting("centre_name", "今のストア").unwrap();
+    drop(s);
+    let e = backup::restore(&live, &file, &Secret::Passphrase(Passphrase::new(PASS)), true).unwrap_err();
+    assert!(matches!(e, Error::SchemaTooNew { .. }), "{e:?}");
+    let s = Store::open(&live, &Passphrase::new(PASS)).expect("the live store is back and opens");
+    assert_eq!(s.setting("centre_name").unwrap().as_deref(), Some("今のストア"));
+    assert!(s.verify().unwrap().ok);
+}
