@@ -28,6 +28,7 @@ pub fn create_dir(dir: &Path) -> io::Result<()> {
 
 /// Options that create a file readable and writable by the user only.
 pub fn options() -> OpenOptions {
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut o = OpenOptions::new();
     #[cfg(unix)]
     {
