@@ -13,6 +13,10 @@ use chisanpo_core::store::backup;
 use chisanpo_core::store::{raw_connection, schema, KdfParams, Keyring, Passphrase, Secret, Store};
 use chisanpo_core::Error;
 
+#[cfg(unix)]
+#[path = "delivery_common/postgres.rs"]
+mod pg;
+
 const PASS: &str = "堅牢化テストのパスフレーズ";
 
 fn doctor() -> Staff {
@@ -196,4 +200,32 @@ fn a_backup_from_a_newer_schema_is_not_restored_over_the_live_store() {
     let s = Store::open(&live, &Passphrase::new(PASS)).expect("the live store is back and opens");
     assert_eq!(s.setting("centre_name").unwrap().as_deref(), Some("今のストア"));
     assert!(s.verify().unwrap().ok);
+}
+
+/// The same fault on the centre's shared PostgreSQL: a coordinator with an older app connects
+/// to a schema a newer app has migrated. It is refused before anything is written there.
+#[cfg(unix)]
+#[test]
+fn an_older_binary_refuses_a_shared_database_with_a_newer_schema() {
+    use chisanpo_core::delivery::consolidation::postgres::PgConsolidation;
+    let server = pg::PgServer::start();
+    let url = server.database("centre");
+    let tmp = tempfile::tempdir().unwrap();
+    let centre = new_store(&tmp.path().join("centre"));
+    let known = {
+        drop(PgConsolidation::connect(&url, &centre).expect("a fresh database is migrated"));
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        let v: i32 = c.query_one("SELECT max(version) FROM chisanpo_schema", &[]).unwrap().get(0);
+        // The newer app's migration.
+        c.execute("INSERT INTO chisanpo_schema (version) VALUES ($1)", &[&(v + 1)]).unwrap();
+        c.batch_execute("CREATE TABLE from_the_future (x INTEGER)").unwrap();
+        v as u32
+    };
+    let e = PgConsolidation::connect(&url, &centre).unwrap_err();
+    assert!(matches!(e, Error::SchemaTooNew { found, known: k } if found == known + 1 && k == known), "{e:?}");
+    assert!(e.to_string().contains("新しい版の地さんぽノート"), "{e}");
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let v: i32 = c.query_one("SELECT max(version) FROM chisanpo_schema", &[]).unwrap().get(0);
+    let rows: i64 = c.query_one("SELECT count(*) FROM chisanpo_schema", &[]).unwrap().get(0);
+    assert_eq!((v as u32, rows), (known + 1, i64::from(known) + 1), "the schema table is left as the newer app wrote it");
 }
