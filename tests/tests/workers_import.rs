@@ -40,7 +40,7 @@ fn a_csv_import_with_one_bad_row() -> Result<()> {
     s.click("#import-read")?;
     s.wait_text("#import-summary", "取り込む 2名")?;
     s.wait_text("#import-summary", "誤りのある行 1行")?;
-    s.wait_text("#import-errors", "3行目: 生年月日「R7.13.1」を日付として読めません。")?;
+    s.wait_text("#import-errors", "3行目: 生年月日の列を日付として読めません。")?;
     s.wait_text("#import-preview tr.error", "鈴木 次郎")?;
     s.wait_text("#import-preview", "田中 三郎")?;
     s.wait_text("#import-confirm", "2名を取り込む")?;

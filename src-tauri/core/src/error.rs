@@ -82,6 +82,17 @@ pub enum Error {
     /// Delivery to the centre: the message is complete, in Japanese, and says what to do.
     #[error("{0}")]
     Delivery(String),
+    /// The keyring's Argon2id settings are outside what this app ever writes: a tampered or
+    /// damaged keyring.json (too low weakens the passphrase; too high could take hours or all memory).
+    #[error(
+        "鍵ファイル（keyring.json）の鍵導出の設定（{what}）が許される範囲（{allowed}）を外れています。鍵ファイルが改ざんされたか壊れているため、開きませんでした。バックアップから復元してください。"
+    )]
+    KdfOutOfRange { what: String, allowed: String },
+    /// The store was written by a newer app: its schema has migrations this binary does not know.
+    #[error(
+        "このデータは新しい版の地さんぽノートで作られています（データの版 {found}、このアプリが扱える版 {known}まで）。データは変更していません。アプリを最新版に更新してから開いてください。"
+    )]
+    SchemaTooNew { found: u32, known: u32 },
 }
 
 fn fee_amount_text(amount: Option<u32>) -> String {
@@ -132,6 +143,8 @@ impl Error {
             Error::FeeNotRequired => "fee_not_required",
             Error::StillRetained { .. } => "still_retained",
             Error::Delivery(_) => "delivery",
+            Error::KdfOutOfRange { .. } => "kdf_out_of_range",
+            Error::SchemaTooNew { .. } => "schema_too_new",
         }
     }
 

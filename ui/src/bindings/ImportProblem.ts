@@ -9,6 +9,6 @@ export type ImportProblem = {
  */
 column: string, 
 /**
- * `3行目: 生年月日「R7.13.1」を日付として読めません。…`
+ * `3行目: 生年月日の列を日付として読めません。…` (names the line and the column, never the value).
  */
 message: string, };

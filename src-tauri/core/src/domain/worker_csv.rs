@@ -2,8 +2,9 @@
 //! as Japanese Excel saves it), map the Japanese column names, and turn each line into a worker or
 //! into row problems that say, in Japanese, how to fix the line.
 //!
-//! The problems quote a cell only for the columns that hold no health data (性別, 生年月日, and
-//! the column names); they are shown in the preview and never logged.
+//! The problems name the line and the column and say how to fix the cell; they never quote a
+//! cell's value (性別 and 生年月日 are personal data, and a problem may be copied into a report
+//! or a log). The preview shows the cells beside the problems, so nothing is lost by this.
 
 use encoding_rs::SHIFT_JIS;
 use serde::Serialize;
@@ -48,7 +49,7 @@ pub enum ImportRowStatus {
 pub struct ImportProblem {
     /// The Japanese column name, e.g. 生年月日.
     pub column: String,
-    /// `3行目: 生年月日「R7.13.1」を日付として読めません。…`
+    /// `3行目: 生年月日の列を日付として読めません。…` (names the line and the column, never the value).
     pub message: String,
 }
 
@@ -216,6 +217,13 @@ fn column_of(header: &str) -> Option<usize> {
     COLUMNS.iter().position(|(_, name, aliases)| header_key(name) == key || aliases.iter().any(|a| header_key(a) == key))
 }
 
+/// A cell that reads as a sex or a date, or holds a digit, is a worker's value, not a column
+/// name: such a cell is never quoted in a message.
+fn looks_like_a_value(cell: &str) -> bool {
+    let cell = cell.trim();
+    !cell.is_empty() && (column_of(cell).is_none() && (parse_sex(cell).is_some() || wareki::parse(cell).is_ok() || cell.chars().any(|c| c.is_numeric())))
+}
+
 fn parse_sex(text: &str) -> Option<Option<Sex>> {
     match header_key(text).as_str() {
         "" => Some(None),
@@ -256,6 +264,12 @@ pub fn parse_worker_csv(bytes: &[u8], workplace_id: &str, today: Date) -> Result
             }
         };
         map.push(col);
+    }
+    if !unknown.is_empty() && header.iter().any(|h| looks_like_a_value(h)) {
+        // A file without a header line: its first line is a worker. Say so without quoting it.
+        return Err(unreadable(format!(
+            "{header_line}行目が見出しではなく労働者の行のようです。{header_line}行目に見出しの行（{expected}）を加えてください。"
+        )));
     }
     if !unknown.is_empty() {
         return Err(unreadable(format!(
@@ -300,23 +314,20 @@ pub fn parse_worker_csv(bytes: &[u8], workplace_id: &str, today: Date) -> Result
         };
         match parse_sex(&cells[2]) {
             Some(s) => worker.sex = s,
-            None => push(2, format!("性別「{}」を読めません。「男」か「女」（「男性」「女性」も可）で入力するか、空欄にしてください。", cells[2])),
+            None => push(2, "性別の列を読めません。「男」か「女」（「男性」「女性」も可）で入力するか、空欄にしてください。".to_string()),
         }
         if !cells[3].is_empty() {
             match wareki::parse(&cells[3]) {
                 Ok(d) => worker.birth_date = Some(Date(d)),
-                Err(DateError::Format) => push(
-                    3,
-                    format!("生年月日「{}」を日付として読めません。S50.10.10、昭和50年10月10日、1975/10/10 のいずれかの形で入力してください。", cells[3]),
-                ),
+                Err(DateError::Format) => {
+                    push(3, "生年月日の列を日付として読めません。S50.10.10、昭和50年10月10日、1975/10/10 のいずれかの形で入力してください。".to_string())
+                }
                 Err(DateError::NoSuchDay) => push(
                     3,
-                    format!(
-                        "生年月日「{}」を日付として読めません。存在しない月日です。月（1〜12）と日を確かめて、S50.10.10 や 1975/10/10 の形で入力してください。",
-                        cells[3]
-                    ),
+                    "生年月日の列を日付として読めません。存在しない月日です。月（1〜12）と日を確かめて、S50.10.10 や 1975/10/10 の形で入力してください。"
+                        .to_string(),
                 ),
-                Err(e) => push(3, format!("生年月日「{}」: {e}", cells[3])),
+                Err(e) => push(3, format!("生年月日の列: {e}")),
             }
         }
         for v in worker.validate(today).0 {
@@ -402,10 +413,45 @@ mod tests {
         let r = &p.rows[0];
         assert_eq!((r.line, r.status, r.worker.is_none()), (2, ImportRowStatus::Error, true));
         assert_eq!(r.problems[0].column, "生年月日");
-        assert!(r.problems[0].message.starts_with("2行目: 生年月日「R7.13.1」を日付として読めません。"), "{}", r.problems[0].message);
+        assert!(r.problems[0].message.starts_with("2行目: 生年月日の列を日付として読めません。"), "{}", r.problems[0].message);
         assert!(p.rows[1].problems[0].message.contains("存在しない月日"), "{:?}", p.rows[1].problems);
         assert!(p.rows[3].problems[0].message.contains("未来"), "{:?}", p.rows[3].problems);
         assert_eq!(p.rows[2].cells[3], "1990/4/1");
+    }
+
+    /// The attack: a worker list whose problems are copied into a support mail or a log. The
+    /// message names the line and the column and says how to fix it, never the value typed.
+    #[test]
+    fn row_errors_never_echo_the_sex_or_the_birth_date_typed() {
+        let p = parse("氏名,性別,生年月日\n山田 太郎,おとこのこ,S50.10.10\n鈴木 次郎,男,平成99年13月45日\n田中 三郎,女,1962/2/30\n佐藤 花子,女,H40.1.1\n");
+        assert_eq!(p.errors, 4);
+        let all: Vec<&ImportProblem> = p.rows.iter().flat_map(|r| &r.problems).collect();
+        for (typed, line, column) in [("おとこのこ", 2, "性別"), ("平成99年13月45日", 3, "生年月日"), ("1962/2/30", 4, "生年月日"), ("H40.1.1", 5, "生年月日")]
+        {
+            let problem = all.iter().find(|q| q.message.starts_with(&format!("{line}行目:"))).unwrap_or_else(|| panic!("line {line}: {all:?}"));
+            assert_eq!(problem.column, column);
+            assert!(problem.message.contains(&format!("{column}の列")), "{}", problem.message);
+            assert!(problem.message.contains("入力") || problem.message.contains("確かめ"), "says how to fix it: {}", problem.message);
+            assert!(!problem.message.contains(typed), "the value typed is echoed: {}", problem.message);
+        }
+        // Parts of the values do not leak either (the era, the year, the day).
+        for q in &all {
+            for part in ["おとこ", "99年", "45日", "1962", "H40"] {
+                assert!(!q.message.contains(part), "{part} in {}", q.message);
+            }
+        }
+        // The preview still shows the cells, so the user sees what to fix.
+        assert_eq!(p.rows[0].cells[2], "おとこのこ");
+    }
+
+    #[test]
+    fn a_file_without_a_header_line_is_not_quoted_back() {
+        let m = err("山田 太郎,男,S50.10.10\n鈴木 次郎,女,1980/1/1\n".as_bytes());
+        assert!(m.contains("1行目が見出しではなく労働者の行のようです"), "{m}");
+        assert!(m.contains("氏名,ふりがな,性別,生年月日,所属,役職"), "{m}");
+        for value in ["山田", "S50.10.10", "「男」"] {
+            assert!(!m.contains(value), "{value} in {m}");
+        }
     }
 
     #[test]

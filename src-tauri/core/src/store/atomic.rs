@@ -1,7 +1,7 @@
 //! Atomic file writes: a temporary file beside the target, fsynced, then renamed over it.
 //! A crash leaves either the old file or the new one, never half of one.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -29,7 +29,8 @@ pub fn write_file(target: &Path, bytes: &[u8]) -> Result<()> {
 pub fn write_with(target: &Path, write: impl FnOnce(&mut File) -> std::io::Result<()>) -> Result<()> {
     let tmp = temp_path(target);
     let result = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        // 0600 on Unix: the keyring, backups and outputs hold what only the user may read.
+        let mut f = super::private::options().write(true).create_new(true).open(&tmp)?;
         write(&mut f)?;
         f.sync_all()?;
         drop(f);
@@ -85,6 +86,15 @@ mod tests {
         assert!(r.unwrap_err().to_string().contains("空き容量"));
         assert_eq!(fs::read(&p).unwrap(), b"yesterday");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_written_readable_by_the_user_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("keyring.json");
+        write_file(&p, b"{}").unwrap();
+        assert_eq!(super::super::private::mode(&p).unwrap(), 0o600);
     }
 
     #[test]

@@ -356,7 +356,7 @@ fn verify_into(file: &Path, secret: &Secret, staged: &Path) -> Result<(BackupHea
     fs::create_dir_all(staged)?;
     let db = staged.join("chisanpo.db");
     {
-        let mut out = File::create(&db)?;
+        let mut out = super::private::create_file(&db)?;
         let copied = std::io::copy(&mut f.by_ref().take(header.db_len), &mut out)?;
         if copied != header.db_len {
             return Err(invalid("データが途中で切れています"));
@@ -415,7 +415,7 @@ fn would_lose(dir: &Path, secret: &Secret, staged_db: &Path, backup_key: &DataKe
 /// Restore `file` into the store folder `dir`. The backup is checked on its own first; if it
 /// would lose records of the live store, `confirm_loss` must be true.
 pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> Result<RestoreReport> {
-    fs::create_dir_all(dir).map_err(|_| Error::DirNotWritable { dir: dir.display().to_string() })?;
+    super::private::create_dir(dir).map_err(|_| Error::DirNotWritable { dir: dir.display().to_string() })?;
     recover_interrupted_restore(dir)?;
     let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S%3f").to_string();
     let staged = dir.join(format!(".restore-incoming-{stamp}"));

@@ -59,7 +59,8 @@ mod tests {
         let p = s.preview_worker_import(&wp, CSV.as_bytes()).unwrap();
         assert_eq!((p.ok, p.errors, p.duplicates), (2, 1, 0));
         assert_eq!(p.rows[1].line, 3);
-        assert!(p.rows[1].problems[0].message.starts_with("3行目: 生年月日「R7.13.1」"), "{:?}", p.rows[1].problems);
+        assert!(p.rows[1].problems[0].message.starts_with("3行目: 生年月日の列"), "{:?}", p.rows[1].problems);
+        assert!(!p.rows[1].problems[0].message.contains("R7.13.1"), "the value is not echoed: {:?}", p.rows[1].problems);
         assert_eq!(s.search_workers("", Some(&wp), 100).unwrap().len(), 0, "a preview writes nothing");
 
         let ids = s.import_workers(&wp, &p.workers()).unwrap();

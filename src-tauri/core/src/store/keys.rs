@@ -170,6 +170,38 @@ impl KdfParams {
     pub const DEFAULT: KdfParams = KdfParams { memory_kib: 64 * 1024, iterations: 3, parallelism: 1 };
     /// The floor below which a keyring is refused (OWASP's minimum for Argon2id).
     pub const MINIMUM: KdfParams = KdfParams { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 };
+    /// The ceiling above which a keyring is refused: 1 GiB, 16 passes, 8 lanes (about 1 minute
+    /// on the reference machine at worst). The app never writes more than [`Self::DEFAULT`], so a
+    /// keyring above this was tampered with, to make unlocking take hours or exhaust memory.
+    pub const MAXIMUM: KdfParams = KdfParams { memory_kib: 1024 * 1024, iterations: 16, parallelism: 8 };
+
+    /// Check the parameters lie between [`Self::MINIMUM`] and [`Self::MAXIMUM`]; the error names
+    /// the setting out of range. Argon2 itself needs at least 8 KiB of memory per lane.
+    pub fn check(&self) -> Result<()> {
+        let (lo, hi) = (Self::MINIMUM, Self::MAXIMUM);
+        let out = |what: String, allowed: String| Err(Error::KdfOutOfRange { what, allowed });
+        if !(lo.memory_kib..=hi.memory_kib).contains(&self.memory_kib) {
+            return out(format!("メモリ {} KiB", self.memory_kib), format!("{}〜{} KiB", lo.memory_kib, hi.memory_kib));
+        }
+        if !(lo.iterations..=hi.iterations).contains(&self.iterations) {
+            return out(format!("反復 {} 回", self.iterations), format!("{}〜{} 回", lo.iterations, hi.iterations));
+        }
+        if !(lo.parallelism..=hi.parallelism).contains(&self.parallelism) || self.memory_kib < 8 * self.parallelism {
+            return out(format!("並列 {}", self.parallelism), format!("{}〜{}", lo.parallelism, hi.parallelism));
+        }
+        Ok(())
+    }
+
+    /// The parameters a passphrase change wraps with: the current default, or the keyring's own
+    /// where they are stronger (a change never weakens the wrap, and old keyrings catch up).
+    pub fn for_rewrap(old: KdfParams) -> KdfParams {
+        let d = Self::DEFAULT;
+        KdfParams {
+            memory_kib: d.memory_kib.max(old.memory_kib),
+            iterations: d.iterations.max(old.iterations),
+            parallelism: d.parallelism.max(old.parallelism),
+        }
+    }
 }
 
 /// A data key encrypted under a wrapping key.
@@ -245,6 +277,7 @@ fn unwrap(kek: &[u8; 32], w: &Wrapped, aad: &[u8]) -> Option<DataKey> {
 impl Keyring {
     /// A new keyring for a new data key.
     pub fn create(store_id: &str, key: &DataKey, pass: &Passphrase, recovery: &RecoveryKey, kdf: KdfParams) -> Result<Self> {
+        kdf.check()?;
         let salt = random::<16>();
         let recovery_salt = random::<16>();
         let kek = passphrase_kek(pass, &salt, kdf)?;
@@ -260,12 +293,13 @@ impl Keyring {
         })
     }
 
+    /// Checked before any key derivation: a keyring of another format is not ours, and KDF
+    /// parameters out of range are refused before they cost anything.
     fn check_params(&self) -> Result<()> {
-        let (k, m) = (self.kdf, KdfParams::MINIMUM);
-        if self.format != KEYRING_FORMAT || k.memory_kib < m.memory_kib || k.iterations < m.iterations || k.parallelism == 0 {
+        if self.format != KEYRING_FORMAT {
             return Err(Error::NotAStore { path: "keyring.json".into() });
         }
-        Ok(())
+        self.kdf.check()
     }
 
     pub fn unlock(&self, pass: &Passphrase) -> Result<DataKey> {
@@ -289,11 +323,19 @@ impl Keyring {
         }
     }
 
-    /// Wrap the data key under a new passphrase. The recovery wrap is kept.
+    /// Wrap the data key under a new passphrase, with today's KDF parameters
+    /// ([`KdfParams::for_rewrap`]): a keyring made with older, cheaper settings does not keep
+    /// them forever. The recovery wrap is kept.
     pub fn rewrap_passphrase(&self, key: &DataKey, new: &Passphrase) -> Result<Keyring> {
+        self.rewrap_passphrase_with(key, new, KdfParams::for_rewrap(self.kdf))
+    }
+
+    /// As [`Keyring::rewrap_passphrase`], with chosen parameters (checked against the range).
+    pub fn rewrap_passphrase_with(&self, key: &DataKey, new: &Passphrase, kdf: KdfParams) -> Result<Keyring> {
+        kdf.check()?;
         let salt = random::<16>();
-        let kek = passphrase_kek(new, &salt, self.kdf)?;
-        Ok(Keyring { salt: hex::encode(salt), passphrase: wrap(&kek, key, &aad(&self.store_id, "passphrase")), ..self.clone() })
+        let kek = passphrase_kek(new, &salt, kdf)?;
+        Ok(Keyring { kdf, salt: hex::encode(salt), passphrase: wrap(&kek, key, &aad(&self.store_id, "passphrase")), ..self.clone() })
     }
 
     pub fn load(path: &Path) -> Result<Self> {
@@ -349,7 +391,60 @@ mod tests {
         let key = DataKey::generate();
         let ring = Keyring::create("s1", &key, &Passphrase::new("passphrase"), &RecoveryKey::generate(), FAST).unwrap();
         let weak = Keyring { kdf: KdfParams { memory_kib: 8, iterations: 1, parallelism: 1 }, ..ring };
-        assert!(matches!(weak.unlock(&Passphrase::new("passphrase")), Err(Error::NotAStore { .. })));
+        assert!(matches!(weak.unlock(&Passphrase::new("passphrase")), Err(Error::KdfOutOfRange { .. })));
+    }
+
+    /// The attack: a keyring.json edited to ask Argon2id for 4 TiB, or a million passes, or
+    /// 2^24 lanes. Each is refused at once, before any derivation, naming the setting; with the
+    /// check missing, the first would abort on allocation and the second would run for days.
+    #[test]
+    fn kdf_parameters_above_the_ceiling_are_refused_before_any_derivation() {
+        let key = DataKey::generate();
+        let rk = RecoveryKey::generate();
+        let ring = Keyring::create("s1", &key, &Passphrase::new("passphrase"), &rk, FAST).unwrap();
+        let huge = [
+            (KdfParams { memory_kib: u32::MAX, ..FAST }, "メモリ"),
+            (KdfParams { iterations: 1_000_000, ..FAST }, "反復"),
+            (KdfParams { memory_kib: 1024 * 1024, iterations: 2, parallelism: 1 << 24 }, "並列"),
+            (KdfParams { parallelism: 0, ..FAST }, "並列"),
+        ];
+        for (kdf, named) in huge {
+            let tampered = Keyring { kdf, ..ring.clone() };
+            let started = std::time::Instant::now();
+            let e = tampered.unlock(&Passphrase::new("passphrase")).unwrap_err();
+            assert!(matches!(e, Error::KdfOutOfRange { .. }), "{kdf:?}: {e:?}");
+            let m = e.to_string();
+            assert!(m.contains(named) && m.contains("keyring.json") && m.contains("バックアップから復元"), "{m}");
+            // The recovery key goes through the same check (its wrap does not use Argon2, but a
+            // tampered keyring is not to be trusted for either).
+            assert!(matches!(tampered.unlock_with_recovery(&rk), Err(Error::KdfOutOfRange { .. })));
+            assert!(started.elapsed() < std::time::Duration::from_secs(5), "refused before deriving: {kdf:?}");
+        }
+        // The ceiling itself, and the default, are accepted.
+        assert!(KdfParams::MAXIMUM.check().is_ok());
+        assert!(KdfParams::DEFAULT.check().is_ok());
+        assert!(KdfParams::MINIMUM.check().is_ok());
+    }
+
+    #[test]
+    fn a_passphrase_change_rewraps_with_the_current_default_parameters() {
+        let key = DataKey::generate();
+        let rk = RecoveryKey::generate();
+        let ring = Keyring::create("s1", &key, &Passphrase::new("old passphrase"), &rk, KdfParams::MINIMUM).unwrap();
+        assert_eq!(ring.kdf, KdfParams::MINIMUM);
+        let ring2 = ring.rewrap_passphrase(&key, &Passphrase::new("new passphrase")).unwrap();
+        assert_eq!(ring2.kdf, KdfParams::DEFAULT, "the old, cheaper settings are not kept");
+        assert_eq!(ring2.unlock(&Passphrase::new("new passphrase")).unwrap().bytes(), key.bytes());
+        assert_eq!(ring2.unlock_with_recovery(&rk).unwrap().bytes(), key.bytes());
+        // A keyring stronger than the default is never weakened by a change.
+        let strong = KdfParams { memory_kib: 96 * 1024, iterations: 4, parallelism: 2 };
+        assert_eq!(KdfParams::for_rewrap(strong), strong);
+        assert_eq!(KdfParams::for_rewrap(KdfParams { iterations: 5, ..KdfParams::MINIMUM }), KdfParams { iterations: 5, ..KdfParams::DEFAULT });
+        // Parameters out of range are refused when wrapping too.
+        assert!(matches!(
+            ring.rewrap_passphrase_with(&key, &Passphrase::new("new passphrase"), KdfParams { iterations: 99, ..FAST }),
+            Err(Error::KdfOutOfRange { .. })
+        ));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod import;
 pub mod keys;
 pub mod prefs;
 pub mod print;
+pub mod private;
 pub mod records;
 pub mod schema;
 pub mod views;
@@ -102,6 +103,11 @@ fn connect(path: &Path, key: &DataKey, create: bool, read_only: bool) -> Result<
     flags |= if read_only { OpenFlags::SQLITE_OPEN_READ_ONLY } else { OpenFlags::SQLITE_OPEN_READ_WRITE };
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        // Created by us, 0600, before SQLite creates it with the umask's mode.
+        private::touch(path).map_err(|e| match Error::from(e) {
+            Error::DiskFull => Error::DiskFull,
+            _ => Error::DirNotWritable { dir: path.parent().map(|p| p.display().to_string()).unwrap_or_default() },
+        })?;
     }
     let not_a_store = || Error::NotAStore { path: path.display().to_string() };
     let conn = open_file(path, flags).map_err(|e| match Error::from(e) {
@@ -143,8 +149,18 @@ pub fn raw_connection(dir: &Path, pass: &Passphrase) -> Result<Connection> {
 }
 
 pub(crate) fn ensure_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|_| Error::DirNotWritable { dir: dir.display().to_string() })?;
+    probe_writable(dir)
+}
+
+/// The data folder: created 0700 (see [`private`]), and proved writable.
+pub(crate) fn ensure_private_dir(dir: &Path) -> Result<()> {
+    private::create_dir(dir).map_err(|_| Error::DirNotWritable { dir: dir.display().to_string() })?;
+    probe_writable(dir)
+}
+
+fn probe_writable(dir: &Path) -> Result<()> {
     let not_writable = || Error::DirNotWritable { dir: dir.display().to_string() };
-    std::fs::create_dir_all(dir).map_err(|_| not_writable())?;
     // Prove the folder is writable before anything is created in it.
     let probe = dir.join(format!(".write-test-{}", new_id()));
     std::fs::write(&probe, b"").map_err(|e| match Error::from(e) {
@@ -182,7 +198,7 @@ impl Store {
         if !violations.is_empty() {
             return Err(Error::Invalid(violations.into_vec()));
         }
-        ensure_dir(dir)?;
+        ensure_private_dir(dir)?;
         // A database without a keyring is what a crashed init leaves. It can never be opened,
         // but it is set aside rather than deleted: nothing is ever thrown away silently.
         for leftover in [paths.db(), dir.join("chisanpo.db-wal"), dir.join("chisanpo.db-shm")] {
@@ -264,6 +280,8 @@ impl Store {
             return Err(Error::NotAStore { path: paths.db().display().to_string() });
         }
         schema::migrate(&mut conn)?;
+        // A store made before its files were private is narrowed now.
+        private::restrict_store(&paths.dir);
         let actor = Self::load_actor(&conn)?;
         let store =
             Store { paths, key, store_id: ring.store_id.clone(), actor, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()), fonts: Default::default() };

@@ -5,7 +5,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::Connection;
 
 use crate::domain::kana;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Every migration, in order. Version n is `MIGRATIONS[n - 1]`.
 pub const MIGRATIONS: &[(&str, &str)] = &[
@@ -36,9 +36,20 @@ pub fn current_version(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
-/// Apply the migrations above the store's version, up to `target`.
+/// Refuse a store whose schema is newer than this binary knows: an older app must never use,
+/// nor migrate, what a newer one wrote (it would misread or drop what it does not know).
+pub fn check_known(conn: &Connection) -> Result<u32> {
+    let version = current_version(conn)?;
+    if version > latest_version() {
+        return Err(Error::SchemaTooNew { found: version, known: latest_version() });
+    }
+    Ok(version)
+}
+
+/// Apply the migrations above the store's version, up to `target`. A store newer than this
+/// binary is refused ([`check_known`]).
 pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32> {
-    let mut version = current_version(conn)?;
+    let mut version = check_known(conn)?;
     while version < target {
         let (_, sql) = MIGRATIONS[version as usize];
         let tx = conn.transaction()?;
@@ -103,6 +114,20 @@ mod tests {
         assert_eq!(describe(&a).unwrap(), describe(&b).unwrap());
         // Running again is a no-op.
         assert_eq!(migrate(&mut b).unwrap(), latest_version());
+    }
+
+    #[test]
+    fn a_schema_newer_than_this_binary_is_refused_and_left_alone() {
+        let mut c = Connection::open_in_memory().unwrap();
+        register_functions(&c).unwrap();
+        migrate(&mut c).unwrap();
+        let before = describe(&c).unwrap();
+        c.pragma_update(None, "user_version", latest_version() + 1).unwrap();
+        let e = migrate(&mut c).unwrap_err();
+        assert!(matches!(e, Error::SchemaTooNew { found, known } if found == latest_version() + 1 && known == latest_version()), "{e:?}");
+        assert!(e.to_string().contains("新しい版の地さんぽノート"), "{e}");
+        assert_eq!(current_version(&c).unwrap(), latest_version() + 1, "the version is not touched");
+        assert_eq!(describe(&c).unwrap(), before, "nothing is migrated");
     }
 
     #[test]

@@ -171,7 +171,9 @@ impl<'a> PgConsolidation<'a> {
             return Err(Error::invalid("database", "データベースは postgres://ユーザー@ホスト/データベース名 の形で指定してください。"));
         }
         let mut client = super::pg_connect::connect(url, &label, ca)?;
-        migrate(&mut client).map_err(db_error(&label))?;
+        if let Some(found) = migrate(&mut client).map_err(db_error(&label))? {
+            return Err(Error::SchemaTooNew { found, known: MIGRATIONS.len() as u32 });
+        }
         Ok(PgConsolidation { client, label, local })
     }
 
@@ -189,16 +191,23 @@ impl<'a> PgConsolidation<'a> {
     }
 }
 
-fn migrate(client: &mut Client) -> std::result::Result<(), postgres::Error> {
+/// Bring the shared schema up to date, under the advisory lock. A schema newer than this binary
+/// knows (another coordinator runs a newer app) is left untouched and its version returned: an
+/// older app must not write into tables it does not know.
+fn migrate(client: &mut Client) -> std::result::Result<Option<u32>, postgres::Error> {
     let mut tx = client.transaction()?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK])?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS chisanpo_schema (version INTEGER NOT NULL)")?;
     let version: i64 = tx.query_one("SELECT coalesce(max(version), 0)::BIGINT FROM chisanpo_schema", &[])?.get(0);
+    if version > MIGRATIONS.len() as i64 {
+        return Ok(Some(u32::try_from(version).unwrap_or(u32::MAX)));
+    }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         tx.batch_execute(sql)?;
         tx.execute("INSERT INTO chisanpo_schema (version) VALUES ($1)", &[&(i as i32 + 1)])?;
     }
-    tx.commit()
+    tx.commit()?;
+    Ok(None)
 }
 
 impl Consolidation for PgConsolidation<'_> {
