@@ -1,5 +1,6 @@
-//! docs/record-format.md cannot drift from the code: every example in it must parse, and every
-//! complete one must pass the draft checks.
+//! The docs cannot drift from the code: every example in docs/record-format.md must parse, and
+//! every complete one must pass the draft checks; every test docs/security.md names as
+//! `path.rs::function` must exist, so a promise never cites a test that was renamed or removed.
 
 use chisanpo_core::domain::{Application, Consultation, Interview, Staff, Strictness, Worker, Workplace};
 
@@ -37,5 +38,26 @@ fn docs_examples_parse() {
             other => panic!("unknown example kind {other}"),
         };
         parsed.unwrap_or_else(|e| panic!("the {kind} example does not parse: {e}\n{json}"));
+    }
+}
+
+/// The `path.rs::function` references of a document, in backticks.
+fn test_references(doc: &str) -> Vec<(String, String)> {
+    doc.split('`').skip(1).step_by(2).filter_map(|span| span.split_once(".rs::").map(|(file, name)| (format!("{file}.rs"), name.to_string()))).collect()
+}
+
+#[test]
+fn every_test_the_threat_model_names_exists() {
+    let doc = include_str!("../../../docs/security.md");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let refs = test_references(doc);
+    assert!(refs.len() >= 30, "docs/security.md should name the tests behind its promises; found {}", refs.len());
+    for (file, name) in refs {
+        let text = std::fs::read_to_string(root.join(&file)).unwrap_or_else(|_| panic!("docs/security.md names {file}, which does not exist"));
+        let declared = text.match_indices(&format!("fn {name}")).any(|(at, m)| {
+            let next = text[at + m.len()..].chars().next();
+            !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        });
+        assert!(declared, "docs/security.md names {file}::{name}, but {file} has no such function");
     }
 }
