@@ -804,11 +804,12 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                     } else {
                         for d in &due {
                             line(format!(
-                                "{}\t{}\t{}\t保存期限 {}",
+                                "{}\t{}\t{}\t保存期限 {}{}",
                                 d.record_id,
                                 d.kind.label(),
                                 d.performed_on.map(|p| p.wareki()).unwrap_or_default(),
-                                d.retain_until.wareki()
+                                d.retain_until.wareki(),
+                                d.held.as_deref().map(|why| format!("\t保留: {why}")).unwrap_or_default()
                             ));
                         }
                         line(format!("保存期限を過ぎた記録: {} 件", due.len()));

@@ -448,6 +448,15 @@ pub fn generate(store: &Store, records: usize, seed: u64) -> Result<DemoSummary>
                     sum.fees_paid += 1;
                 }
                 store.finalise_in(tx, &id, body)?;
+                // Finalised on the day it was performed, as a centre's records are (keeping the
+                // time of day, so records of one day stay in the order they were finalised): a
+                // record finalised less than 5 years ago is never due for destruction
+                // (`ledger::retention`), and the demo's oldest records are meant to be.
+                tx.execute(
+                    "UPDATE records SET finalised_at = performed_on || substr(finalised_at, 11) \
+                     WHERE id = ?1 AND performed_on IS NOT NULL AND performed_on < substr(finalised_at, 1, 10)",
+                    [&id],
+                )?;
                 sum.finalised += 1;
                 if rng.chance(4) {
                     let mut amended = body.clone();
@@ -484,6 +493,11 @@ mod tests {
         let years: std::collections::BTreeSet<_> = all.iter().filter_map(|r| r.fiscal_year).collect();
         assert!(years.len() >= 5, "{years:?}");
         assert!(s.verify().unwrap().ok);
+        // The FY2020 records were finalised when they were performed: past their 5 years by
+        // FY2026, and not held as finalised too recently.
+        let due = s.retention_due(crate::domain::Date::ymd(2026, 4, 1).unwrap()).unwrap();
+        assert!(due.iter().any(|i| i.status == crate::domain::RecordStatus::Final), "{due:?}");
+        assert!(due.iter().all(|i| i.held.is_none()), "{due:?}");
 
         let (_d2, s2) = testing::store();
         generate(&s2, 300, 7).unwrap();

@@ -79,6 +79,10 @@ pub enum Error {
         "保存期間（5年）が終わっていない記録は廃棄できません（{count}件、保存期限 {until}）。何も廃棄していません。保存期限を過ぎた記録だけを選んでください。"
     )]
     StillRetained { count: usize, until: String },
+    /// Due, but held: not yet at the centre, or finalised less than 5 years ago. Names records by
+    /// id only.
+    #[error("廃棄できない記録があります（{count}件）。何も廃棄していません。\n{detail}")]
+    RetentionHeld { count: usize, detail: String },
     /// Delivery to the centre: the message is complete, in Japanese, and says what to do.
     #[error("{0}")]
     Delivery(String),
@@ -142,6 +146,7 @@ impl Error {
             Error::FeeRequired { .. } => "fee_required",
             Error::FeeNotRequired => "fee_not_required",
             Error::StillRetained { .. } => "still_retained",
+            Error::RetentionHeld { .. } => "retention_held",
             Error::Delivery(_) => "delivery",
             Error::KdfOutOfRange { .. } => "kdf_out_of_range",
             Error::SchemaTooNew { .. } => "schema_too_new",

@@ -65,20 +65,24 @@ fn two_devices_deliver_through_a_folder_and_the_centre_consolidates_the_union() 
     let expected: BTreeSet<_> = pairs(&a).union(&pairs(&b)).cloned().collect();
     assert_eq!(expected.len(), 5);
     assert!(expected.contains(&(a1.clone(), 2)) && expected.contains(&(a2.clone(), 1)) && expected.contains(&(b_old.clone(), 1)));
-    b.destroy(std::slice::from_ref(&b_old), "保存期間満了", Date::ymd(2026, 1, 10).unwrap()).unwrap();
-    assert_eq!(b.outbox().unwrap().overview.waiting, 1, "the 廃棄記録 is queued");
-    b.deliver(&FolderTransport::new(&outbox)).unwrap();
+    // The old record is sent, but the centre has not applied it (it has not enrolled B yet):
+    // B may not destroy it, or it would be lost everywhere (issue 13, Medium #7).
+    assert!(matches!(b.destroy(std::slice::from_ref(&b_old), "保存期間満了", Date::ymd(2026, 1, 10).unwrap()), Err(Error::RetentionHeld { .. })));
+    assert!(b.get_record(&b_old).is_ok());
 
     // Bundles at rest hold no names and no health data.
-    let all = bundles_in(&outbox);
-    assert_eq!(all.len(), 5, "{all:?}");
-    for f in &all {
-        let bytes = std::fs::read(f).unwrap();
-        for needle in [WORKER_A, WORKER_B, HEALTH, "産業 一郎", "鷲尾"] {
-            assert!(!contains(&bytes, needle), "{} holds {needle}", f.display());
+    let no_names = |n: usize| {
+        let all = bundles_in(&outbox);
+        assert_eq!(all.len(), n, "{all:?}");
+        for f in &all {
+            let bytes = std::fs::read(f).unwrap();
+            for needle in [WORKER_A, WORKER_B, HEALTH, "産業 一郎", "鷲尾"] {
+                assert!(!contains(&bytes, needle), "{} holds {needle}", f.display());
+            }
+            assert_eq!(std::fs::read_to_string(sidecar(f)).unwrap().trim(), sha256_hex(&bytes));
         }
-        assert_eq!(std::fs::read_to_string(sidecar(f)).unwrap().trim(), sha256_hex(&bytes));
-    }
+    };
+    no_names(4);
 
     // The centre enrols A and B (not D); the same request twice is a no-op.
     assert!(w.centre.centre_enrol_device(&req_a).unwrap());
@@ -109,11 +113,11 @@ fn two_devices_deliver_through_a_folder_and_the_centre_consolidates_the_union() 
 
     let r = w.centre.centre_import(&outbox).unwrap();
     assert_eq!(r.bundles_already_applied, 1, "A's second bundle was applied already: {r:?}");
-    assert_eq!(r.bundles_applied.len(), 3, "{r:?}");
+    assert_eq!(r.bundles_applied.len(), 2, "{r:?}");
     assert_eq!(r.quarantined.len(), 1, "{r:?}");
     assert!(r.quarantined[0].reason.contains("登録されていない端末"), "{r:?}");
     assert!(r.quarantined[0].file.starts_with(&d.device_id().unwrap().unwrap()), "{r:?}");
-    assert_eq!(r.destructions_added, 1);
+    assert_eq!(r.destructions_added, 0);
     assert!(r.needs_review.is_empty());
 
     let again = w.root.join("arrive-3");
@@ -128,8 +132,25 @@ fn two_devices_deliver_through_a_folder_and_the_centre_consolidates_the_union() 
     assert_eq!(rec(&a1).source_device, req_a.device_id);
     assert_eq!(rec(&a1).version, 2);
     assert_eq!(rec(&b1).source_device, req_b.device_id);
-    assert!(rec(&b_old).destroyed_on_device);
+    assert!(!rec(&b_old).destroyed_on_device);
     assert!(recs.iter().all(|r| !r.needs_review && r.fiscal_year.is_some()));
+
+    // B reads the centre's receipt: the old record is at the centre. Its 確定 is set back to
+    // the day it was performed (typed 2019, finalised today, it would be held as a mistyped
+    // era); B destroys it, and the 廃棄記録 reaches the centre.
+    assert_eq!(b.deliver(&FolderTransport::new(&outbox)).unwrap().received.len(), 1);
+    drop(b);
+    let raw = chisanpo_core::store::raw_connection(&w.root.join("b"), &Passphrase::new(PASS)).unwrap();
+    raw.execute("UPDATE records SET finalised_at = performed_on || substr(finalised_at, 11) WHERE id = ?1", [&b_old]).unwrap();
+    drop(raw);
+    let b = open(&w.root.join("b"));
+    b.destroy(std::slice::from_ref(&b_old), "保存期間満了", Date::ymd(2026, 1, 10).unwrap()).unwrap();
+    assert_eq!(b.outbox().unwrap().overview.waiting, 1, "the 廃棄記録 is queued");
+    b.deliver(&FolderTransport::new(&outbox)).unwrap();
+    no_names(5);
+    let r = w.centre.centre_import(&outbox).unwrap();
+    assert_eq!((r.bundles_applied.len(), r.destructions_added), (1, 1), "{r:?}");
+    assert!(w.centre.consolidated_records().unwrap().iter().find(|r| r.id == b_old).unwrap().destroyed_on_device);
 
     // Re-running every import changes nothing.
     let before = consolidated_pairs(&w.centre);

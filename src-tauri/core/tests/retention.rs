@@ -119,6 +119,13 @@ fn fixture() -> Fixture {
 
     let recent = store.create_record(&RecordBody::Consultation(consultation(&store, &wp, &kept, Date::ymd(2024, 6, 10).unwrap(), HEALTH_KEPT))).unwrap();
     store.finalise(&recent).unwrap();
+    drop(store);
+    // The records were finalised on the day they were performed, years ago, as a centre's are:
+    // a record finalised less than 5 years ago is never due (a mistyped era; see below).
+    let conn = raw_connection(&dir(&tmp), &Passphrase::new(PASS)).unwrap();
+    conn.execute("UPDATE records SET finalised_at = performed_on || substr(finalised_at, 11) WHERE finalised_at IS NOT NULL", []).unwrap();
+    drop(conn);
+    let store = Store::open(&dir(&tmp), &Passphrase::new(PASS)).unwrap();
     Fixture { tmp, store, gone, kept, due: vec![first, repeat, iv], recent }
 }
 
@@ -352,4 +359,116 @@ fn an_abandoned_draft_is_due_five_years_after_it_was_last_touched() {
     assert_eq!((report.destroyed[0].ledger_number, report.workers_deleted), (None, 0));
     assert!(store.get_worker(&kept).is_ok(), "the worker still has a record");
     assert!(store.verify().unwrap().ok);
+}
+
+/// Everything the store holds that a destruction would change: the records, the ledger and the
+/// 廃棄記録.
+fn snapshot(s: &Store) -> (Vec<RecordSummary>, Vec<String>, usize) {
+    (all(s), ledger_ids(s, LedgerKind::Consultation), s.destructions().unwrap().len())
+}
+
+#[test]
+fn a_record_the_centre_never_received_is_held_on_an_enrolled_device() {
+    use chisanpo_core::delivery::FolderTransport;
+    use chisanpo_core::ledger::retention::HELD_UNDELIVERED;
+    let f = fixture();
+    let s = &f.store;
+    // Not enrolled: there is no centre to wait for; the due records may be destroyed.
+    assert!(s.retention_due(today()).unwrap().iter().all(|i| i.held.is_none()), "nothing is held before enrolment");
+
+    let centre = Store::init_with(
+        &f.tmp.path().join("centre"),
+        &Passphrase::new(PASS),
+        &Staff { role: Some(StaffRole::ChiefCoordinator), name: "統括 花子".into(), ..Default::default() },
+        KdfParams::MINIMUM,
+    )
+    .unwrap()
+    .0;
+    let profile = centre.centre_init("北部地域産業保健センター", None).unwrap();
+    assert!(profile.receipt_key.is_some(), "the centre signs receipts");
+    let request = s.enrol(&profile).unwrap();
+
+    // Listed as due, but held, with the reason; destroy refuses the whole request by id only.
+    let refused = |what: &str| {
+        let due = s.retention_due(today()).unwrap();
+        assert_eq!(due.iter().map(|i| i.record_id.as_str()).collect::<Vec<_>>(), f.due.iter().map(String::as_str).collect::<Vec<_>>(), "{what}");
+        assert!(due.iter().all(|i| i.held.as_deref() == Some(HELD_UNDELIVERED)), "{what}: {due:?}");
+        let before = snapshot(s);
+        let err = s.destroy(&f.due, "保存期間（5年）満了のため", today()).unwrap_err();
+        assert!(matches!(&err, Error::RetentionHeld { count: 3, .. }), "{what}: {err:?}");
+        assert_eq!(err.code(), "retention_held");
+        let msg = err.to_string();
+        assert!(msg.contains("センターに届いていない") && msg.contains("何も廃棄していません"), "{msg}");
+        for id in &f.due {
+            assert!(msg.contains(id.as_str()), "{what}: the message names {id}: {msg}");
+        }
+        for secret in [WORKER_GONE, "御手洗", HEALTH_GONE, "山田製作所"] {
+            assert!(!msg.contains(secret), "{what}: the message names {secret}: {msg}");
+        }
+        assert_eq!(snapshot(s), before, "{what}: nothing destroyed");
+        assert!(s.destructions().unwrap().is_empty());
+        for id in &f.due {
+            assert!(s.get_record(id).is_ok(), "{what}: {id} is still there");
+        }
+    };
+    refused("queued, not sent");
+
+    // Sent, but the centre has not applied it (it has not even enrolled the device yet): held.
+    let folder = f.tmp.path().join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    s.deliver(&FolderTransport::new(&folder)).unwrap();
+    assert_eq!(s.outbox().unwrap().overview.unconfirmed, 5, "four versions of the due records and one of the recent one");
+    refused("sent, no receipt");
+
+    // The centre refuses the bundle of a device it did not enrol: still held.
+    centre.centre_import(&folder).unwrap();
+    s.deliver(&FolderTransport::new(&folder)).unwrap();
+    refused("set aside at the centre");
+
+    // The centre enrols the device and applies the bundle; the device reads the signed receipt.
+    assert!(centre.centre_enrol_device(&request).unwrap());
+    let r = centre.centre_import(&folder).unwrap();
+    assert_eq!(r.versions_added, 5, "{r:?}");
+    let r = s.deliver(&FolderTransport::new(&folder)).unwrap();
+    assert_eq!(r.received.len(), 1, "{r:?}");
+    let due = s.retention_due(today()).unwrap();
+    assert_eq!(due.len(), 3);
+    assert!(due.iter().all(|i| i.held.is_none()), "{due:?}");
+    let report = s.destroy(&f.due, "保存期間（5年）満了のため", today()).unwrap();
+    assert_eq!(report.destroyed.len(), 3);
+    assert!(s.retention_due(today()).unwrap().is_empty());
+    assert!(s.verify().unwrap().ok);
+}
+
+#[test]
+fn a_record_finalised_less_than_five_years_ago_is_never_due_whatever_its_typed_date() {
+    let f = fixture();
+    let s = &f.store;
+    let wp = s.get_worker(&f.kept).unwrap().data.workplace_id;
+    // 平成7年 typed for 令和7年: performed "1995", finalised today.
+    let typo = s.create_record(&RecordBody::Consultation(consultation(s, &wp, &f.kept, Date::ymd(1995, 6, 10).unwrap(), "年号を打ち間違えた記録"))).unwrap();
+    s.finalise(&typo).unwrap();
+
+    let due = s.retention_due(today()).unwrap();
+    let item = due.iter().find(|i| i.record_id == typo).expect("its typed date is past 5 years: listed");
+    assert_eq!(item.retain_until, Date::ymd(2000, 6, 10).unwrap());
+    let why = item.held.as_deref().expect("held");
+    assert!(why.contains("実施日と確定日が5年以上離れています") && why.contains("実施日を確かめてください"), "{why}");
+    // The records finalised years ago are not held.
+    assert!(due.iter().filter(|i| i.record_id != typo).all(|i| i.held.is_none()), "{due:?}");
+
+    let before = snapshot(s);
+    let err = s.destroy(std::slice::from_ref(&typo), "保存期間（5年）満了のため", today()).unwrap_err();
+    assert!(matches!(&err, Error::RetentionHeld { count: 1, .. }), "{err:?}");
+    assert!(err.to_string().contains(&typo) && err.to_string().contains("実施日を確かめてください"), "{err}");
+    // With records that may go: nothing at all.
+    let mut mixed = f.due.clone();
+    mixed.push(typo.clone());
+    assert!(matches!(s.destroy(&mixed, "保存期間（5年）満了のため", today()), Err(Error::RetentionHeld { count: 1, .. })));
+    assert_eq!(snapshot(s), before);
+    assert!(s.get_record(&typo).is_ok());
+
+    // Five years after its 確定, the guard no longer holds it.
+    let later = Date(chrono::Local::now().date_naive() + chrono::Days::new(5 * 366 + 1));
+    assert!(s.retention_due(later).unwrap().iter().find(|i| i.record_id == typo).is_some_and(|i| i.held.is_none()));
 }

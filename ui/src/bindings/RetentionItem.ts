@@ -18,4 +18,9 @@ ledger_number: number | null, performed_on: Date | null,
 /**
  * The last day the record must be kept.
  */
-retain_until: Date, };
+retain_until: Date, 
+/**
+ * Why it may not be destroyed yet although its period is over (not delivered to the
+ * centre, or finalised less than 5 years ago); `None` when it may be destroyed.
+ */
+held: string | null, };

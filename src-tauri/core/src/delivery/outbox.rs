@@ -228,3 +228,37 @@ impl Store {
         })
     }
 }
+
+/// Whether a record has reached the centre, for retention: a record the centre never received
+/// must not be destroyed on the device (it would then be lost everywhere).
+pub(crate) struct ReachedCentre {
+    /// The centre sends signed receipts: only a receipt that says "applied" counts. Without
+    /// receipts, a version counts as delivered once its bundle was sent.
+    receipts: bool,
+}
+
+impl ReachedCentre {
+    /// `None` when this store is not enrolled with a centre: there is no centre to wait for.
+    pub(crate) fn of(c: &Connection) -> Result<Option<Self>> {
+        if !enrolled(c)? {
+            return Ok(None);
+        }
+        // A profile that cannot be read is treated as one with receipts: the stricter reading.
+        let receipts =
+            get_setting(c, setting::CENTRE_PROFILE)?.is_none_or(|p| super::profile::CentreProfile::parse(&p).map_or(true, |p| p.receipt_key.is_some()));
+        Ok(Some(ReachedCentre { receipts }))
+    }
+
+    /// How many of the record's finalised versions have not reached the centre (no outbox
+    /// entry, waiting, bundled, set aside, or sent without the centre's receipt).
+    pub(crate) fn undelivered_versions(&self, c: &Connection, record_id: &str) -> Result<u32> {
+        Ok(c.query_row(
+            "SELECT count(*) FROM record_versions v WHERE v.record_id = ?1 AND NOT EXISTS ( \
+               SELECT 1 FROM outbox o LEFT JOIN outbox_bundles b ON b.seq = o.bundle_seq \
+               WHERE o.entry_type = 'version' AND o.record_id = v.record_id AND o.version = v.version \
+                 AND o.state = 'sent' AND (?2 = 0 OR b.received_at IS NOT NULL))",
+            params![record_id, self.receipts],
+            |r| r.get(0),
+        )?)
+    }
+}

@@ -19,6 +19,13 @@
 //!   audit log) are kept.
 //! - On a centre, the records consolidated from its devices are kept and destroyed the same way
 //!   (their versions may be deleted only under a destruction permit; migration 0006).
+//! - A due record is still held (listed, with the reason, and refused by `destroy`) when
+//!   - the store is a device enrolled with a centre and one of its finalised versions has not
+//!     reached the centre (no receipt "applied", or not sent when the centre sends no receipts):
+//!     destroying it would lose it everywhere (issue 13, Medium #7);
+//!   - it was finalised (`finalised_at`, the store's own clock at 確定) less than 5 years ago,
+//!     whatever its typed date says: a mistyped era (平成7 for 令和7) must not make a new record
+//!     due at once.
 //! - After the transaction the database is rebuilt (VACUUM, with secure_delete on) and the
 //!   write-ahead log is folded in and truncated, so nothing destroyed is recoverable from the files.
 //!   Backups made before the destruction still hold the records: they are encrypted, and are
@@ -30,6 +37,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::delivery::outbox::ReachedCentre;
 use crate::domain::{Date, RecordKind, RecordStatus};
 use crate::error::{Error, Result};
 use crate::store::records::retain_until;
@@ -49,6 +57,9 @@ pub struct RetentionItem {
     pub performed_on: Option<Date>,
     /// The last day the record must be kept.
     pub retain_until: Date,
+    /// Why it may not be destroyed yet although its period is over (not delivered to the
+    /// centre, or finalised less than 5 years ago); `None` when it may be destroyed.
+    pub held: Option<String>,
 }
 
 /// 廃棄記録: one destroyed record. Kept for good; no names and no health data.
@@ -114,6 +125,7 @@ fn item(r: &rusqlite::Row) -> rusqlite::Result<RetentionItem> {
         performed_on: date(5)?,
         // A timestamp the store wrote always has a date; should one not, the record is kept.
         retain_until: until.unwrap_or(Date(chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date"))),
+        held: None,
     })
 }
 
@@ -151,7 +163,30 @@ pub(crate) fn retention_item(
         ledger_number,
         performed_on: performed,
         retain_until: until.unwrap_or(Date(chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date"))),
+        held: None,
     }
+}
+
+/// Shown (and refused) when a due record has not reached the centre.
+pub const HELD_UNDELIVERED: &str = "センターに届いていないため廃棄できません。配送してから廃棄してください。";
+
+/// Why the record `id` (due on `today`) may not be destroyed yet, if it may not: see the module
+/// comment. A record consolidated from a device (not in `records`) is at the centre already.
+fn held_reason(c: &Connection, id: &str, today: Date, reached: Option<&ReachedCentre>) -> Result<Option<String>> {
+    let row: Option<(String, Option<String>)> =
+        c.query_row("SELECT status, finalised_at FROM records WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let Some((status, finalised_at)) = row else { return Ok(None) };
+    let mut reasons = Vec::new();
+    if let Some(reached) = reached {
+        if reached.undelivered_versions(c, id)? > 0 {
+            reasons.push(HELD_UNDELIVERED.to_string());
+        }
+    }
+    let finalised = finalised_at.as_deref().and_then(day_of).filter(|_| status == RecordStatus::Final.as_str());
+    if let Some(f) = finalised.filter(|f| retain_until(*f) >= today) {
+        reasons.push(format!("確定日（{}）から5年たっていないため廃棄できません。実施日と確定日が5年以上離れています。実施日を確かめてください。", f.wareki()));
+    }
+    Ok((!reasons.is_empty()).then(|| reasons.join(" ")))
 }
 
 /// The reason, trimmed, and at least one id: what every destruction needs.
@@ -278,12 +313,20 @@ impl Store {
             Ok(out.into_values().collect())
         })?;
         items.retain(|i| i.retain_until < today);
+        self.read(|c| {
+            let reached = ReachedCentre::of(c)?;
+            for i in &mut items {
+                i.held = held_reason(c, &i.record_id, today, reached.as_ref())?;
+            }
+            Ok(())
+        })?;
         items.sort_by(|a, b| (a.retain_until, &a.record_id).cmp(&(b.retain_until, &b.record_id)));
         Ok(items)
     }
 
     /// Destroy records whose retention period is over: all of them or none. Refused when any id
-    /// is unknown or still inside its retention period, or when the reason is empty.
+    /// is unknown, still inside its retention period or held (see `RetentionItem::held`), or
+    /// when the reason is empty.
     pub fn destroy(&self, ids: &[String], reason: &str, today: Date) -> Result<DestructionReport> {
         let reason = check_destroy_request(ids, reason)?;
         let mut seen = BTreeSet::new();
@@ -306,6 +349,17 @@ impl Store {
             if let Some(last) = kept.iter().max() {
                 let until = if kept.len() == 1 { format!("{}まで", last.wareki()) } else { format!("最も遅いもので{}まで", last.wareki()) };
                 return Err(Error::StillRetained { count: kept.len(), until });
+            }
+            // Due, but held (not at the centre, or finalised too recently): nothing is destroyed.
+            let reached = ReachedCentre::of(tx)?;
+            let mut held = Vec::new();
+            for (it, consolidated) in &items {
+                if let Some(why) = (!consolidated).then(|| held_reason(tx, &it.record_id, today, reached.as_ref())).transpose()?.flatten() {
+                    held.push(format!("・ID {}: {why}", it.record_id));
+                }
+            }
+            if !held.is_empty() {
+                return Err(Error::RetentionHeld { count: held.len(), detail: held.join("\n") });
             }
             let mut workers = BTreeSet::new();
             let mut destroyed = Vec::new();
