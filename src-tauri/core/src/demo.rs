@@ -7,6 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::domain::hours::HoursClass;
+use crate::domain::interview::hours_category_of;
 use crate::domain::*;
 use crate::error::Result;
 use crate::store::Store;
@@ -336,11 +337,8 @@ fn interview(rng: &mut Rng, p: &People) -> Interview {
             considerations: String::new(),
         },
         work_status: (!high_stress).then(|| WorkStatus {
-            categories: match HoursClass::of(overtime) {
-                HoursClass::Over100 => vec![WorkStatusCategory::Over100],
-                HoursClass::Over80 => vec![WorkStatusCategory::Over80],
-                HoursClass::Over45 | HoursClass::UpTo45 => vec![WorkStatusCategory::Over45],
-            },
+            // The employer ticks the class the hours make (46 h and more: never none).
+            categories: hours_category_of(HoursClass::of(overtime)).into_iter().collect(),
             past_interview: Some(false),
             period_from: Some(month_start),
             period_to: Some(month_end),

@@ -97,6 +97,9 @@ export const INTERVIEW_KIND_LABELS: Record<InterviewKind, string> = {
 };
 export const INTERVIEW_KIND_ORDER: InterviewKind[] = ["long_hours", "research_over100", "highly_professional", "other_long_hours", "high_stress"];
 
+/** Interviews held without the worker's 申出 (they have no 様式例2-1). */
+export const INTERVIEW_KIND_WITHOUT_REQUEST: InterviewKind[] = ["research_over100", "highly_professional"];
+
 export const DOCTOR_CHOICE_LABELS: Record<DoctorChoice, string> = {
   "centre": "地域産業保健センターの医師",
   "own": "自分が希望する医師",

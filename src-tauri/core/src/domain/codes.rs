@@ -405,6 +405,15 @@ pub fn labels_ts() -> String {
     out.push_str(&labels_of::<ConsultationKind>("ConsultationKind"));
     out.push_str(&labels_of::<Service>("Service"));
     out.push_str(&labels_of::<InterviewKind>("InterviewKind"));
+    out.push_str(&format!(
+        "/** Interviews held without the worker's 申出 (they have no 様式例2-1). */\nexport const INTERVIEW_KIND_WITHOUT_REQUEST: InterviewKind[] = [{}];\n\n",
+        InterviewKind::ALL
+            .iter()
+            .filter(|k| !k.needs_request())
+            .map(|k| format!("{:?}", serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     out.push_str(&labels_of::<DoctorChoice>("DoctorChoice"));
     out.push_str(&labels_of::<WorkStatusCategory>("WorkStatusCategory"));
     out.push_str(&labels_of::<Fatigue>("Fatigue"));

@@ -87,12 +87,7 @@ impl WorkStatus {
     /// The 区分 the hours make (3 月100時間超, 4 月80時間超, 5 月45時間超), computed: none at
     /// 45 h or less, or while the hours are unknown.
     pub fn hours_category(&self) -> Option<WorkStatusCategory> {
-        match self.hours_class()? {
-            HoursClass::Over100 => Some(WorkStatusCategory::Over100),
-            HoursClass::Over80 => Some(WorkStatusCategory::Over80),
-            HoursClass::Over45 => Some(WorkStatusCategory::Over45),
-            HoursClass::UpTo45 => None,
-        }
+        hours_category_of(self.hours_class()?)
     }
 
     /// The 区分 as the 勤務状況情報書 prints them, in the form's order: those the employer ticked
@@ -121,17 +116,18 @@ impl WorkStatus {
 
     /// A ticked 区分 that the hours contradict, with both figures in the message.
     fn check_categories(&self, v: &mut Violations) {
+        // Already the printed figure (rounded up to a tenth).
         let Some(overtime) = self.effective_overtime() else { return };
-        let overtime = hours::overtime_figure(overtime);
         let class = HoursClass::of(overtime);
+        let category = hours_category_of(class);
         for c in &self.categories {
             let wrong = match c {
-                WorkStatusCategory::Over100 | WorkStatusCategory::Over80 | WorkStatusCategory::Over45 => Some(*c) != self.hours_category(),
+                WorkStatusCategory::Over100 | WorkStatusCategory::Over80 | WorkStatusCategory::Over45 => Some(*c) != category,
                 WorkStatusCategory::RequestedOver80 => class < HoursClass::Over80,
                 WorkStatusCategory::CompanyStandard | WorkStatusCategory::Other => false,
             };
             if wrong {
-                let computed = match self.hours_category() {
+                let computed = match category {
                     Some(h) => format!("{}「{}」", h.mark(), h.label()),
                     None => "なし（月45時間以下）".to_string(),
                 };
@@ -223,6 +219,16 @@ impl WorkStatus {
 
 /// How far the two figures of the 勤務状況情報書 may differ (the employer's rounding).
 const BOTH_FIGURES_SLACK: f64 = 1.0;
+
+/// The 区分 of 様式例2-2 a class of hours makes (3, 4 or 5); none at 45 h or less.
+pub fn hours_category_of(class: HoursClass) -> Option<WorkStatusCategory> {
+    match class {
+        HoursClass::Over100 => Some(WorkStatusCategory::Over100),
+        HoursClass::Over80 => Some(WorkStatusCategory::Over80),
+        HoursClass::Over45 => Some(WorkStatusCategory::Over45),
+        HoursClass::UpTo45 => None,
+    }
+}
 
 /// 区分 3, 4 and 5 are classes of hours: the core computes them.
 fn is_hours_category(c: WorkStatusCategory) -> bool {
@@ -499,8 +505,8 @@ impl Interview {
     fn check_kind_against_hours(&self, v: &mut Violations) {
         let Some(kind) = self.kind else { return };
         let Some(line) = kind.overtime_threshold() else { return };
+        // Already the printed figure (rounded up to a tenth).
         let Some(overtime) = self.work_status.as_ref().and_then(WorkStatus::effective_overtime) else { return };
-        let overtime = hours::overtime_figure(overtime);
         if overtime <= line {
             v.push(
                 "kind",

@@ -394,8 +394,14 @@ impl Store {
             summaries
                 .into_iter()
                 .map(|summary| {
-                    let facts = if summary.kind == RecordKind::Interview { body_for_facts(c, &summary.id)?.and_then(|b| b.facts()) } else { None };
-                    let (hours, hours_category) = facts.map(|f| (f.hours, f.hours_category)).unwrap_or_default();
+                    // The hours only: not the checklists and warnings a full `facts()` would compute.
+                    let body = if summary.kind == RecordKind::Interview { body_for_facts(c, &summary.id)? } else { None };
+                    let ws = match &body {
+                        Some(RecordBody::Interview(i)) => i.work_status.as_ref().map(|ws| (ws, i.performed_on)),
+                        _ => None,
+                    };
+                    let hours = ws.map(|(ws, performed)| ws.hours_report(performed));
+                    let hours_category = ws.and_then(|(ws, _)| ws.hours_category());
                     Ok(ListedRecord { summary, hours, hours_category })
                 })
                 .collect()
