@@ -1,7 +1,8 @@
 # 地さんぽノート — two commands:
 #   make run    set up everything and open the app on the store in your data folder
-#   make test   set up the same and run every test, end-to-end ones included (under Xvfb)
-# and `make bench` for the benchmarks.
+#   make test   set up the same and run every test, end-to-end ones included (under Xvfb), then
+#               build the .deb, install it, test the installed app and remove it
+# and `make bench` for the benchmarks, `make dist` for the release packages (.deb, .rpm in dist/).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -21,20 +22,65 @@ endif
 # shared consolidated centre store; the tests start their own server on 127.0.0.1).
 APT_PACKAGES := build-essential pkg-config perl curl libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev \
   librsvg2-dev libayatana-appindicator3-dev xvfb webkit2gtk-driver poppler-utils \
-  fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho unzip rclone postgresql
+  fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho unzip rclone postgresql \
+  desktop-file-utils rpm
 
-.PHONY: run test bench setup system rust node tauri-driver ui ui-check lint app clean-stamps
+.PHONY: run test test-suites test-ui test-rust test-e2e test-installed bindings-check dist bench setup \
+  system rust node tauri-driver ui ui-check lint app clean-stamps
 
+# The version of the workspace, and the commit the packages are built from (`-dirty` when the
+# tree has changes no commit holds; `chisanpo --version` says so).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+GIT_STATE = $(shell git rev-parse --short=7 HEAD 2>/dev/null)$(shell [ -z "$$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || echo -dirty)
+DEB := dist/chisanpo_$(VERSION)_amd64.deb
+RPM := dist/chisanpo-$(VERSION)-1.x86_64.rpm
+TEST_LOGS := $(STAMPS)/test-logs
+
+# A debug build for developers, without the web inspector (as every build: tauri.conf.json).
 run: setup ui
 	$(CARGO) build -p chisanpo
 	./target/debug/chisanpo
 
-test: setup ui-check ui lint app
-	$(CARGO) test --workspace --no-fail-fast
-	@# The TypeScript the tests generate from Rust must be what is committed.
+# Every suite runs even when one fails (make -k); the last line sums them all.
+test: setup
+	@rm -rf $(TEST_LOGS) && mkdir -p $(TEST_LOGS)
+	@status=0; $(MAKE) --no-print-directory -k test-suites || status=$$?; \
+	  tests/summarize.sh $(TEST_LOGS); exit $$status
+
+test-suites: test-ui lint test-rust test-e2e bindings-check test-installed
+
+test-ui: ui-check ui
+
+test-rust: ui
+	$(CARGO) test --workspace --exclude chisanpo-e2e --no-fail-fast 2>&1 | tee $(TEST_LOGS)/rust.log
+
+# The end-to-end tests drive the debug build in a real window under Xvfb.
+test-e2e: app
+	$(CARGO) test -p chisanpo-e2e --no-fail-fast 2>&1 | tee $(TEST_LOGS)/e2e.log
+
+# The TypeScript the tests generate from Rust must be what is committed.
+bindings-check: test-rust
 	@if [ -n "$$(git status --porcelain -- ui/src/bindings)" ]; then \
 	  git status --porcelain -- ui/src/bindings; \
 	  echo "ui/src/bindings is out of date: run 'cargo test' and commit the generated files."; exit 1; fi
+
+# The package as a doctor gets it: installed with apt, tested from /usr/bin with the checkout
+# hidden, upgraded over a store the previous release made, then removed again.
+test-installed: dist
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --allow-downgrades ./$(DEB)
+	@status=0; CHISANPO_DEB="$(CURDIR)/$(DEB)" CHISANPO_RPM="$(CURDIR)/$(RPM)" CHISANPO_APP=/usr/bin/chisanpo \
+	  $(CARGO) test -p chisanpo-e2e --test installed --no-fail-fast -- --include-ignored --test-threads=1 2>&1 \
+	  | tee $(TEST_LOGS)/installed.log || status=$$?; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq chisanpo; exit $$status
+
+# Release packages (.deb, .rpm) with Tauri's bundler: an optimised build, no inspector, the UI
+# and the fonts inside the binary. Offline: nothing is fetched beyond the package registries.
+dist: setup ui
+	@mkdir -p $(STAMPS)
+	CHISANPO_BUILD_GIT="$(GIT_STATE)" ui/node_modules/.bin/tauri build --ci --bundles deb,rpm
+	@rm -rf dist && mkdir -p dist
+	cp target/release/bundle/deb/chisanpo_$(VERSION)_amd64.deb target/release/bundle/rpm/chisanpo-$(VERSION)-1.x86_64.rpm dist/
+	cd dist && sha256sum *.deb *.rpm > SHA256SUMS && ls -l
 
 bench: setup
 	$(CARGO) bench -p chisanpo-core
@@ -84,8 +130,9 @@ ui: ui/node_modules/.package-lock.json
 	cd ui && npx vite build
 
 ui-check: ui/node_modules/.package-lock.json
+	@mkdir -p $(TEST_LOGS)
 	cd ui && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings
-	cd ui && npx vitest run
+	cd ui && npx vitest run 2>&1 | tee ../$(TEST_LOGS)/ui.log
 
 lint:
 	$(CARGO) fmt --all --check

@@ -69,6 +69,42 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    build_info();
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)))
         .expect("failed to run the tauri build script");
+}
+
+/// `CHISANPO_VERSION` for `chisanpo --version`: the workspace version, the commit, and whether the
+/// tree had changes that no commit holds (a package built so must say so). `make dist` passes
+/// the state in `CHISANPO_BUILD_GIT` (`<commit>` or `<commit>-dirty`), computed just before the
+/// build; otherwise git is asked here.
+fn build_info() {
+    println!("cargo:rerun-if-env-changed=CHISANPO_BUILD_GIT");
+    let state = std::env::var("CHISANPO_BUILD_GIT").ok().filter(|s| !s.trim().is_empty()).or_else(git_state);
+    let version = env!("CARGO_PKG_VERSION");
+    let text = match state.as_deref().map(str::trim) {
+        Some(s) if s.ends_with("-dirty") => {
+            format!("{version} (commit {}-dirty: コミットされていない変更を含むビルドです。配布には使わないでください)", s.trim_end_matches("-dirty"))
+        }
+        Some(s) => format!("{version} (commit {s})"),
+        None => format!("{version} (commit 不明)"),
+    };
+    println!("cargo:rustc-env=CHISANPO_VERSION={text}");
+}
+
+/// `<short commit>` or `<short commit>-dirty`, or None outside a git checkout.
+fn git_state() -> Option<String> {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git").args(args).output().ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    // Ask again when the commit or the staged files change (a commit moves the branch's ref).
+    let branch = git(&["symbolic-ref", "-q", "HEAD"]);
+    for f in ["HEAD", "index"].into_iter().map(str::to_string).chain(branch) {
+        if let Some(p) = git(&["rev-parse", "--path-format=absolute", "--git-path", &f]).filter(|p| std::path::Path::new(p).exists()) {
+            println!("cargo:rerun-if-changed={p}");
+        }
+    }
+    let commit = git(&["rev-parse", "--short=7", "HEAD"])?;
+    let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    Some(if dirty { format!("{commit}-dirty") } else { commit })
 }

@@ -15,7 +15,7 @@ use chisanpo_core::{demo, paths, Error, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
-#[command(name = "chisanpo", version, about = "地さんぽノート: 地域産業保健センターの記録・様式・台帳")]
+#[command(name = "chisanpo", version = env!("CHISANPO_VERSION"), about = "地さんぽノート: 地域産業保健センターの記録・様式・台帳")]
 pub struct Args {
     /// The data folder (default: the user's data folder).
     #[arg(long, env = "CHISANPO_DATA_DIR", global = true)]

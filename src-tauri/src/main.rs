@@ -7,6 +7,8 @@ mod gui;
 mod ipc;
 #[cfg(test)]
 mod no_inspector;
+#[cfg(test)]
+mod portable;
 
 use std::process::ExitCode;
 

@@ -67,3 +67,23 @@ fn no_code_opens_the_inspector_or_builds_a_window_of_its_own() {
         }
     }
 }
+
+/// The platform files Tauri merges over `tauri.conf.json` on Windows and macOS (and any other
+/// `tauri.*.conf.json`): none may bring a window of its own or the inspector back.
+#[test]
+fn no_platform_config_brings_the_inspector_back() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("src-tauri is readable") {
+        let path = entry.expect("a directory entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        if name.starts_with("tauri.") && name.ends_with(".conf.json") && name != "tauri.conf.json" {
+            seen += 1;
+            let text = std::fs::read_to_string(&path).expect("a platform config");
+            let config: serde_json::Value = serde_json::from_str(&text).expect("a platform config is JSON");
+            assert!(config["app"].get("windows").is_none(), "{name} declares windows: they would replace the ones with the inspector off");
+            assert!(!text.contains(WORD), "{name} mentions `{WORD}`");
+        }
+    }
+    assert!(seen >= 2, "the Windows and macOS configs (tauri.windows.conf.json, tauri.macos.conf.json) were not found");
+}

@@ -96,10 +96,17 @@ impl Driver {
     /// As `start`, with environment variables for the apps it launches (e.g.
     /// `CHISANPO_IDLE_SECONDS`, the idle lock time in seconds).
     pub fn start_with_env(display: &str, env: &[(&str, &str)]) -> Result<Self> {
+        Self::start_hiding(display, env, &[])
+    }
+
+    /// As `start_with_env`, with the driver, WebKit and every app it launches in a mount
+    /// namespace where each of `hidden` is an empty folder ([`hidden_command`]).
+    pub fn start_hiding(display: &str, env: &[(&str, &str)], hidden: &[PathBuf]) -> Result<Self> {
         let port = free_port();
         let native = free_port();
         let bin = which("tauri-driver").context("tauri-driver が見つかりません（make test が cargo install します）")?;
-        let mut child = Command::new(bin)
+        let mut command = if hidden.is_empty() { Command::new(bin) } else { hidden_command(hidden, &bin) };
+        let mut child = command
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .envs(env.iter().copied())
             .env("DISPLAY", display)
@@ -147,6 +154,35 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The folders an installed app must not read from: the checkout, and the cargo target folder
+/// when it is elsewhere.
+pub fn checkout_paths() -> Vec<PathBuf> {
+    let mut paths = vec![root()];
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).filter(|t| t.is_absolute() && !t.starts_with(root())) {
+        paths.push(target);
+    }
+    paths
+}
+
+/// `program` (add its arguments to the command) in a private mount namespace in which each of
+/// `hidden` is covered by an empty, read-only tmpfs: a file it reads from there is not found.
+/// As root (make test installs the package as root) with `unshare --mount`; otherwise in a user
+/// namespace, where the kernel allows one.
+pub fn hidden_command(hidden: &[PathBuf], program: &Path) -> Command {
+    const HIDE: &str = r#"while [ "$1" != "--" ]; do mount -t tmpfs -o ro,size=16k,mode=0555 chisanpo-hidden "$1" || exit 97; shift; done; shift; exec "$@""#;
+    let mut c = Command::new("unshare");
+    if !is_root() {
+        c.arg("--map-root-user");
+    }
+    c.args(["--mount", "--propagation", "private", "--", "sh", "-c", HIDE, "hide"]).args(hidden).arg("--").arg(program);
+    c
+}
+
+/// Whether this process runs as root (uid 0).
+pub fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|s| s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0")))
 }
 
 pub fn which(name: &str) -> Option<PathBuf> {
