@@ -428,6 +428,9 @@ impl Store {
             destroyed.sort_by(|a, b| ledger_order(a).cmp(&ledger_order(b)));
             Ok((destroyed, workers_deleted))
         })?;
+        // A PDF made for printing may hold a destroyed record: the print spool is emptied (ADR
+        // 0017). Copies the user chose to save elsewhere are named in the audit log.
+        self.spool().clear();
         // The records are gone once the transaction commits; a failed rebuild must not make it
         // look as if they were not.
         let compacted = self.compact().is_ok();
