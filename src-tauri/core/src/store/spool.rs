@@ -129,8 +129,8 @@ mod tests {
     fn store_with_records(tmp: &Path) -> (Store, String) {
         use crate::domain::{RecordKind, Staff, StaffRole};
         let staff = Staff { role: Some(StaffRole::Doctor), name: "印刷 医子".into(), ..Default::default() };
-        let (s, _) = Store::init_with(&tmp.join("data"), &crate::store::Passphrase::new("スプールのパスフレーズ"), &staff, crate::store::KdfParams::MINIMUM)
-            .unwrap();
+        let (s, _) =
+            Store::init_with(&tmp.join("data"), &crate::store::Passphrase::new("スプールのパスフレーズ"), &staff, crate::store::KdfParams::MINIMUM).unwrap();
         crate::demo::generate(&s, 12, 7).unwrap();
         let id = s.list_records(&Default::default()).unwrap().into_iter().find(|r| r.kind == RecordKind::Consultation).expect("a consultation").id;
         (s, id)
