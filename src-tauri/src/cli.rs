@@ -818,6 +818,9 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 RetentionAction::Destroy { ids, reason } => {
                     let r = store.destroy(&ids, &reason, chisanpo_core::store::today())?;
                     line(format!("{} 件を廃棄し、廃棄記録を残しました。", r.destroyed.len()));
+                    for copy in &r.saved_copies {
+                        line(format!("保存されたPDFの控えが残っています。不要なら削除してください: {copy}"));
+                    }
                 }
                 RetentionAction::Log { json } => {
                     let log = store.destructions()?;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use tauri::RunEvent;
+use tauri::{Manager, RunEvent};
 
 use crate::ipc::{backups, delivery, editing, entities, imports, ledgers, records, session};
 use crate::{cli, ipc};
@@ -118,6 +118,8 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
             backups::scheduled(handle, true);
+            // No PDF made for printing outlives the app (ADR 0017).
+            handle.state::<ipc::AppState>().forget_outputs();
         }
     });
     ExitCode::SUCCESS

@@ -415,7 +415,8 @@ pub fn unlock_with_output_folder(s: &Session, passphrase: &str, folder: &Path) -
 }
 
 /// Print a finalised form from the record screen: the double-check dialog must name the worker
-/// and the workplace before anything is written. Returns the saved PDF's path as shown.
+/// and the workplace before anything is written. Returns the PDF's path as shown: a file in the
+/// app's private print spool (`<data>/print-spool`), removed when the app locks or quits.
 pub fn print_checked(s: &Session, form: &str, worker: &str, workplace: &str) -> Result<PathBuf> {
     s.click(&format!("[data-print={form}]"))?;
     s.wait_text("#dc-worker-name", worker)?;

@@ -107,12 +107,13 @@ fn application_to_printed_opinion_with_the_keyboard_alone() -> Result<()> {
     enter()?;
     let shown = s.wait_text("#printed-path", ".pdf")?;
     s.screenshot("keyboard-printed")?;
-    s.quit()?;
 
+    // Read while the app runs: the PDF for printing is removed when the app locks or quits.
     let out = Command::new("pdftotext").args(["-layout", shown.trim(), "-"]).output().context("pdftotext")?;
     let text: String = String::from_utf8(out.stdout)?.chars().filter(|c| !c.is_whitespace()).collect();
     for needle in ["長谷勤", "鷲尾精機株式会社", "鍵盤医師", "現状の勤務で差し支えない。"] {
         ensure!(text.contains(needle), "{needle:?} is not in the printed opinion");
     }
+    s.quit()?;
     Ok(())
 }

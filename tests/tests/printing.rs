@@ -1,5 +1,6 @@
 //! Printing from the app: a finalised interview made with the CLI is opened in the app, its
-//! 意見書 is saved as PDF, and the PDF is read back with pdftotext.
+//! 意見書 is made as a PDF for printing in the app's private print spool (not the output folder
+//! of the settings), read back with pdftotext, and gone once the app is locked (ADR 0017).
 
 use std::process::Command;
 
@@ -41,9 +42,10 @@ fn a_finalised_opinion_prints_from_the_record_screen() -> Result<()> {
     s.wait_text("#record-status", "確定（第1版）")?;
     let path = print_checked(&s, "opinion", "鷹野 まなぶ", "印刷テスト工業")?;
     s.screenshot("printing-record")?;
-    s.quit()?;
 
-    ensure!(path.starts_with(&pdfs), "saved outside the chosen folder: {}", path.display());
+    let spool = std::path::Path::new(&data).join("print-spool");
+    ensure!(path.parent() == Some(spool.as_path()), "printed outside the private print spool: {}", path.display());
+    ensure!(!pdfs.exists() || std::fs::read_dir(&pdfs)?.next().is_none(), "a print left a file in the output folder");
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     ensure!(!name.contains("鷹野"), "the file name must not name the worker: {name}");
     let text = Command::new("pdftotext").args(["-layout"]).arg(&path).arg("-").output().context("pdftotext")?;
@@ -61,5 +63,10 @@ fn a_finalised_opinion_prints_from_the_record_screen() -> Result<()> {
     ] {
         ensure!(text.contains(needle), "{needle} is not in the printed PDF");
     }
+    // The ロック button empties the spool: the printout does not outlive the session.
+    s.click("#lock-button")?;
+    s.find("#unlock-form")?;
+    ensure!(!path.exists(), "the printout outlived the lock: {}", path.display());
+    s.quit()?;
     Ok(())
 }

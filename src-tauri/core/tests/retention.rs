@@ -472,3 +472,28 @@ fn a_record_finalised_less_than_five_years_ago_is_never_due_whatever_its_typed_d
     let later = Date(chrono::Local::now().date_naive() + chrono::Days::new(5 * 366 + 1));
     assert!(s.retention_due(later).unwrap().iter().find(|i| i.record_id == typo).is_some_and(|i| i.held.is_none()));
 }
+
+/// A PDF made for printing a record does not outlive the record: destroying it empties the print
+/// spool (ADR 0017). A copy the user saved elsewhere is left, and named in the report.
+#[test]
+fn a_printout_in_the_spool_is_removed_when_its_record_is_destroyed() {
+    use chisanpo_core::forms::FormKind;
+    let f = fixture();
+    let opinion = f.store.print_to_spool(&f.due[2], FormKind::Opinion, None).unwrap();
+    let record = f.store.print_to_spool(&f.due[0], FormKind::ConsultationRecord, None).unwrap();
+    let kept = f.store.print_to_spool(&f.recent, FormKind::ConsultationRecord, None).unwrap();
+    assert_eq!(f.store.spool().files().len(), 3);
+    // Copies the user chose to save: the app leaves them, and names those of destroyed records.
+    let copy = f.tmp.path().join("相談記録票の控え.pdf");
+    f.store.print_form(&f.due[0], FormKind::ConsultationRecord, None, &copy).unwrap();
+    let other = f.tmp.path().join("保存対象の控え.pdf");
+    f.store.print_form(&f.recent, FormKind::ConsultationRecord, None, &other).unwrap();
+    let report = f.store.destroy(&f.due, "保存期間（5年）満了のため", today()).unwrap();
+    assert_eq!(report.saved_copies, [copy.display().to_string()]);
+    assert!(copy.exists() && other.exists(), "a file the user placed is named, not deleted");
+    for p in [&opinion.path, &record.path, &kept.path] {
+        assert!(!Path::new(p).exists(), "{p} outlived the destruction");
+    }
+    assert!(f.store.spool().files().is_empty());
+    assert!(f.store.spool().dir().exists(), "the spool itself stays, private");
+}

@@ -38,9 +38,10 @@ pub struct ImportWorkersRequest {
     pub workers: Vec<Worker>,
 }
 
-/// Ask for a file to open, with the system's dialog (rfd). None when cancelled.
+/// Ask for a file to open, with the system's dialog (rfd). None when cancelled. The file chosen
+/// is remembered (see `AppState::grant`).
 #[tauri::command]
-pub async fn choose_open_path(app: AppHandle, req: OpenPathRequest) -> IpcResult<Option<String>> {
+pub async fn choose_open_path(app: AppHandle, state: State<'_, AppState>, req: OpenPathRequest) -> IpcResult<Option<String>> {
     let (tx, rx) = std::sync::mpsc::channel();
     // GTK dialogs must be run on the main thread.
     app.run_on_main_thread(move || {
@@ -49,18 +50,54 @@ pub async fn choose_open_path(app: AppHandle, req: OpenPathRequest) -> IpcResult
         let _ = tx.send(picked.map(|p| p.display().to_string()));
     })
     .map_err(|e| dto(Error::File { path: e.to_string() }))?;
-    Ok(tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten()).await.ok().flatten())
+    let picked = tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten()).await.ok().flatten();
+    if let Some(p) = &picked {
+        state.grant(p);
+    }
+    Ok(picked)
 }
 
 /// Read a worker list and show what would be imported. Nothing is written.
 #[tauri::command]
 pub async fn preview_worker_import(state: State<'_, AppState>, req: WorkerImportRequest) -> IpcResult<WorkerImportPreview> {
+    preview_into(&state, req).await
+}
+
+/// The body of `preview_worker_import`: a file chosen in the dialog, or a typed path to a
+/// `.csv` or `.txt` file outside the data folder (the place of a list is often typed or pasted).
+pub(crate) async fn preview_into(state: &AppState, req: WorkerImportRequest) -> IpcResult<WorkerImportPreview> {
     let s = state.store()?;
+    let path = req.path.trim().to_string();
+    if !state.is_granted(std::path::Path::new(&path)) {
+        typed_list_allowed(&path, state.data_dir()).map_err(dto)?;
+    }
     blocking(move || {
-        let bytes = read_limited(req.path.trim())?;
+        let bytes = read_limited(&path)?;
         s.preview_worker_import(&req.workplace_id, &bytes)
     })
     .await
+}
+
+/// A typed path is read only if it names a `.csv` or `.txt` file (after links are followed)
+/// outside the app's data folder: not the keyring, the database or any other file the page
+/// names. An empty or relative path is left to `read_limited`, which says how to fix it.
+fn typed_list_allowed(path: &str, data_dir: &std::path::Path) -> Result<(), Error> {
+    let p = std::path::Path::new(path);
+    if path.is_empty() || !p.is_absolute() {
+        return Ok(());
+    }
+    let real = p.canonicalize().map_err(|_| Error::File { path: path.to_string() })?;
+    let listed = real.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));
+    if !listed {
+        return Err(Error::invalid(
+            "path",
+            "読み込めるのは CSV ファイル（.csv または .txt）だけです。「ファイルを選ぶ…」で労働者名簿の CSV を選んでください。",
+        ));
+    }
+    if data_dir.canonicalize().is_ok_and(|d| real.starts_with(d)) {
+        return Err(Error::invalid("path", "アプリのデータフォルダの中のファイルは読み込めません。「ファイルを選ぶ…」で労働者名簿の CSV を選んでください。"));
+    }
+    Ok(())
 }
 
 /// Import the workers, all in one transaction. Returns their ids.
@@ -89,4 +126,50 @@ fn read_limited(path: &str) -> Result<Vec<u8>, Error> {
         return Err(Error::CsvUnreadable(format!("ファイルが大きすぎます（{} KB まで）。労働者名簿の CSV を選んでいるか確かめてください。", MAX_BYTES / 1024)));
     }
     std::fs::read(p).map_err(|_| file_error())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use tauri::async_runtime::block_on;
+
+    use super::super::test_support::{lock, unlocked};
+    use super::*;
+
+    fn request(workplace_id: &str, path: &std::path::Path) -> WorkerImportRequest {
+        WorkerImportRequest { workplace_id: workplace_id.into(), path: path.display().to_string() }
+    }
+
+    /// The page names files that are no worker list: the keyring, the database, a `.csv` placed
+    /// in the data folder, a file of another kind. None is read into the preview; a list typed
+    /// or chosen in the dialog is; nothing at all while locked.
+    #[test]
+    fn a_file_outside_the_dialogs_choice_is_not_read_into_the_preview() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, _) = unlocked(tmp.path());
+        let wp = chisanpo_core::domain::Workplace { name: "取込工業".into(), ..Default::default() };
+        let wp = state.store().unwrap().add_workplace(&wp).unwrap();
+        let dir = state.data_dir().clone();
+        let planted = dir.join("workers.csv");
+        fs::write(&planted, "氏名,ふりがな,性別,生年月日\n取込 一郎,とりこみ いちろう,男,1980/1/1\n").unwrap();
+        let secret = tmp.path().join("id_ed25519");
+        fs::write(&secret, "-----BEGIN OPENSSH PRIVATE KEY-----\n").unwrap();
+        for (path, says) in [(dir.join("keyring.json"), "CSV"), (dir.join("chisanpo.db"), "CSV"), (planted.clone(), "データフォルダ"), (secret.clone(), "CSV")]
+        {
+            let err = block_on(preview_into(&state, request(&wp, &path))).unwrap_err();
+            assert!(err.message.contains(says), "{}: {}", path.display(), err.message);
+        }
+        // A list of workers the user typed the place of, outside the data folder, is read.
+        let list = tmp.path().join("名簿.csv");
+        fs::copy(&planted, &list).unwrap();
+        assert_eq!(block_on(preview_into(&state, request(&wp, &list))).unwrap().rows.len(), 1);
+        // Whatever the dialog returned is read as the user chose it.
+        state.grant(&secret.display().to_string());
+        if let Err(e) = block_on(preview_into(&state, request(&wp, &secret))) {
+            assert!(!e.message.contains("読み込めるのは"), "a file chosen in the dialog is not refused by its name: {}", e.message);
+        }
+        lock(&state);
+        assert_eq!(block_on(preview_into(&state, request(&wp, &list))).unwrap_err().code, "locked");
+    }
 }

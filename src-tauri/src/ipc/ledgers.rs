@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 
+use super::records::SAVE_NOT_CHOSEN;
 use super::{blocking, AppState, IpcResult};
 
 #[derive(Debug, Deserialize, TS)]
@@ -38,7 +39,7 @@ pub struct ExportLedgerRequest {
     pub filter: LedgerFilter,
     pub format: ExportFormat,
     pub encoding: CsvEncoding,
-    /// Absent: the output folder of the settings.
+    /// Absent: the output folder of the settings; present: a path the save dialog returned.
     pub path: Option<String>,
 }
 
@@ -46,7 +47,8 @@ pub struct ExportLedgerRequest {
 #[ts(export)]
 pub struct AnnualRequest {
     pub fiscal_year: i32,
-    /// Where to write the XLSX (the JSON goes beside it); absent: the output folder.
+    /// Where to write the XLSX (the JSON goes beside it), a path the save dialog returned;
+    /// absent: the output folder.
     pub path: Option<String>,
 }
 
@@ -91,10 +93,17 @@ pub async fn ledger(state: State<'_, AppState>, req: LedgerRequest) -> IpcResult
 
 #[tauri::command]
 pub async fn export_ledger(state: State<'_, AppState>, req: ExportLedgerRequest) -> IpcResult<ExportReport> {
+    export_ledger_into(&state, req).await
+}
+
+/// The body of `export_ledger`: to the output folder of the settings, or to a path the save
+/// dialog returned, nowhere else. The file written may then be opened (`open_file`).
+pub(crate) async fn export_ledger_into(state: &AppState, req: ExportLedgerRequest) -> IpcResult<ExportReport> {
     let s = state.store()?;
-    blocking(move || {
-        let path = match req.path {
-            Some(p) => PathBuf::from(p),
+    let chosen = req.path.as_deref().map(|p| state.chosen(p, SAVE_NOT_CHOSEN)).transpose()?;
+    let report = blocking(move || {
+        let path = match chosen {
+            Some(p) => p,
             None => {
                 let name = format!("{}_{}.{}", req.kind.title(), req.filter.describe().replace(['～', '/'], "-"), req.format.extension());
                 output_folder(&s)?.join(name)
@@ -102,7 +111,9 @@ pub async fn export_ledger(state: State<'_, AppState>, req: ExportLedgerRequest)
         };
         s.export_ledger(req.kind, &req.filter, req.format, req.encoding, &path)
     })
-    .await
+    .await?;
+    state.grant(&report.path);
+    Ok(report)
 }
 
 #[tauri::command]
@@ -113,17 +124,25 @@ pub async fn annual_report(state: State<'_, AppState>, req: AnnualRequest) -> Ip
 
 #[tauri::command]
 pub async fn export_annual_report(state: State<'_, AppState>, req: AnnualRequest) -> IpcResult<String> {
+    export_annual_into(&state, req).await
+}
+
+/// The body of `export_annual_report`: like `export_ledger_into`.
+pub(crate) async fn export_annual_into(state: &AppState, req: AnnualRequest) -> IpcResult<String> {
     let s = state.store()?;
-    blocking(move || {
-        let xlsx = match req.path {
-            Some(p) => PathBuf::from(p),
+    let chosen = req.path.as_deref().map(|p| state.chosen(p, SAVE_NOT_CHOSEN)).transpose()?;
+    let written = blocking(move || {
+        let xlsx = match chosen {
+            Some(p) => p,
             None => output_folder(&s)?.join(format!("地域産業保健事業実績報告書_{}.xlsx", chisanpo_core::domain::wareki::format_fiscal_year(req.fiscal_year))),
         };
         let json = xlsx.with_extension("json");
         s.write_annual_report(req.fiscal_year, &xlsx, Some(&json))?;
         Ok(xlsx.display().to_string())
     })
-    .await
+    .await?;
+    state.grant(&written);
+    Ok(written)
 }
 
 #[tauri::command]
@@ -163,4 +182,48 @@ pub async fn override_fee(state: State<'_, AppState>, req: FeeExceptionRequest) 
         s.fee_status(&req.id)
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use tauri::async_runtime::block_on;
+
+    use super::super::test_support::unlocked;
+    use super::*;
+
+    /// An export to a path the save dialog never returned is refused before anything is
+    /// written; the output folder of the settings, or a chosen path, works, and the file
+    /// written may then be opened.
+    #[test]
+    fn an_export_to_a_path_the_dialog_did_not_return_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, _) = unlocked(tmp.path());
+        let out = tmp.path().join("out");
+        fs::create_dir_all(&out).unwrap();
+        let s = state.store().unwrap();
+        s.set_setting("pdf_folder", &out.display().to_string()).unwrap();
+        let elsewhere = tmp.path().join("elsewhere.csv");
+        let ledger = |path: Option<String>| ExportLedgerRequest {
+            kind: LedgerKind::Consultation,
+            filter: LedgerFilter::default(),
+            format: ExportFormat::Csv,
+            encoding: CsvEncoding::Utf8Bom,
+            path,
+        };
+        let err = block_on(export_ledger_into(&state, ledger(Some(elsewhere.display().to_string())))).unwrap_err();
+        assert_eq!(err.code, "not_chosen");
+        let xlsx = tmp.path().join("elsewhere.xlsx");
+        let err = block_on(export_annual_into(&state, AnnualRequest { fiscal_year: 2025, path: Some(xlsx.display().to_string()) })).unwrap_err();
+        assert_eq!(err.code, "not_chosen");
+        assert!(!elsewhere.exists() && !xlsx.exists() && !xlsx.with_extension("json").exists());
+
+        let report = block_on(export_ledger_into(&state, ledger(None))).unwrap();
+        assert!(report.path.starts_with(&out.display().to_string()), "{}", report.path);
+        assert!(super::super::records::may_open(&state, &report.path).is_ok(), "the export just written opens");
+        state.grant(&elsewhere.display().to_string());
+        block_on(export_ledger_into(&state, ledger(Some(elsewhere.display().to_string())))).unwrap();
+        assert!(elsewhere.exists());
+    }
 }

@@ -22,10 +22,12 @@ pub mod ledgers;
 pub mod records;
 pub mod session;
 
-use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chisanpo_core::error::ErrorDto;
+use chisanpo_core::store::spool::Spool;
 use chisanpo_core::store::Store;
 use chisanpo_core::Error;
 
@@ -33,6 +35,10 @@ use chisanpo_core::Error;
 pub struct AppState {
     data_dir: PathBuf,
     store: RwLock<Option<Arc<Store>>>,
+    /// The paths the user chose in a file dialog, or that the app wrote at the user's request,
+    /// since the last unlock. A command given a path that is not here refuses it (ADR 0017): the
+    /// page cannot make the app write, read or open a file the user did not pick.
+    granted: Mutex<HashSet<PathBuf>>,
     /// `CHISANPO_IDLE_SECONDS`, read once at startup: the idle lock time in seconds, overriding
     /// the setting (for the end-to-end tests; see `chisanpo_core::store::prefs`).
     idle_seconds_override: Option<u32>,
@@ -41,7 +47,45 @@ pub struct AppState {
 impl AppState {
     pub fn new(data_dir: PathBuf) -> Self {
         let idle = std::env::var(chisanpo_core::store::prefs::IDLE_OVERRIDE_ENV).ok();
-        AppState { data_dir, store: RwLock::new(None), idle_seconds_override: chisanpo_core::store::prefs::idle_seconds_override(idle.as_deref()) }
+        // PDFs left in the print spool by a crash or a kill are removed at the start.
+        Spool::in_data_dir(&data_dir).clear();
+        AppState {
+            data_dir,
+            store: RwLock::new(None),
+            granted: Mutex::new(HashSet::new()),
+            idle_seconds_override: chisanpo_core::store::prefs::idle_seconds_override(idle.as_deref()),
+        }
+    }
+
+    /// The print spool of the data folder.
+    pub fn spool(&self) -> Spool {
+        Spool::in_data_dir(&self.data_dir)
+    }
+
+    /// Remember a path the user chose in a dialog (or that the app wrote at their request).
+    pub fn grant(&self, path: &str) {
+        self.granted.lock().unwrap_or_else(|e| e.into_inner()).insert(PathBuf::from(path));
+    }
+
+    /// `path`, if the user chose it in a dialog since the last unlock; otherwise the error
+    /// `not_chosen`, whose message (`how`) says how to choose it.
+    pub fn chosen(&self, path: &str, how: &str) -> Result<PathBuf, ErrorDto> {
+        let p = PathBuf::from(path);
+        if self.granted.lock().unwrap_or_else(|e| e.into_inner()).contains(&p) {
+            return Ok(p);
+        }
+        Err(ErrorDto { code: "not_chosen".into(), message: how.into(), violations: vec![] })
+    }
+
+    /// Whether `path` was chosen in a dialog or written at the user's request this session.
+    pub fn is_granted(&self, path: &Path) -> bool {
+        self.granted.lock().unwrap_or_else(|e| e.into_inner()).contains(path)
+    }
+
+    /// On lock and on quit: the print spool is emptied and the chosen paths forgotten.
+    pub fn forget_outputs(&self) {
+        self.spool().clear();
+        self.granted.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     pub fn idle_seconds_override(&self) -> Option<u32> {
@@ -62,8 +106,11 @@ impl AppState {
         self.store.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// Unlock (`Some`) or lock (`None`). Either way the print spool is emptied and the paths
+    /// chosen before are forgotten: the next user starts with none.
     fn set(&self, store: Option<Store>) {
         *self.store.write().unwrap_or_else(|e| e.into_inner()) = store.map(Arc::new);
+        self.forget_outputs();
     }
 
     pub fn data_dir(&self) -> &PathBuf {
@@ -85,4 +132,35 @@ pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + 
             code: "internal".into(), message: "処理が中断されました。もう一度実行してください。".into(), violations: vec![]
         })?
         .map_err(dto)
+}
+
+/// An unlocked app over a real encrypted store with demo records, for the tests of the
+/// commands that take paths (ADR 0017).
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::path::Path;
+
+    use chisanpo_core::domain::{RecordKind, Staff, StaffRole};
+    use chisanpo_core::store::{KdfParams, ListFilter, Passphrase, Store};
+
+    use super::AppState;
+
+    pub const PASS: &str = "経路テストのパスフレーズ";
+
+    /// The app unlocked on a store in `tmp/data`, and the id of one of its consultations.
+    pub fn unlocked(tmp: &Path) -> (AppState, String) {
+        let dir = tmp.join("data");
+        let staff = Staff { role: Some(StaffRole::Doctor), name: "経路 医子".into(), ..Default::default() };
+        let (store, _) = Store::init_with(&dir, &Passphrase::new(PASS), &staff, KdfParams::MINIMUM).unwrap();
+        chisanpo_core::demo::generate(&store, 10, 3).unwrap();
+        let id = store.list_records(&ListFilter::default()).unwrap().into_iter().find(|r| r.kind == RecordKind::Consultation).expect("a consultation").id;
+        let state = AppState::new(dir);
+        state.set(Some(store));
+        (state, id)
+    }
+
+    /// Lock the app (as the ロック button does).
+    pub fn lock(state: &AppState) {
+        state.set(None);
+    }
 }

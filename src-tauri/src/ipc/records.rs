@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use chisanpo_core::domain::Staff;
+use chisanpo_core::error::ErrorDto;
 use chisanpo_core::forms::FormKind;
 use chisanpo_core::paths;
 use chisanpo_core::store::prefs::{self, TextSize};
@@ -22,7 +23,8 @@ pub struct PrintRequest {
     pub form: FormKind,
     /// A finalised version other than the latest.
     pub version: Option<u32>,
-    /// Where to save; absent: the PDF folder of the settings, with a name that names no person.
+    /// Absent: into the private print spool, to be opened and printed (removed on lock, on quit
+    /// and at the next start). Present: a copy saved there, a path the save dialog returned.
     pub path: Option<String>,
 }
 
@@ -43,6 +45,7 @@ pub struct SaveAsRequest {
 #[ts(export)]
 pub struct RecoverySheetRequest {
     pub recovery_key: String,
+    /// Absent: into the print spool, to be printed; present: a path the save dialog returned.
     pub path: Option<String>,
 }
 
@@ -52,7 +55,7 @@ pub struct AppSettings {
     pub centre_name: String,
     /// A TrueType font file for characters IPAex lacks (外字), or empty.
     pub fallback_font: String,
-    /// Where PDFs are saved by default.
+    /// Where exports (台帳, 実績報告書) are saved by default. Printed forms go to the print spool.
     pub pdf_folder: String,
     /// The user's own profile (氏名, 役割, 所属, 印字する職名・氏名).
     pub profile: Staff,
@@ -79,59 +82,90 @@ pub async fn get_record(state: State<'_, AppState>, req: IdRequest) -> IpcResult
     blocking(move || s.get_record(&req.id)).await
 }
 
+/// What a command answers when given a save path the dialog did not return.
+pub(crate) const SAVE_NOT_CHOSEN: &str =
+    "保存先がダイアログで選ばれていません。「PDFを保存…」などのボタンを押し、表示されるダイアログで保存先を選んでください。";
+
 #[tauri::command]
 pub async fn print_form(state: State<'_, AppState>, req: PrintRequest) -> IpcResult<PrintReport> {
+    print_into(&state, req).await
+}
+
+/// The body of `print_form`: without a path, into the print spool (removed on lock, on quit,
+/// at the next start and when records are destroyed); with one, a copy where the user chose in
+/// the save dialog, and nowhere else. Testable without a window.
+pub(crate) async fn print_into(state: &AppState, req: PrintRequest) -> IpcResult<PrintReport> {
     let s = state.store()?;
-    blocking(move || {
-        let path = match req.path {
-            Some(p) => PathBuf::from(p),
-            None => {
-                let folder = s.setting("pdf_folder")?.filter(|f| !f.is_empty()).map(PathBuf::from).unwrap_or_else(paths::default_output_dir);
-                std::fs::create_dir_all(&folder).map_err(|_| chisanpo_core::Error::DirNotWritable { dir: folder.display().to_string() })?;
-                let performed = s.get_record(&req.id)?.summary.performed_on.map(|d| d.iso());
-                folder.join(paths::output_file_name(req.form.label(), performed.as_deref(), &req.id))
-            }
-        };
-        s.print_form(&req.id, req.form, req.version, &path)
+    let chosen = req.path.as_deref().map(|p| state.chosen(p, SAVE_NOT_CHOSEN)).transpose()?;
+    blocking(move || match chosen {
+        Some(path) => s.print_form(&req.id, req.form, req.version, &path),
+        None => s.print_to_spool(&req.id, req.form, req.version),
     })
     .await
 }
 
 #[tauri::command]
 pub async fn save_recovery_sheet(state: State<'_, AppState>, req: RecoverySheetRequest) -> IpcResult<String> {
+    recovery_sheet_into(&state, req).await
+}
+
+/// The recovery sheet: without a path, into the print spool to be printed (and removed with
+/// it); with one, saved where the user chose in the save dialog (the audit log says where).
+pub(crate) async fn recovery_sheet_into(state: &AppState, req: RecoverySheetRequest) -> IpcResult<String> {
     let s = state.store()?;
+    let chosen = req.path.as_deref().map(|p| state.chosen(p, SAVE_NOT_CHOSEN)).transpose()?;
     blocking(move || {
         let key = RecoveryKey::parse(&req.recovery_key)?;
-        let path = match req.path {
-            Some(p) => PathBuf::from(p),
-            None => {
-                let folder = paths::default_output_dir();
-                std::fs::create_dir_all(&folder).map_err(|_| chisanpo_core::Error::DirNotWritable { dir: folder.display().to_string() })?;
-                folder.join("地さんぽノート_回復シート.pdf")
+        let path = match chosen {
+            Some(path) => {
+                s.save_recovery_sheet(&key, &path)?;
+                path
             }
+            None => s.print_recovery_sheet(&key)?,
         };
-        s.save_recovery_sheet(&key, &path)?;
         Ok(path.display().to_string())
     })
     .await
 }
 
-/// Open a file in the system's viewer (which prints: Tauri has no print API).
+/// Open a file in the system's viewer (which prints: Tauri has no print API): a PDF of the
+/// print spool, or a file the user chose in a dialog or had the app write since the unlock.
+/// Nothing while locked.
 #[tauri::command]
-pub async fn open_file(req: PathRequest) -> IpcResult<()> {
-    tauri_plugin_opener::open_path(&req.path, None::<&str>).map_err(|_| dto(chisanpo_core::Error::File { path: req.path.clone() }))
+pub async fn open_file(state: State<'_, AppState>, req: PathRequest) -> IpcResult<()> {
+    let path = may_open(&state, &req.path)?;
+    tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|_| dto(chisanpo_core::Error::File { path: req.path.clone() }))
 }
 
-/// Ask where to save a file, with the system's dialog (rfd). None when cancelled.
+/// The file `open_file` may open, or why not.
+pub(crate) fn may_open(state: &AppState, path: &str) -> IpcResult<PathBuf> {
+    state.store()?;
+    let p = PathBuf::from(path);
+    if state.spool().holds(&p) || state.is_granted(&p) {
+        return Ok(p);
+    }
+    Err(ErrorDto {
+        code: "not_chosen".into(),
+        message: "このファイルは、このアプリが作成したものでもダイアログで選んだものでもないため開けません。もう一度印刷するか書き出してください。".into(),
+        violations: vec![],
+    })
+}
+
+/// Ask where to save a file, with the system's dialog (rfd). None when cancelled. The path
+/// chosen is remembered: commands that write take only such a path.
 #[tauri::command]
-pub async fn choose_save_path(app: AppHandle, req: SaveAsRequest) -> IpcResult<Option<String>> {
+pub async fn choose_save_path(app: AppHandle, state: State<'_, AppState>, req: SaveAsRequest) -> IpcResult<Option<String>> {
     let (tx, rx) = std::sync::mpsc::channel();
     app.run_on_main_thread(move || {
         let picked = rfd::FileDialog::new().set_title("保存先").set_file_name(&req.default_name).add_filter("PDF", &["pdf"]).save_file();
         let _ = tx.send(picked.map(|p| p.display().to_string()));
     })
     .map_err(|e| dto(chisanpo_core::Error::File { path: e.to_string() }))?;
-    Ok(tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten()).await.ok().flatten())
+    let picked = tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten()).await.ok().flatten();
+    if let Some(p) = &picked {
+        state.grant(p);
+    }
+    Ok(picked)
 }
 
 #[tauri::command]
@@ -179,4 +213,127 @@ pub async fn set_app_settings(state: State<'_, AppState>, req: AppSettings) -> I
         s.update_profile(&req.profile).map(|_| ())
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+    use std::path::Path;
+
+    use tauri::async_runtime::block_on;
+
+    use super::super::test_support::{lock, unlocked};
+    use super::*;
+
+    /// The files of the default documents folder (`Documents/地さんぽノート`), where printing
+    /// used to save.
+    fn documents() -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = fs::read_dir(paths::default_output_dir()).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    fn print(id: &str, path: Option<&Path>) -> PrintRequest {
+        PrintRequest { id: id.into(), form: FormKind::ConsultationRecord, version: None, path: path.map(|p| p.display().to_string()) }
+    }
+
+    /// The page names a path the save dialog never returned: refused with how to choose one,
+    /// nothing written there, for a form and for the recovery sheet.
+    #[test]
+    fn a_save_path_the_dialog_did_not_return_is_refused_and_nothing_is_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, id) = unlocked(tmp.path());
+        let elsewhere = tmp.path().join("shared-folder");
+        fs::create_dir_all(&elsewhere).unwrap();
+        let target = elsewhere.join("意見書.pdf");
+        let err = block_on(print_into(&state, print(&id, Some(&target)))).unwrap_err();
+        assert_eq!(err.code, "not_chosen");
+        assert!(err.message.contains("ダイアログで保存先を選んでください"), "{}", err.message);
+        let key = chisanpo_core::store::RecoveryKey::generate().display().to_string();
+        let sheet = elsewhere.join("回復シート.pdf");
+        let req = RecoverySheetRequest { recovery_key: key.clone(), path: Some(sheet.display().to_string()) };
+        assert_eq!(block_on(recovery_sheet_into(&state, req)).unwrap_err().code, "not_chosen");
+        assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing was written where the page said");
+
+        // Once the dialog returned it (choose_save_path), the copy is saved there and audited.
+        state.grant(&target.display().to_string());
+        let report = block_on(print_into(&state, print(&id, Some(&target)))).unwrap();
+        assert_eq!(Path::new(&report.path), target);
+        let entry = state.store().unwrap().audit_trail(&id).unwrap().pop().unwrap();
+        assert_eq!(entry.detail["saved_to"].as_str(), Some(target.display().to_string().as_str()));
+        // The save dialog's answers are forgotten at lock: after it, the same path is refused.
+        lock(&state);
+        state.set(Some(chisanpo_core::store::Store::open(state.data_dir(), &chisanpo_core::store::Passphrase::new(super::super::test_support::PASS)).unwrap()));
+        assert_eq!(block_on(print_into(&state, print(&id, Some(&target)))).unwrap_err().code, "not_chosen");
+    }
+
+    /// 印刷 writes into the private spool only, never the documents folder; the spool is emptied
+    /// at lock, and a file left by a crash is removed at the next start.
+    #[test]
+    fn a_print_goes_to_the_private_spool_and_is_gone_after_lock_or_restart() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, id) = unlocked(tmp.path());
+        let docs_before = documents();
+        let report = block_on(print_into(&state, print(&id, None))).unwrap();
+        let pdf = PathBuf::from(&report.path);
+        assert_eq!(pdf.parent(), Some(state.spool().dir()));
+        assert_eq!(documents(), docs_before, "nothing was saved in the documents folder");
+        #[cfg(unix)]
+        {
+            use chisanpo_core::store::private::mode;
+            assert_eq!((mode(state.spool().dir()).unwrap(), mode(&pdf).unwrap()), (0o700, 0o600));
+        }
+        assert_eq!(may_open(&state, &report.path).unwrap(), pdf, "the viewer may open it to print");
+        lock(&state);
+        assert!(!pdf.exists(), "the printout outlived the lock");
+
+        // A kill leaves a printout: the next start removes it.
+        let left = state.spool().new_path("意見書_0195cc87.pdf").unwrap();
+        fs::write(&left, b"%PDF-1.7").unwrap();
+        let _next = AppState::new(state.data_dir().clone());
+        assert!(!left.exists(), "the next start removes what a crash left in the spool");
+    }
+
+    /// The recovery sheet is printed through the spool and removed with it; saved only where
+    /// the user chose.
+    #[test]
+    fn the_recovery_sheet_is_printed_through_the_spool_not_left_in_documents() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, _) = unlocked(tmp.path());
+        let docs_before = documents();
+        let key = chisanpo_core::store::RecoveryKey::generate().display().to_string();
+        let path = PathBuf::from(block_on(recovery_sheet_into(&state, RecoverySheetRequest { recovery_key: key, path: None })).unwrap());
+        assert_eq!(path.parent(), Some(state.spool().dir()));
+        assert_eq!(documents(), docs_before, "nothing was saved in the documents folder");
+        assert!(fs::read(&path).unwrap().starts_with(b"%PDF"));
+        lock(&state);
+        assert!(!path.exists());
+    }
+
+    /// `open_file` opens only a spool file or a path chosen or written at the user's request,
+    /// and nothing while locked: not the keyring, not a file the page names.
+    #[test]
+    fn open_file_refuses_a_path_not_chosen_and_everything_while_locked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, id) = unlocked(tmp.path());
+        let keyring = state.data_dir().join("keyring.json");
+        let other = tmp.path().join("other.pdf");
+        fs::write(&other, b"%PDF").unwrap();
+        for p in [
+            keyring.display().to_string(),
+            other.display().to_string(),
+            "/etc/passwd".into(),
+            state.spool().dir().join("..").join("keyring.json").display().to_string(),
+        ] {
+            assert_eq!(may_open(&state, &p).unwrap_err().code, "not_chosen", "{p}");
+        }
+        let report = block_on(print_into(&state, print(&id, None))).unwrap();
+        state.grant(&other.display().to_string());
+        assert!(may_open(&state, &other.display().to_string()).is_ok());
+        // Locked: nothing, not even what was allowed a moment ago.
+        lock(&state);
+        for p in [report.path.clone(), other.display().to_string()] {
+            assert_eq!(may_open(&state, &p).unwrap_err().code, "locked", "{p}");
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 export type AnnualRequest = { fiscal_year: number, 
 /**
- * Where to write the XLSX (the JSON goes beside it); absent: the output folder.
+ * Where to write the XLSX (the JSON goes beside it), a path the save dialog returned;
+ * absent: the output folder.
  */
 path: string | null, };

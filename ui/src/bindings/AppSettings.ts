@@ -8,7 +8,7 @@ export type AppSettings = { centre_name: string,
  */
 fallback_font: string, 
 /**
- * Where PDFs are saved by default.
+ * Where exports (台帳, 実績報告書) are saved by default. Printed forms go to the print spool.
  */
 pdf_folder: string, 
 /**

@@ -17,4 +17,11 @@ file_bytes_before: number, file_bytes_after: number,
  * The rebuild ran. False only when another process kept the files busy: the records are
  * destroyed all the same (secure_delete overwrote them), and the next destruction rebuilds.
  */
-compacted: boolean, };
+compacted: boolean, 
+/**
+ * PDFs of the destroyed records that the user chose to save elsewhere (「PDFを保存…」,
+ * `chisanpo pdf --out`), as the audit log names them, still there: the app does not delete
+ * a file the user placed, so the user is told to (ADR 0017). PDFs made for printing are
+ * in the print spool, which the destruction empties.
+ */
+saved_copies: Array<string>, };

@@ -6,6 +6,6 @@ import type { LedgerKind } from "./LedgerKind";
 
 export type ExportLedgerRequest = { kind: LedgerKind, filter: LedgerFilter, format: ExportFormat, encoding: CsvEncoding, 
 /**
- * Absent: the output folder of the settings.
+ * Absent: the output folder of the settings; present: a path the save dialog returned.
  */
 path: string | null, };

@@ -7,6 +7,7 @@ export type PrintRequest = { id: string, form: FormKind,
  */
 version: number | null, 
 /**
- * Where to save; absent: the PDF folder of the settings, with a name that names no person.
+ * Absent: into the private print spool, to be opened and printed (removed on lock, on quit
+ * and at the next start). Present: a copy saved there, a path the save dialog returned.
  */
 path: string | null, };

@@ -3,4 +3,8 @@
 /**
  * Save the recovery sheet. No `Debug`: it carries the recovery key.
  */
-export type RecoverySheetRequest = { recovery_key: string, path: string | null, };
+export type RecoverySheetRequest = { recovery_key: string, 
+/**
+ * Absent: into the print spool, to be printed; present: a path the save dialog returned.
+ */
+path: string | null, };

@@ -95,6 +95,11 @@ pub struct DestructionReport {
     /// The rebuild ran. False only when another process kept the files busy: the records are
     /// destroyed all the same (secure_delete overwrote them), and the next destruction rebuilds.
     pub compacted: bool,
+    /// PDFs of the destroyed records that the user chose to save elsewhere (「PDFを保存…」,
+    /// `chisanpo pdf --out`), as the audit log names them, still there: the app does not delete
+    /// a file the user placed, so the user is told to (ADR 0017). PDFs made for printing are
+    /// in the print spool, which the destruction empties.
+    pub saved_copies: Vec<String>,
 }
 
 const ITEM_SELECT: &str = "SELECT r.id, r.kind, r.status, coalesce(n.fiscal_year, r.fiscal_year), n.number, r.performed_on, r.retain_until, \
@@ -428,10 +433,39 @@ impl Store {
             destroyed.sort_by(|a, b| ledger_order(a).cmp(&ledger_order(b)));
             Ok((destroyed, workers_deleted))
         })?;
+        // A PDF made for printing may hold a destroyed record: the print spool is emptied (ADR
+        // 0017). Copies the user chose to save elsewhere are named in the audit log.
+        self.spool().clear();
+        let saved_copies = self.saved_copies(ids.iter().map(|s| s.as_str()))?;
         // The records are gone once the transaction commits; a failed rebuild must not make it
         // look as if they were not.
         let compacted = self.compact().is_ok();
-        Ok(DestructionReport { destroyed, workers_deleted, file_bytes_before, file_bytes_after: self.file_bytes(), compacted })
+        Ok(DestructionReport { destroyed, workers_deleted, file_bytes_before, file_bytes_after: self.file_bytes(), compacted, saved_copies })
+    }
+
+    /// The copies of these records' PDFs saved where the user chose, that still exist.
+    fn saved_copies<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<Vec<String>> {
+        let ids: Vec<&str> = ids.collect();
+        let details: Vec<String> = self.read(|c| {
+            let mut stmt = c.prepare("SELECT detail FROM audit_log WHERE action = 'print' AND target = ?1 ORDER BY seq")?;
+            let mut out = Vec::new();
+            for id in &ids {
+                for d in stmt.query_map([id], |r| r.get::<_, String>(0))? {
+                    out.push(d?);
+                }
+            }
+            Ok(out)
+        })?;
+        let mut copies: Vec<String> = Vec::new();
+        for d in details {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&d) else { continue };
+            if let Some(p) = v.get("saved_to").and_then(|p| p.as_str()) {
+                if std::path::Path::new(p).is_file() && !copies.iter().any(|c| c == p) {
+                    copies.push(p.to_string());
+                }
+            }
+        }
+        Ok(copies)
     }
 
     /// 廃棄記録: every destruction, oldest first.

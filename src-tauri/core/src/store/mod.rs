@@ -24,6 +24,7 @@ pub mod print;
 pub mod private;
 pub mod records;
 pub mod schema;
+pub mod spool;
 pub mod views;
 
 use std::path::{Path, PathBuf};

@@ -84,9 +84,17 @@ impl Store {
         Ok(FormInput { record_id: id.to_string(), version, status, body, snapshot, centre_name })
     }
 
-    /// The one-page recovery sheet for `key` (shown once at `init`), written atomically to `out`.
-    /// The key itself is never logged.
+    /// The one-page recovery sheet for `key` (shown once at `init`), written atomically to `out`,
+    /// a place the user chose (the CLI's `--recovery-sheet`, the app's save dialog); the audit
+    /// entry says where. The key itself is never logged. To print it without leaving a file,
+    /// see `print_recovery_sheet` (the spool).
     pub fn save_recovery_sheet(&self, key: &super::RecoveryKey, out: &Path) -> Result<()> {
+        let pdf = self.recovery_sheet_pdf(key)?;
+        atomic::write_file(out, &pdf)?;
+        self.log_output(Action::Print, self.store_id(), serde_json::json!({ "form": "recovery-sheet", "saved_to": out.display().to_string() }))
+    }
+
+    pub(crate) fn recovery_sheet_pdf(&self, key: &super::RecoveryKey) -> Result<Vec<u8>> {
         let profile = self.profile()?;
         let created = self.read(|c| Ok(c.query_row("SELECT value FROM meta WHERE key = 'created_at'", [], |r| r.get::<_, String>(0))?))?;
         let created_on =
@@ -97,13 +105,19 @@ impl Store {
             centre_name: profile.centre_name,
             created_on,
         };
-        let pdf = forms::recovery_sheet::render(key, &facts, FontSet::embedded()?)?;
-        atomic::write_file(out, &pdf)?;
-        self.log_output(Action::Print, self.store_id(), serde_json::json!({ "form": "recovery-sheet" }))
+        forms::recovery_sheet::render(key, &facts, FontSet::embedded()?)
     }
 
-    /// Draw a record's 様式 into `out` (atomically) and record the print in the audit log.
+    /// Draw a record's 様式 into `out` (atomically), a place the user chose (the CLI's `--out`,
+    /// the app's save dialog), and record the print and where it went in the audit log. To
+    /// print without leaving a file, see `print_to_spool`.
     pub fn print_form(&self, id: &str, kind: FormKind, version: Option<u32>, out: &Path) -> Result<PrintReport> {
+        self.render_form(id, kind, version, out, Some(out))
+    }
+
+    /// Draw a 様式 into `out`; the audit entry names `saved_to` (a copy the user chose) or says
+    /// it went to the spool.
+    pub(crate) fn render_form(&self, id: &str, kind: FormKind, version: Option<u32>, out: &Path, saved_to: Option<&Path>) -> Result<PrintReport> {
         let input = self.form_input(id, version)?;
         if input.body.kind() != kind.record_kind() {
             return Err(Error::invalid("form", format!("{}は{}の記録からは作れません。", kind.label(), input.body.kind().label())));
@@ -111,7 +125,12 @@ impl Store {
         let pdf = forms::render(kind, &input, &self.fonts()?)?;
         atomic::write_file(out, &pdf)?;
         let draft = input.status == PrintStatus::Draft;
-        self.log_output(Action::Print, id, serde_json::json!({ "form": kind.as_str(), "version": input.version, "draft": draft }))?;
+        let mut detail = serde_json::json!({ "form": kind.as_str(), "version": input.version, "draft": draft });
+        match saved_to {
+            Some(p) => detail["saved_to"] = p.display().to_string().into(),
+            None => detail["to"] = "spool".into(),
+        }
+        self.log_output(Action::Print, id, detail)?;
         Ok(PrintReport { path: out.display().to_string(), form: kind, version: input.version, draft, bytes: pdf.len() as u64 })
     }
 }
