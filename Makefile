@@ -31,10 +31,11 @@ APT_PACKAGES := build-essential pkg-config perl curl libssl-dev libwebkit2gtk-4.
 # The version of the workspace, and the commit the packages are built from (`-dirty` when the
 # tree has changes no commit holds; `chisanpo --version` says so).
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
-GIT_STATE = $(shell git rev-parse --short=7 HEAD 2>/dev/null)$(shell [ -z "$$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || echo -dirty)
+GIT_STATE = $(shell git rev-parse --short=7 HEAD 2>/dev/null)$(shell [ -z "$$(git status --porcelain 2>/dev/null)" ] || echo -dirty)
 DEB := dist/chisanpo_$(VERSION)_amd64.deb
 RPM := dist/chisanpo-$(VERSION)-1.x86_64.rpm
 TEST_LOGS := $(STAMPS)/test-logs
+BUNDLES = $(or $(CARGO_TARGET_DIR),target)/release/bundle
 
 # A debug build for developers, without the web inspector (as every build: tauri.conf.json).
 run: setup ui
@@ -45,7 +46,7 @@ run: setup ui
 test: setup
 	@rm -rf $(TEST_LOGS) && mkdir -p $(TEST_LOGS)
 	@status=0; $(MAKE) --no-print-directory -k test-suites || status=$$?; \
-	  tests/summarize.sh $(TEST_LOGS); exit $$status
+	  tests/summarize.sh $(TEST_LOGS) $$status; exit $$status
 
 test-suites: test-ui lint test-rust test-e2e bindings-check test-installed
 
@@ -69,7 +70,7 @@ bindings-check: test-rust
 test-installed: dist
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --allow-downgrades ./$(DEB)
 	@status=0; CHISANPO_DEB="$(CURDIR)/$(DEB)" CHISANPO_RPM="$(CURDIR)/$(RPM)" CHISANPO_APP=/usr/bin/chisanpo \
-	  $(CARGO) test -p chisanpo-e2e --test installed --no-fail-fast -- --include-ignored --test-threads=1 2>&1 \
+	  $(CARGO) test -p chisanpo-e2e --test installed --no-fail-fast -- --include-ignored --test-threads=1 --nocapture 2>&1 \
 	  | tee $(TEST_LOGS)/installed.log || status=$$?; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq chisanpo; exit $$status
 
@@ -79,7 +80,7 @@ dist: setup ui
 	@mkdir -p $(STAMPS)
 	CHISANPO_BUILD_GIT="$(GIT_STATE)" ui/node_modules/.bin/tauri build --ci --bundles deb,rpm
 	@rm -rf dist && mkdir -p dist
-	cp target/release/bundle/deb/chisanpo_$(VERSION)_amd64.deb target/release/bundle/rpm/chisanpo-$(VERSION)-1.x86_64.rpm dist/
+	cp $(BUNDLES)/deb/chisanpo_$(VERSION)_amd64.deb $(BUNDLES)/rpm/chisanpo-$(VERSION)-1.x86_64.rpm dist/
 	cd dist && sha256sum *.deb *.rpm > SHA256SUMS && ls -l
 
 bench: setup
@@ -131,8 +132,8 @@ ui: ui/node_modules/.package-lock.json
 
 ui-check: ui/node_modules/.package-lock.json
 	@mkdir -p $(TEST_LOGS)
-	cd ui && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings
 	cd ui && npx vitest run 2>&1 | tee ../$(TEST_LOGS)/ui.log
+	cd ui && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings
 
 lint:
 	$(CARGO) fmt --all --check

@@ -105,6 +105,6 @@ fn git_state() -> Option<String> {
         }
     }
     let commit = git(&["rev-parse", "--short=7", "HEAD"])?;
-    let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    let dirty = git(&["status", "--porcelain"]).is_some_and(|s| !s.is_empty());
     Some(if dirty { format!("{commit}-dirty") } else { commit })
 }

@@ -3,9 +3,12 @@
 # the log sees the whole result. A suite whose log is missing or holds no result did not run to
 # the end (a build error, say): it is named, and the sum says the run is incomplete.
 #
-#   tests/summarize.sh DIR     (DIR holds ui.log, rust.log, e2e.log, installed.log)
+#   tests/summarize.sh DIR STATUS   (DIR holds ui.log, rust.log, e2e.log, installed.log; STATUS is
+#                                    make's exit status, so that a failed lint, check or build
+#                                    step is named even when every test passed)
 set -uo pipefail
-dir=${1:?usage: summarize.sh DIR}
+dir=${1:?usage: summarize.sh DIR STATUS}
+status=${2:-0}
 
 total_pass=0 total_fail=0 total_ignored=0 missing=()
 echo
@@ -28,9 +31,10 @@ for suite in ui rust e2e installed; do
       while read -r p f i; do
         seen=1
         pass=$((pass + p)) fail=$((fail + f)) ignored=$((ignored + i))
-      done < <(sed -nE 's/^test result: [A-Z]+\. ([0-9]+) passed; ([0-9]+) failed; ([0-9]+) ignored.*/\1 \2 \3/p' "$log")
-      # A test binary that failed to build prints no result line.
-      if grep -qE '^error(\[E[0-9]+\])?: |could not compile' "$log"; then seen=0; fi
+      done < <(sed -nE 's/^test result: (ok|FAILED)\. ([0-9]+) passed; ([0-9]+) failed; ([0-9]+) ignored.*/\2 \3 \4/p' "$log")
+      # A test binary that failed to build prints no result line (a failed test's "error: test
+      # failed" is not a build failure).
+      if grep -qE '^error\[E[0-9]+\]|^error: could not compile' "$log"; then seen=0; fi
     fi
   fi
   if [ "$seen" = 1 ]; then
@@ -41,8 +45,9 @@ for suite in ui rust e2e installed; do
   fi
   total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail)) total_ignored=$((total_ignored + ignored))
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "make test: $total_pass passed, $total_fail failed ($total_ignored ignored)"
-else
-  echo "make test: $total_pass passed, $total_fail failed ($total_ignored ignored); did not finish: ${missing[*]}"
+line="make test: $total_pass passed, $total_fail failed ($total_ignored ignored)"
+[ ${#missing[@]} -eq 0 ] || line="$line; did not finish: ${missing[*]}"
+if [ "$status" != 0 ] && [ "$total_fail" = 0 ] && [ ${#missing[@]} -eq 0 ]; then
+  line="$line; a step that is not a test failed (fmt, clippy, svelte-check, the bindings check or a build): see above"
 fi
+echo "$line"

@@ -17,8 +17,9 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Each shipped source file, cut before its test module (`#[cfg(test)]`, or `#[cfg(all(test, …))]`,
-/// then `mod …`).
+/// Each shipped source file without its test code: a `#[cfg(test)]` (or `#[cfg(all(test, …))]`)
+/// item is left out, a `mod x;` line or a `mod x { … }` block (to its closing brace). Lines keep
+/// their numbers (test lines become empty).
 fn shipped_sources() -> Vec<(PathBuf, String)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
@@ -30,14 +31,52 @@ fn shipped_sources() -> Vec<(PathBuf, String)> {
         .filter(|f| !f.ends_with("portable.rs") && !f.ends_with("no_inspector.rs"))
         .map(|f| {
             let text = std::fs::read_to_string(&f).expect("a source file");
-            let lines: Vec<&str> = text.lines().collect();
-            let end = lines
-                .windows(2)
-                .position(|w| w[0].trim_start().starts_with("#[cfg(") && w[0].contains("test") && w[1].trim_start().starts_with("mod "))
-                .unwrap_or(lines.len());
-            (f, lines[..end].join("\n"))
+            (f, without_test_code(&text))
         })
         .collect()
+}
+
+fn without_test_code(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let attr = lines[i].trim_start();
+        let next = lines.get(i + 1).map(|l| l.trim_start()).unwrap_or_default();
+        if attr.starts_with("#[cfg(")
+            && attr.contains("test")
+            && (next.starts_with("mod ") || next.starts_with("pub mod ") || next.starts_with("pub(crate) mod "))
+        {
+            out.push("");
+            i += 1;
+            if next.contains('{') {
+                let mut depth = 0i32;
+                while i < lines.len() {
+                    depth += lines[i].matches('{').count() as i32 - lines[i].matches('}').count() as i32;
+                    out.push("");
+                    i += 1;
+                    if depth <= 0 {
+                        break;
+                    }
+                }
+            } else {
+                out.push("");
+                i += 1;
+            }
+            continue;
+        }
+        out.push(lines[i]);
+        i += 1;
+    }
+    out.join("\n")
+}
+
+#[test]
+fn test_code_is_left_out_and_nothing_else() {
+    let text = "fn a() {}\n#[cfg(test)]\nmod x;\nfn b() {}\n#[cfg(all(test, unix))]\nmod tests {\n    fn t() { let _ = \"{}\"; }\n}\nfn c() {}";
+    let stripped = without_test_code(text);
+    let kept: Vec<&str> = stripped.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(kept, ["fn a() {}", "fn b() {}", "fn c() {}"]);
 }
 
 #[test]

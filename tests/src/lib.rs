@@ -105,7 +105,15 @@ impl Driver {
         let port = free_port();
         let native = free_port();
         let bin = which("tauri-driver").context("tauri-driver が見つかりません（make test が cargo install します）")?;
-        let mut command = if hidden.is_empty() { Command::new(bin) } else { hidden_command(hidden, &bin) };
+        let mut command = if hidden.is_empty() {
+            Command::new(bin)
+        } else {
+            // The app must find its store where a user's would be (the caller's HOME), not where a
+            // developer's environment points.
+            let mut c = hidden_command(hidden, &bin);
+            c.env_remove("CHISANPO_DATA_DIR").env_remove("XDG_DATA_HOME");
+            c
+        };
         let mut child = command
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .envs(env.iter().copied())
@@ -167,11 +175,14 @@ pub fn checkout_paths() -> Vec<PathBuf> {
 }
 
 /// `program` (add its arguments to the command) in a private mount namespace in which each of
-/// `hidden` is covered by an empty, read-only tmpfs: a file it reads from there is not found.
+/// `hidden` is covered by an empty, read-only tmpfs: a file it reads from there is not found. It
+/// starts in `/` (a working folder under a hidden one would still reach the real files), unless
+/// the command sets its own.
 /// As root (make test installs the package as root) with `unshare --mount`; otherwise in a user
 /// namespace, where the kernel allows one.
 pub fn hidden_command(hidden: &[PathBuf], program: &Path) -> Command {
-    const HIDE: &str = r#"while [ "$1" != "--" ]; do mount -t tmpfs -o ro,size=16k,mode=0555 chisanpo-hidden "$1" || exit 97; shift; done; shift; exec "$@""#;
+    const HIDE: &str =
+        r#"while [ "$1" != "--" ]; do mount -t tmpfs -o ro,size=16k,mode=0555 chisanpo-hidden "$1" || exit 97; shift; done; shift; cd / && exec "$@""#;
     let mut c = Command::new("unshare");
     if !is_root() {
         c.arg("--map-root-user");
