@@ -491,6 +491,11 @@ fn a_printout_in_the_spool_is_removed_when_its_record_is_destroyed() {
     let report = f.store.destroy(&f.due, "保存期間（5年）満了のため", today()).unwrap();
     assert_eq!(report.saved_copies, [copy.display().to_string()]);
     assert!(copy.exists() && other.exists(), "a file the user placed is named, not deleted");
+    // Its place (a file name may hold the worker's name) goes with the record; nothing of it is in
+    // the audit log, which outlives the record.
+    assert!(f.store.saved_copies_of(&f.due[0]).unwrap().is_empty());
+    assert_eq!(f.store.saved_copies_of(&f.recent).unwrap(), [other.display().to_string()]);
+    assert!(f.store.audit_trail(&f.due[0]).unwrap().iter().all(|e| !e.detail.to_string().contains("控え")), "a saved copy's name is in the audit log");
     for p in [&opinion.path, &record.path, &kept.path] {
         assert!(!Path::new(p).exists(), "{p} outlived the destruction");
     }

@@ -52,7 +52,7 @@ pub async fn choose_open_path(app: AppHandle, state: State<'_, AppState>, req: O
     .map_err(|e| dto(Error::File { path: e.to_string() }))?;
     let picked = tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten()).await.ok().flatten();
     if let Some(p) = &picked {
-        state.grant(p);
+        state.grant(p, super::Grant::Read);
     }
     Ok(picked)
 }
@@ -68,7 +68,7 @@ pub async fn preview_worker_import(state: State<'_, AppState>, req: WorkerImport
 pub(crate) async fn preview_into(state: &AppState, req: WorkerImportRequest) -> IpcResult<WorkerImportPreview> {
     let s = state.store()?;
     let path = req.path.trim().to_string();
-    if !state.is_granted(std::path::Path::new(&path)) {
+    if !state.chosen_to_read(std::path::Path::new(&path)) {
         typed_list_allowed(&path, state.data_dir()).map_err(dto)?;
     }
     blocking(move || {
@@ -165,10 +165,13 @@ mod tests {
         fs::copy(&planted, &list).unwrap();
         assert_eq!(block_on(preview_into(&state, request(&wp, &list))).unwrap().rows.len(), 1);
         // Whatever the dialog returned is read as the user chose it.
-        state.grant(&secret.display().to_string());
-        if let Err(e) = block_on(preview_into(&state, request(&wp, &secret))) {
-            assert!(!e.message.contains("読み込めるのは"), "a file chosen in the dialog is not refused by its name: {}", e.message);
-        }
+        state.grant(&secret.display().to_string(), crate::ipc::Grant::Read);
+        let e = block_on(preview_into(&state, request(&wp, &secret))).expect_err("a private key is no worker list");
+        assert!(
+            !e.message.contains("読み込めるのは") && !e.message.contains("データフォルダ"),
+            "a file chosen in the dialog is not refused by its name or place: {}",
+            e.message
+        );
         lock(&state);
         assert_eq!(block_on(preview_into(&state, request(&wp, &list))).unwrap_err().code, "locked");
     }

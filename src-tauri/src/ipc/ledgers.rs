@@ -112,7 +112,7 @@ pub(crate) async fn export_ledger_into(state: &AppState, req: ExportLedgerReques
         s.export_ledger(req.kind, &req.filter, req.format, req.encoding, &path)
     })
     .await?;
-    state.grant(&report.path);
+    state.grant(&report.path, super::Grant::Written);
     Ok(report)
 }
 
@@ -141,7 +141,7 @@ pub(crate) async fn export_annual_into(state: &AppState, req: AnnualRequest) -> 
         Ok(xlsx.display().to_string())
     })
     .await?;
-    state.grant(&written);
+    state.grant(&written, super::Grant::Written);
     Ok(written)
 }
 
@@ -222,7 +222,7 @@ mod tests {
         let report = block_on(export_ledger_into(&state, ledger(None))).unwrap();
         assert!(report.path.starts_with(&out.display().to_string()), "{}", report.path);
         assert!(super::super::records::may_open(&state, &report.path).is_ok(), "the export just written opens");
-        state.grant(&elsewhere.display().to_string());
+        state.grant(&elsewhere.display().to_string(), crate::ipc::Grant::Save);
         block_on(export_ledger_into(&state, ledger(Some(elsewhere.display().to_string())))).unwrap();
         assert!(elsewhere.exists());
     }

@@ -22,7 +22,7 @@ pub mod ledgers;
 pub mod records;
 pub mod session;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -31,14 +31,27 @@ use chisanpo_core::store::spool::Spool;
 use chisanpo_core::store::Store;
 use chisanpo_core::Error;
 
+/// What a path the user chose may be used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    /// Returned by the save dialog: may be written once (then it is `Written`).
+    Save,
+    /// Returned by the open dialog: may be read (and opened in the viewer), never written.
+    Read,
+    /// Written by the app at the user's request: may be opened in the viewer, not written again
+    /// without the dialog.
+    Written,
+}
+
 /// The app's state: the data folder and, once unlocked, the store.
 pub struct AppState {
     data_dir: PathBuf,
     store: RwLock<Option<Arc<Store>>>,
     /// The paths the user chose in a file dialog, or that the app wrote at the user's request,
-    /// since the last unlock. A command given a path that is not here refuses it (ADR 0017): the
-    /// page cannot make the app write, read or open a file the user did not pick.
-    granted: Mutex<HashSet<PathBuf>>,
+    /// since the last unlock, each with what it may be used for. A command given a path that is
+    /// not here for its use refuses it (ADR 0017): the page cannot make the app write, read or
+    /// open a file the user did not pick, nor write over a file the user chose to read.
+    granted: Mutex<HashMap<PathBuf, Grant>>,
     /// `CHISANPO_IDLE_SECONDS`, read once at startup: the idle lock time in seconds, overriding
     /// the setting (for the end-to-end tests; see `chisanpo_core::store::prefs`).
     idle_seconds_override: Option<u32>,
@@ -52,7 +65,7 @@ impl AppState {
         AppState {
             data_dir,
             store: RwLock::new(None),
-            granted: Mutex::new(HashSet::new()),
+            granted: Mutex::new(HashMap::new()),
             idle_seconds_override: chisanpo_core::store::prefs::idle_seconds_override(idle.as_deref()),
         }
     }
@@ -62,24 +75,33 @@ impl AppState {
         Spool::in_data_dir(&self.data_dir)
     }
 
-    /// Remember a path the user chose in a dialog (or that the app wrote at their request).
-    pub fn grant(&self, path: &str) {
-        self.granted.lock().unwrap_or_else(|e| e.into_inner()).insert(PathBuf::from(path));
+    /// Remember a path the user chose in a dialog, or that the app wrote at their request.
+    pub fn grant(&self, path: &str, grant: Grant) {
+        self.granted.lock().unwrap_or_else(|e| e.into_inner()).insert(PathBuf::from(path), grant);
     }
 
-    /// `path`, if the user chose it in a dialog since the last unlock; otherwise the error
-    /// `not_chosen`, whose message (`how`) says how to choose it.
+    /// `path`, if the save dialog returned it since the last unlock and nothing was written there
+    /// since; the grant is used up (the file may then be opened, not written again). Otherwise the
+    /// error `not_chosen`, whose message (`how`) says how to choose it.
     pub fn chosen(&self, path: &str, how: &str) -> Result<PathBuf, ErrorDto> {
         let p = PathBuf::from(path);
-        if self.granted.lock().unwrap_or_else(|e| e.into_inner()).contains(&p) {
+        let mut granted = self.granted.lock().unwrap_or_else(|e| e.into_inner());
+        if granted.get(&p) == Some(&Grant::Save) {
+            granted.insert(p.clone(), Grant::Written);
             return Ok(p);
         }
         Err(ErrorDto { code: "not_chosen".into(), message: how.into(), violations: vec![] })
     }
 
-    /// Whether `path` was chosen in a dialog or written at the user's request this session.
+    /// Whether the open dialog returned `path` since the last unlock (it may be read).
+    pub fn chosen_to_read(&self, path: &Path) -> bool {
+        self.granted.lock().unwrap_or_else(|e| e.into_inner()).get(path) == Some(&Grant::Read)
+    }
+
+    /// Whether `path` was chosen in a dialog or written at the user's request this session (it
+    /// may be opened in the system's viewer).
     pub fn is_granted(&self, path: &Path) -> bool {
-        self.granted.lock().unwrap_or_else(|e| e.into_inner()).contains(path)
+        self.granted.lock().unwrap_or_else(|e| e.into_inner()).contains_key(path)
     }
 
     /// On lock and on quit: the print spool is emptied and the chosen paths forgotten.

@@ -163,7 +163,7 @@ pub async fn choose_save_path(app: AppHandle, state: State<'_, AppState>, req: S
     .map_err(|e| dto(chisanpo_core::Error::File { path: e.to_string() }))?;
     let picked = tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten()).await.ok().flatten();
     if let Some(p) = &picked {
-        state.grant(p);
+        state.grant(p, super::Grant::Save);
     }
     Ok(picked)
 }
@@ -256,11 +256,20 @@ mod tests {
         assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing was written where the page said");
 
         // Once the dialog returned it (choose_save_path), the copy is saved there and audited.
-        state.grant(&target.display().to_string());
+        state.grant(&target.display().to_string(), crate::ipc::Grant::Save);
         let report = block_on(print_into(&state, print(&id, Some(&target)))).unwrap();
         assert_eq!(Path::new(&report.path), target);
         let entry = state.store().unwrap().audit_trail(&id).unwrap().pop().unwrap();
-        assert_eq!(entry.detail["saved_to"].as_str(), Some(target.display().to_string().as_str()));
+        assert_eq!(entry.detail["saved"].as_bool(), Some(true));
+        assert_eq!(state.store().unwrap().saved_copies_of(&id).unwrap(), [target.display().to_string()]);
+        // The grant is used up: the page cannot write there again without the dialog.
+        assert_eq!(block_on(print_into(&state, print(&id, Some(&target)))).unwrap_err().code, "not_chosen");
+        // A file the user chose to read (the open dialog) is never a place to write.
+        let list = elsewhere.join("名簿.csv");
+        fs::write(&list, "氏名\n").unwrap();
+        state.grant(&list.display().to_string(), crate::ipc::Grant::Read);
+        assert_eq!(block_on(print_into(&state, print(&id, Some(&list)))).unwrap_err().code, "not_chosen");
+        assert_eq!(fs::read_to_string(&list).unwrap(), "氏名\n", "the chosen list was written over");
         // The save dialog's answers are forgotten at lock: after it, the same path is refused.
         lock(&state);
         state.set(Some(chisanpo_core::store::Store::open(state.data_dir(), &chisanpo_core::store::Passphrase::new(super::super::test_support::PASS)).unwrap()));
@@ -328,7 +337,7 @@ mod tests {
             assert_eq!(may_open(&state, &p).unwrap_err().code, "not_chosen", "{p}");
         }
         let report = block_on(print_into(&state, print(&id, None))).unwrap();
-        state.grant(&other.display().to_string());
+        state.grant(&other.display().to_string(), crate::ipc::Grant::Written);
         assert!(may_open(&state, &other.display().to_string()).is_ok());
         // Locked: nothing, not even what was allowed a moment ago.
         lock(&state);

@@ -443,27 +443,21 @@ impl Store {
         Ok(DestructionReport { destroyed, workers_deleted, file_bytes_before, file_bytes_after: self.file_bytes(), compacted, saved_copies })
     }
 
-    /// The copies of these records' PDFs saved where the user chose, that still exist.
+    /// The copies of these records' PDFs saved where the user chose, that still exist; their
+    /// places are forgotten with the records (a file name may hold the worker's name).
     fn saved_copies<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<Vec<String>> {
-        let ids: Vec<&str> = ids.collect();
-        let details: Vec<String> = self.read(|c| {
-            let mut stmt = c.prepare("SELECT detail FROM audit_log WHERE action = 'print' AND target = ?1 ORDER BY seq")?;
-            let mut out = Vec::new();
-            for id in &ids {
-                for d in stmt.query_map([id], |r| r.get::<_, String>(0))? {
-                    out.push(d?);
-                }
-            }
-            Ok(out)
-        })?;
         let mut copies: Vec<String> = Vec::new();
-        for d in details {
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(&d) else { continue };
-            if let Some(p) = v.get("saved_to").and_then(|p| p.as_str()) {
-                if std::path::Path::new(p).is_file() && !copies.iter().any(|c| c == p) {
-                    copies.push(p.to_string());
+        for id in ids {
+            for p in self.saved_copies_of(id)? {
+                if std::path::Path::new(&p).is_file() && !copies.contains(&p) {
+                    copies.push(p);
                 }
             }
+            let key = format!("{}{id}", crate::store::print::SAVED_COPIES);
+            self.write(|tx| {
+                tx.execute("DELETE FROM settings WHERE key = ?1", [key.as_str()])?;
+                Ok(())
+            })?;
         }
         Ok(copies)
     }

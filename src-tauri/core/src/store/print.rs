@@ -15,6 +15,9 @@ use crate::forms::{self, FormInput, FormKind};
 
 use super::{atomic, Action, Store};
 
+/// The settings key prefix under which the places of saved copies of a record's PDFs are kept.
+pub(crate) const SAVED_COPIES: &str = "saved-copies/";
+
 /// What a print made.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -115,8 +118,34 @@ impl Store {
         self.render_form(id, kind, version, out, Some(out))
     }
 
-    /// Draw a 様式 into `out`; the audit entry names `saved_to` (a copy the user chose) or says
-    /// it went to the spool.
+    /// Where the user saved copies of this record's PDFs (those still on disk are named when the
+    /// record is destroyed, so that the user deletes them too).
+    pub fn saved_copies_of(&self, id: &str) -> Result<Vec<String>> {
+        let key = format!("{SAVED_COPIES}{id}");
+        Ok(self.setting(&key)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
+    }
+
+    /// Keep the place of a saved copy, in `settings` under `saved-copies/<record id>`, outside the
+    /// append-only audit log: the row is deleted when the record is destroyed.
+    fn remember_saved_copy(&self, id: &str, path: &Path) -> Result<()> {
+        let key = format!("{SAVED_COPIES}{id}");
+        let mut list = self.saved_copies_of(id)?;
+        let place = path.display().to_string();
+        if !list.contains(&place) {
+            list.push(place);
+        }
+        let value = serde_json::to_string(&list).map_err(|_| Error::File { path: "saved-copies".into() })?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key.as_str(), value.as_str()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Draw a 様式 into `out`; the audit entry says whether it was a copy the user chose to save
+    /// (`saved`, its place kept apart: [`Store::saved_copies_of`]) or went to the spool.
     pub(crate) fn render_form(&self, id: &str, kind: FormKind, version: Option<u32>, out: &Path, saved_to: Option<&Path>) -> Result<PrintReport> {
         let input = self.form_input(id, version)?;
         if input.body.kind() != kind.record_kind() {
@@ -127,7 +156,12 @@ impl Store {
         let draft = input.status == PrintStatus::Draft;
         let mut detail = serde_json::json!({ "form": kind.as_str(), "version": input.version, "draft": draft });
         match saved_to {
-            Some(p) => detail["saved_to"] = p.display().to_string().into(),
+            // Not the path: the append-only audit log outlives 廃棄, and a file name the user typed
+            // often holds the worker's name. The place is kept where 廃棄 deletes it.
+            Some(p) => {
+                detail["saved"] = true.into();
+                self.remember_saved_copy(id, p)?;
+            }
             None => detail["to"] = "spool".into(),
         }
         self.log_output(Action::Print, id, detail)?;

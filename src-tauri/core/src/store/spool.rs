@@ -179,7 +179,7 @@ mod tests {
     /// A copy the user chose to save is written there and its place is in the audit log; the
     /// recovery sheet likewise, or printed through the spool.
     #[test]
-    fn a_saved_copy_is_recorded_in_the_audit_log_with_its_place() {
+    fn a_saved_copy_is_audited_and_its_place_kept_until_destruction() {
         let tmp = tempfile::tempdir().unwrap();
         let (s, id) = store_with_records(tmp.path());
         let out = tmp.path().join("chosen").join("相談記録.pdf");
@@ -188,8 +188,11 @@ mod tests {
         assert!(out.exists());
         let last = s.audit_trail(&id).unwrap().pop().unwrap();
         assert_eq!(last.action, "print");
-        assert_eq!(last.detail["saved_to"].as_str(), Some(out.display().to_string().as_str()));
-        assert_eq!(last.detail["form"].as_str(), Some("consultation-record"));
+        assert_eq!((last.detail["saved"].as_bool(), last.detail["form"].as_str()), (Some(true), Some("consultation-record")));
+        // The place is not in the append-only audit log (a file name may name the worker), but
+        // kept apart until 廃棄.
+        assert!(last.detail.get("saved_to").is_none() && !last.detail.to_string().contains("相談記録"), "{}", last.detail);
+        assert_eq!(s.saved_copies_of(&id).unwrap(), [out.display().to_string()]);
 
         let key = crate::store::RecoveryKey::generate();
         let sheet = s.print_recovery_sheet(&key).unwrap();
