@@ -40,8 +40,9 @@ fn no_build_enables_tauris_inspector_feature() {
     }
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("src-tauri/src is readable") {
+/// Every `.rs` file under `dir` (also for `portable.rs`).
+pub(crate) fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("a source folder is readable") {
         let path = entry.expect("a directory entry").path();
         if path.is_dir() {
             rust_files(&path, out);

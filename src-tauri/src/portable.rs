@@ -4,18 +4,9 @@
 //! build a user runs: a Unix-only API outside `#[cfg(...)]`, a fixed Unix path, a home folder
 //! found by hand instead of through `directories`. Test modules are not shipped and may use them.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("a source folder is readable") {
-        let path = entry.expect("a directory entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
+use crate::no_inspector::rust_files;
 
 /// Each shipped source file without its test code: a `#[cfg(test)]` (or `#[cfg(all(test, …))]`)
 /// item is left out, a `mod x;` line or a `mod x { … }` block (to its closing brace). Lines keep

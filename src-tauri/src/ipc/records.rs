@@ -1,6 +1,7 @@
 //! Records: list, open, print a 様式, and the settings printing depends on.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chisanpo_core::domain::Staff;
 use chisanpo_core::error::ErrorDto;
@@ -8,7 +9,7 @@ use chisanpo_core::forms::FormKind;
 use chisanpo_core::paths;
 use chisanpo_core::store::prefs::{self, TextSize};
 use chisanpo_core::store::print::PrintReport;
-use chisanpo_core::store::{ListFilter, RecordSummary, RecordView, RecoveryKey};
+use chisanpo_core::store::{ListFilter, RecordSummary, RecordView, RecoveryKey, Store};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use ts_rs::TS;
@@ -96,12 +97,28 @@ pub async fn print_form(state: State<'_, AppState>, req: PrintRequest) -> IpcRes
 /// the save dialog, and nowhere else. Testable without a window.
 pub(crate) async fn print_into(state: &AppState, req: PrintRequest) -> IpcResult<PrintReport> {
     let s = state.store()?;
+    let printing = s.clone();
     let chosen = req.path.as_deref().map(|p| state.chosen(p, SAVE_NOT_CHOSEN)).transpose()?;
-    blocking(move || match chosen {
+    let to_spool = chosen.is_none();
+    let report = blocking(move || match chosen {
         Some(path) => s.print_form(&req.id, req.form, req.version, &path),
         None => s.print_to_spool(&req.id, req.form, req.version),
     })
-    .await
+    .await?;
+    if to_spool {
+        discard_if_locked_meanwhile(state, &printing, Path::new(&report.path))?;
+    }
+    Ok(report)
+}
+
+/// A print into the spool that finished after a lock (the lock emptied the spool before the file
+/// was written) is removed at once, and answered as locked: no printout outlives a lock.
+fn discard_if_locked_meanwhile(state: &AppState, printing: &Arc<Store>, pdf: &Path) -> IpcResult<()> {
+    if state.unlocked().is_some_and(|now| Arc::ptr_eq(&now, printing)) {
+        return Ok(());
+    }
+    let _ = std::fs::remove_file(pdf);
+    state.store().map(|_| ())
 }
 
 #[tauri::command]
@@ -301,6 +318,21 @@ mod tests {
         fs::write(&left, b"%PDF-1.7").unwrap();
         let _next = AppState::new(state.data_dir().clone());
         assert!(!left.exists(), "the next start removes what a crash left in the spool");
+    }
+
+    /// A print that finishes after the lock (the lock emptied the spool while it was drawing)
+    /// leaves nothing: its file is removed and the answer is 「ロックされています」.
+    #[test]
+    fn a_print_that_ends_after_the_lock_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, id) = unlocked(tmp.path());
+        let printing = state.store().unwrap();
+        let pdf = printing.print_to_spool(&id, FormKind::ConsultationRecord, None).unwrap().path;
+        assert!(discard_if_locked_meanwhile(&state, &printing, Path::new(&pdf)).is_ok(), "still unlocked: kept for printing");
+        assert!(Path::new(&pdf).exists());
+        lock(&state);
+        assert_eq!(discard_if_locked_meanwhile(&state, &printing, Path::new(&pdf)).unwrap_err().code, "locked");
+        assert!(!Path::new(&pdf).exists(), "a printout outlived the lock");
     }
 
     /// The recovery sheet is printed through the spool and removed with it; saved only where
