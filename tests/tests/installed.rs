@@ -144,12 +144,12 @@ fn the_packages_hold_the_program_its_menu_entry_icons_and_licences() -> Result<(
         assert!(files.lines().any(|l| l.ends_with(&format!("usr/share/icons/hicolor/{size}/apps/chisanpo.png"))), "no {size} icon in:\n{files}");
     }
     for path in [
-        "./usr/bin/chisanpo",
-        "./usr/share/applications/chisanpo.desktop",
-        "./usr/lib/chisanpo/licenses/IPA_Font_License_Agreement_v1.0.txt",
-        "./usr/share/doc/chisanpo/copyright",
+        " usr/bin/chisanpo",
+        " usr/share/applications/chisanpo.desktop",
+        " usr/lib/chisanpo/licenses/IPA_Font_License_Agreement_v1.0.txt",
+        " usr/share/doc/chisanpo/copyright",
     ] {
-        assert!(files.lines().any(|l| l.ends_with(path)), "{path} is not in the package:\n{files}");
+        assert!(files.lines().any(|l| l.ends_with(path)), "{} is not in the package:\n{files}", path.trim());
     }
 
     // Installed: on the PATH, the licence as shipped in assets/, the menu entry valid.
