@@ -35,23 +35,28 @@ fn package(var: &str) -> PathBuf {
 }
 
 /// The installed program, with the checkout hidden, a home folder of its own (so the default
-/// data folder is `<home>/.local/share/chisanpo`), and the passphrase in its environment.
-fn chisanpo(home: &Path, args: &[&str]) -> Output {
+/// data folder is `<home>/.local/share/chisanpo`), and `pass` as its passphrase.
+fn chisanpo_with(home: &Path, pass: &str, args: &[&str]) -> Output {
     hidden_command(&checkout_paths(), &installed())
         .args(args)
         .current_dir(home)
         .env("HOME", home)
         .env_remove("XDG_DATA_HOME")
         .env_remove("CHISANPO_DATA_DIR")
-        .env("CHISANPO_PASSPHRASE", PASS)
+        .env("CHISANPO_PASSPHRASE", pass)
         .output()
         .expect("unshare runs")
 }
 
-fn ok(home: &Path, args: &[&str]) -> Result<String> {
-    let out = chisanpo(home, args);
+/// Its standard output, or an error with its standard error when it fails.
+fn ok_with(home: &Path, pass: &str, args: &[&str]) -> Result<String> {
+    let out = chisanpo_with(home, pass, args);
     ensure!(out.status.success(), "chisanpo {args:?} failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr));
     Ok(String::from_utf8(out.stdout)?)
+}
+
+fn ok(home: &Path, args: &[&str]) -> Result<String> {
+    ok_with(home, PASS, args)
 }
 
 fn run(program: &str, args: &[&str]) -> Result<String> {
@@ -241,18 +246,7 @@ fn a_store_the_previous_release_made_opens_whole_and_a_newer_one_is_refused() ->
         chisanpo_core::store::raw_connection(&data, &chisanpo_core::store::Passphrase::new(FIXTURE_PASS))?
             .query_row("PRAGMA user_version", [], |r| r.get(0))?;
     eprintln!("fixture store-0.1.0: schema {made}, this release's schema {}", chisanpo_core::store::schema::latest_version());
-    let with_fixture_pass = |args: &[&str]| -> Result<String> {
-        let out = hidden_command(&checkout_paths(), &installed())
-            .args(args)
-            .current_dir(h)
-            .env("HOME", h)
-            .env_remove("XDG_DATA_HOME")
-            .env_remove("CHISANPO_DATA_DIR")
-            .env("CHISANPO_PASSPHRASE", FIXTURE_PASS)
-            .output()?;
-        ensure!(out.status.success(), "chisanpo {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        Ok(String::from_utf8(out.stdout)?)
-    };
+    let with_fixture_pass = |args: &[&str]| ok_with(h, FIXTURE_PASS, args);
 
     let report: Value = serde_json::from_str(&with_fixture_pass(&["verify", "--json"])?)?;
     assert_eq!(report["ok"], true, "{report}");
@@ -304,13 +298,7 @@ fn a_store_the_previous_release_made_opens_whole_and_a_newer_one_is_refused() ->
     conn.pragma_update(None, "user_version", newer + 1)?;
     drop(conn);
     let files = hashes(&data)?;
-    let out = hidden_command(&checkout_paths(), &installed())
-        .args(["verify"])
-        .env("HOME", h)
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("CHISANPO_DATA_DIR")
-        .env("CHISANPO_PASSPHRASE", FIXTURE_PASS)
-        .output()?;
+    let out = chisanpo_with(h, FIXTURE_PASS, &["verify"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "a store of a newer schema was used");
     assert!(err.contains("新しい版の地さんぽノート") && err.contains("更新"), "{err}");
