@@ -15,6 +15,36 @@ const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(15 * 60);
 /// How often the delivery worker asks whether a pass is due (the schedule decides).
 const DELIVERY_TICK: Duration = Duration::from_secs(5);
 
+/// How long a second start waits for the app before it (a restart right after a quit: the first
+/// may still be writing its backup on quit).
+const WAIT_FOR_OTHER_APP: Duration = Duration::from_secs(5);
+
+/// The app's state, holding the data folder's lock (ADR 0019). When another app has the folder
+/// open, after a short wait, the user is told in a dialog and on stderr, and None is returned.
+fn one_app_per_folder(dir: PathBuf) -> Option<ipc::AppState> {
+    let started = std::time::Instant::now();
+    loop {
+        let state = ipc::AppState::new(dir.clone());
+        if !state.folder_in_use() {
+            return Some(state);
+        }
+        drop(state);
+        if started.elapsed() >= WAIT_FOR_OTHER_APP {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let message = chisanpo_core::Error::StoreInUse { dir: dir.display().to_string() }.to_string();
+    eprintln!("エラー: {message}");
+    rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Warning)
+        .set_title("地さんぽノートは既に起動しています")
+        .set_description(format!("{message}\n\n起動中の地さんぽノートのウィンドウを使ってください。"))
+        .set_buttons(rfd::MessageButtons::Ok)
+        .show();
+    None
+}
+
 pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
     let dir = match cli::data_dir(data_dir) {
         Ok(d) => d,
@@ -23,8 +53,9 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let Some(state) = one_app_per_folder(dir) else { return ExitCode::FAILURE };
     let app = tauri::Builder::default()
-        .manage(ipc::AppState::new(dir))
+        .manage(state)
         .invoke_handler(tauri::generate_handler![
             session::app_status,
             session::create_store,

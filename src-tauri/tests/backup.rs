@@ -91,6 +91,43 @@ fn an_older_backup_asks_before_it_loses_records() {
     assert_eq!(list(&env).as_array().unwrap().len(), 30);
 }
 
+/// Finding 8: `chisanpo restore` while the app has the folder open would swap the store under
+/// the app, and the app's later writes would go to a file nobody opens again. The app holds the
+/// folder's instance lock (this test process stands in for it, taking the lock exactly as the
+/// app's state does); the CLI's restore is refused by name and changes nothing.
+#[test]
+fn a_restore_while_the_app_has_the_store_open_is_refused() {
+    let env = Env::new();
+    init_with_key(&env);
+    env.ok(&["demo", "--records", "12"]);
+    let file = env.tmp.path().join("b.chisanpo-backup");
+    env.ok(&["backup", "--out", path(&file)]);
+    env.ok(&["demo", "--records", "3", "--seed", "9"]);
+    let app = chisanpo_core::store::instance::InstanceLock::acquire(&env.data()).unwrap();
+    let snapshot = || {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(env.data())
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.path().is_file())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = snapshot();
+    let out = env.run(&["restore", path(&file), "--yes"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("別に起動している地さんぽノート") && stderr.contains("終了してから"), "{stderr}");
+    assert_eq!(snapshot(), before, "not one byte of the data folder changed");
+    // Other commands still work beside the app (SQLite's own locking keeps them consistent).
+    assert_eq!(list(&env).as_array().unwrap().len(), 15);
+    // Once the app has quit, the restore goes through.
+    drop(app);
+    env.ok(&["restore", path(&file), "--yes"]);
+    assert_eq!(list(&env).as_array().unwrap().len(), 12);
+}
+
 #[test]
 fn passphrase_change_and_recovery_with_the_recovery_key() {
     let env = Env::new();

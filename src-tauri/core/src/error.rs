@@ -97,6 +97,11 @@ pub enum Error {
         "このデータは新しい版の地さんぽノートで作られています（データの版 {found}、このアプリが扱える版 {known}まで）。データは変更していません。アプリを最新版に更新してから開いてください。"
     )]
     SchemaTooNew { found: u32, known: u32 },
+    /// Another process (the app, or a `chisanpo restore`) holds the data folder's instance lock.
+    #[error(
+        "このデータフォルダ（{dir}）は、別に起動している地さんぽノート（アプリ、または復元中のコマンド）が使っています。そちらを終了してから、もう一度実行してください。記録は変更していません。"
+    )]
+    StoreInUse { dir: String },
 }
 
 fn fee_amount_text(amount: Option<u32>) -> String {
@@ -150,6 +155,7 @@ impl Error {
             Error::Delivery(_) => "delivery",
             Error::KdfOutOfRange { .. } => "kdf_out_of_range",
             Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::StoreInUse { .. } => "store_in_use",
         }
     }
 

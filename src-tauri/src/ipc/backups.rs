@@ -163,8 +163,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let intruder = "通りすがりのパスフレーズ";
         let (dir, file) = store_and_foreign_backup(tmp.path(), intruder);
-        let before = snapshot(&dir);
         let state = AppState::new(dir.clone());
+        let before = snapshot(&dir);
         let err = tauri::async_runtime::block_on(restore_into(&state, request(&file, intruder))).unwrap_err();
         assert_eq!(err.code, "locked");
         assert!(err.message.contains("解錠してから"), "{}", err.message);
@@ -207,5 +207,27 @@ mod tests {
         // With its keyring back (e.g. from an older backup), it opens with every record.
         fs::write(kept.join("keyring.json"), keyring).unwrap();
         assert_eq!(Store::open(&kept, &Passphrase::new(PASS)).unwrap().record_count().unwrap(), 6);
+    }
+
+    /// A second app on a folder another process has open (its lock held through another open
+    /// file description, as another process would) is told so, and leaves the first one's print
+    /// spool alone: those PDFs may be printing.
+    #[test]
+    fn a_second_app_on_an_open_folder_is_refused_and_leaves_the_spool() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, _) = store_and_foreign_backup(tmp.path(), PASS);
+        let first = fs::File::options().read(true).write(true).create(true).truncate(false).open(dir.join(chisanpo_core::store::instance::LOCK_FILE)).unwrap();
+        first.try_lock().unwrap();
+        let spool = chisanpo_core::store::spool::Spool::in_data_dir(&dir);
+        let printing = spool.new_path("意見書.pdf").unwrap();
+        fs::write(&printing, b"%PDF-1.7 being printed").unwrap();
+        let second = AppState::new(dir.clone());
+        assert!(second.folder_in_use());
+        assert!(printing.exists(), "the first app's print was removed");
+        drop(second);
+        drop(first);
+        let alone = AppState::new(dir.clone());
+        assert!(!alone.folder_in_use());
+        assert!(!printing.exists(), "a spool left by a crash is emptied at the start");
     }
 }

@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chisanpo_core::error::ErrorDto;
+use chisanpo_core::store::instance::InstanceLock;
 use chisanpo_core::store::spool::Spool;
 use chisanpo_core::store::Store;
 use chisanpo_core::Error;
@@ -55,19 +56,39 @@ pub struct AppState {
     /// `CHISANPO_IDLE_SECONDS`, read once at startup: the idle lock time in seconds, overriding
     /// the setting (for the end-to-end tests; see `chisanpo_core::store::prefs`).
     idle_seconds_override: Option<u32>,
+    /// The data folder's instance lock, held from start to exit (ADR 0019): no `chisanpo restore`
+    /// swaps the store under the app. None when another process held it at the start, or the
+    /// folder could not be made (the unlock screen then says so).
+    _instance: Option<InstanceLock>,
+    /// Another process held the lock at the start.
+    in_use: bool,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf) -> Self {
         let idle = std::env::var(chisanpo_core::store::prefs::IDLE_OVERRIDE_ENV).ok();
-        // PDFs left in the print spool by a crash or a kill are removed at the start.
-        Spool::in_data_dir(&data_dir).clear();
+        let acquired = InstanceLock::acquire(&data_dir);
+        let in_use = matches!(acquired, Err(Error::StoreInUse { .. }));
+        let instance = acquired.ok();
+        // PDFs left in the print spool by a crash or a kill are removed at the start; not those
+        // of another app that has the folder open (and printing).
+        if instance.is_some() {
+            Spool::in_data_dir(&data_dir).clear();
+        }
         AppState {
+            _instance: instance,
+            in_use,
             data_dir,
             store: RwLock::new(None),
             granted: Mutex::new(HashMap::new()),
             idle_seconds_override: chisanpo_core::store::prefs::idle_seconds_override(idle.as_deref()),
         }
+    }
+
+    /// Whether another process (another app, a `chisanpo restore`) had the data folder open when
+    /// this state was made: this app must not run on it.
+    pub fn folder_in_use(&self) -> bool {
+        self.in_use
     }
 
     /// The print spool of the data folder.

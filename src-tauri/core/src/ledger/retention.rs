@@ -339,7 +339,7 @@ impl Store {
         // A date later than the computer's clock could destroy a record early: not honoured.
         let today = today.min(crate::store::today());
         let file_bytes_before = self.file_bytes();
-        let (destroyed, workers_deleted) = self.write(|tx| {
+        let (destroyed, workers_deleted, saved) = self.write(|tx| {
             // (the item, whether it is a record consolidated from a device)
             let mut items = Vec::new();
             for id in &ids {
@@ -368,6 +368,7 @@ impl Store {
             }
             let mut workers = BTreeSet::new();
             let mut destroyed = Vec::new();
+            let mut saved = Vec::new();
             let now = now();
             for (it, consolidated) in &items {
                 let id = it.record_id.as_str();
@@ -384,6 +385,11 @@ impl Store {
                     tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
                 }
                 tx.execute("DELETE FROM destruction_permits WHERE record_id = ?1", [id])?;
+                for place in Store::forget_saved_copies(tx, id)? {
+                    if !saved.contains(&place) {
+                        saved.push(place);
+                    }
+                }
                 let d = DestructionRecord::of(it, self.actor(), reason, &now);
                 tx.execute(
                     "INSERT INTO destructions (id, record_id, kind, fiscal_year, ledger_number, performed_on, retain_until, destroyed_at, destroyed_by, reason) \
@@ -431,35 +437,17 @@ impl Store {
                 }
             }
             destroyed.sort_by(|a, b| ledger_order(a).cmp(&ledger_order(b)));
-            Ok((destroyed, workers_deleted))
+            Ok((destroyed, workers_deleted, saved))
         })?;
         // A PDF made for printing may hold a destroyed record: the print spool is emptied (ADR
         // 0017). Copies the user chose to save elsewhere are named in the audit log.
         self.spool().clear();
-        let saved_copies = self.saved_copies(ids.iter().map(|s| s.as_str()))?;
+        // Their places were forgotten with the records; those still on disk are named.
+        let saved_copies: Vec<String> = saved.into_iter().filter(|p| std::path::Path::new(p).is_file()).collect();
         // The records are gone once the transaction commits; a failed rebuild must not make it
         // look as if they were not.
         let compacted = self.compact().is_ok();
         Ok(DestructionReport { destroyed, workers_deleted, file_bytes_before, file_bytes_after: self.file_bytes(), compacted, saved_copies })
-    }
-
-    /// The copies of these records' PDFs saved where the user chose, that still exist; their
-    /// places are forgotten with the records (a file name may hold the worker's name).
-    fn saved_copies<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<Vec<String>> {
-        let mut copies: Vec<String> = Vec::new();
-        for id in ids {
-            for p in self.saved_copies_of(id)? {
-                if std::path::Path::new(&p).is_file() && !copies.contains(&p) {
-                    copies.push(p);
-                }
-            }
-            let key = format!("{}{id}", crate::store::print::SAVED_COPIES);
-            self.write(|tx| {
-                tx.execute("DELETE FROM settings WHERE key = ?1", [key.as_str()])?;
-                Ok(())
-            })?;
-        }
-        Ok(copies)
     }
 
     /// 廃棄記録: every destruction, oldest first.

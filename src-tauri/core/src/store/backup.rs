@@ -22,6 +22,7 @@ use crate::paths::StorePaths;
 
 use super::atomic;
 use super::audit::{self, Action};
+use super::instance::InstanceLock;
 use super::keys::{DataKey, Keyring, Secret};
 use super::{connect, now, Store};
 
@@ -243,6 +244,80 @@ impl Store {
     }
 }
 
+/// What the store lacks of one of its own backups: the backup's audit head is not in the store's
+/// chain, so writes the backup holds were lost since (ADR 0020). Ids only, never names.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BackupGap {
+    pub backup: String,
+    pub created_at: String,
+    pub problem: String,
+    /// Records the backup holds that the store lacks, or holds only in an older version.
+    pub missing_records: Vec<String>,
+}
+
+impl Store {
+    /// The newest backup of this store in the backup folder, by its header's creation time.
+    pub fn newest_backup(&self) -> Result<Option<(PathBuf, BackupHeader)>> {
+        let Some(folder) = self.backup_settings()?.folder else { return Ok(None) };
+        let Ok(entries) = fs::read_dir(&folder) else { return Ok(None) };
+        let newest = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
+            .filter_map(|p| read_header(&p).ok().map(|h| (p, h)))
+            .filter(|(_, h)| h.store_id == self.store_id)
+            .max_by(|a, b| a.1.created_at.cmp(&b.1.created_at));
+        Ok(newest)
+    }
+
+    /// Compare the store with a backup of itself: None when the store's chain holds the backup's
+    /// last audit entry (everything the backup saw is still here), or when the backup is of
+    /// another store. Otherwise what is missing, and which records.
+    pub fn gap_to_backup(&self, file: &Path) -> Result<Option<BackupGap>> {
+        let header = read_header(file)?;
+        if header.store_id != self.store_id {
+            return Ok(None);
+        }
+        let head = super::anchor::AuditHead { seq: header.audit_entries, hash: header.audit_last_hash.clone() };
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let what = format!("最新のバックアップ（{}、{name}）", super::anchor::local_time(&header.created_at));
+        let Some(problem) = self.read(|c| super::anchor::compare(c, &head, &what))? else { return Ok(None) };
+        let missing_records = self.records_only_in(file, &header).unwrap_or_default();
+        Ok(Some(BackupGap { backup: file.display().to_string(), created_at: header.created_at, problem, missing_records }))
+    }
+
+    /// The ids of records a backup of this store holds that the store lacks, or holds only in an
+    /// older version. The backup's database is copied into the data folder (private) to be read.
+    fn records_only_in(&self, file: &Path, header: &BackupHeader) -> Result<Vec<String>> {
+        let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S%3f");
+        let copy = self.dir().join(format!(".verify-{stamp}.db"));
+        let result = (|| {
+            let mut f = BufReader::new(File::open(file)?);
+            header_of(&mut f)?;
+            let mut out = super::private::create_file(&copy)?;
+            std::io::copy(&mut f.by_ref().take(header.db_len), &mut out)?;
+            drop(out);
+            if sha256_file(&copy)? != header.db_sha256 {
+                return Err(invalid("データのハッシュが見出しと一致しません"));
+            }
+            self.read(|c| {
+                c.execute("ATTACH DATABASE ?1 AS b KEY ?2", rusqlite::params![copy.display().to_string(), self.key.pragma_value().as_str()])?;
+                let ids = (|| {
+                    let mut stmt = c.prepare(
+                        "SELECT r.id FROM b.records r LEFT JOIN main.records m ON m.id = r.id WHERE m.id IS NULL OR r.version > m.version ORDER BY r.id",
+                    )?;
+                    let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+                    Ok(ids)
+                })();
+                c.execute("DETACH DATABASE b", [])?;
+                ids
+            })
+        })();
+        let _ = fs::remove_file(&copy);
+        result
+    }
+}
+
 /// Keep the newest `keep` automatic backups in a folder; never touch other files.
 pub fn prune(folder: &Path, keep: usize) -> Result<Vec<PathBuf>> {
     let mut ours: Vec<PathBuf> = fs::read_dir(folder)
@@ -304,7 +379,7 @@ struct Journal {
     keep_aside: bool,
 }
 
-const FILES: &[&str] = &["chisanpo.db", "chisanpo.db-wal", "chisanpo.db-shm", "keyring.json"];
+const FILES: &[&str] = &["chisanpo.db", "chisanpo.db-wal", "chisanpo.db-shm", "keyring.json", super::anchor::ANCHOR_FILE];
 /// The folder, inside the data folder, where a replaced store that could not be compared with the
 /// backup is kept: `previous-store-<UTC time>`.
 pub const KEPT_PREFIX: &str = "previous-store-";
@@ -313,31 +388,68 @@ fn journal_path(dir: &Path) -> PathBuf {
     dir.join("restore-journal.json")
 }
 
-/// Finish or undo a restore a crash interrupted. Called before a store is opened.
+/// A restore (or the finishing of one) in this process: the app's unlock waits for the app's
+/// own restore instead of undoing it halfway. Other processes are kept out by [`InstanceLock`].
+static REPLACING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A folder named in a journal, as a folder of `dir` itself: only its last component is used, and
+/// only if it is one of the names a restore makes. A journal that names anything else (another
+/// folder, `..`, a path elsewhere on the disk) was not written by a restore and is not followed:
+/// nothing outside the data folder is ever moved or deleted on its word.
+fn confined(dir: &Path, named: &Path) -> Option<PathBuf> {
+    let name = named.file_name()?.to_str()?;
+    let ours = [".restore-incoming-", ".restore-previous-", KEPT_PREFIX]
+        .iter()
+        .any(|prefix| name.strip_prefix(prefix).is_some_and(|stamp| !stamp.is_empty() && stamp.chars().all(|c| c.is_ascii_alphanumeric())));
+    ours.then(|| dir.join(name))
+}
+
+/// Finish or undo a restore a crash interrupted. Called before a store is opened. When there is
+/// one to finish, it takes the data folder's instance lock first: `Error::StoreInUse` while
+/// another process (a `chisanpo restore` in progress) holds it.
 pub fn recover_interrupted_restore(dir: &Path) -> Result<()> {
+    if !journal_path(dir).exists() {
+        return Ok(());
+    }
+    let _lock = InstanceLock::acquire(dir)?;
+    let _one = REPLACING.lock().unwrap_or_else(|e| e.into_inner());
+    recover_journal(dir)
+}
+
+/// The work of [`recover_interrupted_restore`], under the lock.
+fn recover_journal(dir: &Path) -> Result<()> {
     let jp = journal_path(dir);
     let Ok(text) = fs::read_to_string(&jp) else { return Ok(()) };
-    let Ok(j) = serde_json::from_str::<Journal>(&text) else {
-        return Err(Error::Integrity("復元の記録が壊れています。データフォルダを確認してください。".into()));
+    let damaged = || {
+        Error::Integrity(
+            "復元の記録（restore-journal.json）が壊れているか、データフォルダの外を指しています。何も移動していません。データフォルダを確認してください。"
+                .into(),
+        )
     };
-    let staged_left = j.staged.join("chisanpo.db").exists();
+    let Ok(j) = serde_json::from_str::<Journal>(&text) else {
+        return Err(damaged());
+    };
+    let (Some(aside), Some(staged)) = (confined(dir, &j.aside), confined(dir, &j.staged)) else {
+        return Err(damaged());
+    };
+    let staged_left = staged.join("chisanpo.db").exists();
     if staged_left {
         // The new store never fully arrived: put every moved file back.
         for f in FILES {
-            let moved = j.aside.join(f);
+            let moved = aside.join(f);
             if moved.exists() {
                 let _ = fs::remove_file(dir.join(f));
                 fs::rename(&moved, dir.join(f))?;
             }
         }
-        let _ = fs::remove_dir_all(&j.staged);
-        let _ = fs::remove_dir_all(&j.aside);
+        let _ = fs::remove_dir_all(&staged);
+        let _ = fs::remove_dir_all(&aside);
     } else {
         // The new store is in place: only the cleanup was left. A store that could not be
         // compared with the backup is kept where it was moved.
-        let _ = fs::remove_dir_all(&j.staged);
+        let _ = fs::remove_dir_all(&staged);
         if !j.keep_aside {
-            let _ = fs::remove_dir_all(&j.aside);
+            let _ = fs::remove_dir_all(&aside);
         }
     }
     fs::remove_file(&jp)?;
@@ -416,7 +528,11 @@ fn would_lose(dir: &Path, secret: &Secret, staged_db: &Path, backup_key: &DataKe
 /// would lose records of the live store, `confirm_loss` must be true.
 pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> Result<RestoreReport> {
     super::private::create_dir(dir).map_err(|_| Error::DirNotWritable { dir: dir.display().to_string() })?;
-    recover_interrupted_restore(dir)?;
+    // No other process may use the folder while its store is replaced: the app's later writes
+    // would be lost (ADR 0019). In the app this is the lock it holds already.
+    let _lock = InstanceLock::acquire(dir)?;
+    let _one = REPLACING.lock().unwrap_or_else(|e| e.into_inner());
+    recover_journal(dir)?;
     let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S%3f").to_string();
     let staged = dir.join(format!(".restore-incoming-{stamp}"));
     let checked = verify_into(file, secret, &staged);
@@ -460,6 +576,9 @@ pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> 
     let opened = Store::open_secret(dir, secret, Action::Restore);
     match opened {
         Ok(store) => {
+            // The restored database is the store now: the anchor (moved aside with the old
+            // store) is made anew for it, and follows the restore's own entry.
+            store.reanchor()?;
             store.log_output(
                 Action::Restore,
                 store.store_id(),
@@ -481,7 +600,7 @@ pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> 
         Err(e) => {
             // Put the old store back.
             let _ = fs::rename(dir.join("chisanpo.db"), staged.join("chisanpo.db"));
-            recover_interrupted_restore(dir)?;
+            recover_journal(dir)?;
             Err(e)
         }
     }
@@ -505,7 +624,7 @@ mod tests {
         let mut v: Vec<(String, String)> = fs::read_dir(dir)
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| e.path().is_file())
+            .filter(|e| e.path().is_file() && e.file_name() != super::super::instance::LOCK_FILE)
             .map(|e| (e.file_name().to_string_lossy().into_owned(), sha256_file(&e.path()).unwrap()))
             .collect();
         v.sort();
@@ -636,6 +755,71 @@ mod tests {
         assert_eq!(listing(&s), before);
         assert!(!journal_path(&dir).exists());
         assert!(!staged.exists() && !aside.exists());
+    }
+
+    /// A journal is a file in the data folder anyone with the folder can write. One that names
+    /// folders elsewhere on the disk must not make the next open move or delete them.
+    #[test]
+    fn a_restore_journal_pointing_outside_the_data_folder_is_not_followed() {
+        let (tmp, s) = testing::store();
+        crate::demo::generate(&s, 3, 1).unwrap();
+        let dir = s.dir().to_path_buf();
+        drop(s);
+        let victim = tmp.path().join("someone-elses-folder");
+        fs::create_dir_all(&victim).unwrap();
+        fs::write(victim.join("chisanpo.db"), b"not ours").unwrap();
+        fs::write(victim.join("keyring.json"), b"not ours either").unwrap();
+        let before = files_hash(&dir);
+        for (aside, staged) in [
+            (victim.clone(), dir.join(".restore-incoming-1")),
+            (dir.join(".restore-previous-1"), victim.clone()),
+            (dir.join(".restore-previous-1/../../someone-elses-folder"), dir.join(".restore-incoming-1")),
+            (dir.join(".."), dir.join(".restore-incoming-1")),
+        ] {
+            atomic::write_file(&journal_path(&dir), &serde_json::to_vec(&Journal { aside, staged, keep_aside: false }).unwrap()).unwrap();
+            let err = Store::open(&dir, &Passphrase::new(PASS)).unwrap_err();
+            assert!(matches!(err, Error::Integrity(_)), "{err}");
+            assert!(err.to_string().contains("データフォルダの外"), "{err}");
+            assert_eq!(fs::read(victim.join("chisanpo.db")).unwrap(), b"not ours");
+            assert_eq!(fs::read(victim.join("keyring.json")).unwrap(), b"not ours either");
+            fs::remove_file(journal_path(&dir)).unwrap();
+            assert_eq!(files_hash(&dir), before, "the store's own files are untouched too");
+        }
+        // Without the forged journal the store opens as before.
+        Store::open(&dir, &Passphrase::new(PASS)).unwrap();
+    }
+
+    /// `chisanpo restore` while the app has the folder open (another process holding the
+    /// instance lock, here another open file description of the lock file): refused by name,
+    /// before the backup is even read, and no byte of the folder changes.
+    #[test]
+    fn a_restore_while_another_process_holds_the_folder_is_refused() {
+        let (tmp, s) = testing::store();
+        crate::demo::generate(&s, 4, 1).unwrap();
+        let file = tmp.path().join("b.chisanpo-backup");
+        s.backup(&file).unwrap();
+        let dir = s.dir().to_path_buf();
+        drop(s);
+        let app = fs::File::options().read(true).write(true).create(true).truncate(false).open(dir.join(super::super::instance::LOCK_FILE)).unwrap();
+        app.try_lock().unwrap();
+        let before = files_hash(&dir);
+        let err = restore(&dir, &file, &pass(), true).unwrap_err();
+        assert!(matches!(err, Error::StoreInUse { .. }), "{err}");
+        assert_eq!(files_hash(&dir), before);
+        assert!(fs::read_dir(&dir).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".restore")));
+        // An interrupted restore is not finished by a second process either, while the first holds the folder.
+        fs::create_dir_all(dir.join(".restore-incoming-1")).unwrap();
+        atomic::write_file(
+            &journal_path(&dir),
+            &serde_json::to_vec(&Journal { aside: dir.join(".restore-previous-1"), staged: dir.join(".restore-incoming-1"), keep_aside: false }).unwrap(),
+        )
+        .unwrap();
+        assert!(matches!(Store::open(&dir, &Passphrase::new(PASS)).unwrap_err(), Error::StoreInUse { .. }));
+        assert!(journal_path(&dir).exists());
+        drop(app);
+        // Once the other process is gone, the same restore goes through.
+        fs::remove_file(journal_path(&dir)).unwrap();
+        restore(&dir, &file, &pass(), true).unwrap();
     }
 
     /// The passer-by's attack: a backup of a store of their own, restored over the live store

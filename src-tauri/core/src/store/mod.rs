@@ -3,13 +3,16 @@
 //! - `keys`: the data key and its two wraps (passphrase, recovery key).
 //! - `schema`: the append-only migrations.
 //! - `audit`: the hash-chained audit log.
+//! - `anchor`: the audit chain's head, kept outside the database, so an old database shows.
 //! - `entities`: workplaces, workers and staff.
 //! - `records`: the record lifecycle (draft → 確定 → 訂正).
 //! - `views`: what the store returns, as the UI and the CLI see it.
 //! - `prefs`: the user's profile, idle lock time and text size.
 //! - `deadlines`: the home screen's lists of what is waiting on the user.
+//! - `instance`: one process at a time replaces a data folder's store.
 
 pub mod activities;
+pub mod anchor;
 pub mod appointments;
 pub mod atomic;
 pub mod audit;
@@ -18,6 +21,7 @@ pub mod deadlines;
 pub mod editing;
 pub mod entities;
 pub mod import;
+pub mod instance;
 pub mod keys;
 pub mod prefs;
 pub mod print;
@@ -28,6 +32,7 @@ pub mod spool;
 pub mod views;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
@@ -71,6 +76,21 @@ pub struct Store {
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     fonts: print::FontCache,
+    /// A write in progress finalised, amended, destroyed or restored: the anchor follows it.
+    anchor_due: AtomicBool,
+    /// What the anchor said at unlock when the database does not hold the anchored entry. While
+    /// set, the anchor is not moved (the evidence stays) until `reanchor`.
+    anchor_problem: Mutex<Option<String>>,
+}
+
+/// On close, the readers go first, so that the writer is the last connection: SQLite then folds
+/// the write-ahead log into the database and deletes it. (A read-only connection closing last
+/// cannot, and the log would carry the session's writes until the next checkpoint: a `-wal`
+/// lost or deleted between sessions would take them with it.)
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.readers.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -202,7 +222,7 @@ impl Store {
         ensure_private_dir(dir)?;
         // A database without a keyring is what a crashed init leaves. It can never be opened,
         // but it is set aside rather than deleted: nothing is ever thrown away silently.
-        for leftover in [paths.db(), dir.join("chisanpo.db-wal"), dir.join("chisanpo.db-shm")] {
+        for leftover in [paths.db(), dir.join("chisanpo.db-wal"), dir.join("chisanpo.db-shm"), dir.join(anchor::ANCHOR_FILE)] {
             if leftover.exists() {
                 // `chisanpo.db-wal` → `chisanpo.db-wal.orphan-…`: each keeps its own name (with_extension
                 // would give all three the same name, and each rename would replace the one before).
@@ -231,7 +251,8 @@ impl Store {
         }
         // The keyring is written last: until it exists, the store does not.
         Keyring::create(&store_id, &key, pass, &recovery, kdf)?.save(&paths.keyring())?;
-        let store = Store { paths, key, store_id, actor, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()), fonts: Default::default() };
+        let store = Store::assemble(paths, key, store_id, actor, conn);
+        store.settle_anchor()?;
         Ok((store, recovery))
     }
 
@@ -284,10 +305,71 @@ impl Store {
         // A store made before its files were private is narrowed now.
         private::restrict_store(&paths.dir);
         let actor = Self::load_actor(&conn)?;
-        let store =
-            Store { paths, key, store_id: ring.store_id.clone(), actor, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()), fonts: Default::default() };
+        let store = Store::assemble(paths, key, ring.store_id.clone(), actor, conn);
+        store.settle_anchor()?;
         store.write(|tx| store.audit(tx, action, &store.store_id, serde_json::json!({})).map(|_| ()))?;
         Ok(store)
+    }
+
+    fn assemble(paths: StorePaths, key: DataKey, store_id: String, actor: Actor, conn: Connection) -> Store {
+        Store {
+            paths,
+            key,
+            store_id,
+            actor,
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+            fonts: Default::default(),
+            anchor_due: AtomicBool::new(false),
+            anchor_problem: Mutex::new(None),
+        }
+    }
+
+    /// At unlock: compare the database with `anchor.json` (ADR 0020). A store never anchored
+    /// (new, or made by an older version) is anchored now. A database that lacks the anchored
+    /// entry is kept as it is: the problem is remembered for `verify` and the screens, and the
+    /// anchor is left where it is until the user restores or accepts the loss (`reanchor`).
+    fn settle_anchor(&self) -> Result<()> {
+        let problem = self.read(|c| anchor::check(c, &self.paths.dir, &self.key, &self.store_id))?;
+        if problem.is_some() {
+            *self.anchor_problem.lock().unwrap_or_else(|e| e.into_inner()) = problem;
+            return Ok(());
+        }
+        if anchor::load(&self.paths.dir, &self.key, &self.store_id) == anchor::Loaded::Missing {
+            let conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)", [anchor::ANCHORED_SINCE, &now()])?;
+            self.move_anchor(&conn)?;
+        }
+        Ok(())
+    }
+
+    /// Write the anchor for the chain's head in `conn` (the writer, so no write slips between).
+    fn move_anchor(&self, conn: &Connection) -> Result<()> {
+        match anchor::head(conn)? {
+            Some(head) => anchor::save(&self.paths.dir, &self.key, &self.store_id, &head),
+            None => Ok(()),
+        }
+    }
+
+    /// What the anchor said at unlock, when the database lacks writes it had anchored: the
+    /// screens show it and `verify` reports it. None when all is well.
+    pub fn anchor_problem(&self) -> Option<String> {
+        self.anchor_problem.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Accept the database as it is after an anchor problem (once the user has restored what
+    /// could be restored, or the loss is known and explained): recorded in the audit log, then
+    /// the anchor moves to the current head.
+    pub fn reanchor(&self) -> Result<()> {
+        let had_problem = self.anchor_problem().is_some();
+        let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = guard.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        audit::append(&tx, &self.store_id, &self.actor, Action::Edit, "anchor", serde_json::json!({ "anchor": "reset", "had_problem": had_problem }))?;
+        tx.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)", [anchor::ANCHORED_SINCE, &now()])?;
+        tx.commit()?;
+        self.move_anchor(&guard)?;
+        *self.anchor_problem.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(())
     }
 
     fn load_actor(conn: &Connection) -> Result<Actor> {
@@ -331,6 +413,12 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        if self.anchor_due.swap(false, Ordering::SeqCst) && self.anchor_problem().is_none() {
+            // The write is committed whatever happens here; a stale anchor only checks less.
+            if let Err(e) = self.move_anchor(&conn) {
+                eprintln!("監査ログのアンカー（anchor.json）を更新できませんでした: {e}");
+            }
+        }
         Ok(out)
     }
 
@@ -364,6 +452,9 @@ impl Store {
     }
 
     pub(crate) fn audit(&self, tx: &Connection, action: Action, target: &str, detail: serde_json::Value) -> Result<i64> {
+        if matches!(action, Action::Finalise | Action::Amend | Action::Destroy | Action::Restore) {
+            self.anchor_due.store(true, Ordering::SeqCst);
+        }
         audit::append(tx, &self.store_id, &self.actor, action, target, detail)
     }
 
@@ -398,10 +489,11 @@ impl Store {
         self.set_setting("pdf_folder", folder)
     }
 
-    /// Check the whole store: SQLite's and SQLCipher's integrity checks, the audit chain, and
-    /// that every finalised version still matches the hash its audit entry recorded.
+    /// Check the whole store: SQLite's and SQLCipher's integrity checks, the audit chain, that
+    /// every finalised version still matches the hash its audit entry recorded, and that the
+    /// database still holds every write its anchor and its newest backup saw (ADR 0020).
     pub fn verify(&self) -> Result<VerifyReport> {
-        self.read(|c| {
+        let mut report = self.read(|c| {
             let integrity: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
             let mut cipher_problems = Vec::new();
             {
@@ -438,8 +530,28 @@ impl Store {
             if !roles_ok {
                 problems.push("利用者のプロフィールがありません".into());
             }
-            Ok(VerifyReport { ok: problems.is_empty(), audit_entries: entries, last_hash, chain_break, versions_checked: versions, problems })
-        })
+            // The anchor outside the database (ADR 0020): now, or as it was at unlock.
+            if let Some(p) = anchor::check(c, &self.paths.dir, &self.key, &self.store_id)?.or_else(|| self.anchor_problem()) {
+                problems.push(p);
+            }
+            Ok(VerifyReport { ok: problems.is_empty(), audit_entries: entries, last_hash, chain_break, versions_checked: versions, problems, backup_gap: None })
+        })?;
+        // The newest backup of this store: everything it saw must still be here.
+        if let Some((file, _)) = self.newest_backup()? {
+            if let Some(gap) = self.gap_to_backup(&file)? {
+                report.problems.push(gap.problem.clone());
+                if !gap.missing_records.is_empty() {
+                    report.problems.push(format!(
+                        "バックアップにあり、このストアにないか古い版しかない記録（{}件）: {}",
+                        gap.missing_records.len(),
+                        gap.missing_records.join(", ")
+                    ));
+                }
+                report.ok = false;
+                report.backup_gap = Some(gap);
+            }
+        }
+        Ok(report)
     }
 
     /// The number of records (every kind, drafts included).

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -126,22 +127,28 @@ impl Store {
     }
 
     /// Keep the place of a saved copy, in `settings` under `saved-copies/<record id>`, outside the
-    /// append-only audit log: the row is deleted when the record is destroyed.
-    fn remember_saved_copy(&self, id: &str, path: &Path) -> Result<()> {
+    /// append-only audit log: the row is deleted when the record is destroyed. Run in the print's
+    /// own transaction, with its audit entry.
+    fn remember_saved_copy(tx: &rusqlite::Transaction, id: &str, path: &Path) -> Result<()> {
         let key = format!("{SAVED_COPIES}{id}");
-        let mut list = self.saved_copies_of(id)?;
+        let current: Option<String> = tx.query_row("SELECT value FROM settings WHERE key = ?1", [key.as_str()], |r| r.get(0)).optional()?;
+        let mut list: Vec<String> = current.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default();
         let place = path.display().to_string();
         if !list.contains(&place) {
             list.push(place);
         }
         let value = serde_json::to_string(&list).map_err(|_| Error::File { path: "saved-copies".into() })?;
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key.as_str(), value.as_str()],
-            )?;
-            Ok(())
-        })
+        tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key.as_str(), value.as_str()])?;
+        Ok(())
+    }
+
+    /// Forget where copies of the record `id` were saved, returning those places (in `destroy`'s
+    /// transaction: the places go with the record, or not at all).
+    pub(crate) fn forget_saved_copies(tx: &rusqlite::Transaction, id: &str) -> Result<Vec<String>> {
+        let key = format!("{SAVED_COPIES}{id}");
+        let current: Option<String> = tx.query_row("SELECT value FROM settings WHERE key = ?1", [key.as_str()], |r| r.get(0)).optional()?;
+        tx.execute("DELETE FROM settings WHERE key = ?1", [key.as_str()])?;
+        Ok(current.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
     }
 
     /// Draw a 様式 into `out`; the audit entry says whether it was a copy the user chose to save
@@ -158,13 +165,15 @@ impl Store {
         match saved_to {
             // Not the path: the append-only audit log outlives 廃棄, and a file name the user typed
             // often holds the worker's name. The place is kept where 廃棄 deletes it.
-            Some(p) => {
-                detail["saved"] = true.into();
-                self.remember_saved_copy(id, p)?;
-            }
+            Some(_) => detail["saved"] = true.into(),
             None => detail["to"] = "spool".into(),
         }
-        self.log_output(Action::Print, id, detail)?;
+        self.write(|tx| {
+            if let Some(p) = saved_to {
+                Self::remember_saved_copy(tx, id, p)?;
+            }
+            self.audit(tx, Action::Print, id, detail).map(|_| ())
+        })?;
         Ok(PrintReport { path: out.display().to_string(), form: kind, version: input.version, draft, bytes: pdf.len() as u64 })
     }
 }

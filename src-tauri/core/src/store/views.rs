@@ -112,4 +112,6 @@ pub struct VerifyReport {
     pub chain_break: Option<ChainBreak>,
     pub versions_checked: i64,
     pub problems: Vec<String>,
+    /// What the store lacks of its newest backup, if anything.
+    pub backup_gap: Option<super::backup::BackupGap>,
 }
