@@ -100,10 +100,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check the store's integrity, the audit chain, and every finalised version.
+    /// Check the store's integrity, the audit chain, every finalised version, and that the
+    /// database still holds what its anchor and its newest backup saw.
     Verify {
         #[arg(long)]
         json: bool,
+        /// After a reported loss of writes that cannot be restored: accept the store as it is
+        /// (recorded in the audit log) so that the anchor follows it again.
+        #[arg(long)]
+        accept_loss: bool,
     },
     /// Import a workplace's worker list from CSV (UTF-8 or Shift_JIS; header 氏名,ふりがな,性別,
     /// 生年月日,所属,役職). Workers already in the workplace are skipped. A line with a problem
@@ -646,8 +651,16 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 }
             }
         }
-        Command::Verify { json } => {
+        Command::Verify { json, accept_loss } => {
             let store = open(dir)?;
+            if accept_loss {
+                if store.anchor_problem().is_none() {
+                    line("アンカーに問題はありません。受け入れる損失はありません。");
+                } else {
+                    store.reanchor()?;
+                    line("現在のストアを受け入れ、監査ログに記録しました。アンカーは現在の監査ログに合わせました。");
+                }
+            }
             let report = store.verify()?;
             if json {
                 print_json(&report);

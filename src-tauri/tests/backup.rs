@@ -128,6 +128,32 @@ fn a_restore_while_the_app_has_the_store_open_is_refused() {
     assert_eq!(list(&env).as_array().unwrap().len(), 12);
 }
 
+/// Finding 2 through the real binary: an older `chisanpo.db` copied over the current one (same
+/// keyring) is reported by `verify`, which fails; `verify --accept-loss` records the acceptance
+/// and the store verifies again.
+#[test]
+fn an_older_database_copied_over_is_reported_by_verify_until_accepted() {
+    let env = Env::new();
+    init_with_key(&env);
+    env.ok(&["demo", "--records", "10"]);
+    let old = std::fs::read(env.data().join("chisanpo.db")).unwrap();
+    assert!(!env.data().join("chisanpo.db-wal").exists(), "the CLI's clean close folds the log into the database");
+    env.ok(&["demo", "--records", "5", "--seed", "4"]);
+    env.ok(&["verify"]);
+    for f in ["chisanpo.db-wal", "chisanpo.db-shm"] {
+        let _ = std::fs::remove_file(env.data().join(f));
+    }
+    std::fs::write(env.data().join("chisanpo.db"), old).unwrap();
+    assert_eq!(list(&env).as_array().unwrap().len(), 10, "the attack works: the later records are gone");
+    let out = env.run(&["verify"]);
+    assert!(!out.status.success(), "verify passed an older database");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("anchor.json") && stderr.contains("失われています"), "{stderr}");
+    let accepted = env.ok(&["verify", "--accept-loss"]);
+    assert!(accepted.contains("受け入れ") && accepted.contains("検査に合格しました"), "{accepted}");
+    env.ok(&["verify"]);
+}
+
 #[test]
 fn passphrase_change_and_recovery_with_the_recovery_key() {
     let env = Env::new();

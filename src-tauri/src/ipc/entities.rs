@@ -30,6 +30,9 @@ pub struct HomeData {
     pub deadlines: Deadlines,
     /// Today's and upcoming appointments, the soonest first.
     pub appointments: Vec<Appointment>,
+    /// At unlock the database lacked writes its anchor had seen (ADR 0020): shown first, in
+    /// red, until the user restores or accepts the loss (`chisanpo verify --accept-loss`).
+    pub anchor_problem: Option<String>,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -76,6 +79,7 @@ pub async fn home(state: State<'_, AppState>) -> IpcResult<HomeData> {
             backup,
             deadlines: s.deadlines(today(), HOME_LIST_LIMIT)?,
             appointments: s.appointments(today(), HOME_LIST_LIMIT)?,
+            anchor_problem: s.anchor_problem(),
         })
     })
     .await

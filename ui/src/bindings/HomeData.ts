@@ -19,4 +19,9 @@ deadlines: Deadlines,
 /**
  * Today's and upcoming appointments, the soonest first.
  */
-appointments: Array<Appointment>, };
+appointments: Array<Appointment>, 
+/**
+ * At unlock the database lacked writes its anchor had seen (ADR 0020): shown first, in
+ * red, until the user restores or accepts the loss (`chisanpo verify --accept-loss`).
+ */
+anchor_problem: string | null, };

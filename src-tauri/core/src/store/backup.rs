@@ -257,15 +257,18 @@ pub struct BackupGap {
 }
 
 impl Store {
-    /// The newest backup of this store in the backup folder, by its header's creation time.
+    /// The newest backup of this store in the backup folder, by its header's creation time,
+    /// made after the store's last restore (a restore of an older generation replaces the store
+    /// on purpose: the backups before it are not what the store should hold).
     pub fn newest_backup(&self) -> Result<Option<(PathBuf, BackupHeader)>> {
         let Some(folder) = self.backup_settings()?.folder else { return Ok(None) };
         let Ok(entries) = fs::read_dir(&folder) else { return Ok(None) };
+        let restored_at: String = self.read(|c| Ok(c.query_row("SELECT coalesce(max(at), '') FROM audit_log WHERE action = 'restore'", [], |r| r.get(0))?))?;
         let newest = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
             .filter_map(|p| read_header(&p).ok().map(|h| (p, h)))
-            .filter(|(_, h)| h.store_id == self.store_id)
+            .filter(|(_, h)| h.store_id == self.store_id && h.created_at > restored_at)
             .max_by(|a, b| a.1.created_at.cmp(&b.1.created_at));
         Ok(newest)
     }
@@ -570,15 +573,19 @@ pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> 
             fs::rename(&live, aside.join(f))?;
         }
     }
+    // The restored database comes with its own anchor (ADR 0020), moved in before the database,
+    // whose arrival is what makes the restore happen: cut off before it, the old files and
+    // their anchor go back; after it, the new store has its anchor.
+    let head = super::anchor::AuditHead { seq: header.audit_entries, hash: header.audit_last_hash.clone() };
+    super::anchor::save(&staged, &key, &header.store_id, &head)?;
+    fs::rename(staged.join(super::anchor::ANCHOR_FILE), dir.join(super::anchor::ANCHOR_FILE))?;
     fs::rename(staged.join("keyring.json"), dir.join("keyring.json"))?;
     fs::rename(staged.join("chisanpo.db"), dir.join("chisanpo.db"))?;
     // The new store must open before the old one is let go.
     let opened = Store::open_secret(dir, secret, Action::Restore);
     match opened {
         Ok(store) => {
-            // The restored database is the store now: the anchor (moved aside with the old
-            // store) is made anew for it, and follows the restore's own entry.
-            store.reanchor()?;
+            // The anchor follows the restore's own entry.
             store.log_output(
                 Action::Restore,
                 store.store_id(),
