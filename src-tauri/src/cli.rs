@@ -870,6 +870,9 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             if r.lost_records > 0 {
                 line(format!("置き換えたストアにあった {} 件の記録は、確認のうえ破棄されました。", r.lost_records));
             }
+            if !r.header_authenticated {
+                line("このバックアップは以前の版（0.2.0 以前）の形式のため、見出し（作成日時・鍵の情報）は検証できませんでした。記録の内容は検証済みです。新しいバックアップを作成してください。");
+            }
             if let Some(kept) = &r.kept_aside {
                 line(format!("置き換えたストアは比較できなかったため削除せず、{kept} に残しました（元のパスフレーズで --data-dir {kept} として開けます）。"));
             }

@@ -14,4 +14,9 @@ lost_records: bigint,
  * folder in the data folder holds its files (a data folder of its own, which opens with its
  * old passphrase). None when nothing was kept.
  */
-kept_aside: string | null, };
+kept_aside: string | null, 
+/**
+ * The backup's header was authenticated (format 2). False for a backup made by 0.2.0 or
+ * before, whose header (dates, version, wrapped keys) no key covers.
+ */
+header_authenticated: boolean, };

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
@@ -27,7 +28,14 @@ use super::keys::{DataKey, Keyring, Secret};
 use super::{connect, now, Store};
 
 const MAGIC: &[u8; 16] = b"CHISANPO-BACKUP\n";
-const FORMAT: u32 = 1;
+/// Format 2 (0.3.0): the header is followed by its SHA-256 (damage, named before any key is
+/// tried) and an HMAC under a key derived from the data key (a change by anyone without the key),
+/// so every byte of the file is covered: the header by the HMAC, the database by the header's
+/// `db_sha256` (ADR 0021). Format 1 (0.2.0 and before) is still restored, with
+/// `RestoreReport::header_authenticated` false.
+const FORMAT: u32 = 2;
+const FORMAT_UNAUTHENTICATED: u32 = 1;
+const HEADER_MAC_CONTEXT: &[u8] = b"chisanpo backup header mac v2";
 /// The file name of automatic backups: `chisanpo-YYYYMMDD-HHMMSS.chisanpo-backup`.
 pub const EXTENSION: &str = "chisanpo-backup";
 
@@ -56,11 +64,31 @@ fn invalid(reason: &str) -> Error {
 /// Read only the header of a backup file.
 pub fn read_header(file: &Path) -> Result<BackupHeader> {
     let mut f = File::open(file).map_err(|_| Error::File { path: file.display().to_string() })?;
-    let (h, _) = header_of(&mut f)?;
-    Ok(h)
+    Ok(header_of(&mut f)?.header)
 }
 
-fn header_of(f: &mut impl Read) -> Result<(BackupHeader, u64)> {
+/// A header as read: the parsed header, its exact bytes and, from format 2, its HMAC tag.
+struct ReadHeader {
+    header: BackupHeader,
+    json: Vec<u8>,
+    tag: Option<[u8; 32]>,
+}
+
+fn header_mac_key(key: &DataKey) -> [u8; 32] {
+    let hk = hkdf::Hkdf::<sha2::Sha256>::new(None, key.bytes());
+    let mut out = [0u8; 32];
+    hk.expand(HEADER_MAC_CONTEXT, &mut out).expect("32 bytes is a valid HKDF length");
+    out
+}
+
+fn header_mac(key: &DataKey, json: &[u8]) -> hmac::Hmac<sha2::Sha256> {
+    use hmac::Mac;
+    let mut m = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&header_mac_key(key)).expect("HMAC takes any key length");
+    m.update(json);
+    m
+}
+
+fn header_of(f: &mut impl Read) -> Result<ReadHeader> {
     let mut magic = [0u8; 16];
     f.read_exact(&mut magic).map_err(|_| invalid("ファイルが短すぎます"))?;
     if &magic != MAGIC {
@@ -75,10 +103,21 @@ fn header_of(f: &mut impl Read) -> Result<(BackupHeader, u64)> {
     let mut json = vec![0u8; len];
     f.read_exact(&mut json).map_err(|_| invalid("見出しが途中で切れています"))?;
     let h: BackupHeader = serde_json::from_slice(&json).map_err(|_| invalid("見出しが壊れています"))?;
-    if h.format != FORMAT {
-        return Err(invalid("対応していない形式です。アプリを更新してください"));
-    }
-    Ok((h, (16 + 4 + len) as u64))
+    let tag = match h.format {
+        FORMAT => {
+            let mut trailer = [0u8; 64];
+            f.read_exact(&mut trailer).map_err(|_| invalid("見出しが途中で切れています"))?;
+            if trailer[..32] != sha2::Sha256::digest(&json)[..] {
+                return Err(invalid(
+                    "見出しが壊れています（見出しのチェックサムが一致しません。作成日時・版・鍵の情報など、見出しのどこかが変わっています。このファイルでは回復キーやパスフレーズが働かない可能性があります）",
+                ));
+            }
+            Some(trailer[32..].try_into().expect("32 bytes"))
+        }
+        FORMAT_UNAUTHENTICATED => None,
+        _ => return Err(invalid("対応していない形式です。アプリを更新してください")),
+    };
+    Ok(ReadHeader { header: h, json, tag })
 }
 
 /// Counts and the chain head of an open database.
@@ -154,10 +193,17 @@ impl Store {
             keyring: Some(Keyring::load(&self.paths.keyring())?),
         };
         let json = serde_json::to_vec(&header).expect("headers serialise");
+        let checksum = sha2::Sha256::digest(&json);
+        let tag = {
+            use hmac::Mac;
+            header_mac(&self.key, &json).finalize().into_bytes()
+        };
         atomic::write_with(out, |f| {
             f.write_all(MAGIC)?;
             f.write_all(&(json.len() as u32).to_le_bytes())?;
             f.write_all(&json)?;
+            f.write_all(&checksum)?;
+            f.write_all(&tag)?;
             std::io::copy(&mut File::open(staging)?, f)?;
             Ok(())
         })?;
@@ -369,6 +415,9 @@ pub struct RestoreReport {
     /// old passphrase). None when nothing was kept.
     #[serde(default)]
     pub kept_aside: Option<String>,
+    /// The backup's header was authenticated (format 2). False for a backup made by 0.2.0 or
+    /// before, whose header (dates, version, wrapped keys) no key covers.
+    pub header_authenticated: bool,
 }
 
 /// The journal of a restore in progress: which files were moved aside, which are coming in.
@@ -463,7 +512,7 @@ fn recover_journal(dir: &Path) -> Result<()> {
 /// Returns the header and the path of the verified database, extracted into `staged`.
 fn verify_into(file: &Path, secret: &Secret, staged: &Path) -> Result<(BackupHeader, Keyring, DataKey)> {
     let mut f = BufReader::new(File::open(file).map_err(|_| Error::File { path: file.display().to_string() })?);
-    let (header, _) = header_of(&mut f)?;
+    let ReadHeader { header, json, tag } = header_of(&mut f)?;
     let ring = header.keyring.clone().ok_or_else(|| invalid("鍵の情報がありません"))?;
     if ring.store_id != header.store_id {
         return Err(invalid("見出しと鍵が一致しません"));
@@ -485,6 +534,12 @@ fn verify_into(file: &Path, secret: &Secret, staged: &Path) -> Result<(BackupHea
         return Err(invalid("データのハッシュが見出しと一致しません（ファイルが変更されています）"));
     }
     let key = ring.unlock_secret(secret)?;
+    if let Some(tag) = tag {
+        use hmac::Mac;
+        header_mac(&key, &json)
+            .verify_slice(&tag)
+            .map_err(|_| invalid("見出しが、このストアの鍵で作られたときと一致しません（作成日時・版・鍵の情報などが書き換えられています）"))?;
+    }
     let conn = super::open_file(&db, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|_| invalid("データベースを開けません"))?;
     super::apply_key(&conn, &key)?;
     integrity(&conn).map_err(|e| match e {
@@ -602,6 +657,7 @@ pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> 
                 backup_created_at: header.created_at,
                 lost_records: lost,
                 kept_aside: keep_aside.then(|| aside.display().to_string()),
+                header_authenticated: header.format == FORMAT,
             })
         }
         Err(e) => {
@@ -699,6 +755,103 @@ mod tests {
         fs::write(tmp.path().join("foreign"), b"SQLite format 3\0 and more").unwrap();
         assert!(matches!(restore(&dir, &tmp.path().join("foreign"), &pass(), true), Err(Error::BackupInvalid { .. })));
         assert_eq!(files_hash(&dir), live_before);
+    }
+
+    /// A backup file cut into its header JSON, the header's checksum and HMAC, and the database.
+    fn parts(bytes: &[u8]) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+        let len = u32::from_le_bytes(bytes[16..20].try_into().unwrap()) as usize;
+        let json = bytes[20..20 + len].to_vec();
+        (json, bytes[20 + len..20 + len + 64].to_vec(), bytes[20 + len + 64..].to_vec())
+    }
+
+    fn assemble(json: &[u8], trailer: &[u8], db: &[u8]) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend((json.len() as u32).to_le_bytes());
+        out.extend(json);
+        out.extend(trailer);
+        out.extend(db);
+        out
+    }
+
+    /// The review's measurement: one byte changed in the header (the recovery wrap's nonce,
+    /// `created_at`, `app_version`) was restored without a word, and a changed passphrase wrap
+    /// said 「パスフレーズが違います」. Every byte of the header is now covered: damage is named
+    /// before any key is tried, and a change made with the checksum recomputed (by someone
+    /// without the key) is refused once the key is known. The live store never changes.
+    #[test]
+    fn every_byte_of_the_header_is_covered_and_each_refusal_names_the_damage() {
+        let (tmp, s) = testing::store();
+        crate::demo::generate(&s, 8, 1).unwrap();
+        let file = tmp.path().join("b.chisanpo-backup");
+        s.backup(&file).unwrap();
+        let dir = s.dir().to_path_buf();
+        drop(s);
+        let live_before = files_hash(&dir);
+        let good = fs::read(&file).unwrap();
+        let (json, trailer, db) = parts(&good);
+        let text = String::from_utf8(json.clone()).unwrap();
+        let bad_file = tmp.path().join("bad.chisanpo-backup");
+        let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{needle} in {text}")) + needle.len();
+        for (what, offset) in [
+            ("created_at", at("\"created_at\":\"") + 3),
+            ("app_version", at("\"app_version\":\"")),
+            ("recovery nonce", at("\"recovery\":{\"nonce\":\"") + 2),
+            ("passphrase nonce", at("\"passphrase\":{\"nonce\":\"") + 2),
+        ] {
+            let mut changed = json.clone();
+            changed[offset] = if changed[offset] == b'1' { b'2' } else { b'1' };
+            assert_ne!(changed, json, "{what}");
+            // Damage: the checksum no longer matches. Named, before any key.
+            fs::write(&bad_file, assemble(&changed, &trailer, &db)).unwrap();
+            let err = restore(&dir, &bad_file, &pass(), true).unwrap_err();
+            let m = err.to_string();
+            assert!(matches!(err, Error::BackupInvalid { .. }) && m.contains("見出しが壊れています") && !m.contains("パスフレーズが違います"), "{what}: {m}");
+            assert_eq!(files_hash(&dir), live_before, "{what}: the live store changed");
+            // A change by someone without the key, checksum recomputed: the HMAC refuses it. (A
+            // changed passphrase wrap no longer opens with the passphrase at all.)
+            let mut forged_trailer = trailer.clone();
+            forged_trailer[..32].copy_from_slice(&sha2::Sha256::digest(&changed));
+            fs::write(&bad_file, assemble(&changed, &forged_trailer, &db)).unwrap();
+            let err = restore(&dir, &bad_file, &pass(), true).unwrap_err();
+            let m = err.to_string();
+            if what == "passphrase nonce" {
+                assert!(matches!(err, Error::WrongPassphrase), "{what}: {m}");
+            } else {
+                assert!(matches!(err, Error::BackupInvalid { .. }) && m.contains("書き換えられています"), "{what}: {m}");
+            }
+            assert_eq!(files_hash(&dir), live_before, "{what}: the live store changed");
+        }
+        // The checksum or the tag itself damaged.
+        for i in [0, 40] {
+            let mut t = trailer.clone();
+            t[i] ^= 0x80;
+            fs::write(&bad_file, assemble(&json, &t, &db)).unwrap();
+            assert!(matches!(restore(&dir, &bad_file, &pass(), true), Err(Error::BackupInvalid { .. })), "trailer byte {i}");
+        }
+        assert_eq!(files_hash(&dir), live_before);
+        let report = restore(&dir, &file, &pass(), true).unwrap();
+        assert!(report.header_authenticated);
+    }
+
+    /// A backup made by 0.2.0 (format 1: no checksum, no HMAC) still restores, reported as
+    /// unauthenticated: upgrades keep every record, and old backups stay usable.
+    #[test]
+    fn a_format_1_backup_from_the_previous_release_still_restores() {
+        let (tmp, s) = testing::store();
+        crate::demo::generate(&s, 6, 1).unwrap();
+        let before = listing(&s);
+        let file = tmp.path().join("b.chisanpo-backup");
+        s.backup(&file).unwrap();
+        let dir = s.dir().to_path_buf();
+        drop(s);
+        let (json, _, db) = parts(&fs::read(&file).unwrap());
+        let old_json = String::from_utf8(json).unwrap().replacen("\"format\":2", "\"format\":1", 1);
+        assert!(old_json.starts_with("{\"format\":1"), "{old_json}");
+        let old = tmp.path().join("old.chisanpo-backup");
+        fs::write(&old, assemble(old_json.as_bytes(), &[], &db)).unwrap();
+        let report = restore(&dir, &old, &pass(), true).unwrap();
+        assert!(!report.header_authenticated);
+        assert_eq!(listing(&Store::open(&dir, &Passphrase::new(PASS)).unwrap()), before);
     }
 
     #[test]
