@@ -151,6 +151,26 @@ fn two_coordinators_importing_at_once_from_their_own_stores_never_share_a_ledger
     let ledger = setup.ledger(LedgerKind::Consultation, &LedgerFilter { fiscal_year: Some(2025), ..Default::default() }).unwrap();
     let numbers: Vec<u32> = ledger.entries.iter().map(|e| e.number).collect();
     assert_eq!(numbers, (1..=24).collect::<Vec<_>>());
+
+    // Each device's audit anchor (ADR 0020): the head of its twelfth bundle, nobody flagged.
+    // A flag, once kept, stays through later bundles until replaced by another.
+    let devices = setup.devices().unwrap();
+    assert_eq!(devices.len(), 2);
+    for d in &devices {
+        assert!(d.flagged.is_none(), "{d:?}");
+        let held = setup.device_anchor(&d.device_id).unwrap().expect("an anchor per device");
+        assert_eq!(held.bundle_seq, 12);
+        assert!(held.head.seq > 12 && held.head.hash.len() == 64, "{held:?}");
+    }
+    let d = &devices[0].device_id;
+    let mut later = setup.device_anchor(d).unwrap().unwrap();
+    later.bundle_seq += 1;
+    setup.keep_device_anchor(d, &later, Some("監査ログが巻き戻っています"), "2026-12-03T00:00:00.000Z").unwrap();
+    later.bundle_seq += 1;
+    setup.keep_device_anchor(d, &later, None, "2026-12-03T00:01:00.000Z").unwrap();
+    assert_eq!(setup.device_anchor(d).unwrap().unwrap().bundle_seq, 14);
+    let flagged = setup.devices().unwrap().into_iter().find(|x| &x.device_id == d).unwrap().flagged;
+    assert_eq!(flagged.as_deref(), Some("監査ログが巻き戻っています"));
 }
 
 #[test]

@@ -123,6 +123,7 @@ fn two_devices_deliver_through_webdav_and_a_folder_reordered_and_twice_and_get_r
             code: None,
             reason: None,
             at: "2030-01-01T00:00:00.000Z".into(),
+            anchor: None,
         },
         &chisanpo_core::delivery::keys::DeviceKey::generate(),
     );

@@ -3,4 +3,8 @@
 /**
  * An enrolled device, as the centre lists it.
  */
-export type EnrolledDevice = { device_id: string, public_key: string, label: string, enrolled_at: string, };
+export type EnrolledDevice = { device_id: string, public_key: string, label: string, enrolled_at: string, 
+/**
+ * Why the device was flagged: its audit chain went back between two bundles (ADR 0020).
+ */
+flagged: string | null, };

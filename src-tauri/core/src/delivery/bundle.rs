@@ -67,6 +67,10 @@ pub struct Payload {
     /// When the bundle was made, by the device's clock.
     pub created_at: String,
     pub entries: Vec<Entry>,
+    /// The head of the device's audit chain when the bundle was made (ADR 0020); absent in
+    /// bundles of 0.2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<super::anchors::AuditHead>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -203,6 +207,7 @@ mod tests {
             device_id: "d".into(),
             seq: 7,
             created_at: "2025-06-10T00:00:00.000Z".into(),
+            anchor: None,
             entries: vec![Entry {
                 entry_type: "version".into(),
                 record_id: "r".into(),

@@ -157,7 +157,10 @@ impl Store {
                 if entries.is_empty() {
                     return Ok(true);
                 }
-                let payload = Payload { format: FORMAT, centre_id: profile.centre_id.clone(), device_id: device_id.clone(), seq: seq as u64, created_at: now(), entries };
+                // The chain's head travels with the bundle, signed with it (ADR 0020).
+                let anchor = crate::store::anchor::head(tx)?;
+                let payload =
+                    Payload { format: FORMAT, centre_id: profile.centre_id.clone(), device_id: device_id.clone(), seq: seq as u64, created_at: now(), entries, anchor };
                 let bytes = bundle::seal(&payload, &key, &profile.recipient)?;
                 let sha = sha256_hex(&bytes);
                 let name = bundle::file_name(&device_id, seq as u64, &sha);
@@ -328,6 +331,10 @@ impl Store {
                 continue;
             };
             if r.sha256 == sha && r.outcome == "applied" {
+                // What the centre holds of this store's chain, kept outside the database.
+                if let Some(head) = &r.anchor {
+                    self.note_centre_anchor(head, &r.at).map_err(local)?;
+                }
                 // The centre has it: the encrypted copy kept for retries is no longer needed.
                 self.write(|tx| {
                     tx.execute("UPDATE outbox_bundles SET received_at = ?2, centre_reason = NULL, bytes = NULL WHERE seq = ?1", params![seq, r.at])?;

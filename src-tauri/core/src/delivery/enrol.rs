@@ -45,6 +45,8 @@ pub struct EnrolledDevice {
     pub public_key: String,
     pub label: String,
     pub enrolled_at: String,
+    /// Why the device was flagged: its audit chain went back between two bundles (ADR 0020).
+    pub flagged: Option<String>,
 }
 
 fn not_a_centre() -> Error {

@@ -14,6 +14,7 @@ use super::FORMAT;
 
 use serde::Serialize;
 
+use super::anchors;
 use super::bundle::{self, Refusal, BUNDLE_EXTENSION};
 use super::consolidation::sqlite::SqliteConsolidation;
 use super::consolidation::Consolidation;
@@ -46,6 +47,8 @@ pub struct ImportReport {
     pub destructions_added: usize,
     /// Records with two different versions of the same number (要確認).
     pub needs_review: Vec<String>,
+    /// Devices whose audit chain went back between two bundles (ADR 0020).
+    pub devices_flagged: Vec<String>,
     /// Receipts written back for the devices (applied and quarantined bundles).
     pub receipts_written: usize,
     pub warnings: Vec<String>,
@@ -189,6 +192,10 @@ impl Store {
                     report.destructions_added += a.destructions;
                     report.warnings.extend(clock_warning(&payload));
                     report.warnings.extend(rule_warnings(&payload));
+                    if let Some(why) = self.judge_anchor(target, &payload, &at)? {
+                        report.warnings.push(format!("端末 {}: {why}", payload.device_id));
+                        report.devices_flagged.push(payload.device_id.clone());
+                    }
                     let records: BTreeSet<&str> = payload.entries.iter().map(|e| e.record_id.as_str()).collect();
                     for r in records {
                         if target.conflicted(r)? && !report.needs_review.iter().any(|x| x == r) {
@@ -209,22 +216,54 @@ impl Store {
         Ok(report)
     }
 
+    /// Compare the head an applied bundle carried with the one held for its device, and keep the
+    /// newer (ADR 0020). Returns why the device is flagged when its chain went back; the flag is
+    /// kept with the device and the centre's audit log records it (ids and counts only).
+    fn judge_anchor(&self, target: &mut dyn Consolidation, payload: &bundle::Payload, at: &str) -> Result<Option<String>> {
+        let Some(head) = &payload.anchor else { return Ok(None) };
+        let held = target.device_anchor(&payload.device_id)?;
+        let verdict = anchors::judge(held.as_ref(), payload.seq, head);
+        if !verdict.keeps_new() {
+            return Ok(None);
+        }
+        let flag = match &verdict {
+            anchors::Verdict::RolledBack(why) => Some(why.clone()),
+            _ => None,
+        };
+        target.keep_device_anchor(&payload.device_id, &anchors::DeviceAnchor { bundle_seq: payload.seq, head: head.clone() }, flag.as_deref(), at)?;
+        if flag.is_some() {
+            let detail = serde_json::json!({
+                "delivery": "device_chain_went_back",
+                "bundle_seq": payload.seq,
+                "audit_seq": head.seq,
+                "held_audit_seq": held.map(|h| h.head.seq),
+            });
+            self.write(|tx| self.audit(tx, crate::store::Action::Edit, &payload.device_id, detail).map(|_| ()))?;
+        }
+        Ok(flag)
+    }
+
     /// Write a signed receipt beside every bundle of this source looked at since its last
     /// receipt. A receipt that cannot be written is tried again at the next import.
     fn write_receipts(&self, source: &dyn Transport, target: &mut dyn Consolidation, also: &[String], report: &mut ImportReport) -> Result<()> {
         let (centre_id, key) = self.write(|tx| Ok((require_centre(tx)?.0, super::rotate::receipt_key(tx)?)))?;
         for row in target.pending_receipts(&source.describe(), also)? {
             let file = row.file_name.clone();
+            let device_id = row.device_id.or_else(|| device_of_name(&file)).unwrap_or_default();
+            // The last head the centre holds for the device, echoed back so that the device can
+            // keep what the centre has seen outside its database (ADR 0020).
+            let anchor = if row.outcome == "applied" { target.device_anchor(&device_id)?.map(|a| a.head) } else { None };
             let r = Receipt {
                 format: FORMAT,
                 centre_id: centre_id.clone(),
-                device_id: row.device_id.or_else(|| device_of_name(&file)).unwrap_or_default(),
+                device_id,
                 bundle: file.clone(),
                 sha256: row.sha256.clone(),
                 outcome: row.outcome,
                 code: row.code,
                 reason: row.reason,
                 at: row.at,
+                anchor,
             };
             if let Err(e) = source.put(&receipt::receipt_name(&file), &receipt::sign(&r, &key)) {
                 report.warnings.push(format!("{file} の受領通知を書き込めませんでした（次の取り込みでもう一度書きます）: {}", e.message));
@@ -319,6 +358,7 @@ mod tests {
             device_id: "d".into(),
             seq: 1,
             created_at: "2025-06-20T00:00:00Z".into(),
+            anchor: None,
             entries: vec![entry("rec-1", RecordBody::Interview(i)), entry("rec-2", RecordBody::Interview(Interview::default()))],
         };
         let w = rule_warnings(&payload);

@@ -18,9 +18,11 @@
 //! - `consolidated`: the consolidated records' current versions and 台帳 numbers, for the ledgers.
 //! - `consolidation`: where the centre keeps what it consolidated: its own store or PostgreSQL.
 //! - `rotate`: re-enrolment with a new profile and the centre's key rotation.
+//! - `anchors`: each device's audit anchor at the centre; a device whose chain goes back is flagged.
 //!
 //! See docs/adr/0010-delivery-to-the-centre.md and 0011-delivery-retries-receipts.md.
 
+pub mod anchors;
 pub mod bundle;
 pub mod centre;
 pub mod centre_keys;

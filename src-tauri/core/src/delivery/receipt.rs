@@ -58,6 +58,10 @@ pub struct Receipt {
     pub reason: Option<String>,
     /// The centre's clock.
     pub at: String,
+    /// The newest head of the device's audit chain the centre holds (ADR 0020); only in
+    /// receipts of applied bundles that carried one, so devices of 0.2.0 read them as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<super::anchors::AuditHead>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -101,6 +105,7 @@ mod tests {
             code: None,
             reason: None,
             at: "2026-11-22T00:00:00.000Z".into(),
+            anchor: None,
         };
         let bytes = sign(&r, &key);
         assert_eq!(open(&bytes, &key.public_hex()), Some(r.clone()));

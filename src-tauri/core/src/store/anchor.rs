@@ -24,6 +24,7 @@ use ts_rs::TS;
 
 use super::atomic;
 use super::keys::DataKey;
+use super::Store;
 use crate::error::Result;
 
 /// The anchor's file name in the data folder.
@@ -41,12 +42,35 @@ pub struct AuditHead {
     pub hash: String,
 }
 
+/// What the centre last confirmed it holds of this store's chain (echoed in a receipt).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CentreSeen {
+    pub head: AuditHead,
+    /// The receipt's time (the centre's clock).
+    pub at: String,
+}
+
+/// The anchor's contents, apart from its format and MAC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Anchor {
+    /// The head after the last write that finalised, amended, destroyed or restored.
+    pub head: AuditHead,
+    pub written_at: String,
+    /// The newest head the centre confirmed holding (ADR 0020).
+    #[serde(default)]
+    pub centre: Option<CentreSeen>,
+    /// A head the centre holds that this store lacks and whose loss the user accepted
+    /// (`reanchor`): the centre keeps echoing it until the device's later bundles pass it.
+    #[serde(default)]
+    pub centre_accepted: Option<AuditHead>,
+}
+
 #[derive(Serialize, Deserialize)]
 struct AnchorFile {
     format: u32,
     store_id: String,
-    head: AuditHead,
-    written_at: String,
+    #[serde(flatten)]
+    anchor: Anchor,
     mac: String,
 }
 
@@ -56,10 +80,7 @@ pub(crate) enum Loaded {
     Missing,
     /// Unreadable, for another store, or its MAC does not check: changed by someone without the key.
     Damaged,
-    Valid {
-        head: AuditHead,
-        written_at: String,
-    },
+    Valid(Anchor),
 }
 
 fn mac_key(key: &DataKey) -> [u8; 32] {
@@ -69,10 +90,10 @@ fn mac_key(key: &DataKey) -> [u8; 32] {
     out
 }
 
-fn mac_of(key: &DataKey, store_id: &str, head: &AuditHead, written_at: &str) -> String {
+fn mac(key: &DataKey, format: u32, store_id: &str, anchor: &Anchor) -> Hmac<Sha256> {
     let mut m = <Hmac<Sha256> as Mac>::new_from_slice(&mac_key(key)).expect("HMAC takes any key length");
-    m.update(serde_json::json!([FORMAT, store_id, head.seq, head.hash, written_at]).to_string().as_bytes());
-    hex::encode(m.finalize().into_bytes())
+    m.update(serde_json::json!([format, store_id, anchor]).to_string().as_bytes());
+    m
 }
 
 /// Read and check `anchor.json` in `dir`.
@@ -82,20 +103,23 @@ pub(crate) fn load(dir: &Path, key: &DataKey, store_id: &str) -> Loaded {
     };
     let Ok(f) = serde_json::from_slice::<AnchorFile>(&bytes) else { return Loaded::Damaged };
     let Ok(given) = hex::decode(&f.mac) else { return Loaded::Damaged };
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(&mac_key(key)).expect("HMAC takes any key length");
-    m.update(serde_json::json!([f.format, f.store_id, f.head.seq, f.head.hash, f.written_at]).to_string().as_bytes());
-    if f.format != FORMAT || f.store_id != store_id || m.verify_slice(&given).is_err() {
+    if f.format != FORMAT || f.store_id != store_id || mac(key, f.format, &f.store_id, &f.anchor).verify_slice(&given).is_err() {
         return Loaded::Damaged;
     }
-    Loaded::Valid { head: f.head, written_at: f.written_at }
+    Loaded::Valid(f.anchor)
 }
 
-/// Write `anchor.json` (atomically, fsynced) for `head`.
-pub(crate) fn save(dir: &Path, key: &DataKey, store_id: &str, head: &AuditHead) -> Result<()> {
-    let written_at = super::now();
-    let mac = mac_of(key, store_id, head, &written_at);
-    let f = AnchorFile { format: FORMAT, store_id: store_id.to_string(), head: head.clone(), written_at, mac };
+/// Write `anchor.json` (atomically, fsynced).
+pub(crate) fn save(dir: &Path, key: &DataKey, store_id: &str, anchor: &Anchor) -> Result<()> {
+    let tag = hex::encode(mac(key, FORMAT, store_id, anchor).finalize().into_bytes());
+    let f = AnchorFile { format: FORMAT, store_id: store_id.to_string(), anchor: anchor.clone(), mac: tag };
     atomic::write_file(&dir.join(ANCHOR_FILE), &serde_json::to_vec_pretty(&f).expect("anchor serialises"))
+}
+
+/// A new anchor for `head`, keeping what the centre confirmed from `previous`.
+pub(crate) fn moved(previous: Option<Anchor>, head: AuditHead) -> Anchor {
+    let (centre, centre_accepted) = previous.map(|p| (p.centre, p.centre_accepted)).unwrap_or_default();
+    Anchor { head, written_at: super::now(), centre, centre_accepted }
 }
 
 /// The audit chain's head in `conn`, if it has any entry.
@@ -123,11 +147,20 @@ pub(crate) fn compare(conn: &Connection, anchored: &AuditHead, what: &str) -> Re
 }
 
 /// What the anchor file says about the store, for `verify` and the unlock: None when the
-/// database holds the anchored entry (or when the store was never anchored).
+/// database holds the anchored entry and the one the centre confirmed (or when the store was
+/// never anchored).
 pub(crate) fn check(conn: &Connection, dir: &Path, key: &DataKey, store_id: &str) -> Result<Option<String>> {
     let anchored_since: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = ?1", [ANCHORED_SINCE], |r| r.get(0)).optional()?;
     match load(dir, key, store_id) {
-        Loaded::Valid { head, written_at } => compare(conn, &head, &format!("{} の時点の記録（anchor.json）", local_time(&written_at))),
+        Loaded::Valid(a) => {
+            if let Some(p) = compare(conn, &a.head, &format!("{} の時点の記録（anchor.json）", local_time(&a.written_at)))? {
+                return Ok(Some(p));
+            }
+            match &a.centre {
+                Some(c) => compare(conn, &c.head, &format!("センターが {} に受け取りを確認した時点", local_time(&c.at))),
+                None => Ok(None),
+            }
+        }
         Loaded::Damaged => Ok(Some(
             "データフォルダの anchor.json が壊れているか、鍵を持たない人に書き換えられています。データベースが置き換えられていないか確かめ、バックアップから復元してください。".into(),
         )),
@@ -145,6 +178,92 @@ pub(crate) fn local_time(stored: &str) -> String {
         .unwrap_or_else(|_| stored.to_string())
 }
 
+impl Store {
+    /// At unlock: compare the database with `anchor.json`. A store never anchored (new, or made
+    /// by 0.2.0) is anchored now. A database that lacks the anchored entry, or the one the centre
+    /// confirmed, is kept as it is: the problem is remembered for `verify` and the screens, and
+    /// the anchor is left where it is until the user restores or accepts the loss (`reanchor`).
+    pub(crate) fn settle_anchor(&self) -> Result<()> {
+        let problem = self.read(|c| check(c, &self.paths.dir, &self.key, &self.store_id))?;
+        if problem.is_some() {
+            *self.anchor_problem.lock().unwrap_or_else(|e| e.into_inner()) = problem;
+            return Ok(());
+        }
+        if load(&self.paths.dir, &self.key, &self.store_id) == Loaded::Missing {
+            let conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)", [ANCHORED_SINCE, &super::now()])?;
+            self.move_anchor(&conn)?;
+        }
+        Ok(())
+    }
+
+    /// Write the anchor for the chain's head in `conn` (the writer, so that no write slips in
+    /// between), keeping what the centre confirmed.
+    pub(crate) fn move_anchor(&self, conn: &Connection) -> Result<()> {
+        let Some(head) = head(conn)? else { return Ok(()) };
+        let previous = match load(&self.paths.dir, &self.key, &self.store_id) {
+            Loaded::Valid(a) => Some(a),
+            _ => None,
+        };
+        save(&self.paths.dir, &self.key, &self.store_id, &moved(previous, head))
+    }
+
+    /// What the anchor said at unlock (or a receipt since), when the database lacks writes that
+    /// were anchored or that the centre holds: the screens show it and `verify` reports it.
+    /// None when all is well.
+    pub fn anchor_problem(&self) -> Option<String> {
+        self.anchor_problem.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Accept the database as it is after an anchor problem (once the user has restored what
+    /// could be restored, or the loss is known and explained): recorded in the audit log, then
+    /// the anchor moves to the current head. A head the centre holds that this store lacks is
+    /// accepted with it: receipts that echo it again are not reported again.
+    pub fn reanchor(&self) -> Result<()> {
+        let had_problem = self.anchor_problem().is_some();
+        let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = guard.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let detail = serde_json::json!({ "anchor": "reset", "had_problem": had_problem });
+        super::audit::append(&tx, &self.store_id, &self.actor, super::Action::Edit, "anchor", detail)?;
+        tx.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)", [ANCHORED_SINCE, &super::now()])?;
+        tx.commit()?;
+        let Some(now_head) = head(&guard)? else { return Ok(()) };
+        let previous = match load(&self.paths.dir, &self.key, &self.store_id) {
+            Loaded::Valid(a) => Some(a),
+            _ => None,
+        };
+        let lost_centre = match previous.as_ref().and_then(|p| p.centre.clone()) {
+            Some(c) if compare(&guard, &c.head, "")?.is_some() => Some(c.head),
+            _ => None,
+        };
+        let accepted = lost_centre.or_else(|| previous.as_ref().and_then(|p| p.centre_accepted.clone()));
+        let centre = previous.as_ref().and_then(|p| p.centre.clone()).filter(|c| Some(&c.head) != accepted.as_ref());
+        let anchor = Anchor { head: now_head, written_at: super::now(), centre, centre_accepted: accepted };
+        save(&self.paths.dir, &self.key, &self.store_id, &anchor)?;
+        *self.anchor_problem.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(())
+    }
+
+    /// A receipt said the centre holds this store's chain up to `head` (at `at`, the centre's
+    /// clock). Kept in the anchor when it is newer than what was kept; when this store's chain
+    /// lacks it (the database went back after those writes reached the centre), the problem is
+    /// reported as at unlock. A head whose loss the user accepted is passed over.
+    pub(crate) fn note_centre_anchor(&self, centre_head: &AuditHead, at: &str) -> Result<()> {
+        let guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let Loaded::Valid(mut a) = load(&self.paths.dir, &self.key, &self.store_id) else { return Ok(()) };
+        if a.centre_accepted.as_ref() == Some(centre_head) || a.centre.as_ref().is_some_and(|c| c.head.seq >= centre_head.seq) {
+            return Ok(());
+        }
+        let problem = compare(&guard, centre_head, &format!("センターが {} に受け取りを確認した時点", local_time(at)))?;
+        a.centre = Some(CentreSeen { head: centre_head.clone(), at: at.to_string() });
+        save(&self.paths.dir, &self.key, &self.store_id, &a)?;
+        if problem.is_some() {
+            *self.anchor_problem.lock().unwrap_or_else(|e| e.into_inner()) = problem;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,15 +274,22 @@ mod tests {
         let key = DataKey::generate();
         let head = AuditHead { seq: 7, hash: "ab".repeat(32) };
         assert_eq!(load(dir.path(), &key, "s"), Loaded::Missing);
-        save(dir.path(), &key, "s", &head).unwrap();
-        assert!(matches!(load(dir.path(), &key, "s"), Loaded::Valid { head: h, .. } if h == head));
-        // Another key, another store, or a moved head: damaged.
+        let mut a = moved(None, head.clone());
+        a.centre = Some(CentreSeen { head: AuditHead { seq: 5, hash: "cd".repeat(32) }, at: "2026-12-01T00:00:00.000Z".into() });
+        save(dir.path(), &key, "s", &a).unwrap();
+        assert_eq!(load(dir.path(), &key, "s"), Loaded::Valid(a.clone()));
+        // Another key, another store, or a moved head or centre head: damaged.
         assert_eq!(load(dir.path(), &DataKey::generate(), "s"), Loaded::Damaged);
         assert_eq!(load(dir.path(), &key, "another store"), Loaded::Damaged);
         let text = std::fs::read_to_string(dir.path().join(ANCHOR_FILE)).unwrap();
-        std::fs::write(dir.path().join(ANCHOR_FILE), text.replace("\"seq\": 7", "\"seq\": 3")).unwrap();
-        assert_eq!(load(dir.path(), &key, "s"), Loaded::Damaged);
+        for (from, to) in [("\"seq\": 7", "\"seq\": 3"), ("\"seq\": 5", "\"seq\": 9")] {
+            assert!(text.contains(from), "{text}");
+            std::fs::write(dir.path().join(ANCHOR_FILE), text.replace(from, to)).unwrap();
+            assert_eq!(load(dir.path(), &key, "s"), Loaded::Damaged, "{from} → {to}");
+        }
         std::fs::write(dir.path().join(ANCHOR_FILE), b"{").unwrap();
         assert_eq!(load(dir.path(), &key, "s"), Loaded::Damaged);
+        // Moving the head keeps what the centre confirmed.
+        assert_eq!(moved(Some(a.clone()), AuditHead { seq: 8, hash: "ef".into() }).centre, a.centre);
     }
 }

@@ -632,7 +632,7 @@ pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> 
     // whose arrival is what makes the restore happen: cut off before it, the old files and
     // their anchor go back; after it, the new store has its anchor.
     let head = super::anchor::AuditHead { seq: header.audit_entries, hash: header.audit_last_hash.clone() };
-    super::anchor::save(&staged, &key, &header.store_id, &head)?;
+    super::anchor::save(&staged, &key, &header.store_id, &super::anchor::moved(None, head))?;
     fs::rename(staged.join(super::anchor::ANCHOR_FILE), dir.join(super::anchor::ANCHOR_FILE))?;
     fs::rename(staged.join("keyring.json"), dir.join("keyring.json"))?;
     fs::rename(staged.join("chisanpo.db"), dir.join("chisanpo.db"))?;

@@ -325,53 +325,6 @@ impl Store {
         }
     }
 
-    /// At unlock: compare the database with `anchor.json` (ADR 0020). A store never anchored
-    /// (new, or made by an older version) is anchored now. A database that lacks the anchored
-    /// entry is kept as it is: the problem is remembered for `verify` and the screens, and the
-    /// anchor is left where it is until the user restores or accepts the loss (`reanchor`).
-    fn settle_anchor(&self) -> Result<()> {
-        let problem = self.read(|c| anchor::check(c, &self.paths.dir, &self.key, &self.store_id))?;
-        if problem.is_some() {
-            *self.anchor_problem.lock().unwrap_or_else(|e| e.into_inner()) = problem;
-            return Ok(());
-        }
-        if anchor::load(&self.paths.dir, &self.key, &self.store_id) == anchor::Loaded::Missing {
-            let conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)", [anchor::ANCHORED_SINCE, &now()])?;
-            self.move_anchor(&conn)?;
-        }
-        Ok(())
-    }
-
-    /// Write the anchor for the chain's head in `conn` (the writer, so no write slips between).
-    fn move_anchor(&self, conn: &Connection) -> Result<()> {
-        match anchor::head(conn)? {
-            Some(head) => anchor::save(&self.paths.dir, &self.key, &self.store_id, &head),
-            None => Ok(()),
-        }
-    }
-
-    /// What the anchor said at unlock, when the database lacks writes it had anchored: the
-    /// screens show it and `verify` reports it. None when all is well.
-    pub fn anchor_problem(&self) -> Option<String> {
-        self.anchor_problem.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Accept the database as it is after an anchor problem (once the user has restored what
-    /// could be restored, or the loss is known and explained): recorded in the audit log, then
-    /// the anchor moves to the current head.
-    pub fn reanchor(&self) -> Result<()> {
-        let had_problem = self.anchor_problem().is_some();
-        let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let tx = guard.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        audit::append(&tx, &self.store_id, &self.actor, Action::Edit, "anchor", serde_json::json!({ "anchor": "reset", "had_problem": had_problem }))?;
-        tx.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)", [anchor::ANCHORED_SINCE, &now()])?;
-        tx.commit()?;
-        self.move_anchor(&guard)?;
-        *self.anchor_problem.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        Ok(())
-    }
-
     fn load_actor(conn: &Connection) -> Result<Actor> {
         let id: String = conn.query_row("SELECT value FROM settings WHERE key = 'profile_staff_id'", [], |r| r.get(0))?;
         let name: String = conn.query_row("SELECT name FROM staff WHERE id = ?1", [&id], |r| r.get(0))?;

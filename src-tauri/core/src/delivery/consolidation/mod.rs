@@ -15,6 +15,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::anchors::DeviceAnchor;
 use super::bundle::{Payload, Refusal};
 use super::enrol::{EnrolledDevice, EnrolmentRequest};
 use super::import::ConsolidatedRecord;
@@ -67,6 +68,11 @@ pub trait Consolidation {
     /// `also` (seen here but applied from another source).
     fn pending_receipts(&mut self, source: &str, also: &[String]) -> Result<Vec<ReceiptRow>>;
     fn receipt_written(&mut self, sha256: &str, at: &str) -> Result<()>;
+    /// The audit anchor held for a device: its newest applied bundle and that bundle's head.
+    fn device_anchor(&mut self, device_id: &str) -> Result<Option<DeviceAnchor>>;
+    /// Keep a device's anchor; `flag` (why its chain went back) is kept until replaced, never
+    /// cleared by a later bundle.
+    fn keep_device_anchor(&mut self, device_id: &str, anchor: &DeviceAnchor, flag: Option<&str>, at: &str) -> Result<()>;
     /// Two different contents for one version of this record (要確認).
     fn conflicted(&mut self, record_id: &str) -> Result<bool>;
     /// The consolidated records, newest first.

@@ -11,6 +11,7 @@ use postgres::types::ToSql;
 use postgres::Client;
 
 use super::{destruction_id, group_records, newest_first, Applied, Consolidation, ReceiptRow};
+use crate::delivery::anchors::{AuditHead, DeviceAnchor};
 use crate::delivery::bundle::{Payload, Refusal};
 use crate::delivery::consolidated::Columns;
 use crate::delivery::enrol::{EnrolledDevice, EnrolmentRequest};
@@ -122,6 +123,17 @@ CREATE TABLE destructions (
     destroyed_by  TEXT NOT NULL,
     destroyed_by_name TEXT,
     reason        TEXT NOT NULL
+);
+"#,
+    r#"
+CREATE TABLE device_anchors (
+    device_id   TEXT PRIMARY KEY,
+    bundle_seq  BIGINT NOT NULL,
+    audit_seq   BIGINT NOT NULL,
+    audit_hash  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    flagged     TEXT,
+    flagged_at  TEXT
 );
 "#,
 ];
@@ -240,9 +252,16 @@ impl Consolidation for PgConsolidation<'_> {
         let label = self.label.clone();
         let rows = self
             .client
-            .query("SELECT device_id, public_key, label, enrolled_at FROM centre_devices ORDER BY enrolled_at, device_id", &[])
+            .query(
+                "SELECT d.device_id, d.public_key, d.label, d.enrolled_at, a.flagged FROM centre_devices d \
+                 LEFT JOIN device_anchors a ON a.device_id = d.device_id ORDER BY d.enrolled_at, d.device_id",
+                &[],
+            )
             .map_err(db_error(&label))?;
-        Ok(rows.iter().map(|r| EnrolledDevice { device_id: r.get(0), public_key: r.get(1), label: r.get(2), enrolled_at: r.get(3) }).collect())
+        Ok(rows
+            .iter()
+            .map(|r| EnrolledDevice { device_id: r.get(0), public_key: r.get(1), label: r.get(2), enrolled_at: r.get(3), flagged: r.get(4) })
+            .collect())
     }
 
     fn device_key(&mut self, device_id: &str) -> Result<Option<String>> {
@@ -402,6 +421,33 @@ impl Consolidation for PgConsolidation<'_> {
     fn receipt_written(&mut self, sha256: &str, at: &str) -> Result<()> {
         let label = self.label.clone();
         self.client.execute("UPDATE centre_bundles SET receipt_at = $2 WHERE sha256 = $1", &[&sha256, &at]).map_err(db_error(&label))?;
+        Ok(())
+    }
+
+    fn device_anchor(&mut self, device_id: &str) -> Result<Option<DeviceAnchor>> {
+        let label = self.label.clone();
+        let row = self
+            .client
+            .query_opt("SELECT bundle_seq, audit_seq, audit_hash FROM device_anchors WHERE device_id = $1", &[&device_id])
+            .map_err(db_error(&label))?;
+        Ok(row.map(|r| DeviceAnchor { bundle_seq: r.get::<_, i64>(0) as u64, head: AuditHead { seq: r.get(1), hash: r.get(2) } }))
+    }
+
+    fn keep_device_anchor(&mut self, device_id: &str, anchor: &DeviceAnchor, flag: Option<&str>, at: &str) -> Result<()> {
+        let label = self.label.clone();
+        let err = db_error(&label);
+        let mut tx = self.client.transaction().map_err(&err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK]).map_err(&err)?;
+        tx.execute(
+            "INSERT INTO device_anchors (device_id, bundle_seq, audit_seq, audit_hash, updated_at, flagged, flagged_at) \
+             VALUES ($1, $2, $3, $4, $5, $6::TEXT, CASE WHEN $6::TEXT IS NULL THEN NULL ELSE $5 END) \
+             ON CONFLICT (device_id) DO UPDATE SET bundle_seq = excluded.bundle_seq, audit_seq = excluded.audit_seq, audit_hash = excluded.audit_hash, \
+               updated_at = excluded.updated_at, flagged = coalesce(excluded.flagged, device_anchors.flagged), \
+               flagged_at = coalesce(excluded.flagged_at, device_anchors.flagged_at)",
+            &[&device_id, &(anchor.bundle_seq as i64), &anchor.head.seq, &anchor.head.hash, &at, &flag],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)?;
         Ok(())
     }
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use rusqlite::{params, OptionalExtension};
 
 use super::{destruction_id, group_records, newest_first, Applied, Consolidation, ReceiptRow};
+use crate::delivery::anchors::{AuditHead, DeviceAnchor};
 use crate::delivery::bundle::{Payload, Refusal};
 use crate::delivery::consolidated::note_version;
 use crate::delivery::enrol::{EnrolledDevice, EnrolmentRequest};
@@ -52,8 +53,13 @@ impl Consolidation for SqliteConsolidation<'_> {
 
     fn devices(&mut self) -> Result<Vec<EnrolledDevice>> {
         self.0.read(|c| {
-            let mut stmt = c.prepare("SELECT device_id, public_key, label, enrolled_at FROM centre_devices ORDER BY enrolled_at, device_id")?;
-            let rows = stmt.query_map([], |r| Ok(EnrolledDevice { device_id: r.get(0)?, public_key: r.get(1)?, label: r.get(2)?, enrolled_at: r.get(3)? }))?;
+            let mut stmt = c.prepare(
+                "SELECT d.device_id, d.public_key, d.label, d.enrolled_at, a.flagged FROM centre_devices d \
+                 LEFT JOIN device_anchors a ON a.device_id = d.device_id ORDER BY d.enrolled_at, d.device_id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(EnrolledDevice { device_id: r.get(0)?, public_key: r.get(1)?, label: r.get(2)?, enrolled_at: r.get(3)?, flagged: r.get(4)? })
+            })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
     }
@@ -148,6 +154,27 @@ impl Consolidation for SqliteConsolidation<'_> {
 
     fn receipt_written(&mut self, sha256: &str, at: &str) -> Result<()> {
         self.0.write(|tx| Ok(tx.execute("UPDATE centre_bundles SET receipt_at = ?2 WHERE sha256 = ?1", params![sha256, at]).map(|_| ())?))
+    }
+
+    fn device_anchor(&mut self, device_id: &str) -> Result<Option<DeviceAnchor>> {
+        self.0.read(|c| {
+            Ok(c.query_row("SELECT bundle_seq, audit_seq, audit_hash FROM device_anchors WHERE device_id = ?1", [device_id], |r| {
+                Ok(DeviceAnchor { bundle_seq: r.get::<_, i64>(0)? as u64, head: AuditHead { seq: r.get(1)?, hash: r.get(2)? } })
+            })
+            .optional()?)
+        })
+    }
+
+    fn keep_device_anchor(&mut self, device_id: &str, anchor: &DeviceAnchor, flag: Option<&str>, at: &str) -> Result<()> {
+        self.0.write(|tx| {
+            tx.execute(
+                "INSERT INTO device_anchors (device_id, bundle_seq, audit_seq, audit_hash, updated_at, flagged, flagged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?6 IS NULL THEN NULL ELSE ?5 END) \
+                 ON CONFLICT (device_id) DO UPDATE SET bundle_seq = excluded.bundle_seq, audit_seq = excluded.audit_seq, audit_hash = excluded.audit_hash, \
+                   updated_at = excluded.updated_at, flagged = coalesce(excluded.flagged, flagged), flagged_at = coalesce(excluded.flagged_at, flagged_at)",
+                rusqlite::params![device_id, anchor.bundle_seq as i64, anchor.head.seq, anchor.head.hash, at, flag],
+            )?;
+            Ok(())
+        })
     }
 
     fn conflicted(&mut self, record_id: &str) -> Result<bool> {
