@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "create_store",
     "unlock",
     "lock",
+    "heartbeat",
     "recover",
     "change_passphrase",
     "home",

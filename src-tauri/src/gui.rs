@@ -12,6 +12,8 @@ use crate::ipc::{backups, delivery, editing, entities, imports, ledgers, records
 use crate::{cli, ipc};
 
 const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(15 * 60);
+/// How often the back end checks whether the screen has been idle past the idle lock time.
+const IDLE_CHECK_EVERY: Duration = Duration::from_secs(5);
 /// How often the delivery worker asks whether a pass is due (the schedule decides).
 const DELIVERY_TICK: Duration = Duration::from_secs(5);
 
@@ -61,6 +63,7 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             session::create_store,
             session::unlock,
             session::lock,
+            session::heartbeat,
             session::recover,
             session::change_passphrase,
             entities::home,
@@ -122,6 +125,12 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             delivery::centre_import_now,
         ])
         .setup(|app| {
+            // The back end's own idle lock: it does not rely on the screen's timer (finding 10).
+            let handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(IDLE_CHECK_EVERY);
+                handle.state::<ipc::AppState>().lock_if_idle(std::time::Instant::now());
+            });
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {
                 std::thread::sleep(BACKUP_CHECK_EVERY);

@@ -23,6 +23,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd("create_store", Some("CreateStoreRequest"), "CreateStoreResponse", &["CreateStoreRequest", "CreateStoreResponse"]),
     cmd("unlock", Some("UnlockRequest"), "Profile", &["UnlockRequest", "Profile"]),
     cmd("lock", None, "null", &[]),
+    cmd("heartbeat", Some("HeartbeatRequest"), "HeartbeatReply", &["HeartbeatRequest", "HeartbeatReply"]),
     cmd("recover", Some("RecoverRequest"), "Profile", &["RecoverRequest", "Profile"]),
     cmd("change_passphrase", Some("ChangePassphraseRequest"), "null", &["ChangePassphraseRequest"]),
     cmd("home", None, "HomeData", &["HomeData"]),

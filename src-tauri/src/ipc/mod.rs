@@ -62,6 +62,9 @@ pub struct AppState {
     _instance: Option<InstanceLock>,
     /// Another process held the lock at the start.
     in_use: bool,
+    /// When the screen last reported activity (keys, mouse), or the store was unlocked: the back
+    /// end locks by itself once this is older than the idle time and its grace (finding 10).
+    activity: Mutex<std::time::Instant>,
 }
 
 impl AppState {
@@ -82,6 +85,7 @@ impl AppState {
             store: RwLock::new(None),
             granted: Mutex::new(HashMap::new()),
             idle_seconds_override: chisanpo_core::store::prefs::idle_seconds_override(idle.as_deref()),
+            activity: Mutex::new(std::time::Instant::now()),
         }
     }
 
@@ -131,10 +135,6 @@ impl AppState {
         self.granted.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
-    pub fn idle_seconds_override(&self) -> Option<u32> {
-        self.idle_seconds_override
-    }
-
     /// The unlocked store, or the "locked" error the UI answers with the unlock screen.
     pub fn store(&self) -> Result<Arc<Store>, ErrorDto> {
         self.store.read().unwrap_or_else(|e| e.into_inner()).clone().ok_or_else(|| ErrorDto {
@@ -149,9 +149,42 @@ impl AppState {
         self.store.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// The screen reported activity (or the store was just unlocked).
+    pub fn note_activity(&self, now: std::time::Instant) {
+        *self.activity.lock().unwrap_or_else(|e| e.into_inner()) = now;
+    }
+
+    /// The idle lock time in seconds: the override of the end-to-end tests, or the setting of the
+    /// unlocked store (the default when locked).
+    pub fn idle_lock_seconds(&self) -> Result<u32, ErrorDto> {
+        if let Some(s) = self.idle_seconds_override {
+            return Ok(s);
+        }
+        let minutes = self.unlocked().map(|s| s.idle_lock_minutes()).transpose().map_err(dto)?;
+        Ok(minutes.unwrap_or(chisanpo_core::store::prefs::IDLE_LOCK_DEFAULT_MINUTES) * 60)
+    }
+
+    /// Lock the store if the screen reported no activity for the idle time and its grace: the
+    /// back end does not rely on the screen's timer (finding 10). True when it locked now.
+    pub fn lock_if_idle(&self, now: std::time::Instant) -> bool {
+        if self.unlocked().is_none() {
+            return false;
+        }
+        let last = *self.activity.lock().unwrap_or_else(|e| e.into_inner());
+        let Ok(seconds) = self.idle_lock_seconds() else { return false };
+        if !chisanpo_core::store::prefs::backend_lock_due(now.saturating_duration_since(last), seconds) {
+            return false;
+        }
+        self.set(None);
+        true
+    }
+
     /// Unlock (`Some`) or lock (`None`). Either way the print spool is emptied and the paths
     /// chosen before are forgotten: the next user starts with none.
     fn set(&self, store: Option<Store>) {
+        if store.is_some() {
+            self.note_activity(std::time::Instant::now());
+        }
         *self.store.write().unwrap_or_else(|e| e.into_inner()) = store.map(Arc::new);
         self.forget_outputs();
     }

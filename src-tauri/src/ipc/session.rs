@@ -2,7 +2,7 @@
 
 use chisanpo_core::domain::Staff;
 use chisanpo_core::paths::StorePaths;
-use chisanpo_core::store::prefs::{TextSize, IDLE_LOCK_DEFAULT_MINUTES};
+use chisanpo_core::store::prefs::TextSize;
 use chisanpo_core::store::{Passphrase, Profile, RecoveryKey, Store};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -67,12 +67,12 @@ pub struct ChangePassphraseRequest {
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> IpcResult<AppStatus> {
     let store = state.unlocked();
-    let minutes = store.as_ref().map(|s| s.idle_lock_minutes()).transpose().map_err(dto)?.unwrap_or(IDLE_LOCK_DEFAULT_MINUTES);
+    let idle_lock_seconds = state.idle_lock_seconds()?;
     Ok(AppStatus {
         initialised: StorePaths::new(state.data_dir()).keyring().exists(),
         unlocked: store.is_some(),
         data_dir: state.data_dir().display().to_string(),
-        idle_lock_seconds: state.idle_seconds_override().unwrap_or(minutes * 60),
+        idle_lock_seconds,
         text_size: store.as_ref().map(|s| s.text_size()).transpose().map_err(dto)?,
         profile: store.map(|s| s.profile()).transpose().map_err(dto)?,
     })
@@ -104,6 +104,38 @@ pub async fn unlock(state: State<'_, AppState>, req: UnlockRequest) -> IpcResult
     Ok(profile)
 }
 
+/// What the screen reports every few seconds while unlocked.
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct HeartbeatRequest {
+    /// There was key, mouse or wheel activity since the last report.
+    pub active: bool,
+}
+
+/// The back end's answer: whether the store is still unlocked (the back end may have locked it
+/// by itself when no activity was reported for the idle time; the screen then shows the unlock
+/// screen, keeping in memory what it could not save).
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct HeartbeatReply {
+    pub unlocked: bool,
+}
+
+#[tauri::command]
+pub async fn heartbeat(state: State<'_, AppState>, req: HeartbeatRequest) -> IpcResult<HeartbeatReply> {
+    Ok(heartbeat_of(&state, &req, std::time::Instant::now()))
+}
+
+/// The body of `heartbeat`: activity counts only while unlocked; a store the back end locked
+/// stays locked.
+pub(crate) fn heartbeat_of(state: &AppState, req: &HeartbeatRequest, now: std::time::Instant) -> HeartbeatReply {
+    if req.active && state.unlocked().is_some() {
+        state.note_activity(now);
+    }
+    state.lock_if_idle(now);
+    HeartbeatReply { unlocked: state.unlocked().is_some() }
+}
+
 #[tauri::command]
 pub async fn lock(state: State<'_, AppState>) -> IpcResult<()> {
     state.set(None);
@@ -133,4 +165,43 @@ pub async fn change_passphrase(state: State<'_, AppState>, req: ChangePassphrase
         s.change_passphrase(&Passphrase::new(req.new_passphrase))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::ipc::test_support;
+
+    /// Finding 10: the idle lock lived only in the screen. A page that stops reporting (frozen,
+    /// broken, its timer never firing) no longer keeps the store open: the back end locks it
+    /// after the idle time and its grace, empties the print spool, and a later report of
+    /// activity does not unlock it.
+    #[test]
+    fn the_back_end_locks_by_itself_when_the_screen_reports_no_activity() {
+        if std::env::var_os(chisanpo_core::store::prefs::IDLE_OVERRIDE_ENV).is_some() {
+            return; // the override would replace the setting this test sets
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, id) = test_support::unlocked(tmp.path());
+        state.unlocked().unwrap().set_idle_lock_minutes(1).unwrap();
+        assert_eq!(state.idle_lock_seconds().unwrap(), 60);
+        let start = Instant::now();
+        state.note_activity(start);
+        let printed = state.unlocked().unwrap().print_to_spool(&id, chisanpo_core::forms::FormKind::ConsultationRecord, None).unwrap();
+        assert!(std::path::Path::new(&printed.path).exists());
+        let at = |s: u64| start + Duration::from_secs(s);
+        // Activity keeps it open; silence shorter than 60 s + the 30 s grace too.
+        assert!(heartbeat_of(&state, &HeartbeatRequest { active: true }, at(50)).unlocked);
+        assert!(heartbeat_of(&state, &HeartbeatRequest { active: false }, at(139)).unlocked);
+        assert!(!state.lock_if_idle(at(139)));
+        // The page goes silent: the back end's own check locks at 50 + 90 s.
+        assert!(state.lock_if_idle(at(140)));
+        assert!(state.unlocked().is_none());
+        assert!(!std::path::Path::new(&printed.path).exists(), "the print spool is emptied with the lock");
+        // Activity reported afterwards does not reopen anything.
+        assert!(!heartbeat_of(&state, &HeartbeatRequest { active: true }, at(141)).unlocked);
+        assert_eq!(state.store().unwrap_err().code, "locked");
+    }
 }

@@ -30,6 +30,8 @@ import type { FeeExceptionRequest } from "./FeeExceptionRequest";
 import type { FeeStatus } from "./FeeStatus";
 import type { FieldChange } from "./FieldChange";
 import type { FromApplicationRequest } from "./FromApplicationRequest";
+import type { HeartbeatReply } from "./HeartbeatReply";
+import type { HeartbeatRequest } from "./HeartbeatRequest";
 import type { HomeData } from "./HomeData";
 import type { HoursQuery } from "./HoursQuery";
 import type { HoursReport } from "./HoursReport";
@@ -74,6 +76,7 @@ export const commands = {
   create_store: (req: CreateStoreRequest) => invoke<CreateStoreResponse>("create_store", { req }),
   unlock: (req: UnlockRequest) => invoke<Profile>("unlock", { req }),
   lock: () => invoke<null>("lock"),
+  heartbeat: (req: HeartbeatRequest) => invoke<HeartbeatReply>("heartbeat", { req }),
   recover: (req: RecoverRequest) => invoke<Profile>("recover", { req }),
   change_passphrase: (req: ChangePassphraseRequest) => invoke<null>("change_passphrase", { req }),
   home: () => invoke<HomeData>("home"),

@@ -43,6 +43,11 @@ export class Autosaver<T> {
     if (this.latest !== null) throw this.lastError ?? { code: "internal", message: "下書きを保存できませんでした。", violations: [] };
   }
 
+  /** What was typed and not yet saved (after a failed save, until the next one succeeds). */
+  get unsaved(): T | null {
+    return this.latest;
+  }
+
   /** True while something typed is not yet saved. */
   get dirty(): boolean {
     return this.latest !== null || this.inFlight !== null;

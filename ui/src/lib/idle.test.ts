@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { BEFORE_LOCK_EVENT, flushBeforeLock, startIdleTimer, type BeforeLockDetail } from "./idle";
+import { BEFORE_LOCK_EVENT, flushBeforeLock, startHeartbeat, startIdleTimer, type BeforeLockDetail } from "./idle";
 
 describe("startIdleTimer", () => {
   beforeEach(() => vi.useFakeTimers());
@@ -103,5 +103,38 @@ describe("flushBeforeLock", () => {
     await vi.advanceTimersByTimeAsync(1);
     await q;
     expect(stuck).toBe(true);
+  });
+});
+
+describe("the heartbeat to the back end", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("reports whether there was activity, and follows a lock the back end made", async () => {
+    let last = 0;
+    const sent: boolean[] = [];
+    let unlocked = true;
+    const onLocked = vi.fn();
+    const stop = startHeartbeat({
+      timer: { lastActivity: () => last },
+      send: async (active) => {
+        sent.push(active);
+        return { unlocked };
+      },
+      onLockedByBackEnd: onLocked,
+      everyMs: 1000,
+    });
+    await vi.advanceTimersByTimeAsync(1000);
+    last = 500;
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sent).toEqual([false, true, false]);
+    expect(onLocked).not.toHaveBeenCalled();
+    unlocked = false;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(onLocked).toHaveBeenCalledTimes(1);
+    stop();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(sent.length).toBe(4);
   });
 });

@@ -22,6 +22,8 @@ type Target = Pick<EventTarget, "addEventListener" | "removeEventListener">;
 export type IdleTimer = {
   /** Count as activity now. */
   touch(): void;
+  /** When the last activity was (the clock of `now`). */
+  lastActivity(): number;
   /** Stop watching; `onIdle` is not called any more. */
   stop(): void;
 };
@@ -61,7 +63,41 @@ export function startIdleTimer(opts: { timeoutMs: number; onIdle: () => void; ta
   };
   for (const e of ACTIVITY_EVENTS) opts.target.addEventListener(e, touch, true);
   handle = setTimeout(check, timeoutMs);
-  return { touch, stop };
+  return { touch, stop, lastActivity: () => last };
+}
+
+/** How often the screen tells the back end whether there was activity (`heartbeat`). */
+export const HEARTBEAT_MS = 10_000;
+
+/**
+ * Report activity to the back end every `everyMs` while unlocked, and call `onLockedByBackEnd`
+ * when the back end answers that it locked the store by itself (its own idle lock, for a page
+ * whose timer did not run). Returns the function that stops reporting.
+ */
+export function startHeartbeat(opts: {
+  timer: Pick<IdleTimer, "lastActivity">;
+  send: (active: boolean) => Promise<{ unlocked: boolean }>;
+  onLockedByBackEnd: () => void;
+  everyMs?: number;
+}): () => void {
+  let reported = opts.timer.lastActivity();
+  let stopped = false;
+  const tick = async () => {
+    const last = opts.timer.lastActivity();
+    const active = last > reported;
+    reported = last;
+    try {
+      const r = await opts.send(active);
+      if (!stopped && !r.unlocked) opts.onLockedByBackEnd();
+    } catch {
+      // The next tick tries again.
+    }
+  };
+  const handle = setInterval(() => void tick(), opts.everyMs ?? HEARTBEAT_MS);
+  return () => {
+    stopped = true;
+    clearInterval(handle);
+  };
 }
 
 /**

@@ -91,6 +91,17 @@ pub fn idle_seconds_override(value: Option<&str>) -> Option<u32> {
     value.and_then(|v| v.trim().parse::<u32>().ok()).filter(|s| (1..=86_400).contains(s))
 }
 
+/// How long after the screen's own idle lock the app's back end locks the store by itself, when
+/// the screen did not (a page frozen or broken, or not running its timer): the screen locks first
+/// in the normal case, after saving its drafts.
+pub const BACKEND_LOCK_GRACE_SECONDS: u32 = 30;
+
+/// Whether the back end must lock the store: no activity reported by the screen for the idle
+/// lock time and the grace after it.
+pub fn backend_lock_due(idle_for: std::time::Duration, idle_lock_seconds: u32) -> bool {
+    idle_for >= std::time::Duration::from_secs(u64::from(idle_lock_seconds) + u64::from(BACKEND_LOCK_GRACE_SECONDS))
+}
+
 impl Store {
     /// The idle lock time in minutes: the setting, or the default when unset or out of range.
     pub fn idle_lock_minutes(&self) -> Result<u32> {
@@ -124,6 +135,16 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_back_end_locks_only_after_the_screen_should_have_and_its_grace() {
+        use std::time::Duration;
+        assert!(!backend_lock_due(Duration::from_secs(600), 600));
+        assert!(!backend_lock_due(Duration::from_secs(600 + u64::from(BACKEND_LOCK_GRACE_SECONDS) - 1), 600));
+        assert!(backend_lock_due(Duration::from_secs(600 + u64::from(BACKEND_LOCK_GRACE_SECONDS)), 600));
+        assert!(backend_lock_due(Duration::from_secs(31), 1));
+    }
+
     use super::super::testing;
     use super::*;
     use crate::domain::StaffRole;
