@@ -40,6 +40,7 @@ use ts_rs::TS;
 use crate::delivery::outbox::ReachedCentre;
 use crate::domain::{Date, RecordKind, RecordStatus};
 use crate::error::{Error, Result};
+use crate::store::consistency;
 use crate::store::records::retain_until;
 use crate::store::{new_id, now, Action, Store};
 
@@ -135,7 +136,15 @@ fn item(r: &rusqlite::Row) -> rusqlite::Result<RetentionItem> {
 }
 
 fn item_in(c: &Connection, id: &str) -> Result<Option<RetentionItem>> {
-    Ok(c.query_row(&format!("{ITEM_SELECT} WHERE r.id = ?1"), [id], item).optional()?)
+    let Some(mut it) = c.query_row(&format!("{ITEM_SELECT} WHERE r.id = ?1"), [id], item).optional()? else { return Ok(None) };
+    // The columns could have been moved back (with the passphrase, finding 6): a finalised record
+    // is kept until the later of its column and what its latest version and its 確定 entry say.
+    if it.status == RecordStatus::Final {
+        if let Some(until) = consistency::evidence_of(c, id)?.and_then(|e| e.retain_until) {
+            it.retain_until = it.retain_until.max(until);
+        }
+    }
+    Ok(Some(it))
 }
 
 /// On a centre: the records consolidated from its devices, kept 5 years from the date performed
@@ -308,6 +317,12 @@ impl Store {
                 for i in stmt.query_map([&cut], item)? {
                     let i = i?;
                     out.insert(i.record_id.clone(), i);
+                }
+            }
+            // A finalised record's columns are checked against its evidence (see `item_in`).
+            for i in out.values_mut().filter(|i| i.status == RecordStatus::Final) {
+                if let Some(until) = consistency::evidence_of(c, &i.record_id)?.and_then(|e| e.retain_until) {
+                    i.retain_until = i.retain_until.max(until);
                 }
             }
             let mut stmt = c.prepare_cached(&format!("{CONSOLIDATED_SELECT} WHERE l.performed_on < ?1 OR l.performed_on IS NULL"))?;

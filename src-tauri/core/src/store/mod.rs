@@ -3,6 +3,7 @@
 //! - `keys`: the data key and its two wraps (passphrase, recovery key).
 //! - `schema`: the append-only migrations.
 //! - `audit`: the hash-chained audit log.
+//! - `consistency`: the columns and copies `verify` checks against the chain and the versions.
 //! - `anchor`: the audit chain's head, kept outside the database, so an old database shows.
 //! - `entities`: workplaces, workers and staff.
 //! - `records`: the record lifecycle (draft → 確定 → 訂正).
@@ -17,6 +18,7 @@ pub mod appointments;
 pub mod atomic;
 pub mod audit;
 pub mod backup;
+pub(crate) mod consistency;
 pub mod deadlines;
 pub mod editing;
 pub mod entities;
@@ -483,6 +485,10 @@ impl Store {
             if !roles_ok {
                 problems.push("利用者のプロフィールがありません".into());
             }
+            // Columns against the evidence, versions the log names, consolidated copies (finding 6).
+            problems.extend(consistency::record_columns(c)?);
+            problems.extend(consistency::versions_named_by_the_log(c)?);
+            problems.extend(consistency::consolidated_hashes(c)?);
             // The anchor outside the database (ADR 0020): now, or as it was at unlock.
             if let Some(p) = anchor::check(c, &self.paths.dir, &self.key, &self.store_id)?.or_else(|| self.anchor_problem()) {
                 problems.push(p);
