@@ -1,5 +1,6 @@
 //! The centre's consolidated records as the ledgers and the annual report see them: for each
-//! record, its current version (the highest; of two conflicting ones, the first imported) in
+//! record, its current version (the highest from the device it first came from; of two
+//! conflicting ones, the first imported) in
 //! `consolidated_latest`, and a 台帳 number in the centre's own per-fiscal-year sequence, assigned
 //! when the record first arrives and never changed. Kept up to date in the import's transaction.
 
@@ -41,8 +42,10 @@ impl Columns {
     }
 }
 
-/// A version was added to `consolidated_versions`: make it current if it is newer, and number
-/// the record if it has no number yet.
+/// A version was added to `consolidated_versions`: make it current if it is newer and comes from
+/// the device the record first came from (its owner: another enrolled device cannot replace a
+/// record it did not make, finding 5; its version is kept and the record flagged 要確認), and
+/// number the record if it has no number yet.
 pub(crate) fn note_version(tx: &Connection, device_id: &str, e: &Entry, now: &str) -> Result<()> {
     let c = Columns::of(e);
     tx.execute(
@@ -51,7 +54,7 @@ pub(crate) fn note_version(tx: &Connection, device_id: &str, e: &Entry, now: &st
          ON CONFLICT(record_id) DO UPDATE SET version = excluded.version, content_hash = excluded.content_hash, kind = excluded.kind, \
            performed_on = excluded.performed_on, fiscal_year = excluded.fiscal_year, place = excluded.place, doctor_id = excluded.doctor_id, \
            workplace_id = excluded.workplace_id, device_id = excluded.device_id \
-         WHERE excluded.version > consolidated_latest.version",
+         WHERE excluded.version > consolidated_latest.version AND excluded.device_id = consolidated_latest.device_id",
         params![e.record_id, e.version, e.content_hash, e.kind, c.performed_on, c.fiscal_year, c.place, c.doctor_id, c.workplace_id, device_id],
     )?;
     if let Some((kind, fy)) = c.ledger(e) {

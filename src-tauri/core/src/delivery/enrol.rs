@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::keys::{CentreIdentity, DeviceKey};
+use super::keys::{verify, CentreIdentity, DeviceKey};
 use super::{get_setting, outbox, put_setting, setting, CentreProfile, FORMAT};
 use crate::error::{Error, Result};
 use crate::store::{new_id, now, Action, Store};
@@ -22,9 +22,34 @@ pub struct EnrolmentRequest {
     pub public_key: String,
     /// Who uses the device, for the centre's list.
     pub label: String,
+    /// The device's ed25519 signature, with the key named in `public_key`, over the request's
+    /// other fields (`proof_message`): whoever made the request holds the private key. Absent in
+    /// requests made by 0.2.0, which the centre refuses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<String>,
+}
+
+/// What a device signs to prove it holds its key: prefixed, so that the message can never be
+/// taken for a bundle's payload (JSON) signed with the same key.
+fn proof_message(centre_id: &str, device_id: &str, public_key: &str, label: &str) -> Vec<u8> {
+    let fields = serde_json::json!([centre_id, device_id, public_key, label]).to_string();
+    format!("chisanpo enrolment proof v1\n{fields}").into_bytes()
 }
 
 impl EnrolmentRequest {
+    /// A request signed with the device's key.
+    pub fn signed(key: &DeviceKey, centre_id: &str, device_id: String, label: String) -> Self {
+        let public_key = key.public_hex();
+        let proof = key.sign_hex(&proof_message(centre_id, &device_id, &public_key, &label));
+        EnrolmentRequest { format: FORMAT, centre_id: centre_id.to_string(), device_id, public_key, label, proof: Some(proof) }
+    }
+
+    /// Whether the request is signed by the key it names (finding 5: otherwise anyone could enrol
+    /// someone else's public key, or a key nobody holds, under a device id of their choosing).
+    pub fn proves_possession(&self) -> bool {
+        self.proof.as_deref().is_some_and(|p| verify(&self.public_key, &proof_message(&self.centre_id, &self.device_id, &self.public_key, &self.label), p))
+    }
+
     pub fn parse(text: &str) -> Result<Self> {
         let r: EnrolmentRequest = serde_json::from_str(text)
             .map_err(|_| Error::Delivery("端末の登録申請として読み取れません。端末の 設定 › センターへの登録（または `chisanpo enrol`）で作った登録申請ファイル（.json）を指定してください。".into()))?;
@@ -111,13 +136,7 @@ impl Store {
                 // one twice): same id, same key, nothing queued twice; the same request again.
                 self.re_enrol(tx, profile)?;
                 let key = DeviceKey::load(tx)?.ok_or_else(|| Error::Integrity("端末の署名鍵がありません".into()))?;
-                return Ok(EnrolmentRequest {
-                    format: FORMAT,
-                    centre_id: profile.centre_id.clone(),
-                    device_id,
-                    public_key: key.public_hex(),
-                    label: self.actor().name.clone(),
-                });
+                return Ok(EnrolmentRequest::signed(&key, &profile.centre_id, device_id, self.actor().name.clone()));
             }
             let device_id = new_id();
             let key = DeviceKey::generate();
@@ -126,13 +145,7 @@ impl Store {
             put_setting(tx, setting::CENTRE_PROFILE, &profile.to_json())?;
             let queued = outbox::enqueue_existing(tx)?;
             self.audit(tx, Action::Create, &device_id, serde_json::json!({ "delivery": "enrol", "centre_id": profile.centre_id, "queued": queued }))?;
-            Ok(EnrolmentRequest {
-                format: FORMAT,
-                centre_id: profile.centre_id.clone(),
-                device_id,
-                public_key: key.public_hex(),
-                label: self.actor().name.clone(),
-            })
+            Ok(EnrolmentRequest::signed(&key, &profile.centre_id, device_id, self.actor().name.clone()))
         })
     }
 
@@ -148,6 +161,11 @@ impl Store {
         if req.centre_id != centre_id {
             return Err(Error::Delivery(
                 "この登録申請は別のセンター宛てです。このセンターのプロファイルで端末を登録し直し（`chisanpo enrol`）、新しい申請を取り込んでください。".into(),
+            ));
+        }
+        if !req.proves_possession() {
+            return Err(Error::Delivery(
+                "この登録申請には端末の鍵による署名がないか、署名が合いません（以前の版で作った申請か、書き換えられた申請です）。端末のアプリを最新版に更新し、設定 › センターへの登録（または `chisanpo enrol`）で登録申請を作り直してください。何も登録していません。".into(),
             ));
         }
         target.enrol_device(req, &now())

@@ -298,7 +298,7 @@ impl Consolidation for PgConsolidation<'_> {
                  ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, content_hash = excluded.content_hash, kind = excluded.kind, \
                    performed_on = excluded.performed_on, fiscal_year = excluded.fiscal_year, place = excluded.place, doctor_id = excluded.doctor_id, \
                    workplace_id = excluded.workplace_id, device_id = excluded.device_id \
-                 WHERE excluded.version > l.version",
+                 WHERE excluded.version > l.version AND excluded.device_id = l.device_id",
             )
             .map_err(&err)?;
         let number = tx
@@ -456,7 +456,9 @@ impl Consolidation for PgConsolidation<'_> {
         Ok(self
             .client
             .query_one(
-                "SELECT EXISTS (SELECT 1 FROM consolidated_versions WHERE record_id = $1 GROUP BY version HAVING count(DISTINCT content_hash) > 1)",
+                "SELECT EXISTS (SELECT 1 FROM consolidated_versions WHERE record_id = $1 GROUP BY version HAVING count(DISTINCT content_hash) > 1) \
+                 OR EXISTS (SELECT 1 FROM consolidated_versions v JOIN consolidated_latest l ON l.record_id = v.record_id \
+                            WHERE v.record_id = $1 AND v.device_id <> l.device_id)",
                 &[&record_id],
             )
             .map_err(db_error(&label))?

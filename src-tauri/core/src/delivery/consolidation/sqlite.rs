@@ -180,7 +180,9 @@ impl Consolidation for SqliteConsolidation<'_> {
     fn conflicted(&mut self, record_id: &str) -> Result<bool> {
         self.0.read(|c| {
             Ok(c.query_row(
-                "SELECT EXISTS (SELECT 1 FROM consolidated_versions WHERE record_id = ?1 GROUP BY version HAVING count(DISTINCT content_hash) > 1)",
+                "SELECT EXISTS (SELECT 1 FROM consolidated_versions WHERE record_id = ?1 GROUP BY version HAVING count(DISTINCT content_hash) > 1) \
+                 OR EXISTS (SELECT 1 FROM consolidated_versions v JOIN consolidated_latest l ON l.record_id = v.record_id \
+                            WHERE v.record_id = ?1 AND v.device_id <> l.device_id)",
                 [record_id],
                 |r| r.get(0),
             )?)
