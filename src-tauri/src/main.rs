@@ -5,6 +5,7 @@ mod cli;
 mod cli_delivery;
 mod gui;
 mod ipc;
+mod no_dumps;
 #[cfg(test)]
 mod no_inspector;
 #[cfg(test)]
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    no_dumps::forbid();
     let args = cli::Args::parse();
     match args.command {
         None => gui::run(args.data_dir),
