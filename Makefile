@@ -26,7 +26,7 @@ APT_PACKAGES := build-essential pkg-config perl curl libssl-dev libwebkit2gtk-4.
   desktop-file-utils rpm
 
 .PHONY: run test test-suites test-ui test-rust test-e2e test-installed bindings-check dist bench setup \
-  system rust node tauri-driver ui ui-check lint app clean-stamps
+  system rust node tauri-driver ui ui-check lint deny app clean-stamps
 
 # The version of the workspace, and the commit the packages are built from (`-dirty` when the
 # tree has changes no commit holds; `chisanpo --version` says so).
@@ -48,7 +48,7 @@ test: setup
 	@status=0; $(MAKE) --no-print-directory -k test-suites || status=$$?; \
 	  tests/summarize.sh $(TEST_LOGS) $$status; exit $$status
 
-test-suites: test-ui lint test-rust test-e2e bindings-check test-installed
+test-suites: test-ui lint deny test-rust test-e2e bindings-check test-installed
 
 test-ui: ui-check ui
 
@@ -138,6 +138,13 @@ ui-check: ui/node_modules/.package-lock.json
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# Licences, bans and sources of every crate (deny.toml, ADR 0024). cargo-deny is built from
+# crates.io the first time; advisories need the RustSec database on GitHub, checked at release.
+CARGO_DENY_VERSION := 0.20.2
+deny:
+	@cargo deny --version 2>/dev/null | grep -q '$(CARGO_DENY_VERSION)' || $(CARGO) install cargo-deny --version $(CARGO_DENY_VERSION) --locked
+	cargo deny check licenses bans sources
 
 app: ui
 	$(CARGO) build -p chisanpo
