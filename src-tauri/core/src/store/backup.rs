@@ -683,6 +683,18 @@ mod tests {
         s.list_records(&ListFilter::default()).unwrap()
     }
 
+    /// A store with `records` demo records, backed up to `b.chisanpo-backup` and closed: the
+    /// temporary folder, the data folder and the backup.
+    fn backed_up(records: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let (tmp, s) = testing::store();
+        crate::demo::generate(&s, records, 1).unwrap();
+        let file = tmp.path().join("b.chisanpo-backup");
+        s.backup(&file).unwrap();
+        let dir = s.dir().to_path_buf();
+        drop(s);
+        (tmp, dir, file)
+    }
+
     fn files_hash(dir: &Path) -> Vec<(String, String)> {
         let mut v: Vec<(String, String)> = fs::read_dir(dir)
             .unwrap()
@@ -731,12 +743,7 @@ mod tests {
 
     #[test]
     fn a_changed_byte_is_refused_and_the_live_store_is_untouched() {
-        let (tmp, s) = testing::store();
-        crate::demo::generate(&s, 40, 1).unwrap();
-        let file = tmp.path().join("b.chisanpo-backup");
-        s.backup(&file).unwrap();
-        let dir = s.dir().to_path_buf();
-        drop(s);
+        let (tmp, dir, file) = backed_up(40);
         let live_before = files_hash(&dir);
         let good = fs::read(&file).unwrap();
         let header_len = 20 + u32::from_le_bytes(good[16..20].try_into().unwrap()) as usize;
@@ -780,12 +787,7 @@ mod tests {
     /// without the key) is refused once the key is known. The live store never changes.
     #[test]
     fn every_byte_of_the_header_is_covered_and_each_refusal_names_the_damage() {
-        let (tmp, s) = testing::store();
-        crate::demo::generate(&s, 8, 1).unwrap();
-        let file = tmp.path().join("b.chisanpo-backup");
-        s.backup(&file).unwrap();
-        let dir = s.dir().to_path_buf();
-        drop(s);
+        let (tmp, dir, file) = backed_up(8);
         let live_before = files_hash(&dir);
         let good = fs::read(&file).unwrap();
         let (json, trailer, db) = parts(&good);
