@@ -351,6 +351,18 @@ fn the_centre_keeps_and_destroys_consolidated_records_like_its_own() {
     let due = w.centre.retention_due(today).unwrap();
     assert_eq!(due.iter().map(|d| d.record_id.clone()).collect::<Vec<_>>(), vec![old_id.clone()], "{due:?}");
     assert_eq!(due[0].retain_until, Date::ymd(2024, 6, 10).unwrap());
+    // It arrived today: its date may be a mistyped era, so the centre holds it for 5 years from
+    // its arrival, by the centre's own clock (issue 13, Medium 7).
+    let why = due[0].held.as_deref().expect("held: it arrived less than 5 years ago");
+    assert!(why.contains("センターに届いた日") && why.contains("実施日を確かめてください"), "{why}");
+    let err = w.centre.destroy(std::slice::from_ref(&old_id), "保存期間（5年）満了のため", today).unwrap_err();
+    assert!(matches!(err, Error::RetentionHeld { count: 1, .. }), "{err:?}");
+    // It arrived years ago, as a centre's old records did (the arrival time moved back here).
+    let raw = chisanpo_core::store::raw_connection(&w.root.join("centre"), &Passphrase::new(PASS)).unwrap();
+    raw.execute_batch("DROP TRIGGER consolidated_versions_immutable;").unwrap();
+    raw.execute("UPDATE consolidated_versions SET imported_at = '2019-06-11T00:00:00.000Z' WHERE record_id = ?1", [&old_id]).unwrap();
+    drop(raw);
+    assert!(w.centre.retention_due(today).unwrap()[0].held.is_none());
     assert!(w.centre.destroy(std::slice::from_ref(&recent), "保存期間（5年）満了のため", today).is_err(), "inside its period: refused");
     let r = w.centre.destroy(std::slice::from_ref(&old_id), "保存期間（5年）満了のため", today).unwrap();
     assert_eq!(r.destroyed.len(), 1);

@@ -194,6 +194,21 @@ fn retention_on_postgresql_destroys_only_what_is_due_and_keeps_a_destruction_rec
     let today = chisanpo_core::store::today();
     let due = db.retention_due(today).unwrap();
     assert_eq!(due.iter().map(|d| d.record_id.as_str()).collect::<Vec<_>>(), vec![old.as_str()]);
+    // Arrived today: held 5 years from its arrival, by the centre's clock (issue 13, Medium 7).
+    assert!(due[0].held.as_deref().is_some_and(|why| why.contains("センターに届いた日")), "{due:?}");
+    let err = db.destroy(std::slice::from_ref(&old), "保存期間（5年）満了のため", today).unwrap_err();
+    assert!(matches!(err, Error::RetentionHeld { count: 1, .. }), "{err:?}");
+    // As if it had arrived in 2019 (the arrival time moved back, the trigger lifted for it).
+    let mut admin = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!(
+            "ALTER TABLE consolidated_versions DISABLE TRIGGER consolidated_versions_immutable; \
+             UPDATE consolidated_versions SET imported_at = '2019-06-11T00:00:00.000Z' WHERE record_id = '{old}'; \
+             ALTER TABLE consolidated_versions ENABLE TRIGGER consolidated_versions_immutable;"
+        ))
+        .unwrap();
+    drop(admin);
+    assert!(db.retention_due(today).unwrap()[0].held.is_none());
     assert!(db.destroy(std::slice::from_ref(&recent), "保存期間（5年）満了のため", today).is_err(), "inside its period: refused");
     assert!(db.destroy(std::slice::from_ref(&old), " ", today).is_err(), "a reason is needed");
     let d = db.destroy(std::slice::from_ref(&old), "保存期間（5年）満了のため", today).unwrap();

@@ -25,7 +25,9 @@
 //!     destroying it would lose it everywhere (issue 13, Medium #7);
 //!   - it was finalised (`finalised_at`, the store's own clock at 確定) less than 5 years ago,
 //!     whatever its typed date says: a mistyped era (平成7 for 令和7) must not make a new record
-//!     due at once.
+//!     due at once;
+//!   - on a centre, a consolidated record first arrived (the centre's own clock) less than 5
+//!     years ago, for the same reason: the device's 確定 time is the device's clock.
 //! - After the transaction the database is rebuilt (VACUUM, with secure_delete on) and the
 //!   write-ahead log is folded in and truncated, so nothing destroyed is recoverable from the files.
 //!   Backups made before the destruction still hold the records: they are encrypted, and are
@@ -189,7 +191,13 @@ pub const HELD_UNDELIVERED: &str = "センターに届いていないため廃�
 fn held_reason(c: &Connection, id: &str, today: Date, reached: Option<&ReachedCentre>) -> Result<Option<String>> {
     let row: Option<(String, Option<String>)> =
         c.query_row("SELECT status, finalised_at FROM records WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-    let Some((status, finalised_at)) = row else { return Ok(None) };
+    let Some((status, finalised_at)) = row else {
+        // A record consolidated from a device: its 確定 time is the device's clock, so the
+        // centre counts from when the record first arrived, by its own clock.
+        let arrived: Option<String> =
+            c.query_row("SELECT min(imported_at) FROM consolidated_versions WHERE record_id = ?1", [id], |r| r.get(0)).optional()?.flatten();
+        return Ok(arrived_too_recently(arrived.as_deref(), today));
+    };
     let mut reasons = Vec::new();
     if let Some(reached) = reached {
         if reached.undelivered_versions(c, id)? > 0 {
@@ -201,6 +209,19 @@ fn held_reason(c: &Connection, id: &str, today: Date, reached: Option<&ReachedCe
         reasons.push(format!("確定日（{}）から5年たっていないため廃棄できません。実施日と確定日が5年以上離れています。実施日を確かめてください。", f.wareki()));
     }
     Ok((!reasons.is_empty()).then(|| reasons.join(" ")))
+}
+
+/// Why a record consolidated at a centre may not be destroyed yet: it first arrived there less
+/// than 5 years ago (by the centre's clock), whatever its typed date says (a mistyped era, say).
+/// Shared by the embedded store and PostgreSQL.
+pub(crate) fn arrived_too_recently(arrived: Option<&str>, today: Date) -> Option<String> {
+    let day = arrived.and_then(day_of)?;
+    (retain_until(day) >= today).then(|| {
+        format!(
+            "センターに届いた日（{}）から5年たっていないため廃棄できません。実施日と届いた日が5年以上離れています。記録を作った端末で実施日を確かめてください。",
+            day.wareki()
+        )
+    })
 }
 
 /// The reason, trimmed, and at least one id: what every destruction needs.
@@ -373,8 +394,9 @@ impl Store {
             // Due, but held (not at the centre, or finalised too recently): nothing is destroyed.
             let reached = ReachedCentre::of(tx)?;
             let mut held = Vec::new();
-            for (it, consolidated) in &items {
-                if let Some(why) = (!consolidated).then(|| held_reason(tx, &it.record_id, today, reached.as_ref())).transpose()?.flatten() {
+            // Device records and consolidated ones alike (see `held_reason`).
+            for (it, _) in &items {
+                if let Some(why) = held_reason(tx, &it.record_id, today, reached.as_ref())? {
                     held.push(format!("・ID {}: {why}", it.record_id));
                 }
             }

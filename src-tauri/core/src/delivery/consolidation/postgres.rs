@@ -20,7 +20,7 @@ use crate::domain::Date;
 use crate::domain::VersionContent;
 use crate::error::{Error, Result};
 use crate::ledger::annual::AnnualRow;
-use crate::ledger::retention::{check_destroy_request, retention_item, DestructionRecord, RetentionItem};
+use crate::ledger::retention::{arrived_too_recently, check_destroy_request, retention_item, DestructionRecord, RetentionItem};
 use crate::ledger::rows::LedgerEntry;
 use crate::ledger::{Ledger, LedgerFilter, LedgerKind};
 use crate::store::{Action, Store};
@@ -532,7 +532,12 @@ impl Consolidation for PgConsolidation<'_> {
             .map_err(db_error(&label))?;
         let mut out: Vec<RetentionItem> = rows
             .iter()
-            .map(|r| retention_item(r.get(0), r.get(1), r.get(2), r.get::<_, Option<i32>>(3).map(|n| n as u32), r.get(4), r.get(5)))
+            .map(|r| {
+                let arrived: Option<String> = r.get(5);
+                let mut i = retention_item(r.get(0), r.get(1), r.get(2), r.get::<_, Option<i32>>(3).map(|n| n as u32), r.get(4), arrived.clone());
+                i.held = arrived_too_recently(arrived.as_deref(), today);
+                i
+            })
             .filter(|i| i.retain_until < today)
             .collect();
         out.sort_by(|a, b| (a.retain_until, &a.record_id).cmp(&(b.retain_until, &b.record_id)));
@@ -546,6 +551,15 @@ impl Consolidation for PgConsolidation<'_> {
         let missing: Vec<&String> = ids.iter().filter(|id| !due.contains_key(*id)).collect();
         if !missing.is_empty() {
             return Err(Error::StillRetained { count: missing.len(), until: "保存期間中か、共有データベースにない記録です".into() });
+        }
+        let held: Vec<String> = ids
+            .iter()
+            .filter_map(|id| due[id].held.as_ref().map(|why| format!("・ID {id}: {why}")))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !held.is_empty() {
+            return Err(Error::RetentionHeld { count: held.len(), detail: held.join("\n") });
         }
         let label = self.label.clone();
         let err = db_error(&label);
