@@ -62,9 +62,12 @@ pub async fn restore_backup(state: State<'_, AppState>, req: RestoreRequest) -> 
 async fn restore_into(state: &AppState, req: RestoreRequest) -> IpcResult<RestoreReport> {
     may_restore(state)?;
     let dir = state.data_dir().clone();
-    // A restore replaces the store under the app: lock first.
-    state.set(None);
+    // A restore replaces the store under the app: lock first, and wait for the background work
+    // (delivery, scheduled backup) to let go of it, so that no connection is open on the files
+    // the restore swaps.
+    let held = state.lock_for_replacing();
     blocking(move || {
+        super::wait_released(held, std::time::Duration::from_secs(60))?;
         let secret = if req.recovery_key.trim().is_empty() {
             Secret::Passphrase(Passphrase::new(req.passphrase))
         } else {

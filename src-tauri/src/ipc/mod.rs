@@ -167,16 +167,30 @@ impl AppState {
     /// Lock the store if the screen reported no activity for the idle time and its grace: the
     /// back end does not rely on the screen's timer (finding 10). True when it locked now.
     pub fn lock_if_idle(&self, now: std::time::Instant) -> bool {
-        if self.unlocked().is_none() {
+        let Ok(seconds) = self.idle_lock_seconds() else { return false };
+        // Decided under the store's write lock: an unlock (which notes its activity before it
+        // takes that lock) cannot slip in between the check and the lock.
+        let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
+        if store.is_none() {
             return false;
         }
         let last = *self.activity.lock().unwrap_or_else(|e| e.into_inner());
-        let Ok(seconds) = self.idle_lock_seconds() else { return false };
         if !chisanpo_core::store::prefs::backend_lock_due(now.saturating_duration_since(last), seconds) {
             return false;
         }
-        self.set(None);
+        *store = None;
+        drop(store);
+        self.forget_outputs();
         true
+    }
+
+    /// Lock for a restore: the store is closed for the app, and the returned handle tells when
+    /// the background work (a delivery pass, a scheduled backup) has let go of it too
+    /// (`wait_released`).
+    pub fn lock_for_replacing(&self) -> Option<std::sync::Weak<Store>> {
+        let held = self.unlocked().map(|s| Arc::downgrade(&s));
+        self.set(None);
+        held
     }
 
     /// Unlock (`Some`) or lock (`None`). Either way the print spool is emptied and the paths
@@ -195,6 +209,21 @@ impl AppState {
 }
 
 pub type IpcResult<T> = Result<T, ErrorDto>;
+
+/// Wait (at most `limit`) until nothing holds the store a lock closed: a restore must not swap
+/// the files under an open connection (whose close would delete the new store's `-wal`).
+/// `Error::Busy` when something still holds it after the limit.
+pub fn wait_released(held: Option<std::sync::Weak<Store>>, limit: std::time::Duration) -> Result<(), Error> {
+    let Some(held) = held else { return Ok(()) };
+    let start = std::time::Instant::now();
+    while held.strong_count() > 0 {
+        if start.elapsed() >= limit {
+            return Err(Error::Busy);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Ok(())
+}
 
 pub fn dto(e: Error) -> ErrorDto {
     ErrorDto::from(&e)

@@ -204,4 +204,25 @@ mod tests {
         assert!(!heartbeat_of(&state, &HeartbeatRequest { active: true }, at(141)).unlocked);
         assert_eq!(state.store().unwrap_err().code, "locked");
     }
+
+    /// Review finding: a restore swapped the files while a delivery pass or a scheduled backup
+    /// still held the store (its connection, closing later, would delete the new store's -wal).
+    /// The restore now waits until the last holder lets go, or gives up as busy.
+    #[test]
+    fn a_restore_waits_for_background_work_to_let_go_of_the_store() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, _) = test_support::unlocked(tmp.path());
+        let worker = state.unlocked().unwrap();
+        let held = state.lock_for_replacing();
+        assert!(state.unlocked().is_none());
+        assert!(matches!(crate::ipc::wait_released(held.clone(), Duration::from_millis(100)), Err(chisanpo_core::Error::Busy)));
+        let start = Instant::now();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            drop(worker);
+        });
+        crate::ipc::wait_released(held, Duration::from_secs(10)).unwrap();
+        assert!(start.elapsed() >= Duration::from_millis(200));
+        t.join().unwrap();
+    }
 }

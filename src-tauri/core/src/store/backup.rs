@@ -313,20 +313,27 @@ impl Store {
         let newest = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
-            .filter_map(|p| read_header(&p).ok().map(|h| (p, h)))
-            .filter(|(_, h)| h.store_id == self.store_id && h.created_at > restored_at)
+            .filter_map(|p| self.authentic_header(&p).map(|h| (p, h)))
+            .filter(|(_, h)| h.created_at > restored_at)
             .max_by(|a, b| a.1.created_at.cmp(&b.1.created_at));
         Ok(newest)
+    }
+
+    /// The header of a backup of this store whose HMAC checks under this store's key (format 2):
+    /// a header copied from an older backup and edited (a newer date, another audit head) is
+    /// not taken as the newest backup's word. None for anything else.
+    fn authentic_header(&self, file: &Path) -> Option<BackupHeader> {
+        use hmac::Mac;
+        let mut f = BufReader::new(File::open(file).ok()?);
+        let ReadHeader { header, json, tag } = header_of(&mut f).ok()?;
+        (header.store_id == self.store_id && header_mac(&self.key, &json).verify_slice(&tag?).is_ok()).then_some(header)
     }
 
     /// Compare the store with a backup of itself: None when the store's chain holds the backup's
     /// last audit entry (everything the backup saw is still here), or when the backup is of
     /// another store. Otherwise what is missing, and which records.
     pub fn gap_to_backup(&self, file: &Path) -> Result<Option<BackupGap>> {
-        let header = read_header(file)?;
-        if header.store_id != self.store_id {
-            return Ok(None);
-        }
+        let Some(header) = self.authentic_header(file) else { return Ok(None) };
         let head = super::anchor::AuditHead { seq: header.audit_entries, hash: header.audit_last_hash.clone() };
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let what = format!("最新のバックアップ（{}、{name}）", super::anchor::local_time(&header.created_at));
@@ -486,12 +493,17 @@ fn recover_journal(dir: &Path) -> Result<()> {
     };
     let staged_left = staged.join("chisanpo.db").exists();
     if staged_left {
-        // The new store never fully arrived: put every moved file back.
+        // The new store never fully arrived: put every moved file back. A store file with no
+        // copy aside came in with the backup (or from the failed open of the new store): the
+        // old store did not have it, so it goes (an anchor or keyring the old store never had
+        // would make it unusable).
         for f in FILES {
             let moved = aside.join(f);
             if moved.exists() {
                 let _ = fs::remove_file(dir.join(f));
                 fs::rename(&moved, dir.join(f))?;
+            } else if dir.join(f).exists() {
+                fs::remove_file(dir.join(f))?;
             }
         }
         let _ = fs::remove_dir_all(&staged);
@@ -546,6 +558,17 @@ fn verify_into(file: &Path, secret: &Secret, staged: &Path) -> Result<(BackupHea
         Error::BackupInvalid { .. } => e,
         _ => invalid("鍵が合わないか、データが壊れています"),
     })?;
+    // A format-1 header over a database this version wrote (it was anchored, which 0.2.0 never
+    // did): the checksum and HMAC were stripped to skip them. The database is authenticated by
+    // the data key, so it tells.
+    if tag.is_none() {
+        let anchored: bool = conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?1)", [super::anchor::ANCHORED_SINCE], |r| r.get(0))
+            .map_err(|_| invalid("データベースを読めません"))?;
+        if anchored {
+            return Err(invalid("見出しが古い形式に書き換えられています（この版で作ったバックアップには見出しの検証が付いています）"));
+        }
+    }
     let store_id: String =
         conn.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0)).map_err(|_| invalid("ストアの識別子がありません"))?;
     if store_id != header.store_id {
@@ -661,8 +684,10 @@ pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> 
             })
         }
         Err(e) => {
-            // Put the old store back.
-            let _ = fs::rename(dir.join("chisanpo.db"), staged.join("chisanpo.db"));
+            // Put the old store back: the new database goes back to the staging folder first
+            // (its presence there is what tells the journal to undo). Should that fail, the
+            // journal is left for the next open and nothing is deleted now.
+            fs::rename(dir.join("chisanpo.db"), staged.join("chisanpo.db"))?;
             recover_journal(dir)?;
             Err(e)
         }
@@ -835,22 +860,59 @@ mod tests {
         assert!(report.header_authenticated);
     }
 
-    /// A backup made by 0.2.0 (format 1: no checksum, no HMAC) still restores, reported as
-    /// unauthenticated: upgrades keep every record, and old backups stay usable.
+    /// `verify` takes the newest backup's word only from a header its HMAC vouches for: a header
+    /// edited to look newest (checksum recomputed, no key) is passed over.
     #[test]
-    fn a_format_1_backup_from_the_previous_release_still_restores() {
+    fn only_an_authentic_header_counts_as_the_newest_backup() {
+        let (tmp, s) = testing::store();
+        crate::demo::generate(&s, 3, 1).unwrap();
+        let file = tmp.path().join("b.chisanpo-backup");
+        s.backup(&file).unwrap();
+        assert!(s.authentic_header(&file).is_some());
+        let (json, trailer, db) = parts(&fs::read(&file).unwrap());
+        let edited = String::from_utf8(json).unwrap().replacen("\"created_at\":\"20", "\"created_at\":\"29", 1).into_bytes();
+        let mut forged_trailer = trailer.clone();
+        forged_trailer[..32].copy_from_slice(&sha2::Sha256::digest(&edited));
+        let forged = tmp.path().join("forged.chisanpo-backup");
+        fs::write(&forged, assemble(&edited, &forged_trailer, &db)).unwrap();
+        assert!(read_header(&forged).is_ok(), "the forged header reads");
+        assert!(s.authentic_header(&forged).is_none(), "but is not taken");
+        assert!(s.gap_to_backup(&forged).unwrap().is_none());
+    }
+
+    /// A backup file rewritten in format 1 (no checksum, no HMAC).
+    fn as_format_1(file: &Path, to: &Path) {
+        let (json, _, db) = parts(&fs::read(file).unwrap());
+        let old_json = String::from_utf8(json).unwrap().replacen("\"format\":2", "\"format\":1", 1);
+        assert!(old_json.starts_with("{\"format\":1"), "{old_json}");
+        fs::write(to, assemble(old_json.as_bytes(), &[], &db)).unwrap();
+    }
+
+    /// A backup made by 0.2.0 (format 1: no checksum, no HMAC, a database never anchored) still
+    /// restores, reported as unauthenticated: upgrades keep every record, and old backups stay
+    /// usable. A backup this version made, rewritten as format 1 to skip the checks, is refused.
+    #[test]
+    fn a_format_1_backup_from_the_previous_release_still_restores_and_a_downgraded_one_does_not() {
         let (tmp, s) = testing::store();
         crate::demo::generate(&s, 6, 1).unwrap();
         let before = listing(&s);
+        let dir = s.dir().to_path_buf();
         let file = tmp.path().join("b.chisanpo-backup");
         s.backup(&file).unwrap();
-        let dir = s.dir().to_path_buf();
+        let downgraded = tmp.path().join("downgraded.chisanpo-backup");
+        as_format_1(&file, &downgraded);
+        let live_before = files_hash(&dir);
+        let err = restore(&dir, &downgraded, &pass(), true).unwrap_err();
+        assert!(matches!(&err, Error::BackupInvalid { reason } if reason.contains("古い形式に書き換えられて")), "{err}");
+        assert_eq!(files_hash(&dir), live_before);
+        // As 0.2.0 made them: a database with no anchor mark.
+        let raw = super::super::raw_connection(&dir, &Passphrase::new(PASS)).unwrap();
+        raw.execute("DELETE FROM meta WHERE key = ?1", [super::super::anchor::ANCHORED_SINCE]).unwrap();
+        drop(raw);
+        s.backup(&file).unwrap();
         drop(s);
-        let (json, _, db) = parts(&fs::read(&file).unwrap());
-        let old_json = String::from_utf8(json).unwrap().replacen("\"format\":2", "\"format\":1", 1);
-        assert!(old_json.starts_with("{\"format\":1"), "{old_json}");
         let old = tmp.path().join("old.chisanpo-backup");
-        fs::write(&old, assemble(old_json.as_bytes(), &[], &db)).unwrap();
+        as_format_1(&file, &old);
         let report = restore(&dir, &old, &pass(), true).unwrap();
         assert!(!report.header_authenticated);
         assert_eq!(listing(&Store::open(&dir, &Passphrase::new(PASS)).unwrap()), before);
@@ -917,6 +979,39 @@ mod tests {
         assert_eq!(listing(&s), before);
         assert!(!journal_path(&dir).exists());
         assert!(!staged.exists() && !aside.exists());
+    }
+
+    /// The same crash, for an old store that had no anchor yet (made by 0.2.0): the backup's
+    /// anchor had come in; undoing the restore removes it instead of leaving the old store with
+    /// an anchor that is not its own (which would report it damaged at every unlock).
+    #[test]
+    fn undoing_a_restore_removes_the_files_the_old_store_did_not_have() {
+        let (tmp, s) = testing::store();
+        crate::demo::generate(&s, 5, 1).unwrap();
+        let before = listing(&s);
+        let dir = s.dir().to_path_buf();
+        drop(s);
+        let raw = super::super::raw_connection(&dir, &Passphrase::new(PASS)).unwrap();
+        raw.execute("DELETE FROM meta WHERE key = ?1", [super::super::anchor::ANCHORED_SINCE]).unwrap();
+        drop(raw);
+        fs::remove_file(dir.join(super::super::anchor::ANCHOR_FILE)).unwrap();
+        let (staged, aside) = (dir.join(".restore-incoming-1"), dir.join(".restore-previous-1"));
+        fs::create_dir_all(&staged).unwrap();
+        fs::create_dir_all(&aside).unwrap();
+        fs::write(staged.join("chisanpo.db"), b"half a database").unwrap();
+        atomic::write_file(&journal_path(&dir), &serde_json::to_vec(&Journal { aside: aside.clone(), staged, keep_aside: false }).unwrap()).unwrap();
+        for f in FILES {
+            if dir.join(f).exists() {
+                fs::rename(dir.join(f), aside.join(f)).unwrap();
+            }
+        }
+        fs::write(dir.join(super::super::anchor::ANCHOR_FILE), b"{\"the backup's\": \"anchor\"}").unwrap();
+        fs::write(dir.join("keyring.json"), b"{}").unwrap();
+        let _ = tmp;
+        let s = Store::open(&dir, &Passphrase::new(PASS)).unwrap();
+        assert_eq!(listing(&s), before);
+        assert!(s.anchor_problem().is_none(), "{:?}", s.anchor_problem());
+        assert!(s.verify().unwrap().ok);
     }
 
     /// A journal is a file in the data folder anyone with the folder can write. One that names

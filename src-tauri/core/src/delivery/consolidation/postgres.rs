@@ -443,7 +443,8 @@ impl Consolidation for PgConsolidation<'_> {
              VALUES ($1, $2, $3, $4, $5, $6::TEXT, CASE WHEN $6::TEXT IS NULL THEN NULL ELSE $5 END) \
              ON CONFLICT (device_id) DO UPDATE SET bundle_seq = excluded.bundle_seq, audit_seq = excluded.audit_seq, audit_hash = excluded.audit_hash, \
                updated_at = excluded.updated_at, flagged = coalesce(excluded.flagged, device_anchors.flagged), \
-               flagged_at = coalesce(excluded.flagged_at, device_anchors.flagged_at)",
+               flagged_at = coalesce(excluded.flagged_at, device_anchors.flagged_at) \
+             WHERE excluded.bundle_seq > device_anchors.bundle_seq",
             &[&device_id, &(anchor.bundle_seq as i64), &anchor.head.seq, &anchor.head.hash, &at, &flag],
         )
         .map_err(&err)?;

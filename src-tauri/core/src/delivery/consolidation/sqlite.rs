@@ -170,7 +170,8 @@ impl Consolidation for SqliteConsolidation<'_> {
             tx.execute(
                 "INSERT INTO device_anchors (device_id, bundle_seq, audit_seq, audit_hash, updated_at, flagged, flagged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?6 IS NULL THEN NULL ELSE ?5 END) \
                  ON CONFLICT (device_id) DO UPDATE SET bundle_seq = excluded.bundle_seq, audit_seq = excluded.audit_seq, audit_hash = excluded.audit_hash, \
-                   updated_at = excluded.updated_at, flagged = coalesce(excluded.flagged, flagged), flagged_at = coalesce(excluded.flagged_at, flagged_at)",
+                   updated_at = excluded.updated_at, flagged = coalesce(excluded.flagged, flagged), flagged_at = coalesce(excluded.flagged_at, flagged_at) \
+                 WHERE excluded.bundle_seq > device_anchors.bundle_seq",
                 rusqlite::params![device_id, anchor.bundle_seq as i64, anchor.head.seq, anchor.head.hash, at, flag],
             )?;
             Ok(())
