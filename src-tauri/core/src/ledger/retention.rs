@@ -44,7 +44,7 @@ use crate::domain::{Date, RecordKind, RecordStatus};
 use crate::error::{Error, Result};
 use crate::store::consistency;
 use crate::store::records::retain_until;
-use crate::store::{new_id, now, Action, Store};
+use crate::store::{day_of, new_id, now, Action, Store};
 
 /// A record whose retention period is over. No names and no health data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -107,11 +107,6 @@ pub struct DestructionReport {
 
 const ITEM_SELECT: &str = "SELECT r.id, r.kind, r.status, coalesce(n.fiscal_year, r.fiscal_year), n.number, r.performed_on, r.retain_until, \
      r.finalised_at, r.updated_at FROM records r LEFT JOIN ledger_numbers n ON n.record_id = r.id";
-
-/// The date part of a stored timestamp (`2025-06-10T…Z`).
-fn day_of(ts: &str) -> Option<Date> {
-    ts.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map(Date)
-}
 
 fn item(r: &rusqlite::Row) -> rusqlite::Result<RetentionItem> {
     let date = |i: usize| -> rusqlite::Result<Option<Date>> { Ok(r.get::<_, Option<String>>(i)?.and_then(|s| s.parse().ok())) };

@@ -15,7 +15,6 @@
 
 use std::path::Path;
 
-use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -83,15 +82,8 @@ pub(crate) enum Loaded {
     Valid(Anchor),
 }
 
-fn mac_key(key: &DataKey) -> [u8; 32] {
-    let hk = Hkdf::<Sha256>::new(None, key.bytes());
-    let mut out = [0u8; 32];
-    hk.expand(b"chisanpo audit anchor mac v1", &mut out).expect("32 bytes is a valid HKDF length");
-    out
-}
-
 fn mac(key: &DataKey, format: u32, store_id: &str, anchor: &Anchor) -> Hmac<Sha256> {
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(&mac_key(key)).expect("HMAC takes any key length");
+    let mut m = key.mac(b"chisanpo audit anchor mac v1");
     m.update(serde_json::json!([format, store_id, anchor]).to_string().as_bytes());
     m
 }

@@ -13,6 +13,7 @@ use std::fs::{self, File};
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
+use hmac::Mac;
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
@@ -74,16 +75,8 @@ struct ReadHeader {
     tag: Option<[u8; 32]>,
 }
 
-fn header_mac_key(key: &DataKey) -> [u8; 32] {
-    let hk = hkdf::Hkdf::<sha2::Sha256>::new(None, key.bytes());
-    let mut out = [0u8; 32];
-    hk.expand(HEADER_MAC_CONTEXT, &mut out).expect("32 bytes is a valid HKDF length");
-    out
-}
-
 fn header_mac(key: &DataKey, json: &[u8]) -> hmac::Hmac<sha2::Sha256> {
-    use hmac::Mac;
-    let mut m = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&header_mac_key(key)).expect("HMAC takes any key length");
+    let mut m = key.mac(HEADER_MAC_CONTEXT);
     m.update(json);
     m
 }
@@ -194,10 +187,7 @@ impl Store {
         };
         let json = serde_json::to_vec(&header).expect("headers serialise");
         let checksum = sha2::Sha256::digest(&json);
-        let tag = {
-            use hmac::Mac;
-            header_mac(&self.key, &json).finalize().into_bytes()
-        };
+        let tag = header_mac(&self.key, &json).finalize().into_bytes();
         atomic::write_with(out, |f| {
             f.write_all(MAGIC)?;
             f.write_all(&(json.len() as u32).to_le_bytes())?;
@@ -323,7 +313,6 @@ impl Store {
     /// a header copied from an older backup and edited (a newer date, another audit head) is
     /// not taken as the newest backup's word. None for anything else.
     fn authentic_header(&self, file: &Path) -> Option<BackupHeader> {
-        use hmac::Mac;
         let mut f = BufReader::new(File::open(file).ok()?);
         let ReadHeader { header, json, tag } = header_of(&mut f).ok()?;
         (header.store_id == self.store_id && header_mac(&self.key, &json).verify_slice(&tag?).is_ok()).then_some(header)
@@ -547,7 +536,6 @@ fn verify_into(file: &Path, secret: &Secret, staged: &Path) -> Result<(BackupHea
     }
     let key = ring.unlock_secret(secret)?;
     if let Some(tag) = tag {
-        use hmac::Mac;
         header_mac(&key, &json)
             .verify_slice(&tag)
             .map_err(|_| invalid("見出しが、このストアの鍵で作られたときと一致しません（作成日時・版・鍵の情報などが書き換えられています）"))?;

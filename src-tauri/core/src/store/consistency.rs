@@ -12,6 +12,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::audit::sha256_hex;
+use super::day_of;
 use super::records::retain_until;
 use crate::domain::{Date, VersionContent};
 use crate::error::Result;
@@ -24,10 +25,6 @@ pub(crate) struct Evidence {
     pub performed_on: Option<Date>,
     pub finalised_on: Option<Date>,
     pub retain_until: Option<Date>,
-}
-
-fn day_of(ts: &str) -> Option<Date> {
-    ts.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map(Date)
 }
 
 /// The evidence for the finalised record `id`, or None when it has no finalised version.

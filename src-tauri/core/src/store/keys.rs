@@ -40,6 +40,15 @@ impl DataKey {
     pub(crate) fn bytes(&self) -> &[u8; 32] {
         &self.0
     }
+
+    /// An HMAC-SHA-256 under a key derived from the data key for one purpose (HKDF-SHA-256, no
+    /// salt, `context` as the info): the audit anchor and the backup header each have their own.
+    pub(crate) fn mac(&self, context: &[u8]) -> hmac::Hmac<Sha256> {
+        use hmac::Mac;
+        let mut sub = Zeroizing::new([0u8; 32]);
+        Hkdf::<Sha256>::new(None, self.0.as_ref()).expand(context, sub.as_mut()).expect("32 bytes is a valid HKDF length");
+        <hmac::Hmac<Sha256> as Mac>::new_from_slice(sub.as_ref()).expect("HMAC takes any key length")
+    }
 }
 
 impl fmt::Debug for DataKey {

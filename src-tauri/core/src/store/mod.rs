@@ -58,6 +58,11 @@ pub fn iso(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The day of a stored time (`2025-06-10T…Z` → 2025-06-10), as stored (UTC).
+pub(crate) fn day_of(ts: &str) -> Option<crate::domain::Date> {
+    ts.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map(crate::domain::Date)
+}
+
 /// Today in the local time zone.
 pub fn today() -> crate::domain::Date {
     crate::domain::Date(chrono::Local::now().date_naive())
