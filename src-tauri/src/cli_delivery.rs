@@ -16,9 +16,12 @@ use chisanpo_core::{Error, Result};
 use clap::{Args, Subcommand};
 
 use crate::cli::{line, print_json};
+use chisanpo_core::delivery::root::RootKey;
 
 /// The key file's passphrase, for scripts (otherwise it is typed).
 const KEY_FILE_PASSPHRASE: &str = "CHISANPO_KEY_FILE_PASSPHRASE";
+/// The root key file's passphrase, for scripts (otherwise it is typed).
+const ROOT_KEY_PASSPHRASE: &str = "CHISANPO_ROOT_KEY_PASSPHRASE";
 
 #[derive(Subcommand, Debug)]
 pub enum CentreCmd {
@@ -118,10 +121,25 @@ pub enum CentreCmd {
         keys: PathBuf,
     },
     /// Make a new centre key and write the new profile; devices enrol again with it. Bundles
-    /// made for the old key still import.
+    /// made for the old key still import. With a root key (required once the centre has one),
+    /// the signing key is new too, and a coordinator who left can sign nothing devices accept.
     RotateKey {
         #[arg(long)]
         out: PathBuf,
+        /// The root key file from `centre root-key` (its passphrase from
+        /// CHISANPO_ROOT_KEY_PASSPHRASE, or typed).
+        #[arg(long)]
+        root_key: Option<PathBuf>,
+    },
+    /// Make the centre's root key (once), for the 責任者 to keep apart from every store: only
+    /// with it can the centre's keys be rotated so that devices accept the change. Writes the
+    /// root key file (passphrase of 12 characters or more, from CHISANPO_ROOT_KEY_PASSPHRASE or
+    /// typed twice) and the profile every device enrols again with.
+    RootKey {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        profile_out: PathBuf,
     },
 }
 
@@ -277,11 +295,33 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
             line(format!("鍵の指紋: {}（書き出した人の画面と同じか、電話で確かめてください）", store.centre_key_fingerprint()?.unwrap_or_default()));
             line("共有の PostgreSQL を使うときは --database（または CHISANPO_DATABASE_URL）を指定してください。鍵ファイルは削除してください。");
         }
-        CentreCmd::RotateKey { out } => {
-            let profile = store.centre_rotate_key()?;
+        CentreCmd::RotateKey { out, root_key } => {
+            let root = match root_key {
+                Some(path) => {
+                    let bytes = std::fs::read(&path).map_err(|_| Error::File { path: path.display().to_string() })?;
+                    Some(RootKey::open(&bytes, &crate::cli::secret(ROOT_KEY_PASSPHRASE, "責任者鍵ファイルのパスフレーズ")?)?)
+                }
+                None => None,
+            };
+            let profile = store.centre_rotate_key(root.as_ref())?;
             atomic::write_file(&out, profile.to_json().as_bytes())?;
             line(format!("センターの鍵を新しくし、プロファイルを書き出しました: {}", out.display()));
             line("各端末で `chisanpo enrol --profile ファイル` をもう一度実行してもらってください（端末IDと送信待ちはそのままです）。古い鍵宛ての配送ファイルも取り込めます。");
+            if root.is_some() {
+                line("署名鍵も新しくなりました。ほかのコーディネーターには `centre export-keys` で書き出した新しい鍵ファイルを `centre join --keys` で取り込んでもらってください。");
+            } else {
+                line("注意: 責任者鍵がないため、受領通知とプロファイルの署名鍵は変わっていません。退職者が鍵を持っている場合は、先に `chisanpo centre root-key` で責任者鍵を作ってください。");
+            }
+        }
+        CentreCmd::RootKey { out, profile_out } => {
+            let pass = crate::cli::new_secret(ROOT_KEY_PASSPHRASE, "責任者鍵ファイルのパスフレーズ（12文字以上）")?;
+            let (file, profile) = store.centre_make_root(&pass)?;
+            atomic::write_file(&out, &file)?;
+            atomic::write_file(&profile_out, profile.to_json().as_bytes())?;
+            line(format!("責任者鍵ファイルを書き出しました: {}", out.display()));
+            line("このファイルとパスフレーズは、センターの責任者が別々に（USBメモリは金庫など、パソコンの外に）保管してください。失うと鍵を新しくできなくなります。");
+            line(format!("責任者鍵を載せたプロファイルを書き出しました: {}", profile_out.display()));
+            line("各端末で `chisanpo enrol --profile ファイル` をもう一度実行してもらってください。それ以降、端末は責任者鍵で署名されたプロファイルだけを受け付けます。");
         }
         CentreCmd::Import { from, user, json, db } => {
             let source = transport_for(&from, user.as_deref())?;

@@ -281,3 +281,41 @@ fn a_second_coordinator_joins_the_centre_from_the_command_line() {
     assert_eq!(r["bundles_applied"].as_array().map(Vec::len), Some(1), "{r}");
     assert_eq!(r["versions_added"].as_i64(), Some(1), "{r}");
 }
+
+/// `centre root-key` and `centre rotate-key --root-key` (ADR 0025): the root key file and its
+/// passphrase rotate the centre's keys; the laptop takes the rotated profile, and the profile
+/// from before the rotation is refused.
+#[test]
+fn the_centre_rotates_its_keys_with_the_root_key_file_from_the_command_line() {
+    const ROOT_PASS: &str = "責任者だけが知る長いパスフレーズ";
+    let (centre, device, _id, _request) = centre_and_device(None);
+    let dir = centre.tmp.path();
+    let (root, rooted, rotated) = (dir.join("root.age"), dir.join("rooted.json"), dir.join("rotated.json"));
+    let short = centre
+        .cmd(&["centre", "root-key", "--out", path(&root), "--profile-out", path(&rooted)])
+        .env("CHISANPO_ROOT_KEY_PASSPHRASE", "8文字以上12未満")
+        .output()
+        .unwrap();
+    assert!(!short.status.success() && String::from_utf8_lossy(&short.stderr).contains("12") && !root.exists());
+    let made = centre
+        .cmd(&["centre", "root-key", "--out", path(&root), "--profile-out", path(&rooted)])
+        .env("CHISANPO_ROOT_KEY_PASSPHRASE", ROOT_PASS)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(String::from_utf8_lossy(&made.stdout).contains("パソコンの外に"));
+    device.ok(&["enrol", "--profile", path(&rooted)]);
+
+    let no_root = centre.run(&["centre", "rotate-key", "--out", path(&rotated)]);
+    assert!(!no_root.status.success() && String::from_utf8_lossy(&no_root.stderr).contains("--root-key"));
+    let out = centre
+        .cmd(&["centre", "rotate-key", "--out", path(&rotated), "--root-key", path(&root)])
+        .env("CHISANPO_ROOT_KEY_PASSPHRASE", ROOT_PASS)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("署名鍵も新しくなりました"));
+    device.ok(&["enrol", "--profile", path(&rotated)]);
+    let back = device.run(&["enrol", "--profile", path(&rooted)]);
+    assert!(!back.status.success() && String::from_utf8_lossy(&back.stderr).contains("古い版"), "{}", String::from_utf8_lossy(&back.stderr));
+}

@@ -432,7 +432,7 @@ fn a_second_coordinator_joins_with_the_centres_keys_and_imports_bundles_for_old_
     // An export made before the rotation, kept somewhere.
     let early = w.centre.centre_export_keys(&Passphrase::new(KEY_PASS)).unwrap();
     // The centre rotates its key; the laptop re-enrols and its next bundle is for the new key.
-    let rotated = w.centre.centre_rotate_key().unwrap();
+    let rotated = w.centre.centre_rotate_key(None).unwrap();
     a.enrol(&rotated).unwrap();
     let (wp2, wk2) = worker(&a, WORKER_B);
     finalised(&a, &consultation(&a, &wp2, &wk2, 11, HEALTH));

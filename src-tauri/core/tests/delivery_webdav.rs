@@ -126,8 +126,9 @@ fn two_devices_deliver_through_webdav_and_a_folder_reordered_and_twice_and_get_r
             anchor: None,
         },
         &chisanpo_core::delivery::keys::DeviceKey::generate(),
+        false,
     );
-    assert!(chisanpo_core::delivery::receipt::open(&forged, w.profile.receipt_key.as_deref().unwrap()).is_none());
+    assert!(chisanpo_core::delivery::receipt::open(&forged, w.profile.receipt_key.as_deref().unwrap(), false).is_none());
 
     // Wrong credentials: a clear message, and the pass stops without setting anything aside.
     records(&a, 1, "late");
@@ -285,7 +286,7 @@ fn after_the_centre_rotates_its_key_old_and_new_bundles_import_and_a_damaged_cop
     a.deliver(&t).unwrap();
 
     // The centre rotates its key; the device enrols again with the new profile.
-    let new_profile = w.centre.centre_rotate_key().unwrap();
+    let new_profile = w.centre.centre_rotate_key(None).unwrap();
     assert_ne!(new_profile.recipient, w.profile.recipient);
     assert_eq!(new_profile.centre_id, w.profile.centre_id);
     let again = a.enrol(&new_profile).unwrap();

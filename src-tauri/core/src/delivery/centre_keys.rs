@@ -113,7 +113,7 @@ impl Store {
                 Some(id) if id != file.centre_id => {
                     return Err(Error::Delivery("このストアは別のセンターのストアです。この鍵ファイルは取り込めません。".into()));
                 }
-                Some(_) => joining_again(tx, &current, &signing)?,
+                Some(_) => joining_again(tx, &current, &signing, &profile)?,
                 None => put_setting(tx, setting::CENTRE_ID, &file.centre_id)?,
             }
             current.save(tx)?;
@@ -142,11 +142,24 @@ pub fn fingerprint(public_hex: &str) -> String {
 
 /// A store of the same centre takes a key file only if it is that centre's signing key and not
 /// older than what the store has: an older export would put back a retired key, and another
-/// signing key would make every device distrust this store's receipts. Its current key, if the
-/// file's differs, is kept as a retired one.
-fn joining_again(tx: &rusqlite::Connection, current: &CentreIdentity, signing: &DeviceKey) -> Result<()> {
+/// signing key would make every device distrust this store's receipts. A new signing key comes
+/// only with a root-signed profile: of the same root with a higher serial (a rotation, ADR
+/// 0025), or introducing the root to a store that had none. Its current
+/// X25519 key, if the file's differs, is kept as a retired one.
+fn joining_again(tx: &rusqlite::Connection, current: &CentreIdentity, signing: &DeviceKey, profile: &CentreProfile) -> Result<()> {
+    let mine_profile = CentreProfile::parse(&get_setting(tx, setting::CENTRE_PROFILE)?.unwrap_or_default())?;
+    if mine_profile.root_key.is_some() {
+        mine_profile.may_be_replaced_by(profile).map_err(|_| {
+            Error::Delivery(
+                "この鍵ファイルは、このストアのセンターの鍵より古いか、このセンターの責任者鍵で署名されていません。鍵を新しくした後に書き出した鍵ファイルを取り込んでください。".into(),
+            )
+        })?;
+    }
+    // A rotation under the root this store knows, or a root this store did not know yet (the
+    // key file came with its passphrase and a fingerprint read over the phone).
+    let rotated = profile.root_key.is_some() && (mine_profile.root_key.is_none() || profile.serial > mine_profile.serial);
     let mine = DeviceKey::load_from(tx, setting::CENTRE_SIGNING_KEY)?;
-    if mine.is_some_and(|k| k.public_hex() != signing.public_hex()) {
+    if !rotated && mine.is_some_and(|k| k.public_hex() != signing.public_hex()) {
         return Err(Error::Delivery(
             "この鍵ファイルの署名鍵は、このストアのセンターの署名鍵と違います。取り込むと端末が受領通知を信用しなくなるため、取り込みません。鍵ファイルを書き出したストアを確かめてください。".into(),
         ));

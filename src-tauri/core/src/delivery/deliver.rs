@@ -305,7 +305,7 @@ impl Store {
     fn read_receipts(&self, transport: &dyn Transport, report: &mut DeliveryReport) -> std::result::Result<(), TransportError> {
         let (profile, device_id) = self.read(|c| Ok((get_setting(c, setting::CENTRE_PROFILE)?, get_setting(c, setting::DEVICE_ID)?))).map_err(local)?;
         let (Some(profile), Some(device_id)) = (profile, device_id) else { return Ok(()) };
-        let Some(centre_key) = CentreProfile::parse(&profile).ok().and_then(|p| p.receipt_key) else { return Ok(()) };
+        let Some((centre_key, rooted)) = CentreProfile::parse(&profile).ok().and_then(|p| Some((p.receipt_key?, p.root_key.is_some()))) else { return Ok(()) };
         let unconfirmed: Vec<(i64, String, String, Option<String>)> = self
             .read(|c| {
                 Ok(c.prepare(
@@ -326,7 +326,7 @@ impl Store {
                 }
                 Err(e) => return Err(e),
             };
-            let Some(r) = receipt::open(&bytes, &centre_key).filter(|r| r.device_id == device_id && r.bundle == name) else {
+            let Some(r) = receipt::open(&bytes, &centre_key, rooted).filter(|r| r.device_id == device_id && r.bundle == name) else {
                 report.warnings.push(format!("{name} の受領通知の署名を確かめられません。センターのプロファイルを確かめてください（この通知は使いません）。"));
                 continue;
             };

@@ -100,8 +100,11 @@ impl Store {
                 endpoint: endpoint.map(str::to_string).filter(|e| !e.trim().is_empty()),
                 receipt_key: None,
                 signature: None,
+                root_key: None,
+                serial: None,
+                root_signature: None,
             };
-            let profile = super::rotate::sign(profile, &super::rotate::receipt_key(tx)?);
+            let profile = super::rotate::seal(profile, &super::rotate::receipt_key(tx)?, None);
             identity.save(tx)?;
             put_setting(tx, setting::CENTRE_ID, &profile.centre_id)?;
             put_setting(tx, setting::CENTRE_PROFILE, &profile.to_json())?;

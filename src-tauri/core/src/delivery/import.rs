@@ -247,6 +247,8 @@ impl Store {
     /// receipt. A receipt that cannot be written is tried again at the next import.
     fn write_receipts(&self, source: &dyn Transport, target: &mut dyn Consolidation, also: &[String], report: &mut ImportReport) -> Result<()> {
         let (centre_id, key) = self.write(|tx| Ok((require_centre(tx)?.0, super::rotate::receipt_key(tx)?)))?;
+        // Under a profile with a root, receipts are signed in their own domain (ADR 0025).
+        let rooted = self.centre_profile()?.is_some_and(|p| p.root_key.is_some());
         for row in target.pending_receipts(&source.describe(), also)? {
             let file = row.file_name.clone();
             let device_id = row.device_id.or_else(|| device_of_name(&file)).unwrap_or_default();
@@ -265,7 +267,7 @@ impl Store {
                 at: row.at,
                 anchor,
             };
-            if let Err(e) = source.put(&receipt::receipt_name(&file), &receipt::sign(&r, &key)) {
+            if let Err(e) = source.put(&receipt::receipt_name(&file), &receipt::sign(&r, &key, rooted)) {
                 report.warnings.push(format!("{file} の受領通知を書き込めませんでした（次の取り込みでもう一度書きます）: {}", e.message));
                 continue;
             }

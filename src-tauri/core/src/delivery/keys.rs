@@ -85,6 +85,12 @@ impl DeviceKey {
         hex::encode(self.0.sign(msg).to_bytes())
     }
 
+    /// A signature over `domain` + NUL + `msg` (ADR 0025): a signature made for one kind of
+    /// message can never be taken for another.
+    pub fn sign_in(&self, domain: &str, msg: &[u8]) -> String {
+        self.sign_hex(&in_domain(domain, msg))
+    }
+
     pub(crate) fn save(&self, c: &Connection) -> Result<()> {
         self.save_as(c, setting::DEVICE_KEY)
     }
@@ -115,6 +121,27 @@ impl DeviceKey {
     }
 }
 
+/// The kinds of message the centre's keys sign, each signed over its own prefix (ADR 0025).
+pub mod domain {
+    /// A centre profile, signed by the centre's root key.
+    pub const PROFILE: &str = "chisanpo centre profile v2";
+    /// A receipt, signed by the centre's signing key under a profile that names a root.
+    pub const RECEIPT: &str = "chisanpo receipt v2";
+}
+
+fn in_domain(domain: &str, msg: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(domain.len() + 1 + msg.len());
+    out.extend_from_slice(domain.as_bytes());
+    out.push(0);
+    out.extend_from_slice(msg);
+    out
+}
+
+/// Check a signature made with `DeviceKey::sign_in` for `domain`.
+pub fn verify_in(domain: &str, public_hex: &str, msg: &[u8], signature_hex: &str) -> bool {
+    verify(public_hex, &in_domain(domain, msg), signature_hex)
+}
+
 /// Check an ed25519 signature (hex) by a public key (hex).
 pub fn verify(public_hex: &str, msg: &[u8], signature_hex: &str) -> bool {
     let (mut pk, mut sig) = ([0u8; 32], [0u8; 64]);
@@ -128,6 +155,16 @@ pub fn verify(public_hex: &str, msg: &[u8], signature_hex: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signature_for_one_domain_is_not_one_for_another_nor_a_plain_one() {
+        let k = DeviceKey::generate();
+        let sig = k.sign_in(domain::RECEIPT, b"{}");
+        assert!(verify_in(domain::RECEIPT, &k.public_hex(), b"{}", &sig));
+        assert!(!verify_in(domain::PROFILE, &k.public_hex(), b"{}", &sig));
+        assert!(!verify(&k.public_hex(), b"{}", &sig));
+        assert!(!verify_in(domain::RECEIPT, &k.public_hex(), b"{}", &k.sign_hex(b"{}")));
+    }
 
     #[test]
     fn debug_never_shows_a_secret() {

@@ -35,6 +35,7 @@ pub mod keys;
 pub mod outbox;
 pub mod profile;
 pub mod receipt;
+pub mod root;
 pub mod rotate;
 pub mod schedule;
 pub mod target;

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::keys::{verify, DeviceKey};
+use super::keys::{domain, verify, verify_in, DeviceKey};
 use super::FORMAT;
 
 pub const RECEIPT_EXTENSION: &str = "chisanpo-receipt";
@@ -71,17 +71,23 @@ struct Signed {
     signature: String,
 }
 
-/// The receipt file's bytes.
-pub fn sign(receipt: &Receipt, key: &DeviceKey) -> Vec<u8> {
+/// The receipt file's bytes. `rooted`: the centre's profile names a root key (ADR 0025), so the
+/// receipt is signed in its own domain.
+pub fn sign(receipt: &Receipt, key: &DeviceKey, rooted: bool) -> Vec<u8> {
     let text = serde_json::to_string(receipt).expect("receipts serialise");
-    let signed = Signed { signature: key.sign_hex(text.as_bytes()), receipt: text };
+    let signature = if rooted { key.sign_in(domain::RECEIPT, text.as_bytes()) } else { key.sign_hex(text.as_bytes()) };
+    let signed = Signed { signature, receipt: text };
     serde_json::to_vec_pretty(&signed).expect("receipts serialise")
 }
 
-/// Read a receipt, if it is signed by `centre_key` (hex). `None` for anything else.
-pub fn open(bytes: &[u8], centre_key: &str) -> Option<Receipt> {
+/// Read a receipt, if it is signed by `centre_key` (hex). `None` for anything else. `rooted`:
+/// the device's profile names a root, so only the separated form counts; a device not yet
+/// rooted also takes it (its centre may have made a root since).
+pub fn open(bytes: &[u8], centre_key: &str, rooted: bool) -> Option<Receipt> {
     let signed: Signed = serde_json::from_slice(bytes).ok()?;
-    if !verify(centre_key, signed.receipt.as_bytes(), &signed.signature) {
+    let text = signed.receipt.as_bytes();
+    let separated = verify_in(domain::RECEIPT, centre_key, text, &signed.signature);
+    if !separated && (rooted || !verify(centre_key, text, &signed.signature)) {
         return None;
     }
     let r: Receipt = serde_json::from_str(&signed.receipt).ok()?;
@@ -107,11 +113,22 @@ mod tests {
             at: "2026-11-22T00:00:00.000Z".into(),
             anchor: None,
         };
-        let bytes = sign(&r, &key);
-        assert_eq!(open(&bytes, &key.public_hex()), Some(r.clone()));
-        assert_eq!(open(&bytes, &DeviceKey::generate().public_hex()), None);
-        let forged = String::from_utf8(bytes).unwrap().replace("applied", "quarantined");
-        assert_eq!(open(forged.as_bytes(), &key.public_hex()), None);
+        for rooted in [false, true] {
+            let bytes = sign(&r, &key, rooted);
+            assert_eq!(open(&bytes, &key.public_hex(), rooted), Some(r.clone()));
+            assert_eq!(open(&bytes, &DeviceKey::generate().public_hex(), rooted), None);
+            let forged = String::from_utf8(bytes).unwrap().replace("applied", "quarantined");
+            assert_eq!(open(forged.as_bytes(), &key.public_hex(), rooted), None);
+        }
+        // A device that knows the root takes only the separated form; one that does not yet
+        // takes both (its centre may have made a root since it enrolled).
+        assert_eq!(open(&sign(&r, &key, false), &key.public_hex(), true), None);
+        assert_eq!(open(&sign(&r, &key, true), &key.public_hex(), false), Some(r.clone()));
+        // A signature the same key made over the same bytes for a profile is no receipt.
+        let text = serde_json::to_string(&r).unwrap();
+        let profile_sig = key.sign_in(domain::PROFILE, text.as_bytes());
+        let confused = serde_json::to_vec(&Signed { receipt: text, signature: profile_sig }).unwrap();
+        assert_eq!(open(&confused, &key.public_hex(), true), None);
         assert_eq!(receipt_name("x.chisanpo-bundle"), "x.chisanpo-bundle.chisanpo-receipt");
     }
 

@@ -2,12 +2,15 @@
 //! kept to open bundles already made for it, and devices re-enrol with the new profile. A
 //! device that enrols again with a profile of the same centre keeps its id and signing key (so
 //! nothing is queued twice and the centre's list stays right) and takes the new key, receipt
-//! key and endpoint; a profile of another centre is refused.
+//! key and endpoint; a profile of another centre is refused. Once the centre has a root key
+//! (ADR 0025, `root.rs`), a rotation needs it and renews the signing key too, and a device takes
+//! only profiles the root signed with a higher serial.
 
 use age::secrecy::ExposeSecret;
 use rusqlite::{params, Connection};
 
 use super::keys::{CentreIdentity, DeviceKey};
+use super::root::RootKey;
 use super::{get_setting, put_setting, setting, CentreProfile};
 use crate::error::{Error, Result};
 use crate::store::{now, Action, Store};
@@ -23,15 +26,23 @@ pub(crate) fn receipt_key(tx: &Connection) -> Result<DeviceKey> {
     if let Some(p) = get_setting(tx, setting::CENTRE_PROFILE)? {
         let mut p = CentreProfile::parse(&p)?;
         p.receipt_key = Some(key.public_hex());
-        put_setting(tx, setting::CENTRE_PROFILE, &sign(p, &key).to_json())?;
+        put_setting(tx, setting::CENTRE_PROFILE, &seal(p, &key, None).to_json())?;
     }
     Ok(key)
 }
 
-/// The profile signed by the centre's key.
-pub(crate) fn sign(profile: CentreProfile, key: &DeviceKey) -> CentreProfile {
-    let mut p = CentreProfile { receipt_key: Some(key.public_hex()), signature: None, ..profile };
+/// The profile signed by the centre's signing key (which it names as the receipt key) and, when
+/// given, by the root, which it then names (ADR 0025).
+pub(crate) fn seal(profile: CentreProfile, key: &DeviceKey, root: Option<&RootKey>) -> CentreProfile {
+    let mut p = CentreProfile {
+        receipt_key: Some(key.public_hex()),
+        root_key: root.map(RootKey::public_hex).or(profile.root_key.clone()),
+        signature: None,
+        root_signature: None,
+        ..profile
+    };
     p.signature = Some(key.sign_hex(&p.signed_bytes()));
+    p.root_signature = root.map(|r| r.sign(&p));
     p
 }
 
@@ -57,23 +68,54 @@ pub(crate) fn all_identities(c: &Connection) -> Result<Vec<CentreIdentity>> {
 
 impl Store {
     /// `centre rotate-key`: a new X25519 key for the centre. Returns the new profile for the
-    /// devices; bundles made for the old key still open.
-    pub fn centre_rotate_key(&self) -> Result<CentreProfile> {
+    /// devices; bundles made for the old key still open. A centre with a root key (ADR 0025)
+    /// needs it (`root`), and then also gets a new signing key, so that whatever a coordinator
+    /// who left took away no longer signs anything a device accepts.
+    pub fn centre_rotate_key(&self, root: Option<&RootKey>) -> Result<CentreProfile> {
         self.write(|tx| {
             let (_, old) = super::enrol::require_centre(tx)?;
-            let mut profile = CentreProfile::parse(&get_setting(tx, setting::CENTRE_PROFILE)?.unwrap_or_default())?;
-            profile.signature = None;
+            let profile = CentreProfile::parse(&get_setting(tx, setting::CENTRE_PROFILE)?.unwrap_or_default())?;
+            match (&profile.root_key, root) {
+                (Some(_), None) => {
+                    return Err(Error::Delivery(
+                        "このセンターには責任者鍵があります。鍵を新しくするには、責任者鍵ファイルを指定してください（`chisanpo centre rotate-key --root-key 責任者鍵ファイル --out プロファイル.json`）。".into(),
+                    ))
+                }
+                (None, Some(_)) => {
+                    return Err(Error::Delivery(
+                        "このセンターにはまだ責任者鍵がありません。先に `chisanpo centre root-key` で責任者鍵を作り、端末に登録し直してもらってください。".into(),
+                    ))
+                }
+                (Some(_), Some(r)) => r.check_for(&profile)?,
+                (None, None) => {}
+            }
+            let old_signing = receipt_key(tx)?.public_hex();
             keep_retired(tx, &old, &now())?;
             let new = CentreIdentity::generate();
             new.save(tx)?;
-            profile.recipient = new.recipient();
-            let profile = sign(profile, &receipt_key(tx)?);
+            let signing = match root {
+                Some(_) => {
+                    let k = DeviceKey::generate();
+                    k.save_as(tx, setting::CENTRE_SIGNING_KEY)?;
+                    k
+                }
+                None => receipt_key(tx)?,
+            };
+            let profile = CentreProfile { recipient: new.recipient(), serial: profile.serial.map(|s| s + 1), ..profile };
+            let profile = seal(profile, &signing, root);
             put_setting(tx, setting::CENTRE_PROFILE, &profile.to_json())?;
             self.audit(
                 tx,
                 Action::Edit,
                 &profile.centre_id,
-                serde_json::json!({ "delivery": "centre_rotate_key", "old": old.recipient(), "new": profile.recipient }),
+                serde_json::json!({
+                    "delivery": "centre_rotate_key",
+                    "old": old.recipient(),
+                    "new": profile.recipient,
+                    "old_signing_key": old_signing,
+                    "signing_key": signing.public_hex(),
+                    "serial": profile.serial,
+                }),
             )?;
             Ok(profile)
         })
@@ -89,18 +131,13 @@ impl Store {
                 current.centre_name
             )));
         }
-        // Only a profile signed by the centre key this device already trusts may replace the
-        // one it has: a forged profile with the same (public) centre id could otherwise send
-        // the bundles elsewhere, or sign receipts for bundles that never arrived.
-        if let Some(trusted) = &current.receipt_key {
-            if profile.receipt_key.as_deref() != Some(trusted.as_str()) || !profile.signed_by(trusted) {
-                return Err(Error::Delivery(
-                    "このプロファイルには、登録済みのセンターの署名がありません（偽のプロファイルの可能性があります）。センターから直接受け取ったプロファイルか確かめてください。登録はそのままです。".into(),
-                ));
-            }
-        }
+        // Only a profile the centre signed may replace the one the device has: with a root, the
+        // root's signature and a higher serial; before it, the receipt key the device trusts. A
+        // forged profile with the same (public) centre id could otherwise send the bundles
+        // elsewhere, or sign receipts for bundles that never arrived.
+        current.may_be_replaced_by(profile)?;
         put_setting(tx, setting::CENTRE_PROFILE, &profile.to_json())?;
-        self.audit(tx, Action::Edit, &profile.centre_id, serde_json::json!({ "delivery": "re_enrol", "recipient": profile.recipient }))?;
+        self.audit(tx, Action::Edit, &profile.centre_id, serde_json::json!({ "delivery": "re_enrol", "recipient": profile.recipient, "serial": profile.serial }))?;
         Ok(())
     }
 }
