@@ -1,7 +1,5 @@
 //! Backups: the settings screen, "back up now", the daily and on-quit backups, and restore.
 
-use std::path::PathBuf;
-
 use chisanpo_core::error::ErrorDto;
 use chisanpo_core::paths::StorePaths;
 use chisanpo_core::store::backup::{self, BackupInfo, BackupSettings, RestoreReport};
@@ -10,7 +8,16 @@ use serde::Deserialize;
 use tauri::{AppHandle, Manager, State};
 use ts_rs::TS;
 
+use super::typed_paths::{self, Field};
 use super::{blocking, AppState, IpcResult};
+
+const BACKUP_FOLDER: Field =
+    Field { name: "folder", extensions: &[], how: "「参照…」でバックアップ先のフォルダを選んでください。" };
+const BACKUP_FILE: Field = Field {
+    name: "file",
+    extensions: &[backup::EXTENSION],
+    how: "「参照…」でバックアップファイル（.chisanpo-backup）を選ぶか、その絶対パスを入力してください。",
+};
 
 #[derive(Debug, Deserialize, TS)]
 #[ts(export)]
@@ -40,6 +47,9 @@ pub async fn backup_settings(state: State<'_, AppState>) -> IpcResult<BackupSett
 #[tauri::command]
 pub async fn set_backup_settings(state: State<'_, AppState>, req: BackupSettingsRequest) -> IpcResult<BackupSettings> {
     let s = state.store()?;
+    if s.backup_settings().map_err(super::dto)?.folder.as_deref().unwrap_or("") != req.folder.trim() {
+        typed_paths::folder(&state, &req.folder, &BACKUP_FOLDER).map_err(super::dto)?;
+    }
     blocking(move || {
         s.set_backup_settings(&req.folder, req.keep)?;
         s.backup_settings()
@@ -62,6 +72,7 @@ pub async fn restore_backup(state: State<'_, AppState>, req: RestoreRequest) -> 
 async fn restore_into(state: &AppState, req: RestoreRequest) -> IpcResult<RestoreReport> {
     may_restore(state)?;
     let dir = state.data_dir().clone();
+    let file = typed_paths::to_read(state, &req.file, &BACKUP_FILE).map_err(super::dto)?;
     // A restore replaces the store under the app: lock first, and wait for the background work
     // (delivery, scheduled backup) to let go of it, so that no connection is open on the files
     // the restore swaps.
@@ -73,7 +84,7 @@ async fn restore_into(state: &AppState, req: RestoreRequest) -> IpcResult<Restor
         } else {
             Secret::Recovery(RecoveryKey::parse(&req.recovery_key)?)
         };
-        backup::restore(&dir, &PathBuf::from(req.file), &secret, req.confirm_loss)
+        backup::restore(&dir, &file, &secret, req.confirm_loss)
     })
     .await
 }
@@ -94,9 +105,10 @@ fn may_restore(state: &AppState) -> IpcResult<()> {
     })
 }
 
-/// Ask for a folder with the system's dialog (rfd). None when cancelled.
+/// Ask for a folder with the system's dialog (rfd). None when cancelled. The folder chosen is
+/// remembered (see `AppState::grant`).
 #[tauri::command]
-pub async fn choose_folder(app: AppHandle) -> IpcResult<Option<String>> {
+pub async fn choose_folder(app: AppHandle, state: State<'_, AppState>) -> IpcResult<Option<String>> {
     let (tx, rx) = std::sync::mpsc::channel();
     // GTK dialogs must be run on the main thread.
     app.run_on_main_thread(move || {
@@ -104,7 +116,11 @@ pub async fn choose_folder(app: AppHandle) -> IpcResult<Option<String>> {
         let _ = tx.send(picked.map(|p| p.display().to_string()));
     })
     .map_err(|e| super::dto(chisanpo_core::Error::File { path: e.to_string() }))?;
-    Ok(tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten()).await.ok().flatten())
+    let picked = tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten()).await.ok().flatten();
+    if let Some(p) = &picked {
+        state.grant(p, super::Grant::Folder);
+    }
+    Ok(picked)
 }
 
 /// Back up if one is due; on quit (`force`) whenever a folder is set. Errors go to stderr
@@ -120,7 +136,7 @@ pub fn scheduled(app: &AppHandle, force: bool) {
 #[cfg(test)]
 mod tests {
     use std::fs;
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
     use chisanpo_core::domain::{Staff, StaffRole};
     use chisanpo_core::store::{KdfParams, Store};
@@ -192,6 +208,28 @@ mod tests {
         let report = tauri::async_runtime::block_on(restore_into(&fresh, request(&file, PASS))).unwrap();
         assert_eq!(report.record_count, 0);
         assert!(Store::open(fresh.data_dir(), &Passphrase::new(PASS)).is_ok());
+    }
+
+    /// Finding 9: a restore reads only a backup file (by its kind), outside the data folder,
+    /// or what the open dialog returned; nothing moves when it is refused.
+    #[test]
+    fn a_restore_reads_only_a_backup_file_outside_the_data_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, file) = store_and_foreign_backup(tmp.path(), PASS);
+        let state = AppState::new(dir.clone());
+        state.set(Some(Store::open(&dir, &Passphrase::new(PASS)).unwrap()));
+        let inside = dir.join("planted.chisanpo-backup");
+        fs::copy(&file, &inside).unwrap();
+        let renamed = tmp.path().join("other.json");
+        fs::copy(&file, &renamed).unwrap();
+        for (path, says) in [(dir.join("keyring.json"), ".chisanpo-backup"), (inside.clone(), "データフォルダ"), (renamed.clone(), ".chisanpo-backup")] {
+            let err = tauri::async_runtime::block_on(restore_into(&state, request(&path, PASS))).unwrap_err();
+            assert!(err.message.contains(says), "{}: {}", path.display(), err.message);
+            assert!(state.unlocked().is_some(), "nothing happened: the app is still unlocked");
+        }
+        // The open dialog's answer is read wherever it is.
+        state.grant(&renamed.display().to_string(), crate::ipc::Grant::Read);
+        assert_eq!(tauri::async_runtime::block_on(restore_into(&state, request(&renamed, PASS))).unwrap().record_count, 0);
     }
 
     #[test]

@@ -11,7 +11,19 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State};
 use ts_rs::TS;
 
-use super::{blocking, AppState, IpcResult};
+use super::typed_paths::{self, Field};
+use super::{blocking, dto, AppState, IpcResult};
+
+const PROFILE: Field = Field {
+    name: "profile_path", extensions: &["json"], how: "「参照…」でセンターから受け取ったプロファイル（.json）を選んでください。"
+};
+const REQUEST_OUT: Field =
+    Field {
+        name: "request_path", extensions: &["json"], how: "登録申請の保存先は、まだないファイル名（.json）をフォルダの絶対パスで指定してください。"
+    };
+const REQUEST_IN: Field =
+    Field { name: "request_path", extensions: &["json"], how: "「参照…」で端末の登録申請（.json）を選んでください。" };
+const DELIVERY_FOLDER: Field = Field { name: "path", extensions: &[], how: "「参照…」で配送先のフォルダを選んでください。" };
 
 /// The delivery part of 設定.
 #[derive(Debug, Serialize, TS)]
@@ -90,11 +102,19 @@ pub async fn delivery_settings(state: State<'_, AppState>) -> IpcResult<Delivery
 /// Enrol this device with the centre's profile and write the request for the centre.
 #[tauri::command]
 pub async fn enrol_device(state: State<'_, AppState>, req: EnrolRequest) -> IpcResult<DeliverySettings> {
+    enrol_into(&state, req).await
+}
+
+/// The body of `enrol_device`, on the app's state alone (testable without a window).
+async fn enrol_into(state: &AppState, req: EnrolRequest) -> IpcResult<DeliverySettings> {
     let s = state.store()?;
+    // Both paths are checked before anything is enrolled or written.
+    let profile_path = typed_paths::to_read(state, &req.profile_path, &PROFILE).map_err(dto)?;
+    let request_path = typed_paths::to_write(state, &req.request_path, &REQUEST_OUT).map_err(dto)?;
     blocking(move || {
-        let text = std::fs::read_to_string(req.profile_path.trim()).map_err(|_| Error::File { path: req.profile_path.clone() })?;
+        let text = std::fs::read_to_string(&profile_path).map_err(|_| Error::File { path: req.profile_path.clone() })?;
         let request = s.enrol(&CentreProfile::parse(&text)?)?;
-        atomic::write_file(std::path::Path::new(req.request_path.trim()), serde_json::to_string_pretty(&request).expect("requests serialise").as_bytes())?;
+        atomic::write_file(&request_path, serde_json::to_string_pretty(&request).expect("requests serialise").as_bytes())?;
         settings_of(&s)
     })
     .await
@@ -103,6 +123,11 @@ pub async fn enrol_device(state: State<'_, AppState>, req: EnrolRequest) -> IpcR
 #[tauri::command]
 pub async fn set_delivery_target(state: State<'_, AppState>, req: SetDeliveryTargetRequest) -> IpcResult<DeliverySettings> {
     let s = state.store()?;
+    if let DeliveryTarget::Folder { path } = &req.target {
+        if s.delivery_target().map_err(dto)?.as_ref() != Some(&req.target) {
+            typed_paths::folder(&state, path, &DELIVERY_FOLDER).map_err(dto)?;
+        }
+    }
     blocking(move || {
         s.set_delivery_target(&req.target, req.password.as_deref().filter(|p| !p.is_empty()))?;
         settings_of(&s)
@@ -154,8 +179,9 @@ pub async fn centre_devices(state: State<'_, AppState>) -> IpcResult<Vec<Enrolle
 #[tauri::command]
 pub async fn centre_enrol_device(state: State<'_, AppState>, req: CentreEnrolRequest) -> IpcResult<CentreEnrolResult> {
     let s = state.store()?;
+    let request_path = typed_paths::to_read(&state, &req.request_path, &REQUEST_IN).map_err(dto)?;
     blocking(move || {
-        let (request, added) = s.centre_enrol_device_file(std::path::Path::new(req.request_path.trim()))?;
+        let (request, added) = s.centre_enrol_device_file(&request_path)?;
         Ok(CentreEnrolResult { label: request.label, added, devices: s.centre_devices()? })
     })
     .await
@@ -186,5 +212,53 @@ pub fn scheduled(app: &AppHandle, schedule: &Schedule) {
     };
     if let Err(e) = run() {
         eprintln!("自動配送: {}", e.code());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipc::test_support::{lock, unlocked};
+    use tauri::async_runtime::block_on;
+
+    fn enrol(state: &AppState, profile: &std::path::Path, request: &std::path::Path) -> IpcResult<DeliverySettings> {
+        block_on(enrol_into(state, EnrolRequest { profile_path: profile.display().to_string(), request_path: request.display().to_string() }))
+    }
+
+    /// Finding 9: the page cannot make enrolment read the keyring or write over a file.
+    #[test]
+    fn enrolment_reads_and_writes_only_paths_within_the_rules_and_enrols_nothing_otherwise() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, _) = unlocked(tmp.path());
+        let centre = chisanpo_core::store::Store::init_with(
+            &tmp.path().join("centre"),
+            &chisanpo_core::store::Passphrase::new("センターのパスフレーズ"),
+            &chisanpo_core::domain::Staff { role: Some(chisanpo_core::domain::StaffRole::Coordinator), name: "統括 花子".into(), ..Default::default() },
+            chisanpo_core::store::KdfParams::MINIMUM,
+        )
+        .unwrap()
+        .0;
+        let profile = tmp.path().join("centre-profile.json");
+        std::fs::write(&profile, centre.centre_init("北部地域産業保健センター", None).unwrap().to_json()).unwrap();
+        let bashrc = tmp.path().join("bashrc.json");
+        std::fs::write(&bashrc, "keep me").unwrap();
+        let keyring = state.data_dir().join("keyring.json");
+        for (p, r, says) in [
+            (keyring.clone(), tmp.path().join("request.json"), "データフォルダ"),
+            (profile.clone(), bashrc.clone(), "上書きはしません"),
+            (profile.clone(), tmp.path().join("autostart.desktop"), ".json"),
+            (profile.clone(), state.data_dir().join("request.json"), "データフォルダ"),
+        ] {
+            let err = enrol(&state, &p, &r).unwrap_err();
+            assert!(err.message.contains(says), "{} → {}: {}", p.display(), r.display(), err.message);
+        }
+        assert_eq!(std::fs::read_to_string(&bashrc).unwrap(), "keep me");
+        assert!(!state.store().unwrap().delivery_overview(chrono::Utc::now()).unwrap().enrolled, "nothing enrolled");
+        // Typed within the rules: enrolled, and the request written as a new file.
+        let request = tmp.path().join("request.json");
+        assert!(enrol(&state, &profile, &request).unwrap().enrolled);
+        assert!(chisanpo_core::delivery::EnrolmentRequest::parse(&std::fs::read_to_string(&request).unwrap()).is_ok());
+        lock(&state);
+        assert_eq!(enrol(&state, &profile, &tmp.path().join("again.json")).unwrap_err().code, "locked");
     }
 }

@@ -68,9 +68,8 @@ pub async fn preview_worker_import(state: State<'_, AppState>, req: WorkerImport
 pub(crate) async fn preview_into(state: &AppState, req: WorkerImportRequest) -> IpcResult<WorkerImportPreview> {
     let s = state.store()?;
     let path = req.path.trim().to_string();
-    if !state.chosen_to_read(std::path::Path::new(&path)) {
-        typed_list_allowed(&path, state.data_dir()).map_err(dto)?;
-    }
+    // An empty path is left to `read_limited`, which says how to fix it.
+    let path = if path.is_empty() { path } else { super::typed_paths::to_read(state, &path, &WORKER_LIST).map_err(dto)?.display().to_string() };
     blocking(move || {
         let bytes = read_limited(&path)?;
         s.preview_worker_import(&req.workplace_id, &bytes)
@@ -78,27 +77,10 @@ pub(crate) async fn preview_into(state: &AppState, req: WorkerImportRequest) -> 
     .await
 }
 
-/// A typed path is read only if it names a `.csv` or `.txt` file (after links are followed)
-/// outside the app's data folder: not the keyring, the database or any other file the page
-/// names. An empty or relative path is left to `read_limited`, which says how to fix it.
-fn typed_list_allowed(path: &str, data_dir: &std::path::Path) -> Result<(), Error> {
-    let p = std::path::Path::new(path);
-    if path.is_empty() || !p.is_absolute() {
-        return Ok(());
-    }
-    let real = p.canonicalize().map_err(|_| Error::File { path: path.to_string() })?;
-    let listed = real.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));
-    if !listed {
-        return Err(Error::invalid(
-            "path",
-            "読み込めるのは CSV ファイル（.csv または .txt）だけです。「ファイルを選ぶ…」で労働者名簿の CSV を選んでください。",
-        ));
-    }
-    if data_dir.canonicalize().is_ok_and(|d| real.starts_with(d)) {
-        return Err(Error::invalid("path", "アプリのデータフォルダの中のファイルは読み込めません。「ファイルを選ぶ…」で労働者名簿の CSV を選んでください。"));
-    }
-    Ok(())
-}
+const WORKER_LIST: super::typed_paths::Field =
+    super::typed_paths::Field {
+        name: "path", extensions: &["csv", "txt"], how: "「ファイルを選ぶ…」で労働者名簿の CSV を選んでください。"
+    };
 
 /// Import the workers, all in one transaction. Returns their ids.
 #[tauri::command]

@@ -5,6 +5,7 @@
 //! - `imports`: a worker list from CSV (choose, preview, import).
 //! - `backups`: backup settings, backups now and on a schedule, restore.
 //! - `delivery`: delivery to the centre: status, enrolment, destination, background passes.
+//! - `typed_paths`: the rules for a path typed instead of chosen in a dialog.
 //! - `contract`: the command table the TypeScript is generated from.
 //!
 //! The request and response types are declared here once; `cargo test` writes their
@@ -21,6 +22,7 @@ pub mod imports;
 pub mod ledgers;
 pub mod records;
 pub mod session;
+pub(crate) mod typed_paths;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -42,6 +44,9 @@ pub enum Grant {
     /// Written by the app at the user's request: may be opened in the viewer, not written again
     /// without the dialog.
     Written,
+    /// Returned by the folder dialog: may be set as a folder the app fills (exports, backups,
+    /// bundles).
+    Folder,
 }
 
 /// The app's state: the data folder and, once unlocked, the store.
@@ -110,12 +115,23 @@ impl AppState {
     /// error `not_chosen`, whose message (`how`) says how to choose it.
     pub fn chosen(&self, path: &str, how: &str) -> Result<PathBuf, ErrorDto> {
         let p = PathBuf::from(path);
-        let mut granted = self.granted.lock().unwrap_or_else(|e| e.into_inner());
-        if granted.get(&p) == Some(&Grant::Save) {
-            granted.insert(p.clone(), Grant::Written);
+        if self.take_grant(&p, Grant::Save) {
             return Ok(p);
         }
         Err(ErrorDto { code: "not_chosen".into(), message: how.into(), violations: vec![] })
+    }
+
+    /// Whether `path` was granted for `grant`. A save grant is used up (the file may then be
+    /// opened, not written again).
+    pub fn take_grant(&self, path: &Path, grant: Grant) -> bool {
+        let mut granted = self.granted.lock().unwrap_or_else(|e| e.into_inner());
+        if granted.get(path) != Some(&grant) {
+            return false;
+        }
+        if grant == Grant::Save {
+            granted.insert(path.to_path_buf(), Grant::Written);
+        }
+        true
     }
 
     /// Whether the open dialog returned `path` since the last unlock (it may be read).

@@ -204,15 +204,28 @@ pub async fn app_settings(state: State<'_, AppState>) -> IpcResult<AppSettings> 
     .await
 }
 
+const EXPORT_FOLDER: super::typed_paths::Field =
+    super::typed_paths::Field { name: "pdf_folder", extensions: &[], how: "書き出し先はフォルダの絶対パスで指定してください。" };
+const FALLBACK_FONT: super::typed_paths::Field = super::typed_paths::Field {
+    name: "fallback_font",
+    extensions: &["ttf", "otf", "ttc"],
+    how: "外字フォントはフォントファイル（.ttf・.otf・.ttc）の絶対パスで指定してください。",
+};
+
 #[tauri::command]
 pub async fn set_app_settings(state: State<'_, AppState>, req: AppSettings) -> IpcResult<()> {
     let s = state.store()?;
+    // A folder or font that changes is one the dialog returned, or a typed path within the rules.
+    let current = |key: &str| s.setting(key).map(Option::unwrap_or_default).map_err(super::dto);
+    if current("pdf_folder")? != req.pdf_folder.trim() {
+        super::typed_paths::folder(&state, &req.pdf_folder, &EXPORT_FOLDER).map_err(super::dto)?;
+    }
+    if !req.fallback_font.trim().is_empty() && current("fallback_font")? != req.fallback_font.trim() {
+        super::typed_paths::to_read(&state, &req.fallback_font, &FALLBACK_FONT).map_err(super::dto)?;
+    }
     blocking(move || {
         // Everything is checked before anything is written.
         let folder = req.pdf_folder.trim();
-        if !folder.is_empty() && !std::path::Path::new(folder).is_absolute() {
-            return Err(chisanpo_core::Error::invalid("pdf_folder", "PDFの保存先はフォルダの絶対パスで指定してください。"));
-        }
         let idle = prefs::parse_idle_minutes(&req.idle_lock_minutes)?;
         let violations = req.profile.validate();
         if !violations.is_empty() {
