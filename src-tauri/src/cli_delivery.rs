@@ -131,6 +131,17 @@ pub enum CentreCmd {
         #[arg(long)]
         root_key: Option<PathBuf>,
     },
+    /// Check every consolidated row against the payloads its devices signed, the current
+    /// versions, and the enrolled keys against this store's audit log (ADR 0026).
+    Verify {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Print the SQL that sets up the shared PostgreSQL's roles, for the database administrator
+    /// to run as a superuser (ADR 0026).
+    DatabaseRoles,
     /// Make the centre's root key (once), for the 責任者 to keep apart from every store: only
     /// with it can the centre's keys be rotated so that devices accept the change. Writes the
     /// root key file (passphrase of 12 characters or more, from CHISANPO_ROOT_KEY_PASSPHRASE or
@@ -313,6 +324,37 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
                 line("注意: 責任者鍵がないため、受領通知とプロファイルの署名鍵は変わっていません。退職者が鍵を持っている場合は、先に `chisanpo centre root-key` で責任者鍵を作ってください。");
             }
         }
+        CentreCmd::Verify { json, db } => {
+            let r = with_db(store, &db, |t| t.check_proofs())?;
+            if json {
+                print_json(&r);
+            } else {
+                line(format!("署名付きの配送内容 {}件、集約した版 {}件を確かめました。", r.payloads_checked, r.versions_checked));
+                if !r.proof_destroyed.is_empty() {
+                    line(format!("参考: 廃棄した記録と同じ配送ファイルにあったため、署名を確かめられなくなった版: {}件", r.proof_destroyed.len()));
+                }
+                if !r.before_proofs.is_empty() {
+                    line(format!("参考: 署名付きの配送内容を保存する前に取り込んだ版: {}件", r.before_proofs.len()));
+                }
+                for d in &r.enrolled_elsewhere {
+                    line(format!(
+                        "参考: 端末 {} はこのストアから登録していません（登録したデータベースのユーザー: {}）",
+                        d.device_id,
+                        d.enrolled_by.as_deref().unwrap_or("不明")
+                    ));
+                }
+                if r.ok {
+                    line("問題はありません。");
+                }
+            }
+            if !r.ok {
+                for p in &r.problems {
+                    eprintln!("問題: {p}");
+                }
+                return Err(Error::Integrity(format!("{}件の問題があります。上の一覧を確かめてください。", r.problems.len())));
+            }
+        }
+        CentreCmd::DatabaseRoles => print!("{}", chisanpo_core::delivery::consolidation::postgres::pg_roles_script()),
         CentreCmd::RootKey { out, profile_out } => {
             let pass = crate::cli::new_secret(ROOT_KEY_PASSPHRASE, "責任者鍵ファイルのパスフレーズ（12文字以上）")?;
             let (file, profile) = store.centre_make_root(&pass)?;

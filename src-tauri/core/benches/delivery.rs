@@ -153,6 +153,19 @@ fn benches(c: &mut Criterion) {
         took,
         imp.versions_added as f64 / took
     );
+    // Every consolidated row against the payloads its devices signed (ADR 0026).
+    {
+        use chisanpo_core::delivery::consolidation::Consolidation;
+        let start = Instant::now();
+        let check = chisanpo_core::delivery::consolidation::sqlite::SqliteConsolidation(&big_centre).check_proofs().unwrap();
+        assert!(check.ok, "{:?}", check.problems);
+        eprintln!(
+            "check_proofs (SQLite) over {} payloads and {} versions: {:.1} s",
+            check.payloads_checked,
+            check.versions_checked,
+            start.elapsed().as_secs_f64()
+        );
+    }
 
     // What the app does every 2 minutes and on every home-screen poll, at this size: the centre
     // imports again with nothing new (names that carry their hash are skipped unread; the
@@ -195,6 +208,16 @@ fn benches(c: &mut Criterion) {
             imp.bundles_applied.len(),
             took,
             imp.versions_added as f64 / took
+        );
+        use chisanpo_core::delivery::consolidation::Consolidation;
+        let start = Instant::now();
+        let check = db.check_proofs().unwrap();
+        assert!(check.ok, "{:?}", check.problems);
+        eprintln!(
+            "check_proofs (PostgreSQL) over {} payloads and {} versions: {:.1} s",
+            check.payloads_checked,
+            check.versions_checked,
+            start.elapsed().as_secs_f64()
         );
     }
 }

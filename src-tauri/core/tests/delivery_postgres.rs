@@ -105,6 +105,11 @@ fn two_devices_consolidate_into_postgresql() {
     assert!(!a.deliver(&t).unwrap().received.is_empty());
     assert_eq!(a.delivery_overview(chrono::Utc::now()).unwrap().unconfirmed, 0);
 
+    // Every row is backed by a payload its device signed (ADR 0026), whatever the order.
+    let proofs = db.check_proofs().unwrap();
+    assert!(proofs.ok, "{proofs:?}");
+    assert_eq!(proofs.versions_checked, expected.len() + 1, "two contents of the shared record's version 2");
+
     // Versions cannot be changed or deleted in the database either.
     let mut raw = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
     assert!(raw.execute("UPDATE consolidated_versions SET content = '{}'", &[]).is_err());
@@ -203,7 +208,7 @@ fn retention_on_postgresql_destroys_only_what_is_due_and_keeps_a_destruction_rec
     admin
         .batch_execute(&format!(
             "ALTER TABLE consolidated_versions DISABLE TRIGGER consolidated_versions_immutable; \
-             UPDATE consolidated_versions SET imported_at = '2019-06-11T00:00:00.000Z' WHERE record_id = '{old}'; \
+             UPDATE consolidated_versions SET imported_at = '2019-06-11T00:00:00.000Z', received_at = '2019-06-11T00:00:00Z' WHERE record_id = '{old}'; \
              ALTER TABLE consolidated_versions ENABLE TRIGGER consolidated_versions_immutable;"
         ))
         .unwrap();

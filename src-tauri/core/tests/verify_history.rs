@@ -85,3 +85,35 @@ fn a_consolidated_version_changed_at_the_centre_is_reported() {
     assert!(!report.ok);
     assert!(report.problems.iter().any(|p| p.contains(&id) && p.contains("集約した記録") && p.contains("ハッシュと一致しません")), "{:?}", report.problems);
 }
+
+#[test]
+fn a_consolidated_version_added_behind_the_import_is_reported_against_the_signed_payloads() {
+    // ADR 0026 on the embedded store: the content and its hash rewritten together (so the hash
+    // check passes) and made current; only the payload the device signed shows it.
+    let w = world();
+    let t = FolderTransport::new(&w.synced());
+    let a = new_store(&w.root.join("a"), "産業 一郎");
+    w.centre.centre_enrol_device(&a.enrol(&w.profile).unwrap()).unwrap();
+    let (wp, wk) = worker(&a, WORKER_A);
+    let id = finalised(&a, &consultation(&a, &wp, &wk, 10, HEALTH));
+    a.deliver(&t).unwrap();
+    w.centre.centre_import(&w.synced()).unwrap();
+    assert!(w.centre.verify().unwrap().ok);
+    let c = raw(w.centre.dir());
+    let content: String = c.query_row("SELECT content FROM consolidated_versions WHERE record_id = ?1", [&id], |r| r.get(0)).unwrap();
+    let forged = content.replace(HEALTH, "異常なし");
+    let hash = chisanpo_core::store::audit::sha256_hex(forged.as_bytes());
+    c.execute(
+        "INSERT INTO consolidated_versions (record_id, version, content_hash, kind, device_id, content, reason, author_id, author_name, created_at, imported_at, bundle) \
+         SELECT record_id, 2, ?2, kind, device_id, ?3, '訂正', author_id, author_name, created_at, imported_at, bundle FROM consolidated_versions WHERE record_id = ?1",
+        rusqlite::params![id, hash, forged],
+    )
+    .unwrap();
+    c.execute("UPDATE consolidated_latest SET version = 2, content_hash = ?2 WHERE record_id = ?1", [&id, &hash]).unwrap();
+    drop(c);
+    let report = w.centre.verify().unwrap();
+    assert!(!report.ok);
+    assert!(report.problems.iter().any(|p| p.contains(&id) && p.contains("第2版") && p.contains("署名した配送内容にありません")), "{:?}", report.problems);
+    assert!(report.problems.iter().any(|p| p.contains(&id) && p.contains("現在の版")), "{:?}", report.problems);
+    assert!(report.problems.iter().all(|p| !p.contains(HEALTH) && !p.contains("異常なし")));
+}

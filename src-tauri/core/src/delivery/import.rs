@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::anchors;
 use super::bundle::{self, Refusal, BUNDLE_EXTENSION};
 use super::consolidation::sqlite::SqliteConsolidation;
-use super::consolidation::Consolidation;
+use super::consolidation::{Checked, Consolidation};
 use super::enrol::require_centre;
 use super::keys;
 use crate::error::Result;
@@ -83,7 +83,7 @@ fn check(
     centre_id: &str,
     identities: &[keys::CentreIdentity],
     bytes: &[u8],
-) -> Result<std::result::Result<bundle::Payload, (Option<String>, Refusal)>> {
+) -> Result<std::result::Result<Checked, (Option<String>, Refusal)>> {
     let mut opened = Err(Refusal::NotDecryptable);
     for identity in identities {
         opened = bundle::open(identity, bytes);
@@ -107,7 +107,7 @@ fn check(
     if payload.centre_id != centre_id {
         return Ok(Err((device, Refusal::OtherCentre)));
     }
-    Ok(Ok(payload))
+    Ok(Ok(Checked { payload, text: env.payload, signature: env.signature }))
 }
 
 /// A device clock more than a day ahead of the centre's: warn (the record is kept, with both times).
@@ -184,8 +184,9 @@ impl Store {
             let checked = if expected != sha { Err((device_of_name(&file), Refusal::Damaged)) } else { check(target, &centre_id, &identities, &bytes)? };
             let at = now();
             match checked {
-                Ok(payload) => {
-                    let a = target.apply(&payload, &file, &sha, &from, &at)?;
+                Ok(checked) => {
+                    let a = target.apply(&checked, &file, &sha, &from, &at)?;
+                    let payload = checked.payload;
                     report.bundles_applied.push(file);
                     report.versions_added += a.added;
                     report.versions_already_present += a.present;

@@ -408,6 +408,7 @@ impl Store {
                 if *consolidated {
                     // A device's record at the centre: its versions (and their names) go; the
                     // device's workers are not in this store.
+                    crate::delivery::consolidation::sqlite::forget_payloads(tx, id, &now)?;
                     tx.execute("DELETE FROM consolidated_versions WHERE record_id = ?1", [id])?;
                     tx.execute("DELETE FROM consolidated_latest WHERE record_id = ?1", [id])?;
                 } else {

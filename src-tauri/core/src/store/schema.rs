@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_delivery_retries_receipts", include_str!("migrations/0006_delivery_retries_receipts.sql")),
     ("0007_outbox_made_at", include_str!("migrations/0007_outbox_made_at.sql")),
     ("0008_device_anchors", include_str!("migrations/0008_device_anchors.sql")),
+    ("0009_consolidated_payloads", include_str!("migrations/0009_consolidated_payloads.sql")),
 ];
 
 /// The schema version of a fresh store.

@@ -9,6 +9,7 @@
 
 mod pg_connect;
 pub mod postgres;
+pub mod proof;
 pub mod sqlite;
 
 use std::collections::HashMap;
@@ -31,6 +32,16 @@ pub struct Applied {
     pub added: usize,
     pub present: usize,
     pub destructions: usize,
+}
+
+/// A bundle that passed the import's checks: its payload, and the payload text exactly as the
+/// device signed it with the signature, kept so that the centre can check every consolidated row
+/// again later (ADR 0026).
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub payload: Payload,
+    pub text: String,
+    pub signature: String,
 }
 
 /// A receipt still to be written: a bundle looked at, and what became of it.
@@ -59,8 +70,9 @@ pub trait Consolidation {
     fn seen(&mut self, sha256: &str) -> Result<Option<String>>;
     /// The files applied so far, by name, with their SHA-256 (to skip them unread).
     fn applied_files(&mut self) -> Result<HashMap<String, String>>;
-    /// Apply a checked bundle, and record it as applied, in one transaction.
-    fn apply(&mut self, payload: &Payload, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied>;
+    /// Apply a checked bundle, keep its signed payload, and record it as applied, in one
+    /// transaction.
+    fn apply(&mut self, bundle: &Checked, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied>;
     /// Record a refused bundle (quarantined) with its reason, or a bundle refused before that
     /// is refused again (nothing changes then).
     fn refuse(&mut self, file: &str, sha256: &str, source: &str, device: Option<&str>, refusal: &Refusal, at: &str) -> Result<()>;
@@ -87,6 +99,10 @@ pub trait Consolidation {
     fn retention_due(&mut self, today: Date) -> Result<Vec<RetentionItem>>;
     /// Destroy records past their retention period, all or none, leaving a 廃棄記録 each.
     fn destroy(&mut self, ids: &[String], reason: &str, today: Date) -> Result<Vec<DestructionRecord>>;
+    /// Check every consolidated row against the payloads its devices signed, the current
+    /// versions against the proven ones, and the enrolled keys against this coordinator's audit
+    /// chain (ADR 0026).
+    fn check_proofs(&mut self) -> Result<proof::ProofCheck>;
 }
 
 /// The destruction id of a 廃棄記録 entry (its content's `id`), or its hash.

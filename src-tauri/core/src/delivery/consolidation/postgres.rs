@@ -4,15 +4,21 @@
 //! and every change is also written to that store's audit chain. Imports serialise on an
 //! advisory lock, so two coordinators importing at once cannot give one 台帳 number twice.
 //! See docs/adr/0012-postgresql-consolidated-store.md.
+//!
+//! The database defends itself against a coordinator's own role (ADR 0026): roles by job
+//! (`pg_roles_script`), triggers that refuse what no code path does, destruction only through
+//! `chisanpo_destroy_record`, and each applied bundle's signed payload kept, so that
+//! `check_proofs` names every row the devices did not sign.
 
 use std::collections::HashMap;
 
 use postgres::types::ToSql;
 use postgres::Client;
 
-use super::{destruction_id, group_records, newest_first, Applied, Consolidation, ReceiptRow};
+use super::proof::{ProofCheck, Prover, VersionRow};
+use super::{destruction_id, group_records, newest_first, Applied, Checked, Consolidation, ReceiptRow};
 use crate::delivery::anchors::{AuditHead, DeviceAnchor};
-use crate::delivery::bundle::{Payload, Refusal};
+use crate::delivery::bundle::Refusal;
 use crate::delivery::consolidated::Columns;
 use crate::delivery::enrol::{EnrolledDevice, EnrolmentRequest};
 use crate::delivery::import::ConsolidatedRecord;
@@ -136,7 +142,230 @@ CREATE TABLE device_anchors (
     flagged_at  TEXT
 );
 "#,
+    MIGRATION_4_ROLES_AND_PROOFS,
 ];
+
+/// ADR 0026 (issue 13, finding 11): the database refuses what no code path does, keeps each
+/// applied bundle's payload as its device signed it, records which database role wrote what and
+/// when (columns only the server fills), destroys only through its own check, and grants a
+/// coordinator only what the code issues (`chisanpo_grant_roles`).
+const MIGRATION_4_ROLES_AND_PROOFS: &str = r#"
+-- Who and when, by the server: a coordinator's role has no INSERT right on these columns.
+ALTER TABLE centre_devices ADD COLUMN enrolled_by TEXT;
+ALTER TABLE centre_devices ALTER COLUMN enrolled_by SET DEFAULT session_user;
+ALTER TABLE consolidated_versions ADD COLUMN received_at TIMESTAMPTZ, ADD COLUMN received_by TEXT;
+ALTER TABLE consolidated_versions ALTER COLUMN received_at SET DEFAULT now(), ALTER COLUMN received_by SET DEFAULT session_user;
+ALTER TABLE consolidated_destructions ADD COLUMN received_at TIMESTAMPTZ, ADD COLUMN received_by TEXT;
+ALTER TABLE consolidated_destructions ALTER COLUMN received_at SET DEFAULT now(), ALTER COLUMN received_by SET DEFAULT session_user;
+ALTER TABLE destructions ADD COLUMN recorded_at TIMESTAMPTZ, ADD COLUMN recorded_by TEXT;
+ALTER TABLE destructions ALTER COLUMN recorded_at SET DEFAULT now(), ALTER COLUMN recorded_by SET DEFAULT session_user;
+
+-- Each applied bundle's payload, exactly as its device signed it, and the signature.
+CREATE TABLE consolidated_payloads (
+    sha256       TEXT PRIMARY KEY,
+    file_name    TEXT NOT NULL,
+    device_id    TEXT NOT NULL REFERENCES centre_devices(device_id),
+    payload      TEXT NOT NULL,
+    signature    TEXT NOT NULL,
+    imported_at  TEXT NOT NULL,
+    received_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    received_by  TEXT NOT NULL DEFAULT session_user
+);
+-- Which records each payload holds, written by the server from the payload itself.
+CREATE TABLE consolidated_payload_records (
+    record_id TEXT NOT NULL,
+    sha256    TEXT NOT NULL,
+    PRIMARY KEY (record_id, sha256)
+);
+-- A payload removed because it held a destroyed record: ids and hashes of its entries only.
+CREATE TABLE consolidated_payloads_destroyed (
+    sha256        TEXT PRIMARY KEY,
+    file_name     TEXT NOT NULL,
+    device_id     TEXT NOT NULL,
+    entries       TEXT NOT NULL,
+    destroyed_for TEXT NOT NULL,
+    destroyed_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    destroyed_by  TEXT NOT NULL DEFAULT session_user
+);
+
+CREATE OR REPLACE FUNCTION chisanpo_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM destruction_permits WHERE record_id = OLD.record_id) THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'consolidated versions are immutable' USING ERRCODE = 'QC001';
+END $$;
+
+CREATE FUNCTION chisanpo_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'QC001';
+END $$;
+
+-- A device, once enrolled, keeps its id and its key, and is never removed.
+CREATE FUNCTION chisanpo_keep_device() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'an enrolled device is never removed' USING ERRCODE = 'QC001';
+    END IF;
+    IF NEW.device_id IS DISTINCT FROM OLD.device_id OR NEW.public_key IS DISTINCT FROM OLD.public_key
+       OR NEW.enrolled_by IS DISTINCT FROM OLD.enrolled_by THEN
+        RAISE EXCEPTION 'an enrolled device keeps its id and its key' USING ERRCODE = 'QC001';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER centre_devices_keep_key BEFORE UPDATE OR DELETE ON centre_devices
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_keep_device();
+
+-- A payload is removed only with a record it holds, under that record's destruction permit.
+CREATE FUNCTION chisanpo_keep_payload() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM consolidated_payload_records r JOIN destruction_permits p ON p.record_id = r.record_id
+                                    WHERE r.sha256 = OLD.sha256) THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'signed payloads are kept as they arrived' USING ERRCODE = 'QC001';
+END $$;
+CREATE TRIGGER consolidated_payloads_kept BEFORE UPDATE OR DELETE ON consolidated_payloads
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_keep_payload();
+
+CREATE FUNCTION chisanpo_index_payload() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+BEGIN
+    INSERT INTO consolidated_payload_records (record_id, sha256)
+        SELECT DISTINCT e->>'record_id', NEW.sha256 FROM json_array_elements(NEW.payload::json->'entries') e
+        ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER consolidated_payloads_index AFTER INSERT ON consolidated_payloads
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_index_payload();
+
+-- A device's audit anchor only moves forward, and a flag is replaced, never cleared (ADR 0020).
+CREATE FUNCTION chisanpo_keep_anchor() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR NEW.device_id IS DISTINCT FROM OLD.device_id OR NEW.bundle_seq < OLD.bundle_seq
+       OR (OLD.flagged IS NOT NULL AND NEW.flagged IS NULL) THEN
+        RAISE EXCEPTION 'a device anchor only moves forward' USING ERRCODE = 'QC001';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER device_anchors_forward BEFORE UPDATE OR DELETE ON device_anchors
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_keep_anchor();
+
+-- A bundle is recorded as applied only with its signed payload kept (so that a receipt saying
+-- 届いた is never written for a bundle whose content is not here).
+CREATE FUNCTION chisanpo_applied_with_payload() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.outcome = 'applied' AND (TG_OP = 'INSERT' OR OLD.outcome IS DISTINCT FROM 'applied' OR NEW.sha256 IS DISTINCT FROM OLD.sha256)
+       AND NOT EXISTS (SELECT 1 FROM consolidated_payloads WHERE sha256 = NEW.sha256)
+       AND NOT EXISTS (SELECT 1 FROM consolidated_payloads_destroyed WHERE sha256 = NEW.sha256) THEN
+        RAISE EXCEPTION 'a bundle is applied only with its signed payload' USING ERRCODE = 'QC001';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER centre_bundles_applied_with_payload BEFORE INSERT OR UPDATE ON centre_bundles
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_applied_with_payload();
+
+CREATE TRIGGER consolidated_destructions_append_only BEFORE UPDATE OR DELETE ON consolidated_destructions
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER destructions_append_only BEFORE UPDATE OR DELETE ON destructions
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER consolidated_payloads_destroyed_append_only BEFORE UPDATE OR DELETE ON consolidated_payloads_destroyed
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER consolidated_payload_records_append_only BEFORE UPDATE OR DELETE ON consolidated_payload_records
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER centre_devices_no_truncate BEFORE TRUNCATE ON centre_devices
+    FOR EACH STATEMENT EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER consolidated_versions_no_truncate BEFORE TRUNCATE ON consolidated_versions
+    FOR EACH STATEMENT EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER consolidated_destructions_no_truncate BEFORE TRUNCATE ON consolidated_destructions
+    FOR EACH STATEMENT EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER destructions_no_truncate BEFORE TRUNCATE ON destructions
+    FOR EACH STATEMENT EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER consolidated_payloads_no_truncate BEFORE TRUNCATE ON consolidated_payloads
+    FOR EACH STATEMENT EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER consolidated_payloads_destroyed_no_truncate BEFORE TRUNCATE ON consolidated_payloads_destroyed
+    FOR EACH STATEMENT EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER ledger_numbers_no_truncate BEFORE TRUNCATE ON ledger_numbers
+    FOR EACH STATEMENT EXECUTE FUNCTION chisanpo_append_only();
+
+-- The only way a coordinator deletes a version: after its 廃棄記録 is written, and at least
+-- 5 years after the record first reached this server, by the server's clock. The payloads that
+-- hold the record go with it (they hold its content), leaving ids and hashes.
+CREATE FUNCTION chisanpo_destroy_record(p_record_id TEXT) RETURNS INTEGER LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    arrived TIMESTAMPTZ;
+    removed INTEGER;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM destructions WHERE record_id = p_record_id) THEN
+        RAISE EXCEPTION 'a record is destroyed only after its destruction record is written' USING ERRCODE = 'QC003';
+    END IF;
+    SELECT min(coalesce(received_at, imported_at::TIMESTAMPTZ)) INTO arrived FROM consolidated_versions WHERE record_id = p_record_id;
+    IF arrived > now() - INTERVAL '5 years' THEN
+        RAISE EXCEPTION 'the record reached this server less than five years ago' USING ERRCODE = 'QC002';
+    END IF;
+    INSERT INTO destruction_permits (record_id) VALUES (p_record_id);
+    INSERT INTO consolidated_payloads_destroyed (sha256, file_name, device_id, entries, destroyed_for)
+        SELECT p.sha256, p.file_name, p.device_id,
+               coalesce((SELECT json_agg(json_build_array(e->>'entry_type', e->>'record_id', (e->>'version')::BIGINT, e->>'content_hash'))
+                         FROM json_array_elements(p.payload::json->'entries') e), '[]'::json)::TEXT,
+               p_record_id
+        FROM consolidated_payloads p JOIN consolidated_payload_records r ON r.sha256 = p.sha256
+        WHERE r.record_id = p_record_id;
+    DELETE FROM consolidated_payloads p USING consolidated_payload_records r WHERE r.sha256 = p.sha256 AND r.record_id = p_record_id;
+    DELETE FROM consolidated_versions WHERE record_id = p_record_id;
+    GET DIAGNOSTICS removed = ROW_COUNT;
+    DELETE FROM consolidated_latest WHERE record_id = p_record_id;
+    DELETE FROM destruction_permits WHERE record_id = p_record_id;
+    RETURN removed;
+END $$;
+REVOKE ALL ON FUNCTION chisanpo_destroy_record(TEXT) FROM PUBLIC;
+
+-- What a coordinator's role may do: exactly what the import, enrolment, ledgers, retention and
+-- the check issue. Run again by every migration that changes tables, and by the roles script.
+CREATE FUNCTION chisanpo_grant_roles() RETURNS VOID LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'chisanpo_coordinator') THEN
+        RETURN;
+    END IF;
+    REVOKE ALL ON chisanpo_schema, centre_devices, consolidated_versions, consolidated_destructions, centre_bundles,
+        consolidated_latest, ledger_numbers, destruction_permits, destructions, device_anchors, consolidated_payloads,
+        consolidated_payload_records, consolidated_payloads_destroyed FROM chisanpo_coordinator;
+    GRANT SELECT ON chisanpo_schema, centre_devices, consolidated_versions, consolidated_destructions, centre_bundles,
+        consolidated_latest, ledger_numbers, destructions, device_anchors, consolidated_payloads,
+        consolidated_payload_records, consolidated_payloads_destroyed TO chisanpo_coordinator;
+    GRANT INSERT (device_id, public_key, label, enrolled_at) ON centre_devices TO chisanpo_coordinator;
+    GRANT INSERT (record_id, version, content_hash, kind, device_id, content, reason, author_id, author_name, created_at, imported_at, bundle)
+        ON consolidated_versions TO chisanpo_coordinator;
+    GRANT INSERT (destruction_id, record_id, device_id, detail, imported_at, bundle) ON consolidated_destructions TO chisanpo_coordinator;
+    GRANT INSERT (sha256, file_name, device_id, outcome, reason, code, entries, at, source) ON centre_bundles TO chisanpo_coordinator;
+    GRANT UPDATE (device_id, outcome, reason, code, entries, at, source, receipt_at) ON centre_bundles TO chisanpo_coordinator;
+    GRANT INSERT (record_id, version, content_hash, kind, performed_on, fiscal_year, place, doctor_id, workplace_id, device_id)
+        ON consolidated_latest TO chisanpo_coordinator;
+    GRANT UPDATE (version, content_hash, kind, performed_on, fiscal_year, place, doctor_id, workplace_id, device_id)
+        ON consolidated_latest TO chisanpo_coordinator;
+    GRANT INSERT (record_id, ledger, fiscal_year, number, assigned_at) ON ledger_numbers TO chisanpo_coordinator;
+    GRANT INSERT (id, record_id, kind, fiscal_year, ledger_number, performed_on, retain_until, destroyed_at, destroyed_by, destroyed_by_name, reason)
+        ON destructions TO chisanpo_coordinator;
+    GRANT INSERT (device_id, bundle_seq, audit_seq, audit_hash, updated_at, flagged, flagged_at) ON device_anchors TO chisanpo_coordinator;
+    GRANT UPDATE (bundle_seq, audit_seq, audit_hash, updated_at, flagged, flagged_at) ON device_anchors TO chisanpo_coordinator;
+    GRANT INSERT (sha256, file_name, device_id, payload, signature, imported_at) ON consolidated_payloads TO chisanpo_coordinator;
+    GRANT EXECUTE ON FUNCTION chisanpo_destroy_record(TEXT) TO chisanpo_coordinator;
+END $$;
+REVOKE ALL ON FUNCTION chisanpo_grant_roles() FROM PUBLIC;
+
+-- Every function reads the tables of this schema only, never a temporary table of the caller's.
+DO $$
+DECLARE
+    f TEXT;
+BEGIN
+    FOREACH f IN ARRAY ARRAY['chisanpo_refuse_change()', 'chisanpo_append_only()', 'chisanpo_keep_device()', 'chisanpo_keep_payload()',
+                             'chisanpo_index_payload()', 'chisanpo_keep_anchor()', 'chisanpo_applied_with_payload()',
+                             'chisanpo_destroy_record(text)', 'chisanpo_grant_roles()'] LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', f, current_schema());
+    END LOOP;
+END $$;
+
+SELECT chisanpo_grant_roles();
+"#;
 
 pub struct PgConsolidation<'a> {
     client: Client,
@@ -161,10 +390,147 @@ pub fn label_of(url: &str) -> String {
 fn db_error(label: &str) -> impl Fn(postgres::Error) -> Error + '_ {
     move |e| {
         let code = e.code().map(|c| c.code().to_string()).unwrap_or_else(|| "接続".into());
-        Error::Delivery(format!(
-            "共有データベース（{label}）で処理できませんでした（{code}）。サーバーが動いているか、URL・ユーザー名・パスワード・権限を確かめてから、もう一度実行してください。取り込みは1ファイルずつ確定するため、途中までの分は失われません。"
-        ))
+        Error::Delivery(match code.as_str() {
+            "42501" => format!(
+                "共有データベース（{label}）が、このユーザーには許していない操作です（{code}）。データベース管理者に、このユーザーが {COORDINATOR} に属しているか確かめてもらってください（`chisanpo centre database-roles` の手順）。"
+            ),
+            "QC001" => format!(
+                "共有データベース（{label}）が変更を拒みました（{code}）。登録済みの端末の鍵、集約した版、廃棄記録、署名付きの配送内容は、変更も削除もできません。データベースの内容を `chisanpo centre verify --database` で確かめ、データベース管理者に連絡してください。"
+            ),
+            "QC002" => format!(
+                "共有データベース（{label}）のサーバーの時計では、この記録が届いてから5年たっていないため廃棄できません（{code}）。サーバーの時計と記録の実施日を確かめ、保存期間が過ぎてから廃棄してください。"
+            ),
+            _ => format!(
+                "共有データベース（{label}）で処理できませんでした（{code}）。サーバーが動いているか、URL・ユーザー名・パスワード・権限を確かめてから、もう一度実行してください。取り込みは1ファイルずつ確定するため、途中までの分は失われません。"
+            ),
+        })
     }
+}
+
+/// The role that owns the tables and runs the migrations (NOLOGIN; ADR 0026).
+pub const OWNER: &str = "chisanpo_owner";
+/// The group role of the coordinators' login roles (NOLOGIN; ADR 0026).
+pub const COORDINATOR: &str = "chisanpo_coordinator";
+
+/// The tables of the consolidated store, for the roles script.
+const TABLES: &[&str] = &[
+    "chisanpo_schema",
+    "centre_devices",
+    "consolidated_versions",
+    "consolidated_destructions",
+    "centre_bundles",
+    "consolidated_latest",
+    "ledger_numbers",
+    "destruction_permits",
+    "destructions",
+    "device_anchors",
+    "consolidated_payloads",
+    "consolidated_payload_records",
+    "consolidated_payloads_destroyed",
+];
+
+/// The SQL a centre's database administrator runs once, as a superuser, connected to the
+/// centre's database (`chisanpo centre database-roles > roles.sql; psql -d chisanpo -f roles.sql`),
+/// and again after an upgrade or to repair: the owner and coordinator roles, the schema's and the
+/// database's rights, the tables made before ADR 0026 handed to the owner, every earlier direct
+/// grant on them revoked, and the coordinator's rights set (`chisanpo_grant_roles`).
+pub fn pg_roles_script() -> String {
+    let tables = TABLES.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
+    format!(
+        r#"-- 地さんぽノート: the shared PostgreSQL's roles by job (docs/adr/0026-postgresql-roles-and-signed-rows.md).
+-- Run as a superuser, connected to the centre's database:   psql -d chisanpo -v ON_ERROR_STOP=1 -f roles.sql
+-- Safe to run again. Then, for each person:
+--   CREATE ROLE coord_sato LOGIN PASSWORD '…' IN ROLE {COORDINATOR};   -- a coordinator
+--   CREATE ROLE dba_suzuki LOGIN PASSWORD '…' IN ROLE {OWNER};         -- who upgrades the schema
+-- and for a coordinator who leaves:   DROP ROLE coord_sato;   (or REVOKE {COORDINATOR} FROM coord_sato)
+BEGIN;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{OWNER}') THEN
+        CREATE ROLE {OWNER} NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{COORDINATOR}') THEN
+        CREATE ROLE {COORDINATOR} NOLOGIN;
+    END IF;
+END $$;
+ALTER ROLE {OWNER} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+ALTER ROLE {COORDINATOR} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+
+-- The database: only the two roles connect; nobody else creates schemas or temporary tables.
+DO $$
+DECLARE
+    r RECORD;
+BEGIN
+    FOR r IN SELECT a.grantee FROM pg_database d, aclexplode(d.datacl) a WHERE d.datname = current_database()
+             AND a.grantee <> d.datdba LOOP
+        IF r.grantee = 0 THEN
+            EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
+        ELSE
+            EXECUTE format('REVOKE ALL ON DATABASE %I FROM %s', current_database(), r.grantee::regrole);
+        END IF;
+    END LOOP;
+    EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO {OWNER}, {COORDINATOR}', current_database());
+END $$;
+
+-- The schema: the owner creates the tables, the coordinators only use them.
+DO $$
+DECLARE
+    r RECORD;
+BEGIN
+    FOR r IN SELECT a.grantee FROM pg_namespace s, aclexplode(s.nspacl) a WHERE s.nspname = 'public' AND a.grantee <> s.nspowner LOOP
+        IF r.grantee = 0 THEN
+            REVOKE ALL ON SCHEMA public FROM PUBLIC;
+        ELSE
+            EXECUTE format('REVOKE ALL ON SCHEMA public FROM %s', r.grantee::regrole);
+        END IF;
+    END LOOP;
+END $$;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE, CREATE ON SCHEMA public TO {OWNER};
+GRANT USAGE ON SCHEMA public TO {COORDINATOR};
+
+-- Tables and functions made before ADR 0026 (by a coordinator's own role) go to the owner, and
+-- every direct grant on them is revoked: the coordinators' rights come from {COORDINATOR} only.
+DO $$
+DECLARE
+    r RECORD;
+BEGIN
+    FOR r IN SELECT c.oid::regclass::text AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname IN ({tables}) LOOP
+        EXECUTE format('ALTER TABLE %s OWNER TO {OWNER}', r.t);
+    END LOOP;
+    FOR r IN SELECT p.oid::regprocedure::text AS f FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = 'public' AND p.proname LIKE 'chisanpo\_%' LOOP
+        EXECUTE format('ALTER FUNCTION %s OWNER TO {OWNER}', r.f);
+    END LOOP;
+    FOR r IN SELECT DISTINCT c.oid::regclass::text AS t, a.grantee FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+             aclexplode(c.relacl) a
+             WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname IN ({tables}) AND a.grantee <> c.relowner LOOP
+        IF r.grantee = 0 THEN
+            EXECUTE format('REVOKE ALL ON TABLE %s FROM PUBLIC', r.t);
+        ELSE
+            EXECUTE format('REVOKE ALL ON TABLE %s FROM %s', r.t, r.grantee::regrole);
+        END IF;
+    END LOOP;
+    FOR r IN SELECT DISTINCT c.oid::regclass::text AS t, a.grantee FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             JOIN pg_attribute at ON at.attrelid = c.oid, aclexplode(at.attacl) a
+             WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname IN ({tables}) AND a.grantee <> c.relowner LOOP
+        IF r.grantee = 0 THEN
+            EXECUTE format('REVOKE ALL ON TABLE %s FROM PUBLIC', r.t);
+        ELSE
+            EXECUTE format('REVOKE ALL ON TABLE %s FROM %s', r.t, r.grantee::regrole);
+        END IF;
+    END LOOP;
+    IF to_regprocedure('public.chisanpo_grant_roles()') IS NOT NULL THEN
+        PERFORM public.chisanpo_grant_roles();
+    END IF;
+END $$;
+COMMIT;
+-- A database made before ADR 0026: connect once with a member of {OWNER} (any chisanpo command
+-- with --database) to bring the schema up to date; the coordinators' rights follow.
+"#
+    )
 }
 
 impl<'a> PgConsolidation<'a> {
@@ -183,7 +549,7 @@ impl<'a> PgConsolidation<'a> {
             return Err(Error::invalid("database", "データベースは postgres://ユーザー@ホスト/データベース名 の形で指定してください。"));
         }
         let mut client = super::pg_connect::connect(url, &label, ca)?;
-        if let Some(found) = migrate(&mut client).map_err(db_error(&label))? {
+        if let Some(found) = migrate(&mut client).map_err(|e| migrate_error(&label, e))? {
             return Err(Error::SchemaTooNew { found, known: MIGRATIONS.len() as u32 });
         }
         Ok(PgConsolidation { client, label, local })
@@ -203,15 +569,39 @@ impl<'a> PgConsolidation<'a> {
     }
 }
 
-/// Bring the shared schema up to date, under the advisory lock. A schema newer than this binary
-/// knows (another coordinator runs a newer app) is left untouched and its version returned: an
-/// older app must not write into tables it does not know.
+/// The schema's version, without creating anything (0 for an empty database).
+fn schema_version(client: &mut impl postgres::GenericClient) -> std::result::Result<i64, postgres::Error> {
+    let exists: bool = client.query_one("SELECT to_regclass('chisanpo_schema') IS NOT NULL", &[])?.get(0);
+    if !exists {
+        return Ok(0);
+    }
+    Ok(client.query_one("SELECT coalesce(max(version), 0)::BIGINT FROM chisanpo_schema", &[])?.get(0))
+}
+
+/// Bring the shared schema up to date, under the advisory lock. An up-to-date schema is only
+/// read: a coordinator's role may create nothing (ADR 0026). Migrations run as `chisanpo_owner`
+/// when the connecting role is a member of it, so that the owner owns what they create. A schema
+/// newer than this binary knows (another coordinator runs a newer app) is left untouched and its
+/// version returned: an older app must not write into tables it does not know.
 fn migrate(client: &mut Client) -> std::result::Result<Option<u32>, postgres::Error> {
+    let known = MIGRATIONS.len() as i64;
+    let version = schema_version(client)?;
+    if version > known {
+        return Ok(Some(u32::try_from(version).unwrap_or(u32::MAX)));
+    }
+    if version == known {
+        return Ok(None);
+    }
     let mut tx = client.transaction()?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK])?;
+    let as_owner: bool =
+        tx.query_one("SELECT coalesce((SELECT pg_has_role(oid, 'MEMBER') FROM pg_roles WHERE rolname = $1), false) AND current_user <> $1", &[&OWNER])?.get(0);
+    if as_owner {
+        tx.batch_execute(&format!("SET LOCAL ROLE {OWNER}"))?;
+    }
     tx.batch_execute("CREATE TABLE IF NOT EXISTS chisanpo_schema (version INTEGER NOT NULL)")?;
-    let version: i64 = tx.query_one("SELECT coalesce(max(version), 0)::BIGINT FROM chisanpo_schema", &[])?.get(0);
-    if version > MIGRATIONS.len() as i64 {
+    let version = schema_version(&mut tx)?;
+    if version > known {
         return Ok(Some(u32::try_from(version).unwrap_or(u32::MAX)));
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
@@ -220,6 +610,16 @@ fn migrate(client: &mut Client) -> std::result::Result<Option<u32>, postgres::Er
     }
     tx.commit()?;
     Ok(None)
+}
+
+/// A migration this role may not run says who can.
+fn migrate_error(label: &str, e: postgres::Error) -> Error {
+    if e.code().is_some_and(|c| c.code() == "42501") {
+        return Error::Delivery(format!(
+            "共有データベース（{label}）の表を作るか新しくする必要がありますが、このユーザーには権限がありません（42501）。データベース管理者が、{OWNER} に属するユーザーで一度接続してください（`chisanpo centre database-roles` で表示される手順）。それまでこのデータベースは使えません。"
+        ));
+    }
+    db_error(label)(e)
 }
 
 impl Consolidation for PgConsolidation<'_> {
@@ -280,11 +680,19 @@ impl Consolidation for PgConsolidation<'_> {
         Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
-    fn apply(&mut self, payload: &Payload, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied> {
+    fn apply(&mut self, bundle: &Checked, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied> {
+        let payload = &bundle.payload;
         let label = self.label.clone();
         let err = db_error(&label);
         let mut tx = self.client.transaction().map_err(&err)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK]).map_err(&err)?;
+        // The payload as the device signed it, so that every row below can be checked again.
+        tx.execute(
+            "INSERT INTO consolidated_payloads (sha256, file_name, device_id, payload, signature, imported_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (sha256) DO NOTHING",
+            &[&sha256, &file, &payload.device_id, &bundle.text, &bundle.signature, &at],
+        )
+        .map_err(&err)?;
         let ins_version = tx
             .prepare(
                 "INSERT INTO consolidated_versions (record_id, version, content_hash, kind, device_id, content, reason, author_id, author_name, created_at, imported_at, bundle) \
@@ -571,10 +979,6 @@ impl Consolidation for PgConsolidation<'_> {
         let mut out = Vec::new();
         for id in ids.iter().collect::<std::collections::BTreeSet<_>>() {
             let it = &due[id];
-            tx.execute("INSERT INTO destruction_permits (record_id) VALUES ($1)", &[id]).map_err(&err)?;
-            tx.execute("DELETE FROM consolidated_versions WHERE record_id = $1", &[id]).map_err(&err)?;
-            tx.execute("DELETE FROM consolidated_latest WHERE record_id = $1", &[id]).map_err(&err)?;
-            tx.execute("DELETE FROM destruction_permits WHERE record_id = $1", &[id]).map_err(&err)?;
             let d = DestructionRecord::of(it, &actor, reason, &now);
             tx.execute(
                 "INSERT INTO destructions (id, record_id, kind, fiscal_year, ledger_number, performed_on, retain_until, destroyed_at, destroyed_by, destroyed_by_name, reason) \
@@ -594,6 +998,9 @@ impl Consolidation for PgConsolidation<'_> {
                 ],
             )
             .map_err(&err)?;
+            // The 廃棄記録 first: the database deletes the versions (and the payloads holding
+            // them) only after it, and only 5 years after the record reached it (ADR 0026).
+            tx.execute("SELECT chisanpo_destroy_record($1)", &[id]).map_err(&err)?;
             out.push(d);
         }
         tx.commit().map_err(&err)?;
@@ -604,6 +1011,68 @@ impl Consolidation for PgConsolidation<'_> {
             )?;
         }
         Ok(out)
+    }
+
+    fn check_proofs(&mut self) -> Result<ProofCheck> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let (centre_id, _) = self.local.read(crate::delivery::enrol::require_centre)?;
+        let label = self.label.clone();
+        let err = db_error(&label);
+        let none: [&(dyn ToSql + Sync); 0] = [];
+        // One snapshot of the whole database, read row by row (payloads may be large).
+        let mut tx = self.client.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start().map_err(&err)?;
+        let devices = tx.query("SELECT device_id, public_key, enrolled_by FROM centre_devices", &[]).map_err(&err)?;
+        let mut prover = Prover::new(centre_id, devices.iter().map(|r| (r.get(0), r.get(1), r.get(2))));
+        {
+            let mut rows = tx.query_raw("SELECT file_name, device_id, payload, signature FROM consolidated_payloads ORDER BY sha256", none).map_err(&err)?;
+            while let Some(r) = rows.next().map_err(&err)? {
+                prover.payload(r.get(0), r.get(1), r.get(2), r.get(3));
+            }
+        }
+        for r in tx.query("SELECT device_id, entries FROM consolidated_payloads_destroyed", &[]).map_err(&err)? {
+            prover.removed_payload(r.get(0), r.get(1));
+        }
+        {
+            let mut rows = tx
+                .query_raw(
+                    "SELECT record_id, version, content_hash, kind, device_id, content, reason, author_id, author_name, created_at, imported_at, \
+                     extract(epoch FROM received_at)::FLOAT8, received_by FROM consolidated_versions ORDER BY record_id, version",
+                    none,
+                )
+                .map_err(&err)?;
+            while let Some(r) = rows.next().map_err(&err)? {
+                let received: Option<f64> = r.get(11);
+                let imported: &str = r.get(10);
+                prover.version(VersionRow {
+                    record_id: r.get(0),
+                    version: r.get::<_, i32>(1) as u32,
+                    content_hash: r.get(2),
+                    kind: r.get(3),
+                    device_id: r.get(4),
+                    content: r.get(5),
+                    reason: r.get(6),
+                    author_id: r.get(7),
+                    author_name: r.get(8),
+                    created_at: r.get(9),
+                    arrived: received.unwrap_or_else(|| seconds_of(imported)),
+                    received_by: r.get(12),
+                    // Only rows from before migration 4 lack the server's time: a coordinator's role
+                    // cannot write that column.
+                    before_proofs: received.is_none(),
+                });
+            }
+        }
+        for r in tx.query("SELECT destruction_id, record_id, device_id, detail, received_at IS NULL FROM consolidated_destructions", &[]).map_err(&err)? {
+            prover.destruction(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
+        }
+        for r in tx.query("SELECT record_id, version, content_hash, device_id FROM consolidated_latest", &[]).map_err(&err)? {
+            prover.latest(r.get(0), r.get::<_, i32>(1) as u32, r.get(2), r.get(3));
+        }
+        tx.commit().map_err(&err)?;
+        prover.finish(
+            self.local,
+            "共有データベースの集約した記録が、取り込み以外の方法で書き換えられています。データベース管理者に、各ユーザーの権限（`chisanpo centre database-roles`）と、名前の出たデータベースのユーザーを確かめてもらい、名前の出た記録はそれを作った端末の記録と照らし合わせてください。",
+        )
     }
 
     fn annual_rows(&mut self, fiscal_year: i32) -> Result<Option<Vec<AnnualRow>>> {
@@ -619,6 +1088,11 @@ impl Consolidation for PgConsolidation<'_> {
             .map_err(db_error(&label))?;
         Ok(Some(rows.iter().map(|r| AnnualRow { id: r.get(0), performed_on: r.get(1), place: r.get(2), doctor_id: r.get(3), content: r.get(4) }).collect()))
     }
+}
+
+/// Seconds since the epoch of a stored time (RFC 3339); a time that does not parse sorts last.
+pub(crate) fn seconds_of(at: &str) -> f64 {
+    chrono::DateTime::parse_from_rfc3339(at).map(|t| t.timestamp_millis() as f64 / 1000.0).unwrap_or(f64::MAX)
 }
 
 #[cfg(test)]

@@ -6,12 +6,14 @@ use std::collections::HashMap;
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{destruction_id, group_records, newest_first, Applied, Consolidation, ReceiptRow};
+use super::proof::{ProofCheck, Prover, VersionRow};
+use super::{destruction_id, group_records, newest_first, Applied, Checked, Consolidation, ReceiptRow};
 use crate::delivery::anchors::{AuditHead, DeviceAnchor};
 use crate::delivery::bundle::{Payload, Refusal};
 use crate::delivery::consolidated::note_version;
 use crate::delivery::enrol::{EnrolledDevice, EnrolmentRequest};
 use crate::delivery::import::ConsolidatedRecord;
+use crate::delivery::{get_setting, setting};
 use crate::domain::Date;
 use crate::error::{Error, Result};
 use crate::ledger::annual::AnnualRow;
@@ -80,9 +82,11 @@ impl Consolidation for SqliteConsolidation<'_> {
         })
     }
 
-    fn apply(&mut self, payload: &Payload, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied> {
+    fn apply(&mut self, bundle: &Checked, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied> {
         let store = self.0;
+        let payload = &bundle.payload;
         store.write(|tx| {
+            keep_payload(tx, bundle, file, sha256, at)?;
             let mut a = Applied::default();
             for e in &payload.entries {
                 if e.entry_type == "destruction" {
@@ -226,4 +230,100 @@ impl Consolidation for SqliteConsolidation<'_> {
     fn destroy(&mut self, ids: &[String], reason: &str, today: Date) -> Result<Vec<DestructionRecord>> {
         Ok(self.0.destroy(ids, reason, today)?.destroyed)
     }
+
+    fn check_proofs(&mut self) -> Result<ProofCheck> {
+        let prover = self.0.read(|c| {
+            let centre_id = get_setting(c, setting::CENTRE_ID)?.unwrap_or_default();
+            let mut stmt = c.prepare("SELECT device_id, public_key FROM centre_devices")?;
+            let devices = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, None)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut prover = Prover::new(centre_id, devices);
+            let mut stmt = c.prepare("SELECT file_name, device_id, payload, signature FROM consolidated_payloads ORDER BY sha256")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                prover.payload(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?, &r.get::<_, String>(3)?);
+            }
+            let mut stmt = c.prepare("SELECT device_id, entries FROM consolidated_payloads_destroyed")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                prover.removed_payload(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?);
+            }
+            let mut stmt = c.prepare(
+                "SELECT v.record_id, v.version, v.content_hash, v.kind, v.device_id, v.content, v.reason, v.author_id, v.author_name, v.created_at, v.imported_at, \
+                 EXISTS (SELECT 1 FROM consolidated_before_proofs b WHERE b.record_id = v.record_id AND b.version = v.version AND b.content_hash = v.content_hash) \
+                 FROM consolidated_versions v ORDER BY v.record_id, v.version",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                prover.version(VersionRow {
+                    record_id: r.get(0)?,
+                    version: r.get(1)?,
+                    content_hash: r.get(2)?,
+                    kind: r.get(3)?,
+                    device_id: r.get(4)?,
+                    content: r.get(5)?,
+                    reason: r.get(6)?,
+                    author_id: r.get(7)?,
+                    author_name: r.get(8)?,
+                    created_at: r.get(9)?,
+                    arrived: super::postgres::seconds_of(&r.get::<_, String>(10)?),
+                    received_by: None,
+                    before_proofs: r.get(11)?,
+                });
+            }
+            let mut stmt = c.prepare(
+                "SELECT d.destruction_id, d.record_id, d.device_id, d.detail, \
+                 EXISTS (SELECT 1 FROM consolidated_destructions_before_proofs b WHERE b.destruction_id = d.destruction_id) FROM consolidated_destructions d",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                prover.destruction(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?, &r.get::<_, String>(3)?, r.get(4)?);
+            }
+            let mut stmt = c.prepare("SELECT record_id, version, content_hash, device_id FROM consolidated_latest")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                prover.latest(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            }
+            Ok(prover)
+        })?;
+        prover.finish(
+            self.0,
+            "このストアの集約した記録が、取り込み以外の方法で書き換えられています。名前の出た記録をそれを作った端末の記録と照らし合わせ、必要ならバックアップから復元してください。",
+        )
+    }
+}
+
+/// Keep a checked bundle's payload as its device signed it, and which records it holds.
+fn keep_payload(tx: &rusqlite::Transaction, bundle: &Checked, file: &str, sha256: &str, at: &str) -> Result<()> {
+    let n = tx.execute(
+        "INSERT INTO consolidated_payloads (sha256, file_name, device_id, payload, signature, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+        params![sha256, file, bundle.payload.device_id, bundle.text, bundle.signature, at],
+    )?;
+    if n == 1 {
+        for e in &bundle.payload.entries {
+            tx.execute("INSERT INTO consolidated_payload_records (record_id, sha256) VALUES (?1, ?2) ON CONFLICT DO NOTHING", params![e.record_id, sha256])?;
+        }
+    }
+    Ok(())
+}
+
+/// Remove every kept payload holding a record being destroyed (they hold its content), leaving
+/// the ids and hashes of their entries. Called under the record's destruction permit.
+pub(crate) fn forget_payloads(tx: &rusqlite::Transaction, record_id: &str, at: &str) -> Result<()> {
+    let mut stmt = tx.prepare(
+        "SELECT p.sha256, p.file_name, p.device_id, p.payload FROM consolidated_payloads p JOIN consolidated_payload_records r ON r.sha256 = p.sha256 WHERE r.record_id = ?1",
+    )?;
+    let rows = stmt
+        .query_map([record_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (sha256, file, device, text) in rows {
+        let entries: Vec<(String, String, u32, String)> = serde_json::from_str::<Payload>(&text)
+            .map(|p| p.entries.into_iter().map(|e| (e.entry_type, e.record_id, e.version, e.content_hash)).collect())
+            .unwrap_or_default();
+        tx.execute(
+            "INSERT INTO consolidated_payloads_destroyed (sha256, file_name, device_id, entries, destroyed_for, destroyed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            params![sha256, file, device, serde_json::to_string(&entries).expect("ids serialise"), record_id, at],
+        )?;
+        tx.execute("DELETE FROM consolidated_payloads WHERE sha256 = ?1", [&sha256])?;
+    }
+    Ok(())
 }
