@@ -213,8 +213,13 @@ pub enum Command {
     },
     /// Change the passphrase (the store is not re-encrypted; the key is re-wrapped).
     Passphrase,
-    /// Unlock with the recovery key and set a new passphrase.
-    Recover,
+    /// Unlock with the recovery key and set a new passphrase. The key typed is replaced by a new
+    /// one, shown once (it opens the store from then on; backups made before keep the old one).
+    Recover {
+        /// Also write the new recovery sheet as PDF, to print.
+        #[arg(long)]
+        recovery_sheet: Option<PathBuf>,
+    },
     /// The centre's side of delivery: its key and profile, enrolled devices, import.
     Centre {
         #[command(subcommand)]
@@ -883,13 +888,22 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             store.change_passphrase(&new)?;
             line("パスフレーズを変更しました。");
         }
-        Command::Recover => {
+        Command::Recover { recovery_sheet } => {
             let key = secret("CHISANPO_RECOVERY_KEY", "回復キー")?;
             let recovery = RecoveryKey::parse(key.expose())?;
-            let store = Store::open_with_recovery(dir, &recovery)?;
+            // The key is checked before a new passphrase is asked for.
+            drop(Store::open_with_recovery(dir, &recovery)?);
             let new = new_passphrase("CHISANPO_NEW_PASSPHRASE")?;
-            store.change_passphrase(&new)?;
+            let (store, fresh) = Store::recover(dir, &recovery, &new)?;
             line("回復キーで解錠し、新しいパスフレーズを設定しました。");
+            line("");
+            line("使った回復キーは使えなくなりました。新しい回復キー（この一度だけ表示します。印刷して施錠できる場所に保管してください）:");
+            line(format!("  {}", fresh.display().as_str()));
+            line("以前に作ったバックアップは、以前の回復キーでも開けます。");
+            if let Some(sheet) = recovery_sheet {
+                store.save_recovery_sheet(&fresh, &sheet)?;
+                line(format!("回復シートを作成しました: {}（印刷して保管し、ファイルは削除してください）", sheet.display()));
+            }
         }
     }
     Ok(())

@@ -183,11 +183,20 @@ fn passphrase_change_and_recovery_with_the_recovery_key() {
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     let after = env.cmd(&["list", "--json"]).env("CHISANPO_PASSPHRASE", "思い出したパスフレーズ").output().unwrap();
     assert_eq!(serde_json::from_slice::<Value>(&after.stdout).unwrap(), before, "recovery loses nothing");
-    // The recovery key still works after the passphrase changed, e.g. to restore a backup.
+    // The key typed is spent: recover printed a new one, which restores a backup made now; the
+    // spent one does not.
+    let said = String::from_utf8_lossy(&ok.stdout).to_string();
+    assert!(said.contains("使った回復キーは使えなくなりました"), "{said}");
+    let fresh = said.lines().map(str::trim).find(|l| l.len() == 39 && l.matches('-').count() == 7).expect("the new key is shown").to_string();
+    assert_ne!(fresh, key);
+    let again = env.cmd(&["recover"]).env("CHISANPO_RECOVERY_KEY", &key).env("CHISANPO_NEW_PASSPHRASE", "三度目のパスフレーズ").output().unwrap();
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("回復キーが違います"));
     let file = env.tmp.path().join("b.chisanpo-backup");
     env.cmd(&["backup", "--out", path(&file)]).env("CHISANPO_PASSPHRASE", "思い出したパスフレーズ").output().unwrap();
     std::fs::remove_dir_all(env.data()).unwrap();
-    let restored = env.cmd(&["restore", path(&file), "--recovery"]).env("CHISANPO_RECOVERY_KEY", &key).output().unwrap();
+    let spent = env.cmd(&["restore", path(&file), "--recovery"]).env("CHISANPO_RECOVERY_KEY", &key).output().unwrap();
+    assert!(!spent.status.success());
+    let restored = env.cmd(&["restore", path(&file), "--recovery"]).env("CHISANPO_RECOVERY_KEY", &fresh).output().unwrap();
     assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stderr));
 }
 

@@ -229,3 +229,33 @@ fn an_older_binary_refuses_a_shared_database_with_a_newer_schema() {
     let rows: i64 = c.query_one("SELECT count(*) FROM chisanpo_schema", &[]).unwrap().get(0);
     assert_eq!((v as u32, rows), (known + 1, i64::from(known) + 1), "the schema table is left as the newer app wrote it");
 }
+
+/// Low finding: the recovery key was never rotated after use. `recover` sets the new passphrase
+/// and a new recovery key in one keyring write: the key that was typed opens the store no more,
+/// the new one does, and a backup made before still opens with the key it was made with.
+#[test]
+fn a_used_recovery_key_is_replaced_and_opens_the_store_no_more() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let (store, used) = Store::init_with(&dir, &Passphrase::new(PASS), &doctor(), KdfParams::MINIMUM).unwrap();
+    chisanpo_core::demo::generate(&store, 4, 1).unwrap();
+    let before = tmp.path().join("before.chisanpo-backup");
+    store.backup(&before).unwrap();
+    drop(store);
+
+    const NEW: &str = "思い出した新しいパスフレーズ";
+    assert!(matches!(Store::recover(&dir, &used, &Passphrase::new("short")), Err(Error::WeakPassphrase { .. })));
+    let (store, fresh) = Store::recover(&dir, &used, &Passphrase::new(NEW)).unwrap();
+    assert_ne!(fresh.display().as_str(), used.display().as_str());
+    assert_eq!(store.record_count().unwrap(), 4);
+    drop(store);
+    assert!(matches!(Store::open_with_recovery(&dir, &used), Err(Error::WrongRecoveryKey)), "the used key is spent");
+    assert!(matches!(Store::recover(&dir, &used, &Passphrase::new(NEW)), Err(Error::WrongRecoveryKey)));
+    assert_eq!(Store::open_with_recovery(&dir, &fresh).unwrap().record_count().unwrap(), 4);
+    assert!(Store::open(&dir, &Passphrase::new(NEW)).is_ok());
+    assert!(matches!(Store::open(&dir, &Passphrase::new(PASS)), Err(Error::WrongPassphrase)));
+    // The backup made before keeps the wrap it was made with.
+    let elsewhere = tmp.path().join("elsewhere");
+    let report = backup::restore(&elsewhere, &before, &Secret::Recovery(used), false).unwrap();
+    assert_eq!(report.record_count, 4);
+}

@@ -24,7 +24,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd("unlock", Some("UnlockRequest"), "Profile", &["UnlockRequest", "Profile"]),
     cmd("lock", None, "null", &[]),
     cmd("heartbeat", Some("HeartbeatRequest"), "HeartbeatReply", &["HeartbeatRequest", "HeartbeatReply"]),
-    cmd("recover", Some("RecoverRequest"), "Profile", &["RecoverRequest", "Profile"]),
+    cmd("recover", Some("RecoverRequest"), "CreateStoreResponse", &["RecoverRequest", "CreateStoreResponse"]),
     cmd("change_passphrase", Some("ChangePassphraseRequest"), "null", &["ChangePassphraseRequest"]),
     cmd("home", None, "HomeData", &["HomeData"]),
     cmd("search_workplaces", Some("SearchRequest"), "Array<EntityRow<Workplace>>", &["SearchRequest", "EntityRow", "Workplace"]),

@@ -36,7 +36,8 @@ pub struct CreateStoreRequest {
 #[derive(Serialize, TS)]
 #[ts(export)]
 pub struct CreateStoreResponse {
-    /// Shown once, for the user to print and keep.
+    /// Shown once, for the user to print and keep. After `recover`, the new key that replaced
+    /// the one typed.
     pub recovery_key: String,
     pub profile: Profile,
 }
@@ -143,18 +144,22 @@ pub async fn lock(state: State<'_, AppState>) -> IpcResult<()> {
 }
 
 #[tauri::command]
-pub async fn recover(state: State<'_, AppState>, req: RecoverRequest) -> IpcResult<Profile> {
+pub async fn recover(state: State<'_, AppState>, req: RecoverRequest) -> IpcResult<CreateStoreResponse> {
     let dir = state.data_dir().clone();
-    let store = blocking(move || {
+    let (store, fresh) = blocking(move || {
         let key = RecoveryKey::parse(&req.recovery_key)?;
-        let store = Store::open_with_recovery(&dir, &key)?;
-        store.change_passphrase(&Passphrase::new(req.new_passphrase))?;
-        Ok(store)
+        let (store, fresh) = Store::recover(&dir, &key, &Passphrase::new(req.new_passphrase))?;
+        // Backups made from now on carry the new key; make one now if a folder is set, so that
+        // the newest backup does not need the key that was just spent.
+        if let Err(e) = store.auto_backup(true) {
+            eprintln!("回復後のバックアップに失敗しました: {e}");
+        }
+        Ok((store, fresh))
     })
     .await?;
     let profile = store.profile().map_err(dto)?;
     state.set(Some(store));
-    Ok(profile)
+    Ok(CreateStoreResponse { recovery_key: fresh.display().to_string(), profile })
 }
 
 #[tauri::command]

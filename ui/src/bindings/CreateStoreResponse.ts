@@ -3,6 +3,7 @@ import type { Profile } from "./Profile";
 
 export type CreateStoreResponse = { 
 /**
- * Shown once, for the user to print and keep.
+ * Shown once, for the user to print and keep. After `recover`, the new key that replaced
+ * the one typed.
  */
 recovery_key: string, profile: Profile, };

@@ -332,6 +332,14 @@ impl Keyring {
         }
     }
 
+    /// Wrap the data key under a new recovery key, with a new salt: once a recovery key has been
+    /// typed (its sheet taken out of the safe), it opens the store no more.
+    pub fn rewrap_recovery(&self, key: &DataKey, new: &RecoveryKey) -> Keyring {
+        let recovery_salt = random::<16>();
+        let rkek = recovery_kek(new, &recovery_salt);
+        Keyring { recovery_salt: hex::encode(recovery_salt), recovery: wrap(&rkek, key, &aad(&self.store_id, "recovery")), ..self.clone() }
+    }
+
     /// Wrap the data key under a new passphrase, with today's KDF parameters
     /// ([`KdfParams::for_rewrap`]): a keyring made with older, cheaper settings does not keep
     /// them forever. The recovery wrap is kept.

@@ -343,6 +343,20 @@ impl Store {
         Keyring::load(&self.paths.keyring())?.unlock(pass).map(|_| ())
     }
 
+    /// `recover`: open with the recovery key, set a new passphrase and make a new recovery key,
+    /// in one keyring write. The key that was used opens the store no more (it was typed, its
+    /// sheet out of the safe); backups made before still open with it. Returns the store and the
+    /// new key, to be shown once and printed.
+    pub fn recover(dir: &Path, used: &RecoveryKey, new_pass: &Passphrase) -> Result<(Store, RecoveryKey)> {
+        new_pass.check_strength()?;
+        let store = Self::open_with_recovery(dir, used)?;
+        let fresh = RecoveryKey::generate();
+        let ring = Keyring::load(&store.paths.keyring())?;
+        ring.rewrap_passphrase(&store.key, new_pass)?.rewrap_recovery(&store.key, &fresh).save(&store.paths.keyring())?;
+        store.write(|tx| store.audit(tx, Action::PassphraseChange, &store.store_id, serde_json::json!({ "recovery_key": "renewed" })).map(|_| ()))?;
+        Ok((store, fresh))
+    }
+
     /// Set a new passphrase: the data key is re-wrapped; the store is not re-encrypted.
     pub fn change_passphrase(&self, new: &Passphrase) -> Result<()> {
         new.check_strength()?;
@@ -500,6 +514,12 @@ impl Store {
             }
             Ok(VerifyReport { ok: problems.is_empty(), audit_entries: entries, last_hash, chain_break, versions_checked: versions, problems, backup_gap: None })
         })?;
+        // A centre's consolidated rows against the payloads its devices signed (ADR 0026).
+        let proofs = crate::delivery::consolidation::Consolidation::check_proofs(&mut crate::delivery::consolidation::sqlite::SqliteConsolidation(self))?;
+        if !proofs.ok {
+            report.problems.extend(proofs.problems);
+            report.ok = false;
+        }
         // The newest backup of this store: everything it saw must still be here.
         if let Some((file, _)) = self.newest_backup()? {
             if let Some(gap) = self.gap_to_backup(&file)? {
