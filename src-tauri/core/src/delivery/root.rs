@@ -85,7 +85,8 @@ impl RootKey {
     pub(crate) fn check_for(&self, profile: &CentreProfile) -> Result<()> {
         if self.centre_id != profile.centre_id || profile.root_key.as_deref() != Some(self.public_hex().as_str()) {
             return Err(Error::Delivery(
-                "この責任者鍵ファイルは、このセンターの責任者鍵ではありません。このセンターの `centre root-key` で作った責任者鍵ファイルを指定してください。".into(),
+                "この責任者鍵ファイルは、このセンターの責任者鍵ではありません。このセンターの `centre root-key` で作った責任者鍵ファイルを指定してください。"
+                    .into(),
             ));
         }
         Ok(())

@@ -137,7 +137,12 @@ impl Store {
         // elsewhere, or sign receipts for bundles that never arrived.
         current.may_be_replaced_by(profile)?;
         put_setting(tx, setting::CENTRE_PROFILE, &profile.to_json())?;
-        self.audit(tx, Action::Edit, &profile.centre_id, serde_json::json!({ "delivery": "re_enrol", "recipient": profile.recipient, "serial": profile.serial }))?;
+        self.audit(
+            tx,
+            Action::Edit,
+            &profile.centre_id,
+            serde_json::json!({ "delivery": "re_enrol", "recipient": profile.recipient, "serial": profile.serial }),
+        )?;
         Ok(())
     }
 }
