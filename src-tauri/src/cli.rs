@@ -220,6 +220,13 @@ pub enum Command {
         #[arg(long)]
         recovery_sheet: Option<PathBuf>,
     },
+    /// Make a new recovery key in place of the current one (the passphrase is asked for): when
+    /// the sheet is lost, or the key shown after a recovery was not noted.
+    RecoveryKey {
+        /// Also write the new recovery sheet as PDF, to print.
+        #[arg(long)]
+        recovery_sheet: Option<PathBuf>,
+    },
     /// The centre's side of delivery: its key and profile, enrolled devices, import.
     Centre {
         #[command(subcommand)]
@@ -887,6 +894,18 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             let new = new_passphrase("CHISANPO_NEW_PASSPHRASE")?;
             store.change_passphrase(&new)?;
             line("パスフレーズを変更しました。");
+        }
+        Command::RecoveryKey { recovery_sheet } => {
+            let pass = secret("CHISANPO_PASSPHRASE", "パスフレーズ")?;
+            let store = Store::open(dir, &pass)?;
+            let fresh = store.renew_recovery_key(&pass)?;
+            line("以前の回復キーは使えなくなりました。新しい回復キー（この一度だけ表示します。印刷して施錠できる場所に保管してください）:");
+            line(format!("  {}", fresh.display().as_str()));
+            line("以前に作ったバックアップは、以前の回復キーでも開けます。");
+            if let Some(sheet) = recovery_sheet {
+                store.save_recovery_sheet(&fresh, &sheet)?;
+                line(format!("回復シートを作成しました: {}（印刷して保管し、ファイルは削除してください）", sheet.display()));
+            }
         }
         Command::Recover { recovery_sheet } => {
             let key = secret("CHISANPO_RECOVERY_KEY", "回復キー")?;

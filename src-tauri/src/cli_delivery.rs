@@ -357,8 +357,7 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
         CentreCmd::DatabaseRoles => print!("{}", chisanpo_core::delivery::consolidation::postgres::pg_roles_script()),
         CentreCmd::RootKey { out, profile_out } => {
             let pass = crate::cli::new_secret(ROOT_KEY_PASSPHRASE, "責任者鍵ファイルのパスフレーズ（12文字以上）")?;
-            let (file, profile) = store.centre_make_root(&pass)?;
-            atomic::write_file(&out, &file)?;
+            let (_, profile) = store.centre_make_root(&pass, &|file| atomic::write_file(&out, file))?;
             atomic::write_file(&profile_out, profile.to_json().as_bytes())?;
             line(format!("責任者鍵ファイルを書き出しました: {}", out.display()));
             line("このファイルとパスフレーズは、センターの責任者が別々に（USBメモリは金庫など、パソコンの外に）保管してください。失うと鍵を新しくできなくなります。");

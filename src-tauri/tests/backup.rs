@@ -189,6 +189,15 @@ fn passphrase_change_and_recovery_with_the_recovery_key() {
     assert!(said.contains("使った回復キーは使えなくなりました"), "{said}");
     let fresh = said.lines().map(str::trim).find(|l| l.len() == 39 && l.matches('-').count() == 7).expect("the new key is shown").to_string();
     assert_ne!(fresh, key);
+    // A key shown and not noted: the passphrase makes another, and the one before is spent.
+    let renewed = env.cmd(&["recovery-key"]).env("CHISANPO_PASSPHRASE", "思い出したパスフレーズ").output().unwrap();
+    assert!(renewed.status.success(), "{}", String::from_utf8_lossy(&renewed.stderr));
+    let said = String::from_utf8_lossy(&renewed.stdout).to_string();
+    let unnoted = fresh;
+    let fresh = said.lines().map(str::trim).find(|l| l.len() == 39 && l.matches('-').count() == 7).expect("the new key is shown").to_string();
+    assert_ne!(fresh, unnoted);
+    let old = env.cmd(&["recover"]).env("CHISANPO_RECOVERY_KEY", &unnoted).env("CHISANPO_NEW_PASSPHRASE", "三度目のパスフレーズ").output().unwrap();
+    assert!(!old.status.success());
     let again = env.cmd(&["recover"]).env("CHISANPO_RECOVERY_KEY", &key).env("CHISANPO_NEW_PASSPHRASE", "三度目のパスフレーズ").output().unwrap();
     assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("回復キーが違います"));
     let file = env.tmp.path().join("b.chisanpo-backup");

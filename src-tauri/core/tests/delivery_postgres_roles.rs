@@ -162,6 +162,16 @@ fn a_coordinator_cannot_change_or_delete_consolidated_versions_and_destroys_only
     assert_eq!(code(rogue.execute("SELECT chisanpo_destroy_record($1)", &[&id])), "QC002");
     let left: i64 = rogue.query_one("SELECT count(*) FROM consolidated_versions WHERE record_id = $1", &[&id]).unwrap().get(0);
     assert_eq!(left, 1);
+    // A made-up record (no version here, so no arrival to count from) is not destroyed either:
+    // its destruction would take with it the payloads it claims to share with real records.
+    let made_up = "01900000-0000-7000-8000-00000000dead";
+    rogue
+        .execute(
+            "INSERT INTO destructions (id, record_id, kind, destroyed_at, destroyed_by, reason) VALUES ('d-made-up', $1, 'consultation', '2026-01-01', 'x', 'x')",
+            &[&made_up],
+        )
+        .unwrap();
+    assert_eq!(code(rogue.execute("SELECT chisanpo_destroy_record($1)", &[&made_up])), "QC002");
     // Whoever wrote the 廃棄記録 is on it, by the server.
     let by: String = rogue.query_one("SELECT recorded_by FROM destructions WHERE id = 'd-rogue'", &[]).unwrap().get(0);
     assert_eq!(by, "coord_rogue");

@@ -75,10 +75,15 @@ fn a_coordinator_who_left_signs_nothing_a_device_takes_once_the_centre_rotates()
 
     // The 責任者 makes the root; the laptop takes the profile that introduces it (signed by the
     // key it trusts). No key file carries the root.
-    let (root_file, rooted) = w.centre.centre_make_root(&Passphrase::new(ROOT_PASS)).unwrap();
+    let (root_file, rooted) = w.centre.centre_make_root(&Passphrase::new(ROOT_PASS), &|_| Ok(())).unwrap();
     assert_eq!(rooted.serial, Some(1));
     assert!(rooted.root_signed() && rooted.receipt_key == w.profile.receipt_key);
-    refused(w.centre.centre_make_root(&Passphrase::new(ROOT_PASS)), "既に責任者鍵があります");
+    refused(w.centre.centre_make_root(&Passphrase::new(ROOT_PASS), &|_| Ok(())), "既に責任者鍵があります");
+    // A root whose file cannot be kept is not made (the first call above kept its file).
+    let other = new_store(&w.root.join("unkept"), "保管 失敗");
+    other.centre_init("東部地域産業保健センター", None).unwrap();
+    assert!(other.centre_make_root(&Passphrase::new(ROOT_PASS), &|_| Err(Error::File { path: "/media/usb".into() })).is_err());
+    assert!(other.centre_profile().unwrap().unwrap().root_key.is_none(), "no root without its file");
     a.enrol(&rooted).unwrap();
     let (_, plain) = signing_key_in(&w.centre.centre_export_keys(&Passphrase::new(KEY_PASS)).unwrap());
     let fields: Vec<&String> = plain.as_object().unwrap().keys().collect();
@@ -118,7 +123,7 @@ fn a_coordinator_who_left_signs_nothing_a_device_takes_once_the_centre_rotates()
     let own = former.centre_rotate_key(None).unwrap();
     assert!(own.root_key.is_none() && own.receipt_key == rooted.receipt_key);
     refused(a.enrol(&own), "署名がありません");
-    let (own_root_file, own_root) = former.centre_make_root(&Passphrase::new(ROOT_PASS)).unwrap();
+    let (own_root_file, own_root) = former.centre_make_root(&Passphrase::new(ROOT_PASS), &|_| Ok(())).unwrap();
     refused(a.enrol(&own_root), "署名がありません");
     refused(a.enrol(&rooted), "古い版");
     let mut edited = rotated.clone();
@@ -151,13 +156,13 @@ fn a_root_file_of_another_centre_rotates_nothing_and_an_edited_root_signature_is
     let w = world();
     let other = new_store(&w.root.join("other"), "他所 五郎");
     other.centre_init("南部地域産業保健センター", None).unwrap();
-    let (other_file, _) = other.centre_make_root(&Passphrase::new(ROOT_PASS)).unwrap();
+    let (other_file, _) = other.centre_make_root(&Passphrase::new(ROOT_PASS), &|_| Ok(())).unwrap();
     let other_root = RootKey::open(&other_file, &Passphrase::new(ROOT_PASS)).unwrap();
     refused(w.centre.centre_rotate_key(Some(&other_root)), "まだ責任者鍵がありません");
-    let (_, rooted) = w.centre.centre_make_root(&Passphrase::new(ROOT_PASS)).unwrap();
+    let (_, rooted) = w.centre.centre_make_root(&Passphrase::new(ROOT_PASS), &|_| Ok(())).unwrap();
     refused(w.centre.centre_rotate_key(Some(&other_root)), "このセンターの責任者鍵ではありません");
     assert_eq!(w.centre.centre_profile().unwrap(), Some(rooted.clone()), "nothing changed");
-    assert!(matches!(w.centre.centre_make_root(&Passphrase::new("短すぎる")), Err(Error::WeakPassphrase { .. })));
+    assert!(matches!(w.centre.centre_make_root(&Passphrase::new("短すぎる"), &|_| Ok(())), Err(Error::WeakPassphrase { .. })));
 
     // A profile whose root signature does not cover what it says is not a profile.
     let text = rooted.to_json().replace("北部地域産業保健センター", "北部地域産業保健センター分室");

@@ -148,17 +148,21 @@ pub async fn recover(state: State<'_, AppState>, req: RecoverRequest) -> IpcResu
     let dir = state.data_dir().clone();
     let (store, fresh) = blocking(move || {
         let key = RecoveryKey::parse(&req.recovery_key)?;
-        let (store, fresh) = Store::recover(&dir, &key, &Passphrase::new(req.new_passphrase))?;
-        // Backups made from now on carry the new key; make one now if a folder is set, so that
-        // the newest backup does not need the key that was just spent.
-        if let Err(e) = store.auto_backup(true) {
-            eprintln!("回復後のバックアップに失敗しました: {e}");
-        }
-        Ok((store, fresh))
+        Store::recover(&dir, &key, &Passphrase::new(req.new_passphrase))
     })
     .await?;
     let profile = store.profile().map_err(dto)?;
     state.set(Some(store));
+    // Backups made from now on carry the new key; make one now if a folder is set, so that the
+    // newest backup does not need the key just spent. In the background: the new key is shown
+    // first.
+    if let Some(store) = state.unlocked() {
+        std::thread::spawn(move || {
+            if let Err(e) = store.auto_backup(true) {
+                eprintln!("回復後のバックアップに失敗しました: {e}");
+            }
+        });
+    }
     Ok(CreateStoreResponse { recovery_key: fresh.display().to_string(), profile })
 }
 

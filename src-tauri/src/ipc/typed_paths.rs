@@ -33,6 +33,19 @@ fn refuse(field: &Field, why: &str) -> Error {
     Error::invalid(field.name, format!("{why}{}", field.how))
 }
 
+/// A typed path must be plain: absolute, with no `..` (which a folder not made yet would resolve
+/// only later, inside the data folder perhaps) and, on Windows, no network or `\\?\` prefix (a
+/// network path would be opened just to check it, sending the user's credentials).
+fn plain(p: &Path) -> bool {
+    use std::path::{Component, Prefix};
+    p.is_absolute()
+        && p.components().all(|c| match c {
+            Component::ParentDir => false,
+            Component::Prefix(prefix) => matches!(prefix.kind(), Prefix::Disk(_)),
+            _ => true,
+        })
+}
+
 fn inside(real: &Path, data_dir: &Path) -> bool {
     data_dir.canonicalize().is_ok_and(|d| real.starts_with(d))
 }
@@ -52,8 +65,8 @@ pub(crate) fn to_read(state: &AppState, path: &str, field: &Field) -> Result<Pat
     if state.chosen_to_read(p) {
         return Ok(p.to_path_buf());
     }
-    if !p.is_absolute() {
-        return Err(refuse(field, "ファイルの場所は絶対パス（/home/… や C:\\… の形）で指定してください。"));
+    if !plain(p) {
+        return Err(refuse(field, "ファイルの場所は絶対パス（/home/… や C:\\… の形、.. やネットワークの場所は使えません）で指定してください。"));
     }
     let real = p.canonicalize().map_err(|_| Error::File { path: p.display().to_string() })?;
     if !real.is_file() || !of_kind(&real, field) {
@@ -72,7 +85,7 @@ pub(crate) fn to_write(state: &AppState, path: &str, field: &Field) -> Result<Pa
     if state.take_grant(p, Grant::Save) {
         return Ok(p.to_path_buf());
     }
-    if !p.is_absolute() || p.file_name().is_none() {
+    if !plain(p) || p.file_name().is_none() {
         return Err(refuse(field, "保存先はファイルの絶対パスで指定してください。"));
     }
     if !of_kind(p, field) {
@@ -96,8 +109,8 @@ pub(crate) fn folder(state: &AppState, path: &str, field: &Field) -> Result<(), 
     if path.is_empty() || state.take_grant(p, Grant::Folder) {
         return Ok(());
     }
-    if !p.is_absolute() {
-        return Err(refuse(field, "フォルダは絶対パスで指定してください。"));
+    if !plain(p) {
+        return Err(refuse(field, "フォルダは絶対パスで指定してください（.. やネットワークの場所は使えません）。"));
     }
     if nearest_existing(p).is_some_and(|real| inside(&real, state.data_dir())) {
         return Err(refuse(field, "アプリのデータフォルダの中は指定できません。"));
@@ -172,5 +185,9 @@ mod tests {
         let spool = state.data_dir().join("print-spool");
         assert!(folder(&state, &spool.display().to_string(), &PROFILE).unwrap_err().to_string().contains("データフォルダの中"));
         assert!(folder(&state, &state.data_dir().display().to_string(), &PROFILE).is_err());
+        // Through a folder not made yet and `..`: the text alone is judged, and refused.
+        let around = tmp.path().join("nope").join("..").join("data").join("print-spool");
+        assert!(folder(&state, &around.display().to_string(), &PROFILE).is_err());
+        assert!(to_write(&state, &tmp.path().join("nope/../request.json").display().to_string(), &PROFILE).is_err());
     }
 }

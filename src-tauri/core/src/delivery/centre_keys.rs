@@ -93,7 +93,11 @@ impl Store {
         let profile = CentreProfile::parse(&file.profile).map_err(|_| unreadable())?;
         let current = CentreIdentity::parse(&file.identity).map_err(|_| unreadable())?;
         let signing = DeviceKey::from_secret_hex(&file.signing_key).ok_or_else(unreadable)?;
-        if file.format != FORMAT || profile.centre_id != file.centre_id || profile.recipient != current.recipient() || !profile.signed_by(&signing.public_hex())
+        if file.format != FORMAT
+            || profile.centre_id != file.centre_id
+            || profile.recipient != current.recipient()
+            || profile.receipt_key.as_deref() != Some(signing.public_hex().as_str())
+            || !profile.signed_by(&signing.public_hex())
         {
             return Err(unreadable());
         }

@@ -97,8 +97,9 @@ impl Store {
     /// `centre root-key`: make the centre's root key, once. Returns the root key file (encrypted
     /// with `passphrase`, at least `ROOT_MIN_CHARS` characters) and the profile that introduces
     /// the root to the devices (signed by the root and by the current signing key, which the
-    /// devices already trust).
-    pub fn centre_make_root(&self, passphrase: &Passphrase) -> Result<(Vec<u8>, CentreProfile)> {
+    /// devices already trust). `keep` stores the file (e.g. writes it where the 責任者 chose)
+    /// before the root is committed: a root whose file could not be kept is never made.
+    pub fn centre_make_root(&self, passphrase: &Passphrase, keep: &dyn Fn(&[u8]) -> Result<()>) -> Result<(Vec<u8>, CentreProfile)> {
         if passphrase.expose().chars().count() < ROOT_MIN_CHARS {
             return Err(Error::WeakPassphrase { min: ROOT_MIN_CHARS });
         }
@@ -116,6 +117,7 @@ impl Store {
             let profile = seal(profile, &receipt_key(tx)?, Some(&root));
             put_setting(tx, setting::CENTRE_PROFILE, &profile.to_json())?;
             self.audit(tx, Action::Edit, &centre_id, serde_json::json!({ "delivery": "centre_root_key", "root_key": root.public_hex() }))?;
+            keep(&file)?;
             Ok((file, profile))
         })
     }

@@ -351,10 +351,24 @@ impl Store {
         new_pass.check_strength()?;
         let store = Self::open_with_recovery(dir, used)?;
         let fresh = RecoveryKey::generate();
-        let ring = Keyring::load(&store.paths.keyring())?;
-        ring.rewrap_passphrase(&store.key, new_pass)?.rewrap_recovery(&store.key, &fresh).save(&store.paths.keyring())?;
+        let ring = Keyring::load(&store.paths.keyring())?.rewrap_passphrase(&store.key, new_pass)?.rewrap_recovery(&store.key, &fresh);
+        // Audited first: once the keyring is written, nothing may fail before the key is shown.
         store.write(|tx| store.audit(tx, Action::PassphraseChange, &store.store_id, serde_json::json!({ "recovery_key": "renewed" })).map(|_| ()))?;
+        ring.save(&store.paths.keyring())?;
         Ok((store, fresh))
+    }
+
+    /// `recovery-key`: a new recovery key in place of the current one, for someone who has the
+    /// passphrase (a sheet lost, or the key shown after a recovery not noted). Returns the key,
+    /// to be shown once and printed.
+    pub fn renew_recovery_key(&self, pass: &Passphrase) -> Result<RecoveryKey> {
+        let ring = Keyring::load(&self.paths.keyring())?;
+        ring.unlock(pass)?;
+        let fresh = RecoveryKey::generate();
+        let ring = ring.rewrap_recovery(&self.key, &fresh);
+        self.write(|tx| self.audit(tx, Action::PassphraseChange, &self.store_id, serde_json::json!({ "recovery_key": "renewed" })).map(|_| ()))?;
+        ring.save(&self.paths.keyring())?;
+        Ok(fresh)
     }
 
     /// Set a new passphrase: the data key is re-wrapped; the store is not re-encrypted.

@@ -143,7 +143,42 @@ CREATE TABLE device_anchors (
 );
 "#,
     MIGRATION_4_ROLES_AND_PROOFS,
+    MIGRATION_5_NO_DESTRUCTION_OF_NOTHING,
 ];
+
+/// A record with no version here has no arrival to count 5 years from: its destruction is
+/// refused (otherwise a role could destroy a made-up record, and with it the payloads it
+/// claims to share with forged versions).
+const MIGRATION_5_NO_DESTRUCTION_OF_NOTHING: &str = r#"
+CREATE OR REPLACE FUNCTION chisanpo_destroy_record(p_record_id TEXT) RETURNS INTEGER LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    arrived TIMESTAMPTZ;
+    removed INTEGER;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM destructions WHERE record_id = p_record_id) THEN
+        RAISE EXCEPTION 'a record is destroyed only after its destruction record is written' USING ERRCODE = 'QC003';
+    END IF;
+    SELECT min(coalesce(received_at, imported_at::TIMESTAMPTZ)) INTO arrived FROM consolidated_versions WHERE record_id = p_record_id;
+    IF arrived IS NULL OR arrived > now() - INTERVAL '5 years' THEN
+        RAISE EXCEPTION 'the record reached this server less than five years ago' USING ERRCODE = 'QC002';
+    END IF;
+    INSERT INTO destruction_permits (record_id) VALUES (p_record_id);
+    INSERT INTO consolidated_payloads_destroyed (sha256, file_name, device_id, entries, destroyed_for)
+        SELECT p.sha256, p.file_name, p.device_id,
+               coalesce((SELECT json_agg(json_build_array(e->>'entry_type', e->>'record_id', (e->>'version')::BIGINT, e->>'content_hash'))
+                         FROM json_array_elements(p.payload::json->'entries') e), '[]'::json)::TEXT,
+               p_record_id
+        FROM consolidated_payloads p JOIN consolidated_payload_records r ON r.sha256 = p.sha256
+        WHERE r.record_id = p_record_id;
+    DELETE FROM consolidated_payloads p USING consolidated_payload_records r WHERE r.sha256 = p.sha256 AND r.record_id = p_record_id;
+    DELETE FROM consolidated_versions WHERE record_id = p_record_id;
+    GET DIAGNOSTICS removed = ROW_COUNT;
+    DELETE FROM consolidated_latest WHERE record_id = p_record_id;
+    DELETE FROM destruction_permits WHERE record_id = p_record_id;
+    RETURN removed;
+END $$;
+REVOKE ALL ON FUNCTION chisanpo_destroy_record(TEXT) FROM PUBLIC;
+"#;
 
 /// ADR 0026 (issue 13, finding 11): the database refuses what no code path does, keeps each
 /// applied bundle's payload as its device signed it, records which database role wrote what and
