@@ -390,6 +390,20 @@ fn two_devices_enrol_import_number_report_and_destroy_as_a_coordinator() {
     assert!(check.ok, "{check:?}");
     assert!(!check.proof_destroyed.is_empty() && check.proof_destroyed.iter().all(|v| v.record_id != other), "{check:?}");
     assert!(w.centre.verify().unwrap().ok);
+
+    // The tombstone was sealed by the signing key of the day. After a rotation replaces that key
+    // (ADR 0025), the seal still counts, here and for a coordinator who joins afterwards.
+    let root_pass = chisanpo_core::store::Passphrase::new("責任者だけが知る長いパスフレーズ");
+    let (root_file, _) = w.centre.centre_make_root(&root_pass, &|_| Ok(())).unwrap();
+    let root = chisanpo_core::delivery::root::RootKey::open(&root_file, &root_pass).unwrap();
+    w.centre.centre_rotate_key(Some(&root)).unwrap();
+    let check = db.check_proofs().unwrap();
+    assert!(check.ok && check.unsealed_tombstones.is_empty(), "{check:?}");
+    let pass = chisanpo_core::store::Passphrase::new("鍵ファイル用の長いパスフレーズ");
+    let later = new_store(&w.root.join("coordinator-later"), "後任 四郎");
+    later.centre_join(&w.centre.centre_export_keys(&pass).unwrap(), &pass).unwrap();
+    let check = PgConsolidation::connect(&r.url("coord_sato"), &later).unwrap().check_proofs().unwrap();
+    assert!(check.unsealed_tombstones.is_empty() && check.unproven.is_empty(), "{check:?}");
 }
 
 #[test]
@@ -454,4 +468,156 @@ fn a_database_made_by_a_coordinators_own_role_is_handed_to_the_owner_by_the_role
     let rep = w.centre.centre_import_into(&FolderTransport::new(&w.synced()), &mut db).unwrap();
     assert_eq!(rep.versions_added, 1, "{rep:?}");
     assert!(db.check_proofs().unwrap().ok);
+}
+
+/// The bundles in the folder no receipt answers yet: (file name, SHA-256 from its hash file).
+fn unanswered_bundles(folder: &std::path::Path) -> Vec<(String, String)> {
+    use chisanpo_core::delivery::{bundle, receipt, BUNDLE_EXTENSION};
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(folder).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        if name.ends_with(&format!(".{BUNDLE_EXTENSION}")) && !folder.join(receipt::receipt_name(&name)).exists() {
+            let sha = std::fs::read_to_string(folder.join(bundle::hash_file_name(&name))).unwrap().trim().to_string();
+            out.push((name, sha));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_payload_written_under_a_coming_bundles_hash_is_not_taken_for_it_and_no_receipt_says_it_arrived() {
+    let w = world();
+    let r = Roles::new(&w);
+    let (a, _) = one_device_imported(&w, &r);
+    let device = a.device_id().unwrap().unwrap();
+    let folder = w.synced();
+    let t = FolderTransport::new(&folder);
+    let mut db = PgConsolidation::connect(&r.url("coord_sato"), &w.centre).unwrap();
+    let mut rogue = r.client("coord_rogue");
+    let (real_payload, real_signature): (String, String) =
+        rogue.query_one("SELECT payload, signature FROM consolidated_payloads", &[]).map(|r| (r.get(0), r.get(1))).unwrap();
+
+    // (g) A second record is on its way. Before the import, a coordinator's role writes under its
+    // bundle's hash another payload (the first bundle's, genuinely signed) and an "applied" row.
+    let (wp, wk) = worker(&a, WORKER_B);
+    let second = finalised(&a, &consultation(&a, &wp, &wk, 11, "経過観察"));
+    a.deliver(&t).unwrap();
+    let [(file, sha)] = unanswered_bundles(&folder).try_into().unwrap();
+    rogue
+        .execute(
+            "INSERT INTO consolidated_payloads (sha256, file_name, device_id, payload, signature, imported_at) VALUES ($1, $2, $3, $4, $5, 'x')",
+            &[&sha, &file, &device, &real_payload, &real_signature],
+        )
+        .unwrap();
+    rogue
+        .execute(
+            "INSERT INTO centre_bundles (sha256, file_name, device_id, outcome, entries, at) VALUES ($1, $2, $3, 'applied', 0, 'x')",
+            &[&sha, &file, &device],
+        )
+        .unwrap();
+    // The honest import reads the file, finds another content kept for it, and says so: the
+    // record is not counted as arrived, and no receipt tells the laptop to drop its copy.
+    let rep = w.centre.centre_import_into(&t, &mut db).unwrap();
+    assert!(rep.warnings.iter().any(|m| m.contains(&file) && m.contains("受領書も書きません")), "{rep:?}");
+    assert_eq!((rep.versions_added, rep.receipts_written, rep.bundles_already_applied), (0, 0, 1), "{rep:?}");
+    assert!(!folder.join(chisanpo_core::delivery::receipt::receipt_name(&file)).exists());
+    assert!(db.records().unwrap().iter().all(|r| r.id != second));
+    assert!(a.deliver(&t).unwrap().received.is_empty(), "the laptop keeps the bundle to send again");
+
+    // The same without the "applied" row: the payload kept under the hash is not the file's, so
+    // the bundle is not applied over it either.
+    let (wp3, wk3) = worker(&a, "第三 労働者");
+    finalised(&a, &consultation(&a, &wp3, &wk3, 12, "経過観察"));
+    a.deliver(&t).unwrap();
+    let third = unanswered_bundles(&folder).into_iter().find(|(f, _)| *f != file).unwrap();
+    rogue
+        .execute(
+            "INSERT INTO consolidated_payloads (sha256, file_name, device_id, payload, signature, imported_at) VALUES ($1, $2, $3, $4, $5, 'x')",
+            &[&third.1, &third.0, &device, &real_payload, &real_signature],
+        )
+        .unwrap();
+    let rep = w.centre.centre_import_into(&t, &mut db).unwrap();
+    assert!(rep.warnings.iter().any(|m| m.contains(&third.0)), "{rep:?}");
+    assert!(rep.bundles_applied.is_empty() && rep.versions_added == 0, "{rep:?}");
+    assert!(!folder.join(chisanpo_core::delivery::receipt::receipt_name(&third.0)).exists());
+}
+
+#[test]
+fn a_tombstone_made_outside_the_app_vouches_for_nothing_and_the_app_refuses_to_destroy_with_a_junk_payload() {
+    let w = world();
+    let r = Roles::new(&w);
+    let (a, id) = one_device_imported(&w, &r);
+    let device = a.device_id().unwrap().unwrap();
+    let mut db = PgConsolidation::connect(&r.url("coord_sato"), &w.centre).unwrap();
+    let mut rogue = r.client("coord_rogue");
+
+    // (h) A coordinator's role writes a junk payload that claims the real record and a forged
+    // one, and the forged record's version (its content matches its hash).
+    let forged_id = "01900000-0000-7000-8000-00000000f0f0";
+    let (kind, content): (String, String) =
+        rogue.query_one("SELECT kind, content FROM consolidated_versions WHERE record_id = $1", &[&id]).map(|r| (r.get(0), r.get(1))).unwrap();
+    let forged = content.replace(&id, forged_id);
+    let forged_hash = sha256_hex(forged.as_bytes());
+    let junk = serde_json::json!({ "device_id": device, "entries": [
+        { "entry_type": "version", "record_id": id, "version": 1, "content_hash": "0" },
+        { "entry_type": "version", "record_id": forged_id, "version": 1, "content_hash": forged_hash },
+    ]})
+    .to_string();
+    let junk_sha = "f".repeat(64);
+    rogue
+        .execute(
+            "INSERT INTO consolidated_payloads (sha256, file_name, device_id, payload, signature, imported_at) VALUES ($1, 'junk', $2, $3, '00', 'x')",
+            &[&junk_sha, &device, &junk],
+        )
+        .unwrap();
+    rogue
+        .execute(
+            "INSERT INTO consolidated_versions (record_id, version, content_hash, kind, device_id, content, author_id, author_name, created_at, imported_at, bundle) \
+             VALUES ($1, 1, $2, $3, $4, $5, 'x', 'x', '2025-04-01T00:00:00Z', 'x', 'junk')",
+            &[&forged_id, &forged_hash, &kind, &device, &forged],
+        )
+        .unwrap();
+    let check = db.check_proofs().unwrap();
+    assert!(!check.ok && check.bad_payloads == vec!["junk".to_string()], "{check:?}");
+
+    // The record reaches its 5 years (the server's clock moved back by the superuser).
+    let mut superuser = r.client("chisanpo");
+    superuser
+        .batch_execute(&format!(
+            "ALTER TABLE consolidated_versions DISABLE TRIGGER consolidated_versions_immutable; \
+             UPDATE consolidated_versions SET imported_at = '2019-06-11T00:00:00.000Z', received_at = '2019-06-11T00:00:00Z' WHERE record_id = '{id}'; \
+             ALTER TABLE consolidated_versions ENABLE TRIGGER consolidated_versions_immutable; \
+             UPDATE consolidated_latest SET performed_on = '2019-06-10', fiscal_year = 2019 WHERE record_id = '{id}';"
+        ))
+        .unwrap();
+    // The app checks every payload a destruction removes: the junk one stops it, nothing is lost.
+    let today = chisanpo_core::store::today();
+    let e = db.destroy(std::slice::from_ref(&id), "保存期間（5年）満了のため", today).unwrap_err();
+    assert!(e.to_string().contains("junk") && e.to_string().contains("廃棄は行っていません"), "{e}");
+    let left: i64 = rogue.query_one("SELECT count(*) FROM consolidated_versions WHERE record_id = $1", &[&id]).unwrap().get(0);
+    assert_eq!(left, 1);
+
+    // The role destroys it itself, through the database's function: the junk payload goes into a
+    // tombstone, which no app sealed, so it vouches for nothing.
+    rogue
+        .execute(
+            "INSERT INTO destructions (id, record_id, kind, destroyed_at, destroyed_by, reason) VALUES ('d-rogue', $1, 'consultation', '2026-01-01', 'x', 'x')",
+            &[&id],
+        )
+        .unwrap();
+    assert_eq!(code(rogue.execute("SELECT chisanpo_destroy_record($1)", &[&id])), "ok");
+    // Nor can the role seal it: it has no centre key, and a seal by any other key is refused.
+    let other = chisanpo_core::delivery::keys::DeviceKey::generate();
+    rogue
+        .execute(
+            "INSERT INTO consolidated_tombstone_seals (sha256, signing_key, signature) VALUES ($1, $2, $3)",
+            &[&junk_sha, &other.public_hex(), &other.sign_hex(b"x")],
+        )
+        .unwrap();
+    assert_eq!(code(rogue.execute("DELETE FROM consolidated_tombstone_seals", &[])), DENIED);
+    let check = db.check_proofs().unwrap();
+    assert!(!check.ok, "{check:?}");
+    assert!(check.unsealed_tombstones.contains(&"junk".to_string()), "{check:?}");
+    assert!(check.unproven.iter().any(|v| v.record_id == forged_id), "the forged version stays unproven: {check:?}");
+    assert!(check.problems.iter().any(|p| p.contains("junk") && p.contains("coord_rogue")), "{:?}", check.problems);
 }

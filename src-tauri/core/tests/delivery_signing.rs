@@ -87,7 +87,11 @@ fn a_coordinator_who_left_signs_nothing_a_device_takes_once_the_centre_rotates()
     a.enrol(&rooted).unwrap();
     let (_, plain) = signing_key_in(&w.centre.centre_export_keys(&Passphrase::new(KEY_PASS)).unwrap());
     let fields: Vec<&String> = plain.as_object().unwrap().keys().collect();
-    assert_eq!(fields, ["centre_id", "format", "identity", "old_identities", "profile", "signing_key"], "no root in a key file");
+    assert_eq!(
+        fields,
+        ["centre_id", "format", "identity", "old_identities", "profile", "retired_signing_keys", "signing_key"],
+        "no root in a key file (the retired signing keys are public halves)"
+    );
     let root = RootKey::open(&root_file, &Passphrase::new(ROOT_PASS)).unwrap();
     assert_ne!(Some(root.public_hex()), rooted.receipt_key);
 

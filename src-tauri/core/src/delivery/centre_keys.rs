@@ -36,6 +36,10 @@ struct KeyFile {
     /// The receipt and profile signing key, hex.
     signing_key: String,
     old_identities: Vec<OldIdentity>,
+    /// The signing keys rotations replaced (public, hex) and when, so that a store joining after
+    /// a rotation made elsewhere still knows which tombstone seals were made in their time.
+    #[serde(default)]
+    retired_signing_keys: Vec<(String, String)>,
 }
 
 impl Drop for KeyFile {
@@ -75,6 +79,7 @@ impl Store {
                 identity: identity.secret().expose_secret().to_string(),
                 signing_key: signing.secret_hex().to_string(),
                 old_identities,
+                retired_signing_keys: super::rotate::retired_signing_keys(tx)?,
             };
             self.audit(tx, Action::Edit, &centre_id, serde_json::json!({ "delivery": "centre_export_keys", "recipient": identity.recipient() }))?;
             Ok(Zeroizing::new(serde_json::to_string(&file).expect("key files serialise")))
@@ -126,7 +131,12 @@ impl Store {
             for (key, retired_at) in &old_keys {
                 keep_retired(tx, key, retired_at)?;
             }
-            self.audit(tx, Action::Edit, &file.centre_id, serde_json::json!({ "delivery": "centre_join", "recipient": current.recipient() }))?;
+            self.audit(
+                tx,
+                Action::Edit,
+                &file.centre_id,
+                serde_json::json!({ "delivery": "centre_join", "recipient": current.recipient(), "retired_signing_keys": file.retired_signing_keys }),
+            )?;
             Ok(())
         })?;
         Ok(profile)

@@ -148,12 +148,11 @@ impl Store {
         for file in source.list(BUNDLE_EXTENSION)? {
             // A file whose name carries its hash and that was applied before is not read again:
             // the centre imports every few minutes, and the folder keeps years of bundles.
+            // One without its receipt yet is read and compared below before a receipt says 届いた.
             let prefix = bundle::parse_name(&file).and_then(|p| p.hash_prefix);
-            if let Some(sha) = prefix.and_then(|prefix| applied.get(&file).filter(|sha| sha.starts_with(prefix))) {
+            let receipted = receipts.contains(&receipt::receipt_name(&file));
+            if receipted && prefix.is_some_and(|prefix| applied.get(&file).is_some_and(|sha| sha.starts_with(prefix))) {
                 report.bundles_already_applied += 1;
-                if !receipts.contains(&receipt::receipt_name(&file)) {
-                    receipt_here.push(sha.clone());
-                }
                 continue;
             }
             // A bundle without its hash file is still arriving: looked at again next time. One
@@ -174,14 +173,30 @@ impl Store {
             // Applied before: skipped. Quarantined before: checked again (its device may have
             // been enrolled since), recorded again only if it now applies.
             let seen = target.seen(&sha)?;
-            if seen.as_deref() == Some("applied") {
+            if seen.as_deref() == Some("applied") && receipted {
                 report.bundles_already_applied += 1;
-                if !receipts.contains(&receipt::receipt_name(&file)) {
-                    receipt_here.push(sha);
-                }
                 continue;
             }
             let checked = if expected != sha { Err((device_of_name(&file), Refusal::Damaged)) } else { check(target, &centre_id, &identities, &bytes)? };
+            // What the database keeps under this hash must be this file's own signed content:
+            // a role that wrote a junk payload and an "applied" row under the hash of a bundle
+            // still to come would otherwise have it skipped, and its device told 届いた.
+            let kept = match &checked {
+                Ok(c) => target.kept_payload(&sha)?.matches(&c.text),
+                Err(_) => seen.as_deref() != Some("applied"),
+            };
+            if !kept {
+                report.warnings.push(format!(
+                    "{file}: {}には取り込み済みの別の内容が、このファイルのものとして記録されています（データベースで書き加えられています）。このファイルは取り込まず、受領書も書きません（端末は送り直しを続けます）。`chisanpo centre verify` で確かめ、データベース管理者に連絡してください。",
+                    target.describe()
+                ));
+                continue;
+            }
+            if seen.as_deref() == Some("applied") {
+                report.bundles_already_applied += 1;
+                receipt_here.push(sha);
+                continue;
+            }
             let at = now();
             match checked {
                 Ok(checked) => {

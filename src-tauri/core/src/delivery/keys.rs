@@ -127,6 +127,8 @@ pub mod domain {
     pub const PROFILE: &str = "chisanpo centre profile v2";
     /// A receipt, signed by the centre's signing key under a profile that names a root.
     pub const RECEIPT: &str = "chisanpo receipt v2";
+    /// A tombstone, sealed by the centre's signing key after the payload it removes was checked.
+    pub const TOMBSTONE: &str = "chisanpo tombstone v1";
 }
 
 fn in_domain(domain: &str, msg: &[u8]) -> Vec<u8> {

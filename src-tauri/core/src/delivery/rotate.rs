@@ -55,6 +55,40 @@ pub(crate) fn keep_retired(tx: &Connection, key: &CentreIdentity, retired_at: &s
     Ok(())
 }
 
+/// The centre signing keys a rotation replaced, with when (oldest first): the rotations made in
+/// this store and those a key file it joined with carried, both read from its audit chain. A
+/// tombstone sealed by one of them counts only if sealed before (ADR 0026 addendum).
+pub(crate) fn retired_signing_keys(c: &Connection) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut stmt =
+        c.prepare("SELECT at, detail FROM audit_log WHERE detail LIKE '%centre_rotate_key%' OR detail LIKE '%retired_signing_keys%' ORDER BY seq")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (at, detail) = row?;
+        let d: serde_json::Value = serde_json::from_str(&detail).unwrap_or_default();
+        let mut found = Vec::new();
+        match d["delivery"].as_str() {
+            Some("centre_rotate_key") => {
+                if let (Some(old), Some(new)) = (d["old_signing_key"].as_str(), d["signing_key"].as_str()) {
+                    if old != new {
+                        found.push((old.to_string(), at));
+                    }
+                }
+            }
+            Some("centre_join") => {
+                found.extend(serde_json::from_value::<Vec<(String, String)>>(d["retired_signing_keys"].clone()).unwrap_or_default());
+            }
+            _ => {}
+        }
+        for (key, at) in found {
+            if !out.iter().any(|(k, _)| *k == key) {
+                out.push((key, at));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Every key the centre can open bundles with: the current one first, then the retired ones.
 pub(crate) fn all_identities(c: &Connection) -> Result<Vec<CentreIdentity>> {
     let mut out: Vec<CentreIdentity> = CentreIdentity::load(c)?.into_iter().collect();

@@ -44,6 +44,28 @@ pub struct Checked {
     pub signature: String,
 }
 
+/// The signed payload a consolidated store keeps under a bundle's SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeptPayload {
+    /// The payload text, as its device signed it.
+    Text(String),
+    /// Removed with a destroyed record (only its ids and hashes are left).
+    Removed,
+    /// None: the bundle was not applied.
+    Nothing,
+}
+
+impl KeptPayload {
+    /// Whether what is kept agrees with a bundle whose signed payload is `text`: the same text,
+    /// or nothing yet, or removed with a destroyed record.
+    pub fn matches(&self, text: &str) -> bool {
+        match self {
+            KeptPayload::Text(t) => t == text,
+            KeptPayload::Removed | KeptPayload::Nothing => true,
+        }
+    }
+}
+
 /// A receipt still to be written: a bundle looked at, and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptRow {
@@ -68,6 +90,8 @@ pub trait Consolidation {
     fn device_key(&mut self, device_id: &str) -> Result<Option<String>>;
     /// What became of a bundle file with this SHA-256 before: `applied`, `quarantined`, or none.
     fn seen(&mut self, sha256: &str) -> Result<Option<String>>;
+    /// The signed payload kept under a bundle's SHA-256.
+    fn kept_payload(&mut self, sha256: &str) -> Result<KeptPayload>;
     /// The files applied so far, by name, with their SHA-256 (to skip them unread).
     fn applied_files(&mut self) -> Result<HashMap<String, String>>;
     /// Apply a checked bundle, keep its signed payload, and record it as applied, in one
@@ -103,6 +127,14 @@ pub trait Consolidation {
     /// versions against the proven ones, and the enrolled keys against this coordinator's audit
     /// chain (ADR 0026).
     fn check_proofs(&mut self) -> Result<proof::ProofCheck>;
+}
+
+/// Another payload is kept under this bundle's hash (written into the database): the bundle is
+/// not applied over it.
+pub(crate) fn other_payload(file: &str, store: &str) -> crate::error::Error {
+    crate::error::Error::Delivery(format!(
+        "{file}: {store}には、このファイルのものとして別の署名付き内容が記録されています（データベースで書き加えられています）。取り込みを取り消しました。`chisanpo centre verify` で確かめ、データベース管理者に連絡してください。"
+    ))
 }
 
 /// The destruction id of a 廃棄記録 entry (its content's `id`), or its hash.

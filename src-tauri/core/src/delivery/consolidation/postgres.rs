@@ -15,8 +15,8 @@ use std::collections::HashMap;
 use postgres::types::ToSql;
 use postgres::Client;
 
-use super::proof::{ProofCheck, Prover, VersionRow};
-use super::{destruction_id, group_records, newest_first, Applied, Checked, Consolidation, ReceiptRow};
+use super::proof::{self, ProofCheck, Prover, Tombstone, VersionRow};
+use super::{destruction_id, group_records, newest_first, other_payload, Applied, Checked, Consolidation, KeptPayload, ReceiptRow};
 use crate::delivery::anchors::{AuditHead, DeviceAnchor};
 use crate::delivery::bundle::Refusal;
 use crate::delivery::consolidated::Columns;
@@ -144,7 +144,71 @@ CREATE TABLE device_anchors (
 "#,
     MIGRATION_4_ROLES_AND_PROOFS,
     MIGRATION_5_NO_DESTRUCTION_OF_NOTHING,
+    MIGRATION_6_SEALED_TOMBSTONES,
 ];
+
+/// A tombstone (a payload removed with a destroyed record) vouches for the other records' versions
+/// it held only when a coordinator's app sealed it with the centre's signing key after checking the
+/// payload's signature (`proof::seal_message`): a role that calls `chisanpo_destroy_record` itself
+/// cannot make a junk payload's entries pass the check. Tombstones made before this migration are
+/// listed apart (`consolidated_tombstones_before_seals`).
+const MIGRATION_6_SEALED_TOMBSTONES: &str = r#"
+CREATE TABLE consolidated_tombstone_seals (
+    sha256      TEXT PRIMARY KEY REFERENCES consolidated_payloads_destroyed(sha256),
+    signing_key TEXT NOT NULL,
+    signature   TEXT NOT NULL,
+    sealed_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+    sealed_by   TEXT NOT NULL DEFAULT session_user
+);
+CREATE TABLE consolidated_tombstones_before_seals AS SELECT sha256 FROM consolidated_payloads_destroyed;
+CREATE TRIGGER consolidated_tombstone_seals_append_only BEFORE UPDATE OR DELETE ON consolidated_tombstone_seals
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER consolidated_tombstone_seals_no_truncate BEFORE TRUNCATE ON consolidated_tombstone_seals
+    FOR EACH STATEMENT EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER consolidated_tombstones_before_seals_append_only BEFORE INSERT OR UPDATE OR DELETE ON consolidated_tombstones_before_seals
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER consolidated_tombstones_before_seals_no_truncate BEFORE TRUNCATE ON consolidated_tombstones_before_seals
+    FOR EACH STATEMENT EXECUTE FUNCTION chisanpo_append_only();
+
+CREATE OR REPLACE FUNCTION chisanpo_grant_roles() RETURNS VOID LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'chisanpo_coordinator') THEN
+        RETURN;
+    END IF;
+    REVOKE ALL ON chisanpo_schema, centre_devices, consolidated_versions, consolidated_destructions, centre_bundles,
+        consolidated_latest, ledger_numbers, destruction_permits, destructions, device_anchors, consolidated_payloads,
+        consolidated_payload_records, consolidated_payloads_destroyed, consolidated_tombstone_seals,
+        consolidated_tombstones_before_seals FROM chisanpo_coordinator;
+    GRANT SELECT ON chisanpo_schema, centre_devices, consolidated_versions, consolidated_destructions, centre_bundles,
+        consolidated_latest, ledger_numbers, destructions, device_anchors, consolidated_payloads,
+        consolidated_payload_records, consolidated_payloads_destroyed, consolidated_tombstone_seals,
+        consolidated_tombstones_before_seals TO chisanpo_coordinator;
+    GRANT INSERT (device_id, public_key, label, enrolled_at) ON centre_devices TO chisanpo_coordinator;
+    GRANT INSERT (record_id, version, content_hash, kind, device_id, content, reason, author_id, author_name, created_at, imported_at, bundle)
+        ON consolidated_versions TO chisanpo_coordinator;
+    GRANT INSERT (destruction_id, record_id, device_id, detail, imported_at, bundle) ON consolidated_destructions TO chisanpo_coordinator;
+    GRANT INSERT (sha256, file_name, device_id, outcome, reason, code, entries, at, source) ON centre_bundles TO chisanpo_coordinator;
+    GRANT UPDATE (device_id, outcome, reason, code, entries, at, source, receipt_at) ON centre_bundles TO chisanpo_coordinator;
+    GRANT INSERT (record_id, version, content_hash, kind, performed_on, fiscal_year, place, doctor_id, workplace_id, device_id)
+        ON consolidated_latest TO chisanpo_coordinator;
+    GRANT UPDATE (version, content_hash, kind, performed_on, fiscal_year, place, doctor_id, workplace_id, device_id)
+        ON consolidated_latest TO chisanpo_coordinator;
+    GRANT INSERT (record_id, ledger, fiscal_year, number, assigned_at) ON ledger_numbers TO chisanpo_coordinator;
+    GRANT INSERT (id, record_id, kind, fiscal_year, ledger_number, performed_on, retain_until, destroyed_at, destroyed_by, destroyed_by_name, reason)
+        ON destructions TO chisanpo_coordinator;
+    GRANT INSERT (device_id, bundle_seq, audit_seq, audit_hash, updated_at, flagged, flagged_at) ON device_anchors TO chisanpo_coordinator;
+    GRANT UPDATE (bundle_seq, audit_seq, audit_hash, updated_at, flagged, flagged_at) ON device_anchors TO chisanpo_coordinator;
+    GRANT INSERT (sha256, file_name, device_id, payload, signature, imported_at) ON consolidated_payloads TO chisanpo_coordinator;
+    GRANT INSERT (sha256, signing_key, signature) ON consolidated_tombstone_seals TO chisanpo_coordinator;
+    GRANT EXECUTE ON FUNCTION chisanpo_destroy_record(TEXT) TO chisanpo_coordinator;
+END $$;
+REVOKE ALL ON FUNCTION chisanpo_grant_roles() FROM PUBLIC;
+DO $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION chisanpo_grant_roles() SET search_path = %I, pg_temp', current_schema());
+END $$;
+SELECT chisanpo_grant_roles();
+"#;
 
 /// A record with no version here has no arrival to count 5 years from: its destruction is
 /// refused (otherwise a role could destroy a made-up record, and with it the payloads it
@@ -462,6 +526,8 @@ const TABLES: &[&str] = &[
     "consolidated_payloads",
     "consolidated_payload_records",
     "consolidated_payloads_destroyed",
+    "consolidated_tombstone_seals",
+    "consolidated_tombstones_before_seals",
 ];
 
 /// The SQL a centre's database administrator runs once, as a superuser, connected to the
@@ -709,6 +775,22 @@ impl Consolidation for PgConsolidation<'_> {
         Ok(self.client.query_opt("SELECT outcome FROM centre_bundles WHERE sha256 = $1", &[&sha256]).map_err(db_error(&label))?.map(|r| r.get(0)))
     }
 
+    fn kept_payload(&mut self, sha256: &str) -> Result<KeptPayload> {
+        let label = self.label.clone();
+        let row = self
+            .client
+            .query_one(
+                "SELECT (SELECT payload FROM consolidated_payloads WHERE sha256 = $1), EXISTS (SELECT 1 FROM consolidated_payloads_destroyed WHERE sha256 = $1)",
+                &[&sha256],
+            )
+            .map_err(db_error(&label))?;
+        Ok(match (row.get::<_, Option<String>>(0), row.get::<_, bool>(1)) {
+            (Some(t), _) => KeptPayload::Text(t),
+            (None, true) => KeptPayload::Removed,
+            (None, false) => KeptPayload::Nothing,
+        })
+    }
+
     fn applied_files(&mut self) -> Result<HashMap<String, String>> {
         let label = self.label.clone();
         let rows = self.client.query("SELECT file_name, sha256 FROM centre_bundles WHERE outcome = 'applied'", &[]).map_err(db_error(&label))?;
@@ -722,12 +804,19 @@ impl Consolidation for PgConsolidation<'_> {
         let mut tx = self.client.transaction().map_err(&err)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK]).map_err(&err)?;
         // The payload as the device signed it, so that every row below can be checked again.
-        tx.execute(
-            "INSERT INTO consolidated_payloads (sha256, file_name, device_id, payload, signature, imported_at) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (sha256) DO NOTHING",
-            &[&sha256, &file, &payload.device_id, &bundle.text, &bundle.signature, &at],
-        )
-        .map_err(&err)?;
+        let n = tx
+            .execute(
+                "INSERT INTO consolidated_payloads (sha256, file_name, device_id, payload, signature, imported_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (sha256) DO NOTHING",
+                &[&sha256, &file, &payload.device_id, &bundle.text, &bundle.signature, &at],
+            )
+            .map_err(&err)?;
+        if n == 0 {
+            let kept: String = tx.query_one("SELECT payload FROM consolidated_payloads WHERE sha256 = $1", &[&sha256]).map_err(&err)?.get(0);
+            if kept != bundle.text {
+                return Err(other_payload(file, &self.label));
+            }
+        }
         let ins_version = tx
             .prepare(
                 "INSERT INTO consolidated_versions (record_id, version, content_hash, kind, device_id, content, reason, author_id, author_name, created_at, imported_at, bundle) \
@@ -1009,6 +1098,7 @@ impl Consolidation for PgConsolidation<'_> {
         let err = db_error(&label);
         let actor = self.local.actor().clone();
         let now = crate::store::now();
+        let (centre_id, signing) = self.local.write(|tx| Ok((crate::delivery::enrol::require_centre(tx)?.0, crate::delivery::rotate::receipt_key(tx)?)))?;
         let mut tx = self.client.transaction().map_err(&err)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK]).map_err(&err)?;
         let mut out = Vec::new();
@@ -1033,9 +1123,23 @@ impl Consolidation for PgConsolidation<'_> {
                 ],
             )
             .map_err(&err)?;
+            // Every payload the record's destruction removes is checked first: its tombstone,
+            // sealed below, then vouches for the other records' versions it held.
+            let checked = check_payloads_of(&mut tx, &centre_id, id, &label)?;
             // The 廃棄記録 first: the database deletes the versions (and the payloads holding
             // them) only after it, and only 5 years after the record reached it (ADR 0026).
             tx.execute("SELECT chisanpo_destroy_record($1)", &[id]).map_err(&err)?;
+            for r in tx.query("SELECT sha256, device_id, entries FROM consolidated_payloads_destroyed WHERE destroyed_for = $1", &[id]).map_err(&err)? {
+                let (sha, device, entries): (&str, &str, &str) = (r.get(0), r.get(1), r.get(2));
+                if checked.iter().any(|c| c == sha) {
+                    let signature = signing.sign_in(crate::delivery::keys::domain::TOMBSTONE, &proof::seal_message(sha, device, entries, id));
+                    tx.execute(
+                        "INSERT INTO consolidated_tombstone_seals (sha256, signing_key, signature) VALUES ($1, $2, $3)",
+                        &[&sha, &signing.public_hex(), &signature],
+                    )
+                    .map_err(&err)?;
+                }
+            }
             out.push(d);
         }
         tx.commit().map_err(&err)?;
@@ -1064,8 +1168,24 @@ impl Consolidation for PgConsolidation<'_> {
                 prover.payload(r.get(0), r.get(1), r.get(2), r.get(3));
             }
         }
-        for r in tx.query("SELECT device_id, entries FROM consolidated_payloads_destroyed", &[]).map_err(&err)? {
-            prover.removed_payload(r.get(0), r.get(1));
+        let signing_keys = proof::signing_keys(self.local)?;
+        for r in tx
+            .query(
+                "SELECT t.sha256, t.file_name, t.device_id, t.entries, t.destroyed_for, extract(epoch FROM t.destroyed_at)::FLOAT8, t.destroyed_by, \
+                 s.signing_key, s.signature, extract(epoch FROM s.sealed_at)::FLOAT8, \
+                 EXISTS (SELECT 1 FROM consolidated_tombstones_before_seals b WHERE b.sha256 = t.sha256) \
+                 FROM consolidated_payloads_destroyed t LEFT JOIN consolidated_tombstone_seals s ON s.sha256 = t.sha256",
+                &[],
+            )
+            .map_err(&err)?
+        {
+            let (sha, device, entries, destroyed_for): (&str, &str, &str, &str) = (r.get(0), r.get(2), r.get(3), r.get(4));
+            let sealed = match (r.get::<_, Option<&str>>(7), r.get::<_, Option<&str>>(8), r.get::<_, Option<f64>>(9)) {
+                (Some(key), Some(sig), Some(at)) => proof::seal_holds(&signing_keys, &proof::seal_message(sha, device, entries, destroyed_for), key, sig, at),
+                _ => false,
+            };
+            let tombstone = if sealed || r.get::<_, bool>(10) { Tombstone::Trusted } else { Tombstone::Unsealed { file: r.get(1), destroyed_by: r.get(6) } };
+            prover.removed_payload(device, entries, r.get(5), tombstone);
         }
         {
             let mut rows = tx
@@ -1123,6 +1243,37 @@ impl Consolidation for PgConsolidation<'_> {
             .map_err(db_error(&label))?;
         Ok(Some(rows.iter().map(|r| AnnualRow { id: r.get(0), performed_on: r.get(1), place: r.get(2), doctor_id: r.get(3), content: r.get(4) }).collect()))
     }
+}
+
+/// Check every kept payload that holds `record_id` (about to be removed with it): signed by its
+/// device's enrolled key, for this centre, each entry's content matching its hash. Returns their
+/// SHA-256s; refuses the destruction when one does not check.
+fn check_payloads_of(tx: &mut postgres::Transaction, centre_id: &str, record_id: &str, label: &str) -> Result<Vec<String>> {
+    let rows = tx
+        .query(
+            "SELECT p.sha256, p.file_name, p.device_id, p.payload, p.signature, d.public_key FROM consolidated_payloads p \
+             JOIN consolidated_payload_records r ON r.sha256 = p.sha256 LEFT JOIN centre_devices d ON d.device_id = p.device_id WHERE r.record_id = $1",
+            &[&record_id],
+        )
+        .map_err(db_error(label))?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (sha, file, device, text, signature, key): (String, &str, &str, &str, &str, Option<&str>) =
+            (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
+        let good = key.is_some_and(|k| crate::delivery::keys::verify(k, text.as_bytes(), signature))
+            && serde_json::from_str::<crate::delivery::bundle::Payload>(text).is_ok_and(|p| {
+                p.device_id == device
+                    && p.centre_id == centre_id
+                    && p.entries.iter().all(|e| crate::store::audit::sha256_hex(e.content.as_bytes()) == e.content_hash)
+            });
+        if !good {
+            return Err(Error::Delivery(format!(
+                "記録 {record_id} を含む配送ファイル {file} の署名付き内容が、端末の鍵で確かめられません（データベースで書き換えられています）。廃棄は行っていません。`chisanpo centre verify --database` で確かめ、データベース管理者に連絡してください。"
+            )));
+        }
+        out.push(sha);
+    }
+    Ok(out)
 }
 
 /// Seconds since the epoch of a stored time (RFC 3339); a time that does not parse sorts last.

@@ -38,14 +38,17 @@ pub struct DeviceRef {
 /// What `Consolidation::check_proofs` found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ProofCheck {
-    /// Nothing below that is a problem (`bad_payloads`, `unproven`, `unproven_destructions`,
-    /// `missing`, `wrong_current`, `changed_keys`).
+    /// Nothing below that is a problem (`bad_payloads`, `unsealed_tombstones`, `unproven`,
+    /// `unproven_destructions`, `missing`, `wrong_current`, `changed_keys`).
     pub ok: bool,
     pub payloads_checked: usize,
     pub versions_checked: usize,
     /// Kept payloads whose signature does not verify under their device's enrolled key, or that
     /// are not this centre's (file names).
     pub bad_payloads: Vec<String>,
+    /// Payloads removed with a destroyed record whose removal no coordinator's app sealed with
+    /// the centre's signing key after checking them (file names): their entries vouch for nothing.
+    pub unsealed_tombstones: Vec<String>,
     /// Versions no verified payload of their own device carries with the same hash and metadata:
     /// written into the database directly, or changed there.
     pub unproven: Vec<VersionRef>,
@@ -122,8 +125,9 @@ pub(crate) struct Prover {
     keys: HashMap<String, (String, Option<String>)>,
     /// Digests of the entries of verified payloads.
     proven: HashSet<String>,
-    /// (device, record, version, content hash) of entries of payloads removed by a destruction.
-    destroyed: HashSet<(String, String, u32, String)>,
+    /// (device, record, version, content hash) of entries of payloads removed by a destruction,
+    /// with when the payload was removed (seconds): a version that arrived later is not covered.
+    destroyed: HashMap<(String, String, u32, String), f64>,
     records: BTreeMap<String, RecordSeen>,
     /// Entries of verified payloads not yet seen in the store: versions by (record, version,
     /// content hash), with their device; destructions by id, with their record and device.
@@ -140,7 +144,7 @@ impl Prover {
             centre_id,
             keys: devices.into_iter().map(|(d, k, by)| (d, (k, by))).collect(),
             proven: HashSet::new(),
-            destroyed: HashSet::new(),
+            destroyed: HashMap::new(),
             records: BTreeMap::new(),
             expected: BTreeMap::new(),
             expected_destructions: BTreeMap::new(),
@@ -185,11 +189,20 @@ impl Prover {
     }
 
     /// A payload removed with a destroyed record: its entries' ids and hashes, as JSON
-    /// `[[entry_type, record_id, version, content_hash], …]`.
-    pub fn removed_payload(&mut self, device_id: &str, entries: &str) {
+    /// `[[entry_type, record_id, version, content_hash], …]`, removed at `destroyed_at`
+    /// (seconds). Its entries vouch for versions only when `tombstone` is trusted.
+    pub fn removed_payload(&mut self, device_id: &str, entries: &str, destroyed_at: f64, tombstone: Tombstone) {
+        if let Tombstone::Unsealed { file, destroyed_by } = tombstone {
+            self.out.problems.push(format!(
+                "廃棄で取り除かれた配送内容 {file}（端末 {device_id}{}）: センターの鍵による確認の署名がありません（アプリを通さずに廃棄されたか、データベースで書き加えられています）。この配送内容にあった版は確かめられません",
+                destroyed_by.as_deref().map(|b| format!("、廃棄したデータベースのユーザー {b}")).unwrap_or_default()
+            ));
+            self.out.unsealed_tombstones.push(file);
+            return;
+        }
         let rows: Vec<(String, String, u32, String)> = serde_json::from_str(entries).unwrap_or_default();
         for (_, record, version, hash) in rows {
-            self.destroyed.insert((device_id.to_string(), record, version, hash));
+            self.destroyed.insert((device_id.to_string(), record, version, hash), destroyed_at);
         }
     }
 
@@ -207,7 +220,9 @@ impl Prover {
         let r = VersionRef { record_id: v.record_id.clone(), version: v.version, device_id: v.device_id.clone(), received_by: v.received_by.clone() };
         let accepted = if proven {
             true
-        } else if self.destroyed.contains(&(v.device_id.clone(), v.record_id.clone(), v.version, v.content_hash.clone())) {
+        } else if sha256_hex(v.content.as_bytes()) == v.content_hash
+            && self.destroyed.get(&(v.device_id.clone(), v.record_id.clone(), v.version, v.content_hash.clone())).is_some_and(|at| v.arrived <= *at)
+        {
             self.out.proof_destroyed.push(r);
             true
         } else if v.before_proofs {
@@ -311,6 +326,7 @@ impl Prover {
         }
         let out = &mut self.out;
         out.ok = out.bad_payloads.is_empty()
+            && out.unsealed_tombstones.is_empty()
             && out.unproven.is_empty()
             && out.unproven_destructions.is_empty()
             && out.missing.is_empty()
@@ -320,5 +336,66 @@ impl Prover {
             out.problems.push(advice.to_string());
         }
         Ok(self.out)
+    }
+}
+
+/// How far a tombstone (a payload removed with a destroyed record) is trusted.
+pub(crate) enum Tombstone {
+    /// Sealed by the centre's signing key after its payload was checked, or made in a store
+    /// whose own audit chain protects it (the embedded store).
+    Trusted,
+    /// Not sealed: made outside the app, or written into the database.
+    Unsealed { file: String, destroyed_by: Option<String> },
+}
+
+/// What a coordinator's app signs, with the centre's signing key, after checking a payload it
+/// removes with a destroyed record: the file's hash, its device, the ids and hashes it held and
+/// the record it was removed for.
+pub(crate) fn seal_message(sha256: &str, device_id: &str, entries: &str, destroyed_for: &str) -> Vec<u8> {
+    serde_json::json!([sha256, device_id, entries, destroyed_for]).to_string().into_bytes()
+}
+
+/// The centre's signing keys this store knows: the current one (no end), and each one a rotation
+/// here replaced, with when (seconds). A seal by a replaced key counts only if made before.
+pub(crate) fn signing_keys(local: &Store) -> Result<Vec<(String, Option<f64>)>> {
+    local.read(|c| {
+        let mut out = Vec::new();
+        if let Some(k) = crate::delivery::keys::DeviceKey::load_from(c, crate::delivery::setting::CENTRE_SIGNING_KEY)? {
+            out.push((k.public_hex(), None));
+        }
+        for (key, at) in crate::delivery::rotate::retired_signing_keys(c)? {
+            out.push((key, Some(super::postgres::seconds_of(&at))));
+        }
+        Ok(out)
+    })
+}
+
+/// Whether a seal verifies under one of `keys`, made while that key was in use.
+pub(crate) fn seal_holds(keys: &[(String, Option<f64>)], message: &[u8], signing_key: &str, signature: &str, sealed_at: f64) -> bool {
+    keys.iter().any(|(k, until)| {
+        k == signing_key
+            && until.is_none_or(|u| sealed_at < u)
+            && crate::delivery::keys::verify_in(crate::delivery::keys::domain::TOMBSTONE, k, message, signature)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::delivery::keys::{domain, DeviceKey};
+
+    #[test]
+    fn a_seal_holds_under_the_current_key_or_a_replaced_one_only_before_it_was_replaced() {
+        let (old, new, other) = (DeviceKey::generate(), DeviceKey::generate(), DeviceKey::generate());
+        let keys = vec![(new.public_hex(), None), (old.public_hex(), Some(1_000.0))];
+        let m = seal_message("sha", "device", "[]", "record");
+        let by = |k: &DeviceKey| k.sign_in(domain::TOMBSTONE, &m);
+        assert!(seal_holds(&keys, &m, &new.public_hex(), &by(&new), 5_000.0));
+        assert!(seal_holds(&keys, &m, &old.public_hex(), &by(&old), 999.0));
+        assert!(!seal_holds(&keys, &m, &old.public_hex(), &by(&old), 1_001.0), "the replaced key, after it was replaced");
+        assert!(!seal_holds(&keys, &m, &other.public_hex(), &by(&other), 5.0), "a key the centre never had");
+        assert!(!seal_holds(&keys, &m, &new.public_hex(), &new.sign_hex(&m), 5.0), "outside the tombstone domain");
+        let changed = seal_message("sha", "device", "[]", "another record");
+        assert!(!seal_holds(&keys, &changed, &new.public_hex(), &by(&new), 5.0), "over another tombstone");
     }
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use rusqlite::{params, OptionalExtension};
 
-use super::proof::{ProofCheck, Prover, VersionRow};
-use super::{destruction_id, group_records, newest_first, Applied, Checked, Consolidation, ReceiptRow};
+use super::proof::{ProofCheck, Prover, Tombstone, VersionRow};
+use super::{destruction_id, group_records, newest_first, Applied, Checked, Consolidation, KeptPayload, ReceiptRow};
 use crate::delivery::anchors::{AuditHead, DeviceAnchor};
 use crate::delivery::bundle::{Payload, Refusal};
 use crate::delivery::consolidated::note_version;
@@ -72,6 +72,18 @@ impl Consolidation for SqliteConsolidation<'_> {
 
     fn seen(&mut self, sha256: &str) -> Result<Option<String>> {
         self.0.read(|c| Ok(c.query_row("SELECT outcome FROM centre_bundles WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?))
+    }
+
+    fn kept_payload(&mut self, sha256: &str) -> Result<KeptPayload> {
+        self.0.read(|c| {
+            let text: Option<String> = c.query_row("SELECT payload FROM consolidated_payloads WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?;
+            let removed: bool = c.query_row("SELECT EXISTS (SELECT 1 FROM consolidated_payloads_destroyed WHERE sha256 = ?1)", [sha256], |r| r.get(0))?;
+            Ok(match (text, removed) {
+                (Some(t), _) => KeptPayload::Text(t),
+                (None, true) => KeptPayload::Removed,
+                (None, false) => KeptPayload::Nothing,
+            })
+        })
     }
 
     fn applied_files(&mut self) -> Result<HashMap<String, String>> {
@@ -242,10 +254,13 @@ impl Consolidation for SqliteConsolidation<'_> {
             while let Some(r) = rows.next()? {
                 prover.payload(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?, &r.get::<_, String>(3)?);
             }
-            let mut stmt = c.prepare("SELECT device_id, entries FROM consolidated_payloads_destroyed")?;
+            // The embedded store's tombstones are made only by its own destruction, which its
+            // audit chain records (`verify`): trusted.
+            let mut stmt = c.prepare("SELECT device_id, entries, destroyed_at FROM consolidated_payloads_destroyed")?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                prover.removed_payload(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?);
+                let at = super::postgres::seconds_of(&r.get::<_, String>(2)?);
+                prover.removed_payload(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, at, Tombstone::Trusted);
             }
             let mut stmt = c.prepare(
                 "SELECT v.record_id, v.version, v.content_hash, v.kind, v.device_id, v.content, v.reason, v.author_id, v.author_name, v.created_at, v.imported_at, \
@@ -298,6 +313,12 @@ fn keep_payload(tx: &rusqlite::Transaction, bundle: &Checked, file: &str, sha256
         "INSERT INTO consolidated_payloads (sha256, file_name, device_id, payload, signature, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
         params![sha256, file, bundle.payload.device_id, bundle.text, bundle.signature, at],
     )?;
+    if n == 0 {
+        let kept: String = tx.query_row("SELECT payload FROM consolidated_payloads WHERE sha256 = ?1", [sha256], |r| r.get(0))?;
+        if kept != bundle.text {
+            return Err(super::other_payload(file, "このストア"));
+        }
+    }
     if n == 1 {
         for e in &bundle.payload.entries {
             tx.execute("INSERT INTO consolidated_payload_records (record_id, sha256) VALUES (?1, ?2) ON CONFLICT DO NOTHING", params![e.record_id, sha256])?;
