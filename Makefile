@@ -22,7 +22,8 @@ endif
 # shared consolidated centre store; the tests start their own server on 127.0.0.1).
 APT_PACKAGES := build-essential pkg-config perl curl libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev \
   librsvg2-dev libayatana-appindicator3-dev xvfb webkit2gtk-driver poppler-utils \
-  fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho unzip rclone postgresql \
+  fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho fonts-dejavu-core fonts-urw-base35 \
+  unzip rclone postgresql \
   desktop-file-utils rpm
 
 .PHONY: run test test-suites test-ui test-rust test-e2e test-installed bindings-check dist bench setup \

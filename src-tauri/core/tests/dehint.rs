@@ -12,6 +12,9 @@ use chisanpo_core::forms::canvas::{Canvas, FinishOptions, Meta};
 use chisanpo_core::forms::dehint::strip_instructions;
 use chisanpo_core::forms::fonts::{FontFace, FontSet};
 use chrono::{TimeZone, Utc};
+#[path = "../src/forms/font_or_skip.rs"]
+mod font_support;
+use font_support::font_or_skip;
 
 const IPAMJ: &str = "/usr/share/fonts/truetype/ipamj/ipamjm.ttf";
 
@@ -183,8 +186,7 @@ fn the_embedded_programs_have_no_hinting_and_the_same_glyphs() {
 /// IPAmj明朝, when installed, as a fallback: a third TrueType program, also de-hinted.
 #[test]
 fn the_fallback_font_too() {
-    if !Path::new(IPAMJ).exists() {
-        eprintln!("SKIPPED: {IPAMJ} is absent");
+    if !font_or_skip(IPAMJ, "fonts-ipamj-mincho") {
         return;
     }
     let fonts = FontSet::with_fallback(Path::new(IPAMJ)).unwrap();
@@ -201,36 +203,4 @@ fn the_fallback_font_too() {
         let raw = ttf_parser::RawFace::parse(&program, 0).unwrap();
         assert!(raw.table(ttf_parser::Tag::from_bytes(b"fpgm")).is_none());
     }
-}
-
-/// `cargo test --release -p chisanpo-core --test dehint -- --ignored --nocapture`
-#[test]
-#[ignore = "timing, not a test: run it in release mode"]
-fn time_dehinting() {
-    let fonts = FontSet::embedded().unwrap();
-    let n = 30;
-    let mut sizes = [0; 2];
-    let mut times = [0.0; 2];
-    for _ in 0..2 {
-        for (i, options) in [HINTED, FinishOptions::default()].into_iter().enumerate() {
-            let t = std::time::Instant::now();
-            for _ in 0..n {
-                sizes[i] = document(fonts.clone()).finish_with(options).unwrap().len();
-            }
-            times[i] = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
-        }
-    }
-    println!("with hinting:    {:.2} ms per document, {} bytes", times[0], sizes[0]);
-    println!("without hinting: {:.2} ms per document, {} bytes", times[1], sizes[1]);
-    let programs = font_programs(&document(fonts).finish_with(HINTED).unwrap());
-    for (name, _, program) in programs {
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            strip_instructions(&program).unwrap();
-        }
-        println!("strip_instructions on the {name} subset, {} bytes: {:.3} ms", program.len(), t.elapsed().as_secs_f64() * 1000.0 / n as f64);
-    }
-    let t = std::time::Instant::now();
-    let whole = strip_instructions(include_bytes!("../../../assets/fonts/ipaexm.ttf")).unwrap();
-    println!("strip_instructions on the whole IPAex明朝: {:?} ({} bytes)", t.elapsed(), whole.len());
 }

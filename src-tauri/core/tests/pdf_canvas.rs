@@ -1,5 +1,5 @@
 //! The PDF drawing layer, read back by tools that did not write it: poppler-utils' `pdftotext`,
-//! `pdffonts`, `pdfinfo` and `pdftoppm` (Debian `poppler-utils`, installed by `make deps`).
+//! `pdffonts`, `pdfinfo` and `pdftoppm` (Debian `poppler-utils`, installed by `make setup`).
 
 mod pdfcheck;
 
@@ -11,6 +11,9 @@ use pdfcheck::{assert_all_fonts_subset, poppler, write};
 use chisanpo_core::forms::canvas::{centered_baseline, mm_to_pt, Canvas, Meta};
 use chisanpo_core::forms::fonts::{FontFace, FontSet};
 use chrono::{TimeZone, Utc};
+#[path = "../src/forms/font_or_skip.rs"]
+mod font_support;
+use font_support::font_or_skip;
 
 const IPAMJ: &str = "/usr/share/fonts/truetype/ipamj/ipamjm.ttf";
 
@@ -203,8 +206,7 @@ fn a_fallback_font_draws_what_ipaex_lacks() {
     c.text(20.0, 30.0, FontFace::Mincho, 12.0, "𠮷野 太郎");
     assert_eq!(c.finish().unwrap_err().code(), "no_glyph");
 
-    if !Path::new(IPAMJ).exists() {
-        eprintln!("SKIPPED the fallback half: {IPAMJ} is absent (Debian package fonts-ipamj-mincho, installed by `make deps`)");
+    if !font_or_skip(IPAMJ, "fonts-ipamj-mincho") {
         return;
     }
     let fonts = FontSet::with_fallback(Path::new(IPAMJ)).unwrap();
@@ -242,40 +244,5 @@ fn the_sample_form_renders() {
         let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
         assert!(bytes.starts_with(b"\x89PNG"), "{}", png.display());
         println!("look at {}", png.canonicalize().unwrap().display());
-    }
-}
-
-/// `cargo test --release -p chisanpo-core --test pdf_canvas -- --ignored --nocapture`
-#[test]
-#[ignore = "timing, not a test: run it in release mode"]
-fn time_one_page() {
-    let t = std::time::Instant::now();
-    let fonts = FontSet::embedded().unwrap();
-    println!("FontSet::embedded(), first call (parses both faces): {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    FontSet::embedded().unwrap();
-    println!("FontSet::embedded() again: {:?}", t.elapsed());
-    let _ = dense_page(fonts.clone()).finish().unwrap();
-    for (name, make) in [("dense page", dense_page as fn(FontSet) -> Canvas), ("sample form (2 pages)", sample_form)] {
-        let n = 50;
-        let t = std::time::Instant::now();
-        let mut size = 0;
-        for _ in 0..n {
-            size = make(fonts.clone()).finish().unwrap().len();
-        }
-        println!("{name}: {:.2} ms per document, {size} bytes", t.elapsed().as_secs_f64() * 1000.0 / n as f64);
-    }
-    if Path::new(IPAMJ).exists() {
-        let t = std::time::Instant::now();
-        let fb = FontSet::with_fallback(Path::new(IPAMJ)).unwrap();
-        println!("FontSet::with_fallback(ipamjm.ttf): {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        let n = 10;
-        for _ in 0..n {
-            let mut c = Canvas::new(fb.clone(), meta());
-            c.text(20.0, 30.0, FontFace::Mincho, 12.0, "氏名：𠮷野 太郎");
-            c.finish().unwrap();
-        }
-        println!("a page using the fallback font: {:.2} ms", t.elapsed().as_secs_f64() * 1000.0 / n as f64);
     }
 }

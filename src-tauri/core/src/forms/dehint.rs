@@ -468,6 +468,7 @@ fn same_glyphs(before: &[u8], after: &[u8]) -> Result<(), Skip> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::forms::font_or_skip::font_or_skip;
     use ttf_parser::{Face, GlyphId};
 
     static MINCHO: &[u8] = include_bytes!("../../../../assets/fonts/ipaexm.ttf");
@@ -591,10 +592,11 @@ mod tests {
     /// DejaVu Sans, when installed, has composite glyphs (accented letters) with instructions.
     #[test]
     fn composites_of_an_installed_font() {
-        let Ok(font) = std::fs::read("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf") else {
-            eprintln!("DejaVuSans.ttf not installed: skipped");
+        const DEJAVU: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+        if !font_or_skip(DEJAVU, "fonts-dejavu-core") {
             return;
-        };
+        }
+        let font = std::fs::read(DEJAVU).unwrap();
         let stripped = strip_instructions(&font).unwrap();
         assert_well_formed(&stripped);
         let (a, b) = (Face::parse(&font, 0).unwrap(), Face::parse(&stripped, 0).unwrap());
@@ -807,8 +809,9 @@ mod tests {
         // A TrueType header without glyf/loca.
         let no_glyf = assemble(&0x0001_0000u32.to_be_bytes(), &[table(b"head", vec![0; 54])]);
         assert_eq!(refused(&no_glyf), Skip::NotTrueType);
-        if let Ok(otf) = std::fs::read("/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf") {
-            assert_eq!(refused(&otf), Skip::NotTrueType);
+        let otf = "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf";
+        if font_or_skip(otf, "fonts-urw-base35") {
+            assert_eq!(refused(&std::fs::read(otf).unwrap()), Skip::NotTrueType);
         }
     }
 

@@ -37,6 +37,8 @@
 pub mod canvas;
 pub mod clearance;
 pub mod dehint;
+#[cfg(test)]
+pub(crate) mod font_or_skip;
 pub mod fonts;
 pub mod sheet;
 pub mod wrap;
