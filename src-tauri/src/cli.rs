@@ -9,7 +9,7 @@ use chisanpo_core::domain::Date;
 use chisanpo_core::domain::{Application, Code, Consultation, Interview, RecordBody, RecordKind, RecordStatus, Staff, StaffRole, Worker, Workplace};
 use chisanpo_core::forms::FormKind;
 use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat};
-use chisanpo_core::ledger::{fees, LedgerFilter, LedgerKind};
+use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
 use chisanpo_core::store::{backup, ListFilter, Passphrase, RecoveryKey, Secret, Store};
 use chisanpo_core::{demo, paths, Error, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -740,16 +740,16 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
         Command::Outbox { json, release } => crate::cli_delivery::outbox(&open(dir)?, json, release)?,
         Command::Settings { centre, labour_bureau, zone_count, fallback_font, pdf_folder } => {
             let store = open(dir)?;
-            // 労働局名 and 圏域の数 are both checked before either is written.
-            store.update_annual_identity(labour_bureau.as_deref(), zone_count.as_deref())?;
-            if let Some(c) = centre {
-                store.set_setting("centre_name", c.trim())?;
-            }
-            if let Some(f) = pdf_folder {
-                store.set_pdf_folder(&f)?;
-            }
-            if let Some(f) = fallback_font {
-                store.set_fallback_font(&f)?;
+            // The settings as stored, with those given: all checked, then saved in one transaction.
+            let given = centre.is_some() || labour_bureau.is_some() || zone_count.is_some() || pdf_folder.is_some() || fallback_font.is_some();
+            let mut req = chisanpo_core::settings::app_settings(&store)?;
+            req.pdf_folder = pdf_folder.unwrap_or(store.setting("pdf_folder")?.unwrap_or_default());
+            req.centre_name = centre.unwrap_or(req.centre_name);
+            req.labour_bureau = labour_bureau.unwrap_or(req.labour_bureau);
+            req.zone_count = zone_count.unwrap_or(req.zone_count);
+            req.fallback_font = fallback_font.unwrap_or(req.fallback_font);
+            if given {
+                chisanpo_core::settings::save_app_settings(&store, &req)?;
             }
             line(format!("センター名: {}", store.setting("centre_name")?.unwrap_or_default()));
             line(format!("労働局名: {}", store.labour_bureau()?.unwrap_or_else(|| "（未設定）".into())));
@@ -810,7 +810,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 if !a.required {
                     line("利用料はかかりません。");
                 } else {
-                    line(format!("利用料: {}（{}）", a.amount.map(fees::yen).unwrap_or_else(|| "時間が未入力のため未算出".into()), a.reason));
+                    line(format!("利用料: {}（{}）", a.amount.map(chisanpo_core::error::yen).unwrap_or_else(|| "時間が未入力のため未算出".into()), a.reason));
                     line(if status.settled() {
                         "入金確認済み、または例外として記録済みです。"
                     } else {

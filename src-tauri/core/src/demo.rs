@@ -439,7 +439,7 @@ pub fn generate(store: &Store, records: usize, seed: u64) -> Result<DemoSummary>
                     continue;
                 }
                 // 利用料: a repeat in the fiscal year is held only after the payment is confirmed
-                // (see `ledger::fees`). The demo employers pay by transfer before the day.
+                // (see `domain::fees`). The demo employers pay by transfer before the day.
                 if store.fee_assessment_in(tx, &id, body)?.required {
                     let paid = body.received_on().or(body.performed_on()).unwrap_or_else(crate::store::today);
                     store.confirm_payment_in(tx, &id, paid.min(crate::store::today()))?;

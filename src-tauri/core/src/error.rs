@@ -7,9 +7,17 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::domain::Violation;
-
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// One problem with one field of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Violation {
+    /// The field's path in the record format, e.g. `work_status.total_hours`.
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -61,7 +69,7 @@ pub enum Error {
     FontUnreadable { path: String },
     #[error("TrueType 形式（.ttf）のフォントとして読み取れません（{path}）。IPAmj明朝（ipamjm.ttf）などの TrueType フォントファイルを指定してください。")]
     NotAFont { path: String },
-    #[error("{}。", crate::forms::fonts::missing_glyph_message(*.0))]
+    #[error("{}。", missing_glyph_message(*.0))]
     NoGlyph(char),
     #[error("PDF を書き出せませんでした（{0}）。もう一度実行し、続く場合は開発者に連絡してください。")]
     Pdf(String),
@@ -106,9 +114,28 @@ pub enum Error {
 
 fn fee_amount_text(amount: Option<u32>) -> String {
     match amount {
-        Some(a) => crate::ledger::fees::yen(a),
+        Some(a) => yen(a),
         None => "謝金の2分の1。開始・終了時刻を入力すると金額を算出します".to_string(),
     }
+}
+
+/// An amount as the forms and messages print it: `8,625円`.
+pub fn yen(amount: u32) -> String {
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push('円');
+    out
+}
+
+/// A character no font of the forms can draw, and what to do about it.
+pub fn missing_glyph_message(c: char) -> String {
+    format!("「{c}」（U+{:04X}）を印字できるフォントがありません。設定で外字フォント（IPAmj明朝など）を指定するか、別の字に置き換えてください", u32::from(c))
 }
 
 fn format_violations(v: &[Violation]) -> String {

@@ -1,17 +1,24 @@
 //! # chisanpo-core
 //!
 //! Everything in 地さんぽノート that is not GUI. The desktop shell and the CLI are thin adapters
-//! over the functions here.
+//! over the functions here. The modules are layers, each using only those listed below it
+//! (ADR 0027, checked by `tests/layers.rs`):
 //!
-//! - [`domain`]: the records of the 様式, their codes, and the rules of the law as pure functions.
-//! - [`store`]: the encrypted SQLite store, its migrations, the record lifecycle, the audit chain,
+//! - [`demo`]: realistic synthetic data for trying the app and for benchmarks.
+//! - [`delivery`]: enrolment, signed and encrypted bundles, transports, the centre's import and
+//!   consolidation (embedded or PostgreSQL), and `verify` as the user runs it.
+//! - [`settings`]: the 設定 screen's settings, checked together and saved in one transaction.
+//! - [`ledger`]: the 台帳, the annual report, retention and the home screen's deadlines.
+//! - [`print`]: a record's 様式 and the recovery sheet, drawn from the store into a file the
+//!   user chose or the private print spool.
+//! - [`store`]: the encrypted SQLite store and every table in it (records, versions, the audit
+//!   chain, fees, ledger numbers, the outbox, the consolidated tables), its migrations,
 //!   backups and restore.
 //! - [`forms`]: the 様式 as PDF: fonts, a drawing canvas, Japanese line breaking.
-//! - [`ledger`]: the 台帳, the annual report, retention and fees.
-//! - [`delivery`]: enrolment, the outbox, signed and encrypted bundles, transports, and the
-//!   centre's import and consolidation.
-//! - [`demo`]: realistic synthetic data for trying the app and for benchmarks.
+//! - [`domain`]: the records of the 様式, their codes, and the rules of the law as pure
+//!   functions (the 利用料 included).
 //! - [`paths`]: where the store lives.
+//! - [`error`]: the error type, and the messages every layer shares.
 
 pub mod delivery;
 pub mod demo;
@@ -20,6 +27,8 @@ pub mod error;
 pub mod forms;
 pub mod ledger;
 pub mod paths;
+pub mod print;
+pub mod settings;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use chisanpo_core::delivery::consolidation::postgres::PgConsolidation;
 use chisanpo_core::delivery::consolidation::Consolidation;
 use chisanpo_core::delivery::FolderTransport;
-use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
+use chisanpo_core::ledger::{LedgerFilter, LedgerKind, ReportSource};
 use chisanpo_core::Error;
 
 mod delivery_common;

@@ -14,7 +14,7 @@ use ::postgres::{Client, NoTls};
 use chisanpo_core::delivery::consolidation::postgres::{pg_roles_script, PgConsolidation};
 use chisanpo_core::delivery::consolidation::Consolidation;
 use chisanpo_core::delivery::FolderTransport;
-use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
+use chisanpo_core::ledger::{LedgerFilter, LedgerKind, ReportSource};
 use chisanpo_core::store::audit::sha256_hex;
 use chisanpo_core::Error;
 

@@ -2,11 +2,11 @@
 //! and the gate in the store: a charged repeat is held (確定) only after the payment is confirmed
 //! or an exception is recorded with a reason.
 
+use chisanpo_core::domain::fees::{assess, fee_amount, FeeAssessment, FEE_HOURLY_RATE_CAP};
 use chisanpo_core::domain::{
     Consultation, ConsultationKind, Date, Diagnosis, Fatigue, GuidanceClass, HoursMeasure, Interview, InterviewKind, InterviewResult, Opinion, Place,
     RecordBody, RecordStatus, Requester, Staff, StaffRole, StressGuidance, StressScores, TimeOfDay, WorkClass, WorkStatus, Worker, Workplace,
 };
-use chisanpo_core::ledger::fees::{assess, fee_amount, FeeAssessment, FEE_HOURLY_RATE_CAP};
 use chisanpo_core::store::{KdfParams, Passphrase, Store};
 use chisanpo_core::Error;
 

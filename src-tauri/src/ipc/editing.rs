@@ -5,7 +5,7 @@ use chisanpo_core::domain::checklists::{self, InterviewScores};
 use chisanpo_core::domain::diff::FieldChange;
 use chisanpo_core::domain::hours_report::{self, HoursQuery, HoursReport};
 use chisanpo_core::domain::{ConsultationKind, Interview, RecordBody, RecordKind, Service, Staff, Strictness, Violation};
-use chisanpo_core::ledger::fees::FeeStatus;
+use chisanpo_core::store::fees::FeeStatus;
 use chisanpo_core::store::EntityRow;
 use serde::Deserialize;
 use tauri::State;

@@ -2,9 +2,9 @@
 
 use chisanpo_core::domain::eligibility::{self, EligibilityFinding};
 use chisanpo_core::domain::{Worker, Workplace};
+use chisanpo_core::ledger::deadlines::Deadlines;
 use chisanpo_core::store::appointments::Appointment;
 use chisanpo_core::store::backup::BackupSettings;
-use chisanpo_core::store::deadlines::Deadlines;
 use chisanpo_core::store::{today, EntityRow, ListFilter, Profile, RecordSummary};
 use serde::{Deserialize, Serialize};
 use tauri::State;

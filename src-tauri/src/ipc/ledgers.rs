@@ -4,10 +4,9 @@ use std::path::PathBuf;
 
 use chisanpo_core::ledger::annual::AnnualReport;
 use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat, ExportReport};
-use chisanpo_core::ledger::fees::FeeStatus;
 use chisanpo_core::ledger::retention::{DestructionReport, RetentionItem};
 use chisanpo_core::ledger::{LedgerFilter, LedgerKind, Table};
-use chisanpo_core::paths;
+use chisanpo_core::store::fees::FeeStatus;
 use chisanpo_core::store::{today, Store};
 use chisanpo_core::Error;
 use serde::{Deserialize, Serialize};
@@ -76,7 +75,7 @@ pub struct FeeExceptionRequest {
 
 /// The output folder of the settings (or Documents/地さんぽノート), created if missing.
 fn output_folder(s: &Store) -> Result<PathBuf, Error> {
-    let folder = s.setting("pdf_folder")?.filter(|f| !f.is_empty()).map(PathBuf::from).unwrap_or_else(paths::default_output_dir);
+    let folder = chisanpo_core::settings::output_folder(s)?;
     std::fs::create_dir_all(&folder).map_err(|_| Error::DirNotWritable { dir: folder.display().to_string() })?;
     Ok(folder)
 }

@@ -3,14 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chisanpo_core::domain::Staff;
 use chisanpo_core::error::ErrorDto;
 use chisanpo_core::forms::FormKind;
-use chisanpo_core::paths;
-use chisanpo_core::store::prefs::{self, TextSize};
-use chisanpo_core::store::print::PrintReport;
+use chisanpo_core::print::PrintReport;
 use chisanpo_core::store::{ListFilter, RecordSummary, RecordView, RecoveryKey, Store};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tauri::{AppHandle, State};
 use ts_rs::TS;
 
@@ -50,26 +47,8 @@ pub struct RecoverySheetRequest {
     pub path: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct AppSettings {
-    pub centre_name: String,
-    /// A TrueType font file for characters IPAex lacks (外字), or empty.
-    pub fallback_font: String,
-    /// Where exports (台帳, 実績報告書) are saved by default. Printed forms go to the print spool.
-    pub pdf_folder: String,
-    /// The user's own profile (氏名, 役割, 所属, 印字する職名・氏名).
-    pub profile: Staff,
-    /// 謝金の時間単価 (円), as typed (full-width digits and 11,500円 are accepted).
-    pub fee_hourly_rate: String,
-    /// 自動ロックまでの時間 (分), as typed: 1–120.
-    pub idle_lock_minutes: String,
-    pub text_size: TextSize,
-    /// 労働局名 (別添3 I-2), as stored (e.g. 東京労働局) or typed; empty until set.
-    pub labour_bureau: String,
-    /// 圏域の数 (別添3 I-3), as typed: 1–99; empty until set.
-    pub zone_count: String,
-}
+/// The 設定 screen's settings: declared in the core, which checks and saves them together.
+pub use chisanpo_core::settings::AppSettings;
 
 #[tauri::command]
 pub async fn list_records(state: State<'_, AppState>, req: ListFilter) -> IpcResult<Vec<RecordSummary>> {
@@ -188,20 +167,7 @@ pub async fn choose_save_path(app: AppHandle, state: State<'_, AppState>, req: S
 #[tauri::command]
 pub async fn app_settings(state: State<'_, AppState>) -> IpcResult<AppSettings> {
     let s = state.store()?;
-    blocking(move || {
-        Ok(AppSettings {
-            centre_name: s.setting("centre_name")?.unwrap_or_default(),
-            fallback_font: s.setting("fallback_font")?.unwrap_or_default(),
-            pdf_folder: s.setting("pdf_folder")?.filter(|f| !f.is_empty()).unwrap_or_else(|| paths::default_output_dir().display().to_string()),
-            profile: s.profile()?.staff,
-            fee_hourly_rate: s.fee_hourly_rate()?.to_string(),
-            idle_lock_minutes: s.idle_lock_minutes()?.to_string(),
-            text_size: s.text_size()?,
-            labour_bureau: s.labour_bureau()?.unwrap_or_default(),
-            zone_count: s.zone_count()?.map(|n| n.to_string()).unwrap_or_default(),
-        })
-    })
-    .await
+    blocking(move || chisanpo_core::settings::app_settings(&s)).await
 }
 
 const EXPORT_FOLDER: super::typed_paths::Field =
@@ -223,26 +189,8 @@ pub async fn set_app_settings(state: State<'_, AppState>, req: AppSettings) -> I
     if !req.fallback_font.trim().is_empty() && current("fallback_font")? != req.fallback_font.trim() {
         super::typed_paths::to_read(&state, &req.fallback_font, &FALLBACK_FONT).map_err(super::dto)?;
     }
-    blocking(move || {
-        // Everything is checked before anything is written.
-        let folder = req.pdf_folder.trim();
-        let idle = prefs::parse_idle_minutes(&req.idle_lock_minutes)?;
-        let violations = req.profile.validate();
-        if !violations.is_empty() {
-            return Err(chisanpo_core::Error::Invalid(violations.into_vec()));
-        }
-        // 労働局名 and 圏域の数 are checked (both named when both are wrong) and written first.
-        s.set_annual_identity(&req.labour_bureau, &req.zone_count)?;
-        // 0 (not a number) is refused with the message of the rate.
-        s.set_fee_hourly_rate(prefs::parse_whole_number(&req.fee_hourly_rate).unwrap_or(0))?;
-        s.set_fallback_font(&req.fallback_font)?;
-        s.set_setting("centre_name", req.centre_name.trim())?;
-        s.set_setting("pdf_folder", folder)?;
-        s.set_idle_lock_minutes(idle)?;
-        s.set_text_size(req.text_size)?;
-        s.update_profile(&req.profile).map(|_| ())
-    })
-    .await
+    // Everything is checked before anything is written, and written in one transaction.
+    blocking(move || chisanpo_core::settings::save_app_settings(&s, &req)).await
 }
 
 #[cfg(test)]
@@ -250,6 +198,7 @@ mod tests {
     use std::fs;
     use std::path::Path;
 
+    use chisanpo_core::paths;
     use tauri::async_runtime::block_on;
 
     use super::super::test_support::{lock, unlocked};

@@ -40,6 +40,7 @@ pub mod rotate;
 pub mod schedule;
 pub mod target;
 pub mod transport;
+mod verify;
 pub mod webdav;
 
 pub use bundle::{BUNDLE_EXTENSION, HASH_EXTENSION};
@@ -61,10 +62,10 @@ pub const FORMAT: u32 = 1;
 pub(crate) mod setting {
     pub const CENTRE_ID: &str = "delivery_centre_id";
     pub const CENTRE_IDENTITY: &str = "delivery_centre_identity";
-    pub const CENTRE_PROFILE: &str = "delivery_centre_profile";
+    pub const CENTRE_PROFILE: &str = crate::store::outbox::CENTRE_PROFILE_SETTING;
     /// The centre's ed25519 key that signs receipts.
     pub const CENTRE_SIGNING_KEY: &str = "delivery_centre_signing_key";
-    pub const DEVICE_ID: &str = "delivery_device_id";
+    pub const DEVICE_ID: &str = crate::store::outbox::DEVICE_ID_SETTING;
     pub const DEVICE_KEY: &str = "delivery_device_key";
     /// Where this device delivers (JSON `DeliveryTarget`), and the WebDAV app password.
     pub const TARGET: &str = "delivery_target";

@@ -9,6 +9,7 @@ pub mod dates;
 pub mod diff;
 pub mod eligibility;
 pub mod entities;
+pub mod fees;
 pub mod fiscal;
 pub mod hours;
 pub mod hours_report;

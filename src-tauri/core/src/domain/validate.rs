@@ -1,18 +1,8 @@
 //! Validation results: each problem names the field and says, in Japanese, how to fix it.
 //! Messages never repeat the value (it may be health data).
 
-use serde::Serialize;
-use ts_rs::TS;
-
-/// One problem with one field of a record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct Violation {
-    /// The field's path in the record format, e.g. `work_status.total_hours`.
-    pub field: String,
-    /// What is wrong and how to fix it.
-    pub message: String,
-}
+/// One problem with one field of a record (declared with the errors, which carry them).
+pub use crate::error::Violation;
 
 /// Whether a record is being saved as a draft or finalised (確定).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

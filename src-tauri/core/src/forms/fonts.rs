@@ -261,13 +261,12 @@ fn has_truetype_outlines(bytes: &[u8]) -> bool {
 }
 
 /// The Japanese explanation for a character no font can draw.
-pub(crate) fn missing_glyph_message(c: char) -> String {
-    format!("「{c}」（U+{:04X}）を印字できるフォントがありません。設定で外字フォント（IPAmj明朝など）を指定するか、別の字に置き換えてください", u32::from(c))
-}
+pub(crate) use crate::error::missing_glyph_message;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::forms::font_or_skip::font_or_skip;
 
     pub(crate) const IPAMJ: &str = "/usr/share/fonts/truetype/ipamj/ipamjm.ttf";
 
@@ -338,16 +337,15 @@ mod tests {
         assert_eq!(e.code(), "not_a_font");
         assert!(e.to_string().contains("memo.ttf") && e.to_string().contains("TrueType"), "{e}");
         // A real font, but with CFF outlines: refused too.
-        let cff = Path::new("/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf");
-        if cff.exists() {
-            assert_eq!(FontSet::with_fallback(cff).unwrap_err().code(), "not_a_font");
+        let cff = "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf";
+        if font_or_skip(cff, "fonts-urw-base35") {
+            assert_eq!(FontSet::with_fallback(Path::new(cff)).unwrap_err().code(), "not_a_font");
         }
     }
 
     #[test]
     fn the_fallback_draws_what_ipaex_lacks() {
-        if !Path::new(IPAMJ).exists() {
-            eprintln!("SKIPPED: {IPAMJ} is absent (Debian package fonts-ipamj-mincho)");
+        if !font_or_skip(IPAMJ, "fonts-ipamj-mincho") {
             return;
         }
         let f = FontSet::with_fallback(Path::new(IPAMJ)).unwrap();

@@ -20,11 +20,11 @@ use ts_rs::TS;
 
 use crate::domain::Date;
 use crate::error::Result;
-use crate::ledger::fees::FeeStatus;
-use crate::ledger::retention::RetentionItem;
+use crate::store::fees::FeeStatus;
+use crate::store::records::{summary, SUMMARY_SELECT};
+use crate::store::{RecordSummary, Store};
 
-use super::records::{summary, SUMMARY_SELECT};
-use super::{RecordSummary, Store};
+use super::retention::RetentionItem;
 
 /// An interview performed this many days ago and not finalised has its 意見書 overdue.
 pub const OPINION_DUE_DAYS: i64 = 30;
@@ -158,12 +158,12 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing;
     use super::*;
     use crate::domain::{
         Consultation, ConsultationKind, Diagnosis, Fatigue, GuidanceClass, HoursMeasure, Interview, InterviewKind, InterviewRequest, InterviewResult, Opinion,
         Place, RecordBody, Requester, TimeOfDay, WorkClass, WorkStatus, Worker, Workplace,
     };
+    use crate::store::testing;
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()

@@ -39,10 +39,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::delivery::outbox::ReachedCentre;
 use crate::domain::{Date, RecordKind, RecordStatus};
 use crate::error::{Error, Result};
 use crate::store::consistency;
+use crate::store::outbox::ReachedCentre;
 use crate::store::records::retain_until;
 use crate::store::{day_of, new_id, now, Action, Store};
 
@@ -408,7 +408,7 @@ impl Store {
                 if *consolidated {
                     // A device's record at the centre: its versions (and their names) go; the
                     // device's workers are not in this store.
-                    crate::delivery::consolidation::sqlite::forget_payloads(tx, id, &now)?;
+                    crate::store::consolidated::forget_payloads(tx, id, &now)?;
                     tx.execute("DELETE FROM consolidated_versions WHERE record_id = ?1", [id])?;
                     tx.execute("DELETE FROM consolidated_latest WHERE record_id = ?1", [id])?;
                 } else {
@@ -447,7 +447,7 @@ impl Store {
                     serde_json::json!({ "kind": it.kind.as_str(), "fiscal_year": it.fiscal_year, "ledger_number": it.ledger_number, "destruction_id": d.id }),
                 )?;
                 // The 廃棄記録 goes to the centre too, queued in this same transaction.
-                crate::delivery::outbox::enqueue_destruction(tx, &d.id, id, it.kind.as_str())?;
+                crate::store::outbox::enqueue_destruction(tx, &d.id, id, it.kind.as_str())?;
                 destroyed.push(d);
             }
             let mut workers_deleted = 0u32;

@@ -148,10 +148,9 @@ impl Store {
              FROM records r JOIN ledger_numbers n ON n.record_id = r.id \
              JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
              WHERE r.kind = ?1 AND r.status = 'final'{} \
-             UNION ALL SELECT record_id, fiscal_year, number, version, amended, content FROM ({}) c WHERE c.kind = ?1{}) \
+             UNION ALL SELECT record_id, fiscal_year, number, version, amended, content FROM consolidated_current c WHERE c.kind = ?1{}) \
              ORDER BY 2, 3",
             conds.replace("{}", "r"),
-            crate::delivery::consolidated::CURRENT,
             conds.replace("{}", "c"),
         );
         let entries = self.read(|c| {

@@ -143,23 +143,25 @@ impl Store {
     }
 
     fn update<E: Entity>(&self, id: &str, e: &E) -> Result<()> {
-        self.write(|tx| {
-            if !exists(tx, E::TABLE, id)? {
-                return Err(Error::NotFound { what: E::WHAT, id: id.to_string() });
-            }
-            check(tx, e)?;
-            let extra = e.columns();
-            let sql = format!(
-                "UPDATE {} SET name = ?2, data = ?3, updated_at = ?4{} WHERE id = ?1",
-                E::TABLE,
-                extra.iter().enumerate().map(|(i, (n, _))| format!(", {n} = ?{}", i + 5)).collect::<String>()
-            );
-            let mut values = vec![id.to_string(), e.name().to_string(), serde_json::to_string(e).expect("entities serialise"), now()];
-            values.extend(extra.into_iter().map(|(_, v)| v));
-            tx.execute(&sql, params_from_iter(values))?;
-            self.audit(tx, Action::Edit, id, serde_json::json!({ "entity": E::KIND }))?;
-            Ok(())
-        })
+        self.write(|tx| self.update_in(tx, id, e))
+    }
+
+    fn update_in<E: Entity>(&self, tx: &rusqlite::Transaction, id: &str, e: &E) -> Result<()> {
+        if !exists(tx, E::TABLE, id)? {
+            return Err(Error::NotFound { what: E::WHAT, id: id.to_string() });
+        }
+        check(tx, e)?;
+        let extra = e.columns();
+        let sql = format!(
+            "UPDATE {} SET name = ?2, data = ?3, updated_at = ?4{} WHERE id = ?1",
+            E::TABLE,
+            extra.iter().enumerate().map(|(i, (n, _))| format!(", {n} = ?{}", i + 5)).collect::<String>()
+        );
+        let mut values = vec![id.to_string(), e.name().to_string(), serde_json::to_string(e).expect("entities serialise"), now()];
+        values.extend(extra.into_iter().map(|(_, v)| v));
+        tx.execute(&sql, params_from_iter(values))?;
+        self.audit(tx, Action::Edit, id, serde_json::json!({ "entity": E::KIND }))?;
+        Ok(())
     }
 
     fn get<E: Entity>(&self, id: &str) -> Result<EntityRow<E>> {
@@ -213,6 +215,10 @@ impl Store {
     }
     pub fn update_staff(&self, id: &str, s: &Staff) -> Result<()> {
         self.update(id, s)
+    }
+    /// `update_staff` inside a transaction of the caller's (the settings saved at once).
+    pub(crate) fn update_staff_in(&self, tx: &rusqlite::Transaction, id: &str, s: &Staff) -> Result<()> {
+        self.update_in(tx, id, s)
     }
     pub fn get_staff(&self, id: &str) -> Result<EntityRow<Staff>> {
         self.get(id)

@@ -19,16 +19,18 @@ pub mod atomic;
 pub mod audit;
 pub mod backup;
 pub(crate) mod consistency;
-pub mod deadlines;
+pub(crate) mod consolidated;
 pub mod editing;
 pub mod entities;
+pub mod fees;
 pub mod import;
 pub mod instance;
 pub mod keys;
+pub(crate) mod outbox;
 pub mod prefs;
-pub mod print;
 pub mod private;
 pub mod records;
+pub mod saved_copies;
 pub mod schema;
 pub mod spool;
 pub mod views;
@@ -82,7 +84,6 @@ pub struct Store {
     actor: Actor,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
-    fonts: print::FontCache,
     /// A write in progress finalised, amended, destroyed or restored: the anchor follows it.
     anchor_due: AtomicBool,
     /// What the anchor said at unlock when the database does not hold the anchored entry. While
@@ -197,6 +198,15 @@ fn probe_writable(dir: &Path) -> Result<()> {
     })?;
     let _ = std::fs::remove_file(probe);
     Ok(())
+}
+
+/// The default folder of exports, as typed: an absolute path, or empty for Documents.
+pub fn check_pdf_folder(folder: &str) -> Result<&str> {
+    let folder = folder.trim();
+    if !folder.is_empty() && !Path::new(folder).is_absolute() {
+        return Err(Error::invalid("pdf_folder", "PDFの保存先はフォルダの絶対パスで指定してください。"));
+    }
+    Ok(folder)
 }
 
 /// The profile of the person using this store.
@@ -326,7 +336,6 @@ impl Store {
             actor,
             writer: Mutex::new(conn),
             readers: Mutex::new(Vec::new()),
-            fonts: Default::default(),
             anchor_due: AtomicBool::new(false),
             anchor_problem: Mutex::new(None),
         }
@@ -462,26 +471,26 @@ impl Store {
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.write(|tx| {
-            tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
-            self.audit(tx, Action::Edit, "settings", serde_json::json!({ "setting": key })).map(|_| ())
-        })
+        self.write(|tx| self.put_setting_in(tx, key, value))
+    }
+
+    /// Write a setting and its audit entry (the key, never the value) in `tx`.
+    pub(crate) fn put_setting_in(&self, tx: &rusqlite::Transaction, key: &str, value: &str) -> Result<()> {
+        tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
+        self.audit(tx, Action::Edit, "settings", serde_json::json!({ "setting": key })).map(|_| ())
     }
 
     /// The folder PDFs and exports go to by default: an absolute path, or empty for Documents.
     pub fn set_pdf_folder(&self, folder: &str) -> Result<()> {
-        let folder = folder.trim();
-        if !folder.is_empty() && !Path::new(folder).is_absolute() {
-            return Err(Error::invalid("pdf_folder", "PDFの保存先はフォルダの絶対パスで指定してください。"));
-        }
-        self.set_setting("pdf_folder", folder)
+        self.set_setting("pdf_folder", check_pdf_folder(folder)?)
     }
 
-    /// Check the whole store: SQLite's and SQLCipher's integrity checks, the audit chain, that
+    /// The store's own checks: SQLite's and SQLCipher's integrity checks, the audit chain, that
     /// every finalised version still matches the hash its audit entry recorded, and that the
-    /// database still holds every write its anchor and its newest backup saw (ADR 0020).
-    pub fn verify(&self) -> Result<VerifyReport> {
-        let mut report = self.read(|c| {
+    /// database still holds every write its anchor saw (ADR 0020). `verify` (in `delivery`)
+    /// adds the consolidated rows' proofs and the newest backup (`check_backup_gap`).
+    pub fn verify_store(&self) -> Result<VerifyReport> {
+        let report = self.read(|c| {
             let integrity: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
             let mut cipher_problems = Vec::new();
             {
@@ -528,13 +537,11 @@ impl Store {
             }
             Ok(VerifyReport { ok: problems.is_empty(), audit_entries: entries, last_hash, chain_break, versions_checked: versions, problems, backup_gap: None })
         })?;
-        // A centre's consolidated rows against the payloads its devices signed (ADR 0026).
-        let proofs = crate::delivery::consolidation::Consolidation::check_proofs(&mut crate::delivery::consolidation::sqlite::SqliteConsolidation(self))?;
-        if !proofs.ok {
-            report.problems.extend(proofs.problems);
-            report.ok = false;
-        }
-        // The newest backup of this store: everything it saw must still be here.
+        Ok(report)
+    }
+
+    /// The newest backup of this store: everything it saw must still be here.
+    pub fn check_backup_gap(&self, report: &mut VerifyReport) -> Result<()> {
         if let Some((file, _)) = self.newest_backup()? {
             if let Some(gap) = self.gap_to_backup(&file)? {
                 report.problems.push(gap.problem.clone());
@@ -549,7 +556,7 @@ impl Store {
                 report.backup_gap = Some(gap);
             }
         }
-        Ok(report)
+        Ok(())
     }
 
     /// The number of records (every kind, drafts included).

@@ -1,5 +1,5 @@
 //! The user's preferences kept in the store's settings: the profile, the idle lock time and the
-//! text size. (The 利用料 hourly rate is in `ledger::fees`, the fallback font in `print`.)
+//! text size. (The 利用料 hourly rate is in `store::fees`, the fallback font in the `print` module.)
 //!
 //! Decisions:
 //! - The app locks itself after `idle_lock_minutes` minutes with no key, mouse or wheel activity:

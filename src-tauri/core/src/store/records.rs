@@ -142,12 +142,12 @@ pub(super) fn latest_content(conn: &Connection, id: &str, version: u32) -> Resul
     content.map(|c| serde_json::from_str(&c).map_err(|e| Error::from_json(&e))).transpose()
 }
 
-pub(super) const SUMMARY_SELECT: &str =
+pub(crate) const SUMMARY_SELECT: &str =
     "SELECT r.id, r.kind, r.status, r.version, r.performed_on, r.fiscal_year, r.place, r.workplace_id, wp.name, r.worker_id, wk.name, \
      r.doctor_id, r.draft IS NOT NULL, r.amended_at IS NOT NULL, r.updated_at, r.retain_until \
      FROM records r LEFT JOIN workplaces wp ON wp.id = r.workplace_id LEFT JOIN workers wk ON wk.id = r.worker_id";
 
-pub(super) fn summary(r: &rusqlite::Row) -> rusqlite::Result<RecordSummary> {
+pub(crate) fn summary(r: &rusqlite::Row) -> rusqlite::Result<RecordSummary> {
     let date = |i: usize| -> rusqlite::Result<Option<Date>> { Ok(r.get::<_, Option<String>>(i)?.and_then(|s| s.parse().ok())) };
     let place: Option<String> = r.get(6)?;
     Ok(RecordSummary {
@@ -227,7 +227,7 @@ impl Store {
         self.write(|tx| {
             let row = load_row(tx, id)?;
             if row.status == RecordStatus::Draft {
-                // 利用料 (`ledger::fees`): a confirmed payment is money received and is kept; an
+                // 利用料 (`store::fees`): a confirmed payment is money received and is kept; an
                 // exception recorded for an appointment that will not be held goes with it.
                 let paid: Option<Option<String>> = tx.query_row("SELECT confirmed_at FROM fees WHERE record_id = ?1", [id], |r| r.get(0)).optional()?;
                 if paid.as_ref().is_some_and(Option::is_some) {
@@ -283,7 +283,7 @@ impl Store {
         invalid(body.validate(Strictness::Final))?;
         check_refs(tx, body, Strictness::Final)?;
         // 利用料 (記4(1)オ): holding a charged appointment (確定, version 1) needs the payment
-        // confirmed or an exception recorded; see `ledger::fees`. Corrections are not gated.
+        // confirmed or an exception recorded; see `domain::fees`. Corrections are not gated.
         if version == 1 {
             self.fee_gate(tx, id, body)?;
         }
@@ -307,7 +307,7 @@ impl Store {
         let action = if version == 1 { Action::Finalise } else { Action::Amend };
         self.audit(tx, action, id, serde_json::json!({ "kind": body.kind().as_str(), "version": version, "content_hash": hash }))?;
         // Queued for the centre in this same transaction (once the device is enrolled).
-        crate::delivery::outbox::enqueue_version(tx, id, version, body.kind().as_str())?;
+        super::outbox::enqueue_version(tx, id, version, body.kind().as_str())?;
         Ok(version)
     }
 

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_outbox_made_at", include_str!("migrations/0007_outbox_made_at.sql")),
     ("0008_device_anchors", include_str!("migrations/0008_device_anchors.sql")),
     ("0009_consolidated_payloads", include_str!("migrations/0009_consolidated_payloads.sql")),
+    ("0010_consolidated_current_view", include_str!("migrations/0010_consolidated_current_view.sql")),
 ];
 
 /// The schema version of a fresh store.

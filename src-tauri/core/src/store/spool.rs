@@ -8,12 +8,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::{private, Store};
 use crate::error::{Error, Result};
-use crate::forms::FormKind;
-use crate::paths;
-
-use super::print::PrintReport;
-use super::{atomic, private, Action, RecoveryKey, Store};
 
 /// The spool's folder name inside the data folder.
 pub const SPOOL_DIR: &str = "print-spool";
@@ -80,27 +76,12 @@ impl Store {
     pub fn spool(&self) -> Spool {
         Spool::in_data_dir(&self.paths.dir)
     }
-
-    /// Draw a 様式 into the spool, for the viewer to print. The print is in the audit log.
-    pub fn print_to_spool(&self, id: &str, kind: FormKind, version: Option<u32>) -> Result<PrintReport> {
-        let performed = self.get_record(id)?.summary.performed_on.map(|d| d.iso());
-        let out = self.spool().new_path(&paths::output_file_name(kind.label(), performed.as_deref(), id))?;
-        self.render_form(id, kind, version, &out, None)
-    }
-
-    /// The recovery sheet, drawn into the spool for the viewer to print; the path of the file.
-    pub fn print_recovery_sheet(&self, key: &RecoveryKey) -> Result<PathBuf> {
-        let out = self.spool().new_path("地さんぽノート_回復シート.pdf")?;
-        let pdf = self.recovery_sheet_pdf(key)?;
-        atomic::write_file(&out, &pdf)?;
-        self.log_output(Action::Print, self.store_id(), serde_json::json!({ "form": "recovery-sheet", "to": "spool" }))?;
-        Ok(out)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::atomic;
 
     #[test]
     fn spool_paths_are_fresh_private_and_cleared() {
@@ -124,88 +105,5 @@ mod tests {
         assert_eq!(spool.clear(), 1);
         assert!(spool.files().is_empty());
         assert!(outside.exists(), "clearing the spool touches nothing outside it");
-    }
-
-    fn store_with_records(tmp: &Path) -> (Store, String) {
-        use crate::domain::{RecordKind, Staff, StaffRole};
-        let staff = Staff { role: Some(StaffRole::Doctor), name: "印刷 医子".into(), ..Default::default() };
-        let (s, _) =
-            Store::init_with(&tmp.join("data"), &crate::store::Passphrase::new("スプールのパスフレーズ"), &staff, crate::store::KdfParams::MINIMUM).unwrap();
-        crate::demo::generate(&s, 12, 7).unwrap();
-        let id = s.list_records(&Default::default()).unwrap().into_iter().find(|r| r.kind == RecordKind::Consultation).expect("a consultation").id;
-        (s, id)
-    }
-
-    /// Every file under `dir`, folders walked.
-    fn files_under(dir: &Path) -> Vec<PathBuf> {
-        let mut out = vec![];
-        for e in fs::read_dir(dir).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(files_under(&p));
-            } else {
-                out.push(p);
-            }
-        }
-        out
-    }
-
-    /// A print writes one private PDF inside the spool, nothing anywhere else (no documents
-    /// folder), and the audit log says it went to the spool.
-    #[test]
-    fn a_print_leaves_its_pdf_only_in_the_private_spool() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (s, id) = store_with_records(tmp.path());
-        let before = files_under(tmp.path());
-        let r = s.print_to_spool(&id, FormKind::ConsultationRecord, None).unwrap();
-        let pdf = PathBuf::from(&r.path);
-        assert!(s.spool().holds(&pdf), "{}", r.path);
-        assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF"));
-        let name = pdf.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(name.ends_with(".pdf") && name.contains("特定健康相談記録票"), "{name}");
-        #[cfg(unix)]
-        {
-            assert_eq!(private::mode(s.spool().dir()).unwrap(), 0o700);
-            assert_eq!(private::mode(&pdf).unwrap(), 0o600);
-        }
-        // (the database's own files change with the audit entry)
-        let new: Vec<PathBuf> = files_under(tmp.path()).into_iter().filter(|p| !before.contains(p) && !p.to_string_lossy().contains("chisanpo.db")).collect();
-        assert_eq!(new, vec![pdf.clone()], "the print wrote only its spool file");
-        let last = s.audit_trail(&id).unwrap().pop().unwrap();
-        assert_eq!((last.action.as_str(), last.detail["to"].as_str()), ("print", Some("spool")));
-        assert!(last.detail.get("saved_to").is_none());
-    }
-
-    /// A copy the user chose to save is written there and its place is in the audit log; the
-    /// recovery sheet likewise, or printed through the spool.
-    #[test]
-    fn a_saved_copy_is_audited_and_its_place_kept_until_destruction() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (s, id) = store_with_records(tmp.path());
-        let out = tmp.path().join("chosen").join("相談記録.pdf");
-        fs::create_dir_all(out.parent().unwrap()).unwrap();
-        s.print_form(&id, FormKind::ConsultationRecord, None, &out).unwrap();
-        assert!(out.exists());
-        let last = s.audit_trail(&id).unwrap().pop().unwrap();
-        assert_eq!(last.action, "print");
-        assert_eq!((last.detail["saved"].as_bool(), last.detail["form"].as_str()), (Some(true), Some("consultation-record")));
-        // The place is not in the append-only audit log (a file name may name the worker), but
-        // kept apart until 廃棄.
-        assert!(last.detail.get("saved_to").is_none() && !last.detail.to_string().contains("相談記録"), "{}", last.detail);
-        assert_eq!(s.saved_copies_of(&id).unwrap(), [out.display().to_string()]);
-
-        let key = crate::store::RecoveryKey::generate();
-        let sheet = s.print_recovery_sheet(&key).unwrap();
-        assert!(s.spool().holds(&sheet));
-        let chosen = tmp.path().join("chosen").join("回復シート.pdf");
-        s.save_recovery_sheet(&key, &chosen).unwrap();
-        let trail = s.audit_trail(s.store_id()).unwrap();
-        let sheets: Vec<&serde_json::Value> = trail.iter().filter(|e| e.detail["form"] == "recovery-sheet").map(|e| &e.detail).collect();
-        assert_eq!(sheets.len(), 2);
-        assert_eq!(sheets[0]["to"], "spool");
-        assert_eq!(sheets[1]["saved_to"].as_str(), Some(chosen.display().to_string().as_str()));
-        assert!(!trail.iter().any(|e| e.detail.to_string().contains(key.display().as_str())), "the key is never logged");
-        assert_eq!(s.spool().clear(), 1);
-        assert!(chosen.exists() && out.exists(), "clearing the spool leaves the user's copies");
     }
 }

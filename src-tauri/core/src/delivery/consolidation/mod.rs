@@ -22,9 +22,8 @@ use super::enrol::{EnrolledDevice, EnrolmentRequest};
 use super::import::ConsolidatedRecord;
 use crate::domain::Date;
 use crate::error::Result;
-use crate::ledger::annual::AnnualRow;
 use crate::ledger::retention::{DestructionRecord, RetentionItem};
-use crate::ledger::{Ledger, LedgerFilter, LedgerKind};
+use crate::ledger::ReportSource;
 
 /// What applying one bundle added.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -79,7 +78,7 @@ pub struct ReceiptRow {
 }
 
 /// The consolidated centre store.
-pub trait Consolidation {
+pub trait Consolidation: ReportSource {
     /// For messages: "この端末のストア" or the database's host and name (never a password).
     fn describe(&self) -> String;
     /// Add a device to the list. The same request twice is a no-op (`false`); another key for
@@ -113,11 +112,6 @@ pub trait Consolidation {
     fn conflicted(&mut self, record_id: &str) -> Result<bool>;
     /// The consolidated records, newest first.
     fn records(&mut self) -> Result<Vec<ConsolidatedRecord>>;
-    /// The consolidated ledger of `kind` (on the embedded store, with the centre's own records).
-    fn ledger(&mut self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger>;
-    /// The current versions of the fiscal year's consultations and interviews, for the annual
-    /// report; `None` when the store's own tables are read in the report's snapshot (embedded).
-    fn annual_rows(&mut self, fiscal_year: i32) -> Result<Option<Vec<AnnualRow>>>;
     /// Records whose retention period is over on `today` (on the embedded store, with the
     /// centre's own).
     fn retention_due(&mut self, today: Date) -> Result<Vec<RetentionItem>>;

@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::ledger::annual::AnnualRow;
 use crate::ledger::retention::{arrived_too_recently, check_destroy_request, retention_item, DestructionRecord, RetentionItem};
 use crate::ledger::rows::LedgerEntry;
-use crate::ledger::{Ledger, LedgerFilter, LedgerKind};
+use crate::ledger::{Ledger, LedgerFilter, LedgerKind, ReportSource};
 use crate::store::{Action, Store};
 
 /// The advisory lock every write transaction takes.
@@ -1027,31 +1027,6 @@ impl Consolidation for PgConsolidation<'_> {
         Ok(out)
     }
 
-    fn ledger(&mut self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
-        let label = self.label.clone();
-        let mut args: Vec<String> = vec![kind.as_str().to_string()];
-        let mut sql = String::from(
-            "SELECT l.record_id, n.fiscal_year, n.number, l.version, v.content FROM consolidated_latest l \
-             JOIN ledger_numbers n ON n.record_id = l.record_id \
-             JOIN consolidated_versions v ON v.record_id = l.record_id AND v.version = l.version AND v.content_hash = l.content_hash \
-             WHERE l.kind = $1",
-        );
-        for (col, v) in filter.conditions() {
-            args.push(v);
-            sql.push_str(&format!(" AND l.{col} ${}", args.len()));
-        }
-        sql.push_str(" ORDER BY n.fiscal_year, n.number");
-        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
-        let rows = self.client.query(&sql, &params).map_err(db_error(&label))?;
-        let mut entries = Vec::with_capacity(rows.len());
-        for r in rows {
-            let version = r.get::<_, i32>(3) as u32;
-            let content: VersionContent = serde_json::from_str(r.get::<_, &str>(4)).map_err(|e| Error::from_json(&e))?;
-            entries.push(LedgerEntry { record_id: r.get(0), fiscal_year: r.get(1), number: r.get::<_, i32>(2) as u32, version, amended: version > 1, content });
-        }
-        Ok(Ledger { kind, filter: filter.clone(), entries })
-    }
-
     fn retention_due(&mut self, today: Date) -> Result<Vec<RetentionItem>> {
         let label = self.label.clone();
         let rows = self
@@ -1228,6 +1203,33 @@ impl Consolidation for PgConsolidation<'_> {
             self.local,
             "共有データベースの集約した記録が、取り込み以外の方法で書き換えられています。データベース管理者に、各ユーザーの権限（`chisanpo centre database-roles`）と、名前の出たデータベースのユーザーを確かめてもらい、名前の出た記録はそれを作った端末の記録と照らし合わせてください。",
         )
+    }
+}
+
+impl ReportSource for PgConsolidation<'_> {
+    fn ledger(&mut self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
+        let label = self.label.clone();
+        let mut args: Vec<String> = vec![kind.as_str().to_string()];
+        let mut sql = String::from(
+            "SELECT l.record_id, n.fiscal_year, n.number, l.version, v.content FROM consolidated_latest l \
+             JOIN ledger_numbers n ON n.record_id = l.record_id \
+             JOIN consolidated_versions v ON v.record_id = l.record_id AND v.version = l.version AND v.content_hash = l.content_hash \
+             WHERE l.kind = $1",
+        );
+        for (col, v) in filter.conditions() {
+            args.push(v);
+            sql.push_str(&format!(" AND l.{col} ${}", args.len()));
+        }
+        sql.push_str(" ORDER BY n.fiscal_year, n.number");
+        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+        let rows = self.client.query(&sql, &params).map_err(db_error(&label))?;
+        let mut entries = Vec::with_capacity(rows.len());
+        for r in rows {
+            let version = r.get::<_, i32>(3) as u32;
+            let content: VersionContent = serde_json::from_str(r.get::<_, &str>(4)).map_err(|e| Error::from_json(&e))?;
+            entries.push(LedgerEntry { record_id: r.get(0), fiscal_year: r.get(1), number: r.get::<_, i32>(2) as u32, version, amended: version > 1, content });
+        }
+        Ok(Ledger { kind, filter: filter.clone(), entries })
     }
 
     fn annual_rows(&mut self, fiscal_year: i32) -> Result<Option<Vec<AnnualRow>>> {

@@ -9,7 +9,7 @@ use rusqlite::{params, OptionalExtension};
 use super::proof::{ProofCheck, Prover, Tombstone, VersionRow};
 use super::{destruction_id, group_records, newest_first, Applied, Checked, Consolidation, KeptPayload, ReceiptRow};
 use crate::delivery::anchors::{AuditHead, DeviceAnchor};
-use crate::delivery::bundle::{Payload, Refusal};
+use crate::delivery::bundle::Refusal;
 use crate::delivery::consolidated::note_version;
 use crate::delivery::enrol::{EnrolledDevice, EnrolmentRequest};
 use crate::delivery::import::ConsolidatedRecord;
@@ -18,7 +18,7 @@ use crate::domain::Date;
 use crate::error::{Error, Result};
 use crate::ledger::annual::AnnualRow;
 use crate::ledger::retention::{DestructionRecord, RetentionItem};
-use crate::ledger::{Ledger, LedgerFilter, LedgerKind};
+use crate::ledger::{Ledger, LedgerFilter, LedgerKind, ReportSource, ThisStore};
 use crate::store::{Action, Store};
 
 pub struct SqliteConsolidation<'a>(pub &'a Store);
@@ -227,14 +227,6 @@ impl Consolidation for SqliteConsolidation<'_> {
         Ok(out)
     }
 
-    fn ledger(&mut self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
-        self.0.ledger(kind, filter)
-    }
-
-    fn annual_rows(&mut self, _fiscal_year: i32) -> Result<Option<Vec<AnnualRow>>> {
-        Ok(None)
-    }
-
     fn retention_due(&mut self, today: Date) -> Result<Vec<RetentionItem>> {
         self.0.retention_due(today)
     }
@@ -327,24 +319,12 @@ fn keep_payload(tx: &rusqlite::Transaction, bundle: &Checked, file: &str, sha256
     Ok(())
 }
 
-/// Remove every kept payload holding a record being destroyed (they hold its content), leaving
-/// the ids and hashes of their entries. Called under the record's destruction permit.
-pub(crate) fn forget_payloads(tx: &rusqlite::Transaction, record_id: &str, at: &str) -> Result<()> {
-    let mut stmt = tx.prepare(
-        "SELECT p.sha256, p.file_name, p.device_id, p.payload FROM consolidated_payloads p JOIN consolidated_payload_records r ON r.sha256 = p.sha256 WHERE r.record_id = ?1",
-    )?;
-    let rows = stmt
-        .query_map([record_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (sha256, file, device, text) in rows {
-        let entries: Vec<(String, String, u32, String)> = serde_json::from_str::<Payload>(&text)
-            .map(|p| p.entries.into_iter().map(|e| (e.entry_type, e.record_id, e.version, e.content_hash)).collect())
-            .unwrap_or_default();
-        tx.execute(
-            "INSERT INTO consolidated_payloads_destroyed (sha256, file_name, device_id, entries, destroyed_for, destroyed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
-            params![sha256, file, device, serde_json::to_string(&entries).expect("ids serialise"), record_id, at],
-        )?;
-        tx.execute("DELETE FROM consolidated_payloads WHERE sha256 = ?1", [&sha256])?;
+impl ReportSource for SqliteConsolidation<'_> {
+    fn ledger(&mut self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
+        ThisStore(self.0).ledger(kind, filter)
     }
-    Ok(())
+
+    fn annual_rows(&mut self, fiscal_year: i32) -> Result<Option<Vec<AnnualRow>>> {
+        ThisStore(self.0).annual_rows(fiscal_year)
+    }
 }

@@ -209,10 +209,8 @@ pub(super) fn compute(c: &Connection, fy: i32, consolidated: Consolidated) -> Re
              FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
              WHERE r.fiscal_year = ?1 AND r.status = 'final' AND r.kind IN ('consultation', 'interview') {}",
             if local {
-                format!(
-                    "UNION ALL SELECT record_id, performed_on, place, doctor_id, content FROM ({}) WHERE performed_fy = ?1 AND kind IN ('consultation', 'interview')",
-                    crate::delivery::consolidated::CURRENT
-                )
+                "UNION ALL SELECT record_id, performed_on, place, doctor_id, content FROM consolidated_current WHERE performed_fy = ?1 AND kind IN ('consultation', 'interview')"
+                    .to_string()
             } else {
                 String::new()
             }

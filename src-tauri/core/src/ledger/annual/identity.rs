@@ -142,36 +142,47 @@ impl Store {
     /// Change either or both (`None` leaves one as it is): both are checked before either is
     /// written, and when both are wrong both are named. `chisanpo settings` calls this.
     pub fn update_annual_identity(&self, labour_bureau: Option<&str>, zone_count: Option<&str>) -> Result<()> {
-        let bureau = labour_bureau.map(parse_labour_bureau).transpose();
-        let zones = zone_count.map(parse_zone_count).transpose();
-        let (bureau, zones) = match (bureau, zones) {
-            (Ok(b), Ok(z)) => (b, z),
-            (Err(Error::Invalid(mut a)), Err(Error::Invalid(b))) => {
-                a.extend(b);
-                return Err(Error::Invalid(a));
-            }
-            (Err(e), _) | (_, Err(e)) => return Err(e),
-        };
-        if let Some(b) = bureau {
-            self.set_setting(SETTING_LABOUR_BUREAU, &b)?;
-        }
-        if let Some(z) = zones {
-            self.set_setting(SETTING_ZONE_COUNT, &z.to_string())?;
-        }
-        Ok(())
+        let settings = identity_settings(labour_bureau, zone_count)?;
+        self.write(|tx| settings.iter().try_for_each(|(k, v)| self.put_setting_in(tx, k, v)))
+    }
+
+    /// The settings `set_annual_identity` would write (checked), without writing them.
+    pub(crate) fn annual_identity_settings(&self, labour_bureau: &str, zone_count: &str) -> Result<Vec<(&'static str, String)>> {
+        let bureau_now = self.labour_bureau()?.unwrap_or_default();
+        let zones_now = self.zone_count()?.map(|n| n.to_string()).unwrap_or_default();
+        let changed = |typed: &'_ str, now: &str| typed.trim() != now;
+        identity_settings(changed(labour_bureau, &bureau_now).then_some(labour_bureau), changed(zone_count, &zones_now).then_some(zone_count))
     }
 
     /// Set both from a settings screen, where each is typed as text and shown as stored: a field
     /// left as it was (or left empty when nothing was stored) is not written again; a changed
     /// one is checked, so that a stored value cannot be emptied.
     pub fn set_annual_identity(&self, labour_bureau: &str, zone_count: &str) -> Result<()> {
-        let bureau_now = self.labour_bureau()?.unwrap_or_default();
-        let zones_now = self.zone_count()?.map(|n| n.to_string()).unwrap_or_default();
-        let changed = |typed: &'_ str, now: &str| typed.trim() != now;
-        let bureau = changed(labour_bureau, &bureau_now).then_some(labour_bureau);
-        let zones = changed(zone_count, &zones_now).then_some(zone_count);
-        self.update_annual_identity(bureau, zones)
+        let settings = self.annual_identity_settings(labour_bureau, zone_count)?;
+        self.write(|tx| settings.iter().try_for_each(|(k, v)| self.put_setting_in(tx, k, v)))
     }
+}
+
+/// The 労働局名 and 圏域の数 given, checked (both named when both are wrong), as settings.
+fn identity_settings(labour_bureau: Option<&str>, zone_count: Option<&str>) -> Result<Vec<(&'static str, String)>> {
+    let bureau = labour_bureau.map(parse_labour_bureau).transpose();
+    let zones = zone_count.map(parse_zone_count).transpose();
+    let (bureau, zones) = match (bureau, zones) {
+        (Ok(b), Ok(z)) => (b, z),
+        (Err(Error::Invalid(mut a)), Err(Error::Invalid(b))) => {
+            a.extend(b);
+            return Err(Error::Invalid(a));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    let mut out = Vec::new();
+    if let Some(b) = bureau {
+        out.push((SETTING_LABOUR_BUREAU, b));
+    }
+    if let Some(z) = zones {
+        out.push((SETTING_ZONE_COUNT, z.to_string()));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -367,7 +367,7 @@ impl Store {
 
     /// The annual report with the records consolidated in a shared database: the centre's own
     /// records, staff, activities and plans from this store, the devices' records from `source`.
-    pub fn annual_report_from(&self, source: &mut dyn crate::delivery::consolidation::Consolidation, fiscal_year: i32) -> Result<AnnualReport> {
+    pub fn annual_report_from(&self, source: &mut dyn crate::ledger::ReportSource, fiscal_year: i32) -> Result<AnnualReport> {
         match source.annual_rows(fiscal_year)? {
             None => self.annual_report(fiscal_year),
             Some(rows) => self.annual_report_with(fiscal_year, Consolidated::Rows(&rows)),
@@ -387,13 +387,13 @@ impl Store {
     /// as JSON (every number with the ids it counted). Each file is written atomically. The
     /// export is recorded in the audit log (the year and the formats; no names, no paths).
     pub fn write_annual_report(&self, fiscal_year: i32, xlsx: &Path, json: Option<&Path>) -> Result<AnnualReport> {
-        self.write_annual_report_from(&mut crate::delivery::consolidation::sqlite::SqliteConsolidation(self), fiscal_year, xlsx, json)
+        self.write_annual_report_from(&mut crate::ledger::ThisStore(self), fiscal_year, xlsx, json)
     }
 
     /// As `write_annual_report`, with the records consolidated in `source`.
     pub fn write_annual_report_from(
         &self,
-        source: &mut dyn crate::delivery::consolidation::Consolidation,
+        source: &mut dyn crate::ledger::ReportSource,
         fiscal_year: i32,
         xlsx: &Path,
         json: Option<&Path>,

@@ -100,13 +100,13 @@ impl Store {
     /// Export a ledger to `out` and record the export in the audit log (the ledger, the format
     /// and the number of rows: no names, no paths).
     pub fn export_ledger(&self, kind: LedgerKind, filter: &LedgerFilter, format: ExportFormat, encoding: CsvEncoding, out: &Path) -> Result<ExportReport> {
-        self.export_ledger_from(&mut crate::delivery::consolidation::sqlite::SqliteConsolidation(self), kind, filter, format, encoding, out)
+        self.export_ledger_from(&mut crate::ledger::ThisStore(self), kind, filter, format, encoding, out)
     }
 
     /// As `export_ledger`, from a consolidated centre store (this one, or a shared database).
     pub fn export_ledger_from(
         &self,
-        source: &mut dyn crate::delivery::consolidation::Consolidation,
+        source: &mut dyn crate::ledger::ReportSource,
         kind: LedgerKind,
         filter: &LedgerFilter,
         format: ExportFormat,
