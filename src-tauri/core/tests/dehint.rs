@@ -8,74 +8,19 @@ use std::process::Command;
 
 use pdfcheck::{assert_all_fonts_subset, poppler, write};
 
-use chisanpo_core::forms::canvas::{Canvas, FinishOptions, Meta};
+use chisanpo_core::forms::canvas::{Canvas, FinishOptions};
 use chisanpo_core::forms::dehint::strip_instructions;
 use chisanpo_core::forms::fonts::{FontFace, FontSet};
-use chrono::{TimeZone, Utc};
 #[path = "../src/forms/font_or_skip.rs"]
 mod font_support;
 use font_support::font_or_skip;
+#[path = "support/pages.rs"]
+mod pages;
+use pages::{font_programs, hinting_document, meta, LINES};
 
 const IPAMJ: &str = "/usr/share/fonts/truetype/ipamj/ipamjm.ttf";
 
 const HINTED: FinishOptions = FinishOptions { strip_hints: false };
-
-fn meta() -> Meta {
-    Meta {
-        title: "面接指導結果報告書".into(),
-        author: "地さんぽ産業保健センター".into(),
-        subject: String::new(),
-        created: Utc.with_ymd_and_hms(2025, 4, 1, 0, 30, 0).unwrap(),
-    }
-}
-
-const LINES: [&str; 6] = [
-    "労働安全衛生法第66条の8の規定に基づき、長時間にわたる労働により",
-    "疲労の蓄積が認められる労働者に対し、医師による面接指導を行った。",
-    "時間外・休日労働時間：月105時間（ABC-123, 8:30〜17:15）",
-    "就業場所の変更、作業の転換、労働時間の短縮、深夜業の回数の減少",
-    "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789",
-    "あいうえおかきくけこ アイウエオカキクケコ ｱｲｳｴｵ「」『』【】※〒",
-];
-
-/// Both faces at several sizes (small sizes are where hinting would show on screen), a table
-/// rule or two, two pages.
-fn document(fonts: FontSet) -> Canvas {
-    let mut c = Canvas::new(fonts, meta());
-    c.new_page();
-    c.text(20.0, 20.0, FontFace::Gothic, 16.0, "面接指導結果報告書");
-    let mut y = 35.0;
-    for size in [6.0, 8.0, 9.0, 10.5, 12.0] {
-        for (i, line) in LINES.iter().enumerate() {
-            let face = if i % 2 == 0 { FontFace::Mincho } else { FontFace::Gothic };
-            c.text(15.0, y, face, size, line);
-            y += size * 0.45;
-        }
-        y += 3.0;
-    }
-    c.rect(15.0, y, 180.0, 20.0, 0.5);
-    c.watermark("下書き");
-    c.new_page();
-    c.text(20.0, 30.0, FontFace::Mincho, 10.5, "2. 就業上の措置に関する意見");
-    c
-}
-
-/// Every embedded TrueType program with its `/Length1`, by font name (subset tag removed).
-fn font_programs(pdf: &[u8]) -> Vec<(String, i64, Vec<u8>)> {
-    let doc = lopdf::Document::load_mem(pdf).unwrap();
-    let mut out = Vec::new();
-    for object in doc.objects.values() {
-        let Ok(dict) = object.as_dict() else { continue };
-        let Ok(id) = dict.get(b"FontFile2").and_then(lopdf::Object::as_reference) else { continue };
-        let stream = doc.get_object(id).unwrap().as_stream().unwrap();
-        let program = stream.get_plain_content().unwrap();
-        let name = String::from_utf8_lossy(dict.get(b"FontName").unwrap().as_name().unwrap()).to_string();
-        let name = name.split_once('+').map_or(name.clone(), |(_, n)| n.to_string());
-        out.push((name, stream.dict.get(b"Length1").unwrap().as_i64().unwrap(), program));
-    }
-    out.sort();
-    out
-}
 
 /// A grey-scale rendering of each page (`pdftoppm -gray`, binary PGM): (width, height, pixels).
 fn render(pdf: &Path, dpi: u32) -> Vec<(usize, usize, Vec<u8>)> {
@@ -112,7 +57,7 @@ fn parse_pgm(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
 #[test]
 fn same_text_same_pixels_smaller_file() {
     let fonts = FontSet::embedded().unwrap();
-    let (plain, hinted) = (document(fonts.clone()).finish().unwrap(), document(fonts).finish_with(HINTED).unwrap());
+    let (plain, hinted) = (hinting_document(fonts.clone()).finish().unwrap(), hinting_document(fonts).finish_with(HINTED).unwrap());
     println!("two pages, both faces: {} bytes with hinting, {} without", hinted.len(), plain.len());
     assert!(plain.len() * 10 < hinted.len() * 9, "{} → {} bytes", hinted.len(), plain.len());
 
@@ -157,7 +102,7 @@ fn same_text_same_pixels_smaller_file() {
 #[test]
 fn the_embedded_programs_have_no_hinting_and_the_same_glyphs() {
     let fonts = FontSet::embedded().unwrap();
-    let (plain, hinted) = (document(fonts.clone()).finish().unwrap(), document(fonts).finish_with(HINTED).unwrap());
+    let (plain, hinted) = (hinting_document(fonts.clone()).finish().unwrap(), hinting_document(fonts).finish_with(HINTED).unwrap());
     let (plain, hinted) = (font_programs(&plain), font_programs(&hinted));
     assert_eq!(plain.len(), 2);
     assert_eq!(hinted.len(), 2);
