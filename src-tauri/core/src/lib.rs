@@ -15,20 +15,18 @@
 //!   chain, fees, ledger numbers, the outbox, the consolidated tables), its migrations,
 //!   backups and restore.
 //! - [`forms`]: the 様式 as PDF: fonts, a drawing canvas, Japanese line breaking.
-//! - [`domain`]: the records of the 様式, their codes, and the rules of the law as pure
-//!   functions (the 利用料 included).
-//! - [`paths`]: where the store lives.
-//! - [`error`]: the error type, and the messages every layer shares.
+//! - [`domain`], [`error`], [`paths`]: the crate `chisanpo-domain`, re-exported: the records of
+//!   the 様式, their codes, the rules of the law as pure functions (the 利用料 included), the
+//!   error type and the messages every layer shares, and where the store lives.
 
 pub mod delivery;
 pub mod demo;
-pub mod domain;
-pub mod error;
 pub mod forms;
 pub mod ledger;
-pub mod paths;
 pub mod print;
 pub mod settings;
 pub mod store;
 
+// The bottom layer is its own crate (ADR 0027): nothing in it can use the layers above.
+pub use chisanpo_domain::{domain, error, paths};
 pub use error::{Error, Result};

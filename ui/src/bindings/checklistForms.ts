@@ -1,4 +1,4 @@
-// Generated from src-tauri/core/src/domain/checklists by `cargo test`. Do not edit.
+// Generated from src-tauri/domain/src/domain/checklists by `cargo test`. Do not edit.
 import type { ChecklistItem } from "./ChecklistItem";
 
 export const CHECKLIST_FORMS: { worker_symptoms: ChecklistItem[]; worker_work: ChecklistItem[]; family_symptoms: ChecklistItem[] } = {

@@ -1,4 +1,4 @@
-// Generated from src-tauri/core/src/domain/codes.rs by `cargo test`. Do not edit.
+// Generated from src-tauri/domain/src/domain/codes.rs by `cargo test`. Do not edit.
 import type { Industry } from "./Industry";
 import type { Sex } from "./Sex";
 import type { StaffRole } from "./StaffRole";

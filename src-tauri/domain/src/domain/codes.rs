@@ -370,7 +370,7 @@ fn upper_snake(name: &str) -> String {
 
 /// The labels of every code, as TypeScript: the UI shows exactly the words of the 様式.
 pub fn labels_ts() -> String {
-    let mut out = String::from("// Generated from src-tauri/core/src/domain/codes.rs by `cargo test`. Do not edit.\n");
+    let mut out = String::from("// Generated from src-tauri/domain/src/domain/codes.rs by `cargo test`. Do not edit.\n");
     let names = [
         "Industry",
         "Sex",

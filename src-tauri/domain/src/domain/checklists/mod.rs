@@ -92,7 +92,7 @@ fn forms() -> Forms {
 pub fn forms_ts() -> String {
     let json = serde_json::to_string_pretty(&forms()).expect("static tables serialise");
     format!(
-        "// Generated from src-tauri/core/src/domain/checklists by `cargo test`. Do not edit.\nimport type {{ ChecklistItem }} from \"./ChecklistItem\";\n\nexport const CHECKLIST_FORMS: {{ worker_symptoms: ChecklistItem[]; worker_work: ChecklistItem[]; family_symptoms: ChecklistItem[] }} = {json};\n"
+        "// Generated from src-tauri/domain/src/domain/checklists by `cargo test`. Do not edit.\nimport type {{ ChecklistItem }} from \"./ChecklistItem\";\n\nexport const CHECKLIST_FORMS: {{ worker_symptoms: ChecklistItem[]; worker_work: ChecklistItem[]; family_symptoms: ChecklistItem[] }} = {json};\n"
     )
 }
 

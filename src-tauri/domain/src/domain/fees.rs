@@ -60,7 +60,7 @@ pub fn fee_amount(minutes: i64, hourly_rate: u32) -> u32 {
     u32::try_from(u64::from(hourly_rate) * minutes / 120).unwrap_or(u32::MAX)
 }
 
-pub(crate) fn fy_of(b: &RecordBody) -> Option<i32> {
+pub fn fy_of(b: &RecordBody) -> Option<i32> {
     b.performed_on().map(|d| fiscal_year(d.naive()))
 }
 
