@@ -14,14 +14,14 @@
 //! - [`store`]: the encrypted SQLite store and every table in it (records, versions, the audit
 //!   chain, fees, ledger numbers, the outbox, the consolidated tables), its migrations,
 //!   backups and restore.
-//! - [`forms`]: the 様式 as PDF: fonts, a drawing canvas, Japanese line breaking.
+//! - [`forms`]: the crate `chisanpo-forms`, re-exported: the 様式 as PDF (fonts, a drawing
+//!   canvas, Japanese line breaking); it knows records, never the store.
 //! - [`domain`], [`error`], [`paths`]: the crate `chisanpo-domain`, re-exported: the records of
 //!   the 様式, their codes, the rules of the law as pure functions (the 利用料 included), the
 //!   error type and the messages every layer shares, and where the store lives.
 
 pub mod delivery;
 pub mod demo;
-pub mod forms;
 pub mod ledger;
 pub mod print;
 pub mod settings;
@@ -29,4 +29,5 @@ pub mod store;
 
 // The bottom layer is its own crate (ADR 0027): nothing in it can use the layers above.
 pub use chisanpo_domain::{domain, error, paths};
+pub use chisanpo_forms::forms;
 pub use error::{Error, Result};

@@ -1,7 +1,7 @@
 //! The core's layers (ADR 0027): each top-level module may use only the modules below it, so
 //! that no import cycle can come back while the layers are still modules of one crate. (`error`,
-//! `paths` and `domain` are the crate `chisanpo-domain`, re-exported; cargo itself keeps that
-//! crate from using anything above it.) Read from
+//! `paths` and `domain` are the crate `chisanpo-domain`, `forms` the crate `chisanpo-forms`,
+//! re-exported; cargo itself keeps those crates from using anything above them.) Read from
 //! the sources: every `crate::module` path outside `#[cfg(test)]` code, and every `self.method(`
 //! call inside an `impl Store` block to a `Store` method that a higher module defines (the way
 //! the store used to reach the fee gate in `ledger` unseen).

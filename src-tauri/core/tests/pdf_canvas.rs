@@ -10,7 +10,7 @@ use pdfcheck::{assert_all_fonts_subset, poppler, write};
 
 use chisanpo_core::forms::canvas::{mm_to_pt, Canvas};
 use chisanpo_core::forms::fonts::{FontFace, FontSet};
-#[path = "../src/forms/font_or_skip.rs"]
+#[path = "../../forms/src/forms/font_or_skip.rs"]
 mod font_support;
 use font_support::font_or_skip;
 #[path = "support/pages.rs"]

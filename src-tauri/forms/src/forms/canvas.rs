@@ -10,8 +10,8 @@
 //! that converts.
 //!
 //! ```no_run
-//! use chisanpo_core::forms::canvas::{Canvas, Meta};
-//! use chisanpo_core::forms::fonts::{FontFace, FontSet};
+//! use chisanpo_forms::forms::canvas::{Canvas, Meta};
+//! use chisanpo_forms::forms::fonts::{FontFace, FontSet};
 //!
 //! let mut c = Canvas::new(FontSet::embedded()?, Meta::new("面接指導結果報告書", "地さんぽノート"));
 //! c.new_page();
@@ -22,7 +22,7 @@
 //! c.text(22.0, 37.0, FontFace::Mincho, 10.5, "氏名");
 //! c.text(52.0, 37.0, FontFace::Mincho, 10.5, "山田 太郎");
 //! let pdf: Vec<u8> = c.finish()?;
-//! # Ok::<(), chisanpo_core::Error>(())
+//! # Ok::<(), chisanpo_domain::Error>(())
 //! ```
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
