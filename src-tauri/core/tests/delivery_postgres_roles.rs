@@ -540,6 +540,96 @@ fn a_payload_written_under_a_coming_bundles_hash_is_not_taken_for_it_and_no_rece
     assert!(rep.warnings.iter().any(|m| m.contains(&third.0)), "{rep:?}");
     assert!(rep.bundles_applied.is_empty() && rep.versions_added == 0, "{rep:?}");
     assert!(!folder.join(chisanpo_core::delivery::receipt::receipt_name(&third.0)).exists());
+
+    // The same with the row naming the honest import's own source (read from the table): the
+    // receipts it writes are those it decided on after reading the file, not the rows it finds.
+    let source: String = rogue.query_one("SELECT source FROM centre_bundles WHERE source IS NOT NULL LIMIT 1", &[]).unwrap().get(0);
+    let (wp4, wk4) = worker(&a, "第四 労働者");
+    finalised(&a, &consultation(&a, &wp4, &wk4, 13, "経過観察"));
+    a.deliver(&t).unwrap();
+    let fourth = unanswered_bundles(&folder).into_iter().find(|(f, _)| *f != file && *f != third.0).unwrap();
+    rogue
+        .execute(
+            "INSERT INTO consolidated_payloads (sha256, file_name, device_id, payload, signature, imported_at) VALUES ($1, $2, $3, $4, $5, 'x')",
+            &[&fourth.1, &fourth.0, &device, &real_payload, &real_signature],
+        )
+        .unwrap();
+    rogue
+        .execute(
+            "INSERT INTO centre_bundles (sha256, file_name, device_id, outcome, entries, at, source) VALUES ($1, $2, $3, 'applied', 0, 'x', $4)",
+            &[&fourth.1, &fourth.0, &device, &source],
+        )
+        .unwrap();
+    let rep = w.centre.centre_import_into(&t, &mut db).unwrap();
+    assert!(rep.warnings.iter().any(|m| m.contains(&fourth.0)), "{rep:?}");
+    assert!(!folder.join(chisanpo_core::delivery::receipt::receipt_name(&fourth.0)).exists(), "no receipt from the row alone");
+    assert!(a.deliver(&t).unwrap().received.is_empty(), "the laptop keeps every bundle the centre does not hold");
+}
+
+#[test]
+fn a_tombstone_a_role_made_under_a_coming_bundles_hash_does_not_answer_for_that_bundle() {
+    let w = world();
+    let r = Roles::new(&w);
+    let (a, id) = one_device_imported(&w, &r);
+    let device = a.device_id().unwrap().unwrap();
+    let folder = w.synced();
+    let t = FolderTransport::new(&folder);
+    let mut db = PgConsolidation::connect(&r.url("coord_sato"), &w.centre).unwrap();
+    let mut rogue = r.client("coord_rogue");
+    let source: String = rogue.query_one("SELECT source FROM centre_bundles WHERE source IS NOT NULL LIMIT 1", &[]).unwrap().get(0);
+
+    // (i) A second record is on its way. Under its bundle's hash, the role writes a junk payload
+    // that claims the first record, gets it destroyed once due (through the database's own
+    // function), and marks the hash applied: the tombstone stands in for the payload.
+    let (wp, wk) = worker(&a, WORKER_B);
+    let second = finalised(&a, &consultation(&a, &wp, &wk, 11, "経過観察"));
+    a.deliver(&t).unwrap();
+    let [(file, sha)] = unanswered_bundles(&folder).try_into().unwrap();
+    let junk =
+        serde_json::json!({ "device_id": device, "entries": [{ "entry_type": "version", "record_id": id, "version": 1, "content_hash": "0" }] }).to_string();
+    rogue
+        .execute(
+            "INSERT INTO consolidated_payloads (sha256, file_name, device_id, payload, signature, imported_at) VALUES ($1, $2, $3, $4, '00', 'x')",
+            &[&sha, &file, &device, &junk],
+        )
+        .unwrap();
+    let mut superuser = r.client("chisanpo");
+    superuser
+        .batch_execute(&format!(
+            "ALTER TABLE consolidated_versions DISABLE TRIGGER consolidated_versions_immutable; \
+             UPDATE consolidated_versions SET imported_at = '2019-06-11T00:00:00.000Z', received_at = '2019-06-11T00:00:00Z' WHERE record_id = '{id}'; \
+             ALTER TABLE consolidated_versions ENABLE TRIGGER consolidated_versions_immutable;"
+        ))
+        .unwrap();
+    rogue
+        .execute(
+            "INSERT INTO destructions (id, record_id, kind, destroyed_at, destroyed_by, reason) VALUES ('d-rogue', $1, 'consultation', '2026-01-01', 'x', 'x')",
+            &[&id],
+        )
+        .unwrap();
+    assert_eq!(code(rogue.execute("SELECT chisanpo_destroy_record($1)", &[&id])), "ok");
+    rogue
+        .execute(
+            "INSERT INTO centre_bundles (sha256, file_name, device_id, outcome, entries, at, source) VALUES ($1, $2, $3, 'applied', 0, 'x', $4)",
+            &[&sha, &file, &device, &source],
+        )
+        .unwrap();
+    // Nor can a payload come back under a hash whose payload was destroyed.
+    assert_eq!(
+        code(rogue.execute(
+            "INSERT INTO consolidated_payloads (sha256, file_name, device_id, payload, signature, imported_at) VALUES ($1, $2, $3, '{}', '00', 'x')",
+            &[&sha, &file, &device]
+        )),
+        REFUSED
+    );
+
+    // The honest import: an unsealed tombstone agrees with no file. No receipt, nothing lost.
+    let rep = w.centre.centre_import_into(&t, &mut db).unwrap();
+    assert!(rep.warnings.iter().any(|m| m.contains(&file) && m.contains("受領書も書きません")), "{rep:?}");
+    assert_eq!((rep.versions_added, rep.receipts_written), (0, 0), "{rep:?}");
+    assert!(!folder.join(chisanpo_core::delivery::receipt::receipt_name(&file)).exists());
+    assert!(a.deliver(&t).unwrap().received.is_empty(), "the laptop keeps the bundle");
+    assert!(db.records().unwrap().iter().all(|r| r.id != second));
 }
 
 #[test]

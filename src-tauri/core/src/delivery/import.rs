@@ -5,7 +5,7 @@
 //! bundles may come in any order or twice. Two different contents for the same record and
 //! version are both kept and the record is flagged 要確認.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::receipt::{self, Receipt};
@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::anchors;
 use super::bundle::{self, Refusal, BUNDLE_EXTENSION};
 use super::consolidation::sqlite::SqliteConsolidation;
-use super::consolidation::{Checked, Consolidation};
+use super::consolidation::{Checked, Consolidation, KeptPayload};
 use super::enrol::require_centre;
 use super::keys;
 use crate::error::Result;
@@ -110,6 +110,20 @@ fn check(
     Ok(Ok(Checked { payload, text: env.payload, signature: env.signature }))
 }
 
+/// What an import decided for a bundle it read: the receipt it signs.
+struct Decided {
+    file: String,
+    outcome: &'static str,
+    code: Option<String>,
+    reason: Option<String>,
+}
+
+impl Decided {
+    fn applied(file: &str) -> Self {
+        Decided { file: file.to_string(), outcome: "applied", code: None, reason: None }
+    }
+}
+
 /// A device clock more than a day ahead of the centre's: warn (the record is kept, with both times).
 fn clock_warning(payload: &bundle::Payload) -> Option<String> {
     let limit = chrono::Utc::now() + chrono::Duration::hours(CLOCK_SLACK_HOURS);
@@ -144,6 +158,9 @@ impl Store {
         // A bundle applied from another source (sent twice, two ways) needs its receipt here too.
         let receipts: BTreeSet<String> = source.list(receipt::RECEIPT_EXTENSION)?.into_iter().collect();
         let mut receipt_here = Vec::new();
+        // What this pass decided for each bundle it read, by hash: the only receipts it signs
+        // (never a row of the database alone, which a database role can write).
+        let mut decided: HashMap<String, Decided> = HashMap::new();
         let applied = target.applied_files()?;
         for file in source.list(BUNDLE_EXTENSION)? {
             // A file whose name carries its hash and that was applied before is not read again:
@@ -182,18 +199,25 @@ impl Store {
             // a role that wrote a junk payload and an "applied" row under the hash of a bundle
             // still to come would otherwise have it skipped, and its device told 届いた.
             let kept = match &checked {
-                Ok(c) => target.kept_payload(&sha)?.matches(&c.text),
-                Err(_) => seen.as_deref() != Some("applied"),
+                Ok(_) => Some(target.kept_payload(&sha)?),
+                Err(_) => None,
             };
-            if !kept {
+            let agrees = match (&checked, &kept) {
+                (Ok(c), Some(k)) => k.matches(c),
+                _ => seen.as_deref() != Some("applied"),
+            };
+            if !agrees {
                 report.warnings.push(format!(
                     "{file}: {}には取り込み済みの別の内容が、このファイルのものとして記録されています（データベースで書き加えられています）。このファイルは取り込まず、受領書も書きません（端末は送り直しを続けます）。`chisanpo centre verify` で確かめ、データベース管理者に連絡してください。",
                     target.describe()
                 ));
                 continue;
             }
-            if seen.as_deref() == Some("applied") {
+            // Applied before, or applied and since destroyed with a record (its sealed tombstone
+            // agrees with this file): never applied again, answered as applied.
+            if seen.as_deref() == Some("applied") || matches!(kept, Some(KeptPayload::Removed { .. })) {
                 report.bundles_already_applied += 1;
+                decided.insert(sha.clone(), Decided::applied(&file));
                 receipt_here.push(sha);
                 continue;
             }
@@ -201,6 +225,7 @@ impl Store {
             match checked {
                 Ok(checked) => {
                     let a = target.apply(&checked, &file, &sha, &from, &at)?;
+                    decided.insert(sha.clone(), Decided::applied(&file));
                     let payload = checked.payload;
                     report.bundles_applied.push(file);
                     report.versions_added += a.added;
@@ -224,11 +249,15 @@ impl Store {
                     if seen.is_none() {
                         target.refuse(&file, &sha, &from, device.as_deref(), &refusal, &at)?;
                     }
+                    decided.insert(
+                        sha.clone(),
+                        Decided { file: file.clone(), outcome: "quarantined", code: Some(refusal.code().to_string()), reason: Some(refusal.message()) },
+                    );
                     report.quarantined.push(Quarantined { file, reason: refusal.message() });
                 }
             }
         }
-        self.write_receipts(source, target, &receipt_here, &mut report)?;
+        self.write_receipts(source, target, &receipt_here, &decided, &mut report)?;
         Ok(report)
     }
 
@@ -259,27 +288,37 @@ impl Store {
         Ok(flag)
     }
 
-    /// Write a signed receipt beside every bundle of this source looked at since its last
-    /// receipt. A receipt that cannot be written is tried again at the next import.
-    fn write_receipts(&self, source: &dyn Transport, target: &mut dyn Consolidation, also: &[String], report: &mut ImportReport) -> Result<()> {
+    /// Write a signed receipt beside every bundle this pass read and decided on that still needs
+    /// one (of this source since its last receipt, or in `also`). The receipt says what this
+    /// pass decided, under the name it read: a row the database holds says neither. A receipt
+    /// that cannot be written is tried again at the next import.
+    fn write_receipts(
+        &self,
+        source: &dyn Transport,
+        target: &mut dyn Consolidation,
+        also: &[String],
+        decided: &HashMap<String, Decided>,
+        report: &mut ImportReport,
+    ) -> Result<()> {
         let (centre_id, key) = self.write(|tx| Ok((require_centre(tx)?.0, super::rotate::receipt_key(tx)?)))?;
         // Under a profile with a root, receipts are signed in their own domain (ADR 0025).
         let rooted = self.centre_profile()?.is_some_and(|p| p.root_key.is_some());
         for row in target.pending_receipts(&source.describe(), also)? {
-            let file = row.file_name.clone();
-            let device_id = row.device_id.or_else(|| device_of_name(&file)).unwrap_or_default();
+            let Some(d) = decided.get(&row.sha256) else { continue };
+            let file = d.file.clone();
+            let device_id = device_of_name(&file).or(row.device_id).unwrap_or_default();
             // The last head the centre holds for the device, echoed back so that the device can
             // keep what the centre has seen outside its database (ADR 0020).
-            let anchor = if row.outcome == "applied" { target.device_anchor(&device_id)?.map(|a| a.head) } else { None };
+            let anchor = if d.outcome == "applied" { target.device_anchor(&device_id)?.map(|a| a.head) } else { None };
             let r = Receipt {
                 format: FORMAT,
                 centre_id: centre_id.clone(),
                 device_id,
                 bundle: file.clone(),
                 sha256: row.sha256.clone(),
-                outcome: row.outcome,
-                code: row.code,
-                reason: row.reason,
+                outcome: d.outcome.to_string(),
+                code: d.code.clone(),
+                reason: d.reason.clone(),
                 at: row.at,
                 anchor,
             };

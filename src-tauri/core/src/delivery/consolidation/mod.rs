@@ -48,19 +48,31 @@ pub struct Checked {
 pub enum KeptPayload {
     /// The payload text, as its device signed it.
     Text(String),
-    /// Removed with a destroyed record (only its ids and hashes are left).
-    Removed,
+    /// Removed with a destroyed record: only its device and the ids and hashes of its entries
+    /// are left (`entries`, JSON `[[entry_type, record_id, version, content_hash], …]`), and
+    /// whether the tombstone is one to trust (sealed by a coordinator's app, ADR 0026 addendum).
+    Removed { device_id: String, entries: String, trusted: bool },
     /// None: the bundle was not applied.
     Nothing,
 }
 
 impl KeptPayload {
-    /// Whether what is kept agrees with a bundle whose signed payload is `text`: the same text,
-    /// or nothing yet, or removed with a destroyed record.
-    pub fn matches(&self, text: &str) -> bool {
+    /// Whether what is kept agrees with the bundle `checked`: its very payload text, or nothing
+    /// yet, or a trusted tombstone of its device with exactly its entries. A tombstone anyone
+    /// could have made (a role calling the database's destruction itself) agrees with nothing.
+    pub fn matches(&self, checked: &Checked) -> bool {
         match self {
-            KeptPayload::Text(t) => t == text,
-            KeptPayload::Removed | KeptPayload::Nothing => true,
+            KeptPayload::Text(t) => *t == checked.text,
+            KeptPayload::Nothing => true,
+            KeptPayload::Removed { device_id, entries, trusted } => {
+                let ids = |v: &mut Vec<(String, String, u32, String)>| v.sort();
+                let mut left: Vec<(String, String, u32, String)> = serde_json::from_str(entries).unwrap_or_default();
+                let mut right: Vec<(String, String, u32, String)> =
+                    checked.payload.entries.iter().map(|e| (e.entry_type.clone(), e.record_id.clone(), e.version, e.content_hash.clone())).collect();
+                ids(&mut left);
+                ids(&mut right);
+                *trusted && *device_id == checked.payload.device_id && !right.is_empty() && left == right
+            }
         }
     }
 }

@@ -145,7 +145,27 @@ CREATE TABLE device_anchors (
     MIGRATION_4_ROLES_AND_PROOFS,
     MIGRATION_5_NO_DESTRUCTION_OF_NOTHING,
     MIGRATION_6_SEALED_TOMBSTONES,
+    MIGRATION_7_NO_PAYLOAD_AFTER_ITS_TOMBSTONE,
 ];
+
+/// A payload removed with a destroyed record never comes back under the same hash: a role that
+/// flipped an applied bundle's row would otherwise have it applied again, and its record with
+/// it, for another five years (the review of ADR 0026's addendum).
+const MIGRATION_7_NO_PAYLOAD_AFTER_ITS_TOMBSTONE: &str = r#"
+CREATE FUNCTION chisanpo_no_payload_after_its_tombstone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM consolidated_payloads_destroyed WHERE sha256 = NEW.sha256) THEN
+        RAISE EXCEPTION 'this payload was removed with a destroyed record' USING ERRCODE = 'QC001';
+    END IF;
+    RETURN NEW;
+END $$;
+DO $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION chisanpo_no_payload_after_its_tombstone() SET search_path = %I, pg_temp', current_schema());
+END $$;
+CREATE TRIGGER consolidated_payloads_not_after_tombstone BEFORE INSERT ON consolidated_payloads
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_no_payload_after_its_tombstone();
+"#;
 
 /// A tombstone (a payload removed with a destroyed record) vouches for the other records' versions
 /// it held only when a coordinator's app sealed it with the centre's signing key after checking the
@@ -780,15 +800,28 @@ impl Consolidation for PgConsolidation<'_> {
         let row = self
             .client
             .query_one(
-                "SELECT (SELECT payload FROM consolidated_payloads WHERE sha256 = $1), EXISTS (SELECT 1 FROM consolidated_payloads_destroyed WHERE sha256 = $1)",
+                "SELECT (SELECT payload FROM consolidated_payloads WHERE sha256 = $1), t.device_id, t.entries, t.destroyed_for, \
+                 s.signing_key, s.signature, extract(epoch FROM s.sealed_at)::FLOAT8, \
+                 EXISTS (SELECT 1 FROM consolidated_tombstones_before_seals b WHERE b.sha256 = $1) \
+                 FROM (SELECT 1) x LEFT JOIN consolidated_payloads_destroyed t ON t.sha256 = $1 LEFT JOIN consolidated_tombstone_seals s ON s.sha256 = $1",
                 &[&sha256],
             )
             .map_err(db_error(&label))?;
-        Ok(match (row.get::<_, Option<String>>(0), row.get::<_, bool>(1)) {
-            (Some(t), _) => KeptPayload::Text(t),
-            (None, true) => KeptPayload::Removed,
-            (None, false) => KeptPayload::Nothing,
-        })
+        if let Some(t) = row.get::<_, Option<String>>(0) {
+            return Ok(KeptPayload::Text(t));
+        }
+        let (Some(device_id), Some(entries), Some(destroyed_for)) =
+            (row.get::<_, Option<String>>(1), row.get::<_, Option<String>>(2), row.get::<_, Option<String>>(3))
+        else {
+            return Ok(KeptPayload::Nothing);
+        };
+        let sealed = match (row.get::<_, Option<&str>>(4), row.get::<_, Option<&str>>(5), row.get::<_, Option<f64>>(6)) {
+            (Some(key), Some(sig), Some(at)) => {
+                proof::seal_holds(&proof::signing_keys(self.local)?, &proof::seal_message(sha256, &device_id, &entries, &destroyed_for), key, sig, at)
+            }
+            _ => false,
+        };
+        Ok(KeptPayload::Removed { device_id, entries, trusted: sealed || row.get::<_, bool>(7) })
     }
 
     fn applied_files(&mut self) -> Result<HashMap<String, String>> {

@@ -364,7 +364,9 @@ pub(crate) fn signing_keys(local: &Store) -> Result<Vec<(String, Option<f64>)>> 
             out.push((k.public_hex(), None));
         }
         for (key, at) in crate::delivery::rotate::retired_signing_keys(c)? {
-            out.push((key, Some(super::postgres::seconds_of(&at))));
+            // A retirement time that does not read is no time: that key's seals count not at all.
+            let until = super::postgres::seconds_of(&at);
+            out.push((key, Some(if until == f64::MAX { f64::MIN } else { until })));
         }
         Ok(out)
     })

@@ -77,11 +77,14 @@ impl Consolidation for SqliteConsolidation<'_> {
     fn kept_payload(&mut self, sha256: &str) -> Result<KeptPayload> {
         self.0.read(|c| {
             let text: Option<String> = c.query_row("SELECT payload FROM consolidated_payloads WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?;
-            let removed: bool = c.query_row("SELECT EXISTS (SELECT 1 FROM consolidated_payloads_destroyed WHERE sha256 = ?1)", [sha256], |r| r.get(0))?;
+            let removed: Option<(String, String)> = c
+                .query_row("SELECT device_id, entries FROM consolidated_payloads_destroyed WHERE sha256 = ?1", [sha256], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            // The embedded store's tombstones are made only by its own destruction (audited).
             Ok(match (text, removed) {
                 (Some(t), _) => KeptPayload::Text(t),
-                (None, true) => KeptPayload::Removed,
-                (None, false) => KeptPayload::Nothing,
+                (None, Some((device_id, entries))) => KeptPayload::Removed { device_id, entries, trusted: true },
+                (None, None) => KeptPayload::Nothing,
             })
         })
     }
