@@ -78,6 +78,19 @@ fn batch_code(c: &mut Client, sql: &str) -> String {
 const DENIED: &str = "42501";
 const REFUSED: &str = "QC001";
 
+/// As if the record had reached the server in 2019 and been performed then: the server's time
+/// moved back by the superuser (a coordinator's role cannot), so that it is due for destruction.
+fn arrived_in_2019(superuser: &mut Client, record_id: &str) {
+    superuser
+        .batch_execute(&format!(
+            "ALTER TABLE consolidated_versions DISABLE TRIGGER consolidated_versions_immutable; \
+             UPDATE consolidated_versions SET imported_at = '2019-06-11T00:00:00.000Z', received_at = '2019-06-11T00:00:00Z' WHERE record_id = '{record_id}'; \
+             ALTER TABLE consolidated_versions ENABLE TRIGGER consolidated_versions_immutable; \
+             UPDATE consolidated_latest SET performed_on = '2019-06-10', fiscal_year = 2019 WHERE record_id = '{record_id}';"
+        ))
+        .unwrap();
+}
+
 /// One laptop enrolled and its first record imported, as the coordinator `coord_sato`.
 fn one_device_imported(w: &World, r: &Roles) -> (chisanpo_core::store::Store, String) {
     let mut db = PgConsolidation::connect(&r.url("coord_sato"), &w.centre).unwrap();
@@ -359,14 +372,7 @@ fn two_devices_enrol_import_number_report_and_destroy_as_a_coordinator() {
 
     // Retention, as if `other` had arrived in 2019 (the server's time moved back by the superuser).
     let mut superuser = r.client("chisanpo");
-    superuser
-        .batch_execute(&format!(
-            "ALTER TABLE consolidated_versions DISABLE TRIGGER consolidated_versions_immutable; \
-             UPDATE consolidated_versions SET imported_at = '2019-06-11T00:00:00.000Z', received_at = '2019-06-11T00:00:00Z' WHERE record_id = '{other}'; \
-             ALTER TABLE consolidated_versions ENABLE TRIGGER consolidated_versions_immutable; \
-             UPDATE consolidated_latest SET performed_on = '2019-06-10', fiscal_year = 2019 WHERE record_id = '{other}';"
-        ))
-        .unwrap();
+    arrived_in_2019(&mut superuser, &other);
     let today = chisanpo_core::store::today();
     assert!(db.retention_due(today).unwrap().iter().any(|d| d.record_id == other && d.held.is_none()));
     assert!(db.destroy(std::slice::from_ref(&shared), "保存期間（5年）満了のため", today).is_err(), "inside its period");
@@ -594,13 +600,7 @@ fn a_tombstone_a_role_made_under_a_coming_bundles_hash_does_not_answer_for_that_
         )
         .unwrap();
     let mut superuser = r.client("chisanpo");
-    superuser
-        .batch_execute(&format!(
-            "ALTER TABLE consolidated_versions DISABLE TRIGGER consolidated_versions_immutable; \
-             UPDATE consolidated_versions SET imported_at = '2019-06-11T00:00:00.000Z', received_at = '2019-06-11T00:00:00Z' WHERE record_id = '{id}'; \
-             ALTER TABLE consolidated_versions ENABLE TRIGGER consolidated_versions_immutable;"
-        ))
-        .unwrap();
+    arrived_in_2019(&mut superuser, &id);
     rogue
         .execute(
             "INSERT INTO destructions (id, record_id, kind, destroyed_at, destroyed_by, reason) VALUES ('d-rogue', $1, 'consultation', '2026-01-01', 'x', 'x')",
@@ -672,14 +672,7 @@ fn a_tombstone_made_outside_the_app_vouches_for_nothing_and_the_app_refuses_to_d
 
     // The record reaches its 5 years (the server's clock moved back by the superuser).
     let mut superuser = r.client("chisanpo");
-    superuser
-        .batch_execute(&format!(
-            "ALTER TABLE consolidated_versions DISABLE TRIGGER consolidated_versions_immutable; \
-             UPDATE consolidated_versions SET imported_at = '2019-06-11T00:00:00.000Z', received_at = '2019-06-11T00:00:00Z' WHERE record_id = '{id}'; \
-             ALTER TABLE consolidated_versions ENABLE TRIGGER consolidated_versions_immutable; \
-             UPDATE consolidated_latest SET performed_on = '2019-06-10', fiscal_year = 2019 WHERE record_id = '{id}';"
-        ))
-        .unwrap();
+    arrived_in_2019(&mut superuser, &id);
     // The app checks every payload a destruction removes: the junk one stops it, nothing is lost.
     let today = chisanpo_core::store::today();
     let e = db.destroy(std::slice::from_ref(&id), "保存期間（5年）満了のため", today).unwrap_err();
