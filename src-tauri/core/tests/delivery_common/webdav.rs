@@ -24,10 +24,23 @@ impl WebDavServer {
     /// Serve `root` (created if missing); bundles go to its `chisanpo/` folder.
     pub fn start(root: &Path) -> Self {
         std::fs::create_dir_all(root).unwrap();
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut s = WebDavServer { root: root.to_path_buf(), port, child: None, tls: None };
-        s.restart();
-        s
+        Self::on_a_free_port(WebDavServer { root: root.to_path_buf(), port: 0, child: None, tls: None })
+    }
+
+    /// Start on a port of its own. A port found free can be taken by another test's server
+    /// before this one binds it (tests run in parallel); then this rclone exits while the
+    /// other answers on the port, and this test would talk to the wrong server. So the server
+    /// must still be running once the port answers, or another port is tried.
+    fn on_a_free_port(mut s: WebDavServer) -> Self {
+        for _ in 0..10 {
+            s.port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            s.restart();
+            std::thread::sleep(Duration::from_millis(200));
+            if s.child.as_mut().is_some_and(|c| matches!(c.try_wait(), Ok(None))) {
+                return s;
+            }
+        }
+        panic!("no port for the WebDAV server after 10 tries");
     }
 
     /// Serve over HTTPS with a self-signed certificate (made with the openssl command).
@@ -43,10 +56,7 @@ impl WebDavServer {
             .expect("the openssl command makes the test certificate")
             .success();
         assert!(ok, "openssl could not make a certificate");
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut s = WebDavServer { root: root.to_path_buf(), port, child: None, tls: Some((cert, key)) };
-        s.restart();
-        s
+        Self::on_a_free_port(WebDavServer { root: root.to_path_buf(), port: 0, child: None, tls: Some((cert, key)) })
     }
 
     /// The collection URL devices deliver to. It does not exist until the first upload.
