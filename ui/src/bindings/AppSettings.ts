@@ -2,6 +2,9 @@
 import type { Staff } from "./Staff";
 import type { TextSize } from "./TextSize";
 
+/**
+ * The settings of the 設定 screen, as shown and as typed.
+ */
 export type AppSettings = { centre_name: string, 
 /**
  * A TrueType font file for characters IPAex lacks (外字), or empty.
