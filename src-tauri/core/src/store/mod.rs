@@ -9,7 +9,6 @@
 //! - `records`: the record lifecycle (draft → 確定 → 訂正).
 //! - `views`: what the store returns, as the UI and the CLI see it.
 //! - `prefs`: the user's profile, idle lock time and text size.
-//! - `deadlines`: the home screen's lists of what is waiting on the user.
 //! - `instance`: one process at a time replaces a data folder's store.
 
 pub mod activities;
