@@ -449,12 +449,8 @@ pub fn generate(store: &Store, records: usize, seed: u64) -> Result<DemoSummary>
                 // Finalised on the day it was performed, as a centre's records are (keeping the
                 // time of day, so records of one day stay in the order they were finalised): a
                 // record finalised less than 5 years ago is never due for destruction
-                // (`ledger::retention`), and the demo's oldest records are meant to be.
-                tx.execute(
-                    "UPDATE records SET finalised_at = performed_on || substr(finalised_at, 11) \
-                     WHERE id = ?1 AND performed_on IS NOT NULL AND performed_on < substr(finalised_at, 1, 10)",
-                    [&id],
-                )?;
+                // (`domain::retention`), and the demo's oldest records are meant to be.
+                Store::backdate_finalised_in(tx, &id)?;
                 sum.finalised += 1;
                 if rng.chance(4) {
                     let mut amended = body.clone();

@@ -370,7 +370,7 @@ fn snapshot(s: &Store) -> (Vec<RecordSummary>, Vec<String>, usize) {
 #[test]
 fn a_record_the_centre_never_received_is_held_on_an_enrolled_device() {
     use chisanpo_core::delivery::FolderTransport;
-    use chisanpo_core::ledger::retention::HELD_UNDELIVERED;
+    use chisanpo_core::domain::retention::HELD_UNDELIVERED;
     let f = fixture();
     let s = &f.store;
     // Not enrolled: there is no centre to wait for; the due records may be destroyed.

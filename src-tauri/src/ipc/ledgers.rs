@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
+use chisanpo_core::domain::retention::{DestructionReport, RetentionItem};
 use chisanpo_core::ledger::annual::AnnualReport;
 use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat, ExportReport};
-use chisanpo_core::ledger::retention::{DestructionReport, RetentionItem};
 use chisanpo_core::ledger::{LedgerFilter, LedgerKind, Table};
 use chisanpo_core::store::fees::FeeStatus;
 use chisanpo_core::store::{today, Store};

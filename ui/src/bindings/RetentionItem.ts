@@ -3,9 +3,6 @@ import type { Date } from "./Date";
 import type { RecordKind } from "./RecordKind";
 import type { RecordStatus } from "./RecordStatus";
 
-/**
- * A record whose retention period is over. No names and no health data.
- */
 export type RetentionItem = { record_id: string, kind: RecordKind, status: RecordStatus, 
 /**
  * The fiscal year of the 台帳 number (or of the record, when it has none).

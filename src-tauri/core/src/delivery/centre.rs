@@ -55,22 +55,17 @@ impl Store {
         let centre_name = self.centre_profile()?.map(|p| p.centre_name).unwrap_or_default();
         let source = self.delivery_target()?.map(|t| t.describe());
         self.read(|c| {
-            let count = |sql: &str| -> Result<i64> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
-            let mut stmt =
-                c.prepare("SELECT file_name, coalesce(reason, ''), code FROM centre_bundles WHERE outcome = 'quarantined' ORDER BY at DESC LIMIT 20")?;
+            let counts = crate::store::consolidated::centre_counts(c, 20)?;
             let state = schedule::state_of(c, &schedule::CENTRE_IMPORT)?;
-            let quarantined = stmt.query_map([], |r| Ok(CentreHeld { file: r.get(0)?, reason: r.get(1)?, code: r.get(2)? }))?.collect::<rusqlite::Result<_>>()?;
             Ok(Some(CentreOverview {
                 centre_name,
                 source,
-                devices: count("SELECT count(*) FROM centre_devices")?,
-                records: count("SELECT count(*) FROM consolidated_latest")?,
-                needs_review: count(
-                    "SELECT count(DISTINCT record_id) FROM (SELECT record_id FROM consolidated_versions GROUP BY record_id, version HAVING count(DISTINCT content_hash) > 1)",
-                )?,
-                bundles_applied: count("SELECT count(*) FROM centre_bundles WHERE outcome = 'applied'")?,
-                quarantined_total: count("SELECT count(*) FROM centre_bundles WHERE outcome = 'quarantined'")?,
-                quarantined,
+                devices: counts.devices,
+                records: counts.records,
+                needs_review: counts.needs_review,
+                bundles_applied: counts.bundles_applied,
+                quarantined_total: counts.quarantined_total,
+                quarantined: counts.quarantined.into_iter().map(|(file, reason, code)| CentreHeld { file, reason, code }).collect(),
                 last_import_at: state.last_ok_at,
                 failures: state.failures,
                 last_error: state.last_error,

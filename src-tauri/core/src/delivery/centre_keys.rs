@@ -68,10 +68,10 @@ impl Store {
             let (centre_id, identity) = super::enrol::require_centre(tx)?;
             let signing = super::rotate::receipt_key(tx)?;
             let profile = get_setting(tx, setting::CENTRE_PROFILE)?.unwrap_or_default();
-            let mut stmt = tx.prepare("SELECT recipient, identity, retired_at FROM centre_old_identities ORDER BY retired_at")?;
-            let old_identities = stmt
-                .query_map([], |r| Ok(OldIdentity { recipient: r.get(0)?, identity: r.get(1)?, retired_at: r.get(2)? }))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let old_identities = crate::store::consolidated::old_identities(tx)?
+                .into_iter()
+                .map(|(recipient, identity, retired_at)| OldIdentity { recipient, identity: identity.to_string(), retired_at })
+                .collect();
             let file = KeyFile {
                 format: FORMAT,
                 centre_id: centre_id.clone(),
@@ -178,7 +178,7 @@ fn joining_again(tx: &rusqlite::Connection, current: &CentreIdentity, signing: &
             "この鍵ファイルの署名鍵は、このストアのセンターの署名鍵と違います。取り込むと端末が受領通知を信用しなくなるため、取り込みません。鍵ファイルを書き出したストアを確かめてください。".into(),
         ));
     }
-    let retired: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM centre_old_identities WHERE recipient = ?1)", [current.recipient()], |r| r.get(0))?;
+    let retired = crate::store::consolidated::is_retired(tx, &current.recipient())?;
     if retired {
         return Err(Error::Delivery(
             "この鍵ファイルは、このストアがすでに新しくした鍵の時点のものです（古い書き出し）。鍵を新しくした後に書き出した鍵ファイルを取り込んでください。"

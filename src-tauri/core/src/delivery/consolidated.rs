@@ -4,12 +4,13 @@
 //! `consolidated_latest`, and a 台帳 number in the centre's own per-fiscal-year sequence, assigned
 //! when the record first arrives and never changed. Kept up to date in the import's transaction.
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
 use super::bundle::Entry;
 use crate::domain::fiscal::fiscal_year;
 use crate::domain::VersionContent;
 use crate::error::Result;
+use crate::store::consolidated as db;
 
 /// The columns of `consolidated_latest` a version's content gives: what the ledgers filter on.
 pub(crate) struct Columns {
@@ -46,24 +47,21 @@ impl Columns {
 /// the device the record first came from (its owner: another enrolled device cannot replace a
 /// record it did not make, finding 5; its version is kept and the record flagged 要確認), and
 /// number the record if it has no number yet.
-pub(crate) fn note_version(tx: &Connection, device_id: &str, e: &Entry, now: &str) -> Result<()> {
+pub(crate) fn note_version(tx: &Connection, v: &db::VersionIn, e: &Entry, now: &str) -> Result<()> {
     let c = Columns::of(e);
-    tx.execute(
-        "INSERT INTO consolidated_latest (record_id, version, content_hash, kind, performed_on, fiscal_year, place, doctor_id, workplace_id, device_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
-         ON CONFLICT(record_id) DO UPDATE SET version = excluded.version, content_hash = excluded.content_hash, kind = excluded.kind, \
-           performed_on = excluded.performed_on, fiscal_year = excluded.fiscal_year, place = excluded.place, doctor_id = excluded.doctor_id, \
-           workplace_id = excluded.workplace_id, device_id = excluded.device_id \
-         WHERE excluded.version > consolidated_latest.version AND excluded.device_id = consolidated_latest.device_id",
-        params![e.record_id, e.version, e.content_hash, e.kind, c.performed_on, c.fiscal_year, c.place, c.doctor_id, c.workplace_id, device_id],
+    db::note_latest(
+        tx,
+        v,
+        &db::LatestColumns {
+            performed_on: c.performed_on.clone(),
+            fiscal_year: c.fiscal_year,
+            place: c.place,
+            doctor_id: c.doctor_id.clone(),
+            workplace_id: c.workplace_id.clone(),
+        },
     )?;
     if let Some((kind, fy)) = c.ledger(e) {
-        tx.execute(
-            "INSERT INTO ledger_numbers (record_id, ledger, fiscal_year, number, assigned_at) \
-             SELECT ?1, ?2, ?3, coalesce(max(number), 0) + 1, ?4 FROM ledger_numbers WHERE ledger = ?2 AND fiscal_year = ?3 \
-             ON CONFLICT(record_id) DO NOTHING",
-            params![e.record_id, kind, fy, now],
-        )?;
+        crate::store::records::number_in_ledger(tx, &e.record_id, kind, fy, now)?;
     }
     Ok(())
 }

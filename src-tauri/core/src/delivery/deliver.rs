@@ -7,7 +7,7 @@
 //! others go on, and after `MAX_FILE_ATTEMPTS` such failures that bundle is set aside on the
 //! device (quarantined) with its reason, so it never blocks the queue.
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use super::bundle::{self, Entry, Payload};
@@ -17,6 +17,7 @@ use super::transport::{FailureKind, Transport, TransportError};
 use super::{get_setting, schedule, setting, CentreProfile, FORMAT};
 use crate::error::{Error, Result};
 use crate::store::audit::sha256_hex;
+use crate::store::outbox_queue as queue;
 use crate::store::{now, Action, Store};
 
 /// At most this many entries in one bundle.
@@ -58,57 +59,32 @@ fn not_enrolled() -> Error {
 }
 
 /// Read one outbox entry's content. `None` if it is gone (destroyed before it was delivered).
-fn entry_of(c: &Connection, entry_type: &str, record_id: &str, version: u32, ref_id: Option<&str>, kind: &str) -> Result<Option<Entry>> {
-    use rusqlite::OptionalExtension;
-    if entry_type == "version" {
-        return Ok(c
-            .query_row(
-                "SELECT content, content_hash, reason, author_id, author_name, created_at FROM record_versions WHERE record_id = ?1 AND version = ?2",
-                params![record_id, version],
-                |r| {
-                    Ok(Entry {
-                        entry_type: entry_type.into(),
-                        record_id: record_id.into(),
-                        version,
-                        kind: kind.into(),
-                        content: r.get(0)?,
-                        content_hash: r.get(1)?,
-                        reason: r.get(2)?,
-                        author_id: r.get(3)?,
-                        author_name: r.get(4)?,
-                        created_at: r.get(5)?,
-                    })
-                },
-            )
-            .optional()?);
+fn entry_of(c: &Connection, w: &queue::Waiting) -> Result<Option<Entry>> {
+    if w.entry_type == "version" {
+        return Ok(queue::version_of(c, &w.record_id, w.version)?.map(|v| Entry {
+            entry_type: w.entry_type.clone(),
+            record_id: w.record_id.clone(),
+            version: w.version,
+            kind: w.kind.clone(),
+            content: v.content,
+            content_hash: v.content_hash,
+            reason: v.reason,
+            author_id: v.author_id,
+            author_name: v.author_name,
+            created_at: v.created_at,
+        }));
     }
-    let row = c
-        .query_row(
-            "SELECT d.id, d.record_id, d.kind, d.fiscal_year, d.ledger_number, d.performed_on, d.retain_until, d.destroyed_at, d.destroyed_by, \
-             coalesce(s.name, ''), d.reason FROM destructions d LEFT JOIN staff s ON s.id = d.destroyed_by WHERE d.id = ?1",
-            [ref_id.unwrap_or_default()],
-            |r| {
-                let detail = serde_json::json!({
-                    "id": r.get::<_, String>(0)?, "record_id": r.get::<_, String>(1)?, "kind": r.get::<_, String>(2)?,
-                    "fiscal_year": r.get::<_, Option<i64>>(3)?, "ledger_number": r.get::<_, Option<i64>>(4)?,
-                    "performed_on": r.get::<_, Option<String>>(5)?, "retain_until": r.get::<_, Option<String>>(6)?,
-                    "destroyed_at": r.get::<_, String>(7)?, "reason": r.get::<_, String>(10)?,
-                });
-                Ok((detail.to_string(), r.get::<_, String>(8)?, r.get::<_, String>(9)?, r.get::<_, String>(7)?))
-            },
-        )
-        .optional()?;
-    Ok(row.map(|(content, author_id, author_name, created_at)| Entry {
-        entry_type: entry_type.into(),
-        record_id: record_id.into(),
+    Ok(queue::destruction_of(c, w.ref_id.as_deref().unwrap_or_default())?.map(|d| Entry {
+        entry_type: w.entry_type.clone(),
+        record_id: w.record_id.clone(),
         version: 0,
-        kind: kind.into(),
-        content_hash: sha256_hex(content.as_bytes()),
-        content,
+        kind: w.kind.clone(),
+        content_hash: sha256_hex(d.detail.as_bytes()),
+        content: d.detail,
         reason: None,
-        author_id,
-        author_name,
-        created_at,
+        author_id: d.author_id,
+        author_name: d.author_name,
+        created_at: d.destroyed_at,
     }))
 }
 
@@ -122,21 +98,18 @@ impl Store {
                 let key = DeviceKey::load(tx)?.ok_or_else(not_enrolled)?;
                 let profile = get_setting(tx, setting::CENTRE_PROFILE)?.ok_or_else(not_enrolled)?;
                 let profile = CentreProfile::parse(&profile)?;
-                let waiting: Vec<(i64, String, String, u32, Option<String>, String)> = tx
-                    .prepare("SELECT seq, entry_type, record_id, version, ref_id, kind FROM outbox WHERE state = 'waiting' ORDER BY seq LIMIT ?1")?
-                    .query_map([BUNDLE_ENTRIES as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
-                    .collect::<rusqlite::Result<_>>()?;
+                let waiting = queue::waiting(tx, BUNDLE_ENTRIES)?;
                 if waiting.is_empty() {
                     return Ok(false);
                 }
-                let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM outbox_bundles", [], |r| r.get(0))?;
+                let seq = queue::next_bundle_seq(tx)?;
                 let mut entries = Vec::new();
                 let mut taken = Vec::new();
                 // Bundles stay under the size every reader accepts: what does not fit waits for
                 // the next bundle.
                 let mut weight = 0;
-                for (oseq, entry_type, record_id, version, ref_id, kind) in &waiting {
-                    match entry_of(tx, entry_type, record_id, *version, ref_id.as_deref(), kind)? {
+                for entry in &waiting {
+                    match entry_of(tx, entry)? {
                         Some(e) => {
                             let w = bundle::weight(&e);
                             if !entries.is_empty() && weight + w > bundle::MAX_ENTRIES_WEIGHT {
@@ -144,14 +117,9 @@ impl Store {
                             }
                             weight += w;
                             entries.push(e);
-                            taken.push(*oseq);
+                            taken.push(entry.seq);
                         }
-                        None => {
-                            tx.execute(
-                                "UPDATE outbox SET state = 'quarantined', reason = '送る前に廃棄されたため、内容がありません（廃棄記録は別に送ります）' WHERE seq = ?1",
-                                [oseq],
-                            )?;
-                        }
+                        None => queue::set_aside_destroyed(tx, entry.seq)?,
                     }
                 }
                 if entries.is_empty() {
@@ -159,18 +127,19 @@ impl Store {
                 }
                 // The chain's head travels with the bundle, signed with it (ADR 0020).
                 let anchor = crate::store::anchor::head(tx)?;
-                let payload =
-                    Payload { format: FORMAT, centre_id: profile.centre_id.clone(), device_id: device_id.clone(), seq: seq as u64, created_at: now(), entries, anchor };
+                let payload = Payload {
+                    format: FORMAT,
+                    centre_id: profile.centre_id.clone(),
+                    device_id: device_id.clone(),
+                    seq: seq as u64,
+                    created_at: now(),
+                    entries,
+                    anchor,
+                };
                 let bytes = bundle::seal(&payload, &key, &profile.recipient)?;
                 let sha = sha256_hex(&bytes);
                 let name = bundle::file_name(&device_id, seq as u64, &sha);
-                tx.execute(
-                    "INSERT INTO outbox_bundles (seq, file_name, sha256, bytes, entries, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![seq, name, sha, bytes, taken.len() as i64, payload.created_at],
-                )?;
-                for oseq in &taken {
-                    tx.execute("UPDATE outbox SET state = 'bundled', bundle_seq = ?2 WHERE seq = ?1", params![oseq, seq])?;
-                }
+                queue::add_bundle(tx, seq, &name, &sha, &bytes, &taken, &payload.created_at)?;
                 Ok(true)
             })?;
             if !more {
@@ -203,26 +172,14 @@ impl Store {
         if let Err(e) = outcome {
             report.stopped = Some(e.message);
         }
-        report.waiting = self.read(|c| {
-            Ok(c.query_row(
-                "SELECT count(*) FROM outbox WHERE state = 'waiting' OR (state = 'bundled' AND bundle_seq IN (SELECT seq FROM outbox_bundles WHERE quarantined_at IS NULL))",
-                [],
-                |r| r.get(0),
-            )?)
-        })?;
+        report.waiting = self.read(queue::still_waiting)?;
         Ok(report)
     }
 
     /// Send every bundle not yet sent and not set aside, in order. Stops (returning the error)
     /// when the destination is away; a failure of one file counts against that file only.
     fn send_pending(&self, transport: &dyn Transport, report: &mut DeliveryReport) -> std::result::Result<(), TransportError> {
-        let pending: Vec<(i64, String, Vec<u8>)> = self
-            .read(|c| {
-                Ok(c.prepare("SELECT seq, file_name, bytes FROM outbox_bundles WHERE sent_at IS NULL AND quarantined_at IS NULL ORDER BY seq")?
-                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                    .collect::<rusqlite::Result<_>>()?)
-            })
-            .map_err(local)?;
+        let pending = self.read(queue::unsent).map_err(local)?;
         for (seq, name, bytes) in pending {
             // The bundle first, its hash last: a file without its hash is not yet complete.
             let sent =
@@ -232,13 +189,7 @@ impl Store {
                     let n = self
                         .write(|tx| {
                             let at = now();
-                            tx.execute(
-                                "UPDATE outbox_bundles SET sent_at = ?2, sent_to = ?3, last_error = NULL, \
-                                 attempts = CASE WHEN acted_receipt IS NULL THEN 0 ELSE attempts END WHERE seq = ?1",
-                                params![seq, at, transport.describe()],
-                            )?;
-                            let n =
-                                tx.execute("UPDATE outbox SET state = 'sent', sent_at = ?2 WHERE bundle_seq = ?1 AND state = 'bundled'", params![seq, at])?;
+                            let n = queue::mark_sent(tx, seq, &at, &transport.describe())?;
                             self.audit(tx, Action::Export, &name, serde_json::json!({ "delivery": "bundle_sent", "entries": n, "to": transport.describe() }))?;
                             Ok(n as i64)
                         })
@@ -261,17 +212,12 @@ impl Store {
     /// reason when it was set aside now.
     fn count_failure(&self, seq: i64, name: &str, message: &str) -> Result<Option<String>> {
         self.write(|tx| {
-            let attempts: i64 = tx.query_row(
-                "UPDATE outbox_bundles SET attempts = attempts + 1, last_error = ?2 WHERE seq = ?1 RETURNING attempts",
-                params![seq, message],
-                |r| r.get(0),
-            )?;
+            let attempts = queue::count_failure(tx, seq, message)?;
             if attempts < MAX_FILE_ATTEMPTS {
                 return Ok(None);
             }
             let reason = format!("{attempts}回続けて送れなかったため保留にしました: {message}");
-            tx.execute("UPDATE outbox_bundles SET quarantined_at = ?2 WHERE seq = ?1", params![seq, now()])?;
-            tx.execute("UPDATE outbox SET state = 'quarantined', reason = ?2 WHERE bundle_seq = ?1 AND state IN ('bundled', 'sent')", params![seq, reason])?;
+            queue::quarantine(tx, seq, &now(), &reason)?;
             self.audit(tx, Action::Edit, name, serde_json::json!({ "delivery": "bundle_quarantined", "attempts": attempts }))?;
             Ok(Some(reason))
         })
@@ -280,19 +226,14 @@ impl Store {
     /// The bytes of a bundle this device made (encrypted to the centre), by file name: to hand
     /// it over by other means when every transport fails.
     pub fn read_bundle_bytes(&self, file_name: &str) -> Result<Option<Vec<u8>>> {
-        use rusqlite::OptionalExtension;
-        self.read(|c| Ok(c.query_row("SELECT bytes FROM outbox_bundles WHERE file_name = ?1", [file_name], |r| r.get(0)).optional()?))
+        self.read(|c| queue::bundle_bytes(c, file_name))
     }
 
     /// Put every bundle set aside on this device back in the queue (after the cause was fixed).
     /// Returns how many.
     pub fn release_held_bundles(&self) -> Result<usize> {
         self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE outbox_bundles SET quarantined_at = NULL, attempts = 0, last_error = NULL, sent_at = NULL WHERE quarantined_at IS NOT NULL",
-                [],
-            )?;
-            tx.execute("UPDATE outbox SET state = 'bundled', reason = NULL, sent_at = NULL WHERE state = 'quarantined' AND bundle_seq IS NOT NULL", [])?;
+            let n = queue::release_held(tx)?;
             schedule::reset(tx)?;
             if n > 0 {
                 self.audit(tx, Action::Edit, "outbox", serde_json::json!({ "delivery": "release_held", "bundles": n }))?;
@@ -306,16 +247,8 @@ impl Store {
         let (profile, device_id) = self.read(|c| Ok((get_setting(c, setting::CENTRE_PROFILE)?, get_setting(c, setting::DEVICE_ID)?))).map_err(local)?;
         let (Some(profile), Some(device_id)) = (profile, device_id) else { return Ok(()) };
         let Some((centre_key, rooted)) = CentreProfile::parse(&profile).ok().and_then(|p| Some((p.receipt_key?, p.root_key.is_some()))) else { return Ok(()) };
-        let unconfirmed: Vec<(i64, String, String, Option<String>)> = self
-            .read(|c| {
-                Ok(c.prepare(
-                    "SELECT seq, file_name, sha256, acted_receipt FROM outbox_bundles WHERE sent_at IS NOT NULL AND received_at IS NULL AND quarantined_at IS NULL ORDER BY seq",
-                )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<_>>()?)
-            })
-            .map_err(local)?;
-        for (seq, name, sha, acted) in unconfirmed {
+        let unconfirmed = self.read(queue::unconfirmed).map_err(local)?;
+        for queue::Unconfirmed { seq, file_name: name, sha256: sha, acted_receipt: acted } in unconfirmed {
             let bytes = match transport.get(&receipt_name(&name)) {
                 Ok(Some(b)) => b,
                 Ok(None) => continue,
@@ -337,7 +270,7 @@ impl Store {
                 }
                 // The centre has it: the encrypted copy kept for retries is no longer needed.
                 self.write(|tx| {
-                    tx.execute("UPDATE outbox_bundles SET received_at = ?2, centre_reason = NULL, bytes = NULL WHERE seq = ?1", params![seq, r.at])?;
+                    queue::mark_received(tx, seq, &r.at)?;
                     self.audit(tx, Action::Edit, &name, serde_json::json!({ "delivery": "receipt", "outcome": "applied" })).map(|_| ())
                 })
                 .map_err(local)?;
@@ -348,8 +281,7 @@ impl Store {
                 let reason = receipt::device_advice(r.code.as_deref(), r.reason.as_deref(), true);
                 let mark = format!("{}|{}", r.sha256, r.at);
                 self.write(|tx| {
-                    tx.execute("UPDATE outbox_bundles SET sent_at = NULL, centre_reason = ?2, acted_receipt = ?3 WHERE seq = ?1", params![seq, reason, mark])?;
-                    tx.execute("UPDATE outbox SET state = 'bundled', sent_at = NULL WHERE bundle_seq = ?1 AND state = 'sent'", [seq])?;
+                    queue::send_again(tx, seq, &reason, &mark)?;
                     Ok(())
                 })
                 .map_err(local)?;
@@ -363,7 +295,7 @@ impl Store {
                 // device, …): show it; the centre looks again at its next import.
                 // (A copy resent already, whose old receipt is still there, is still on its way.)
                 let advice = receipt::device_advice(r.code.as_deref(), r.reason.as_deref(), receipt::resend_on(r.code.as_deref(), true));
-                self.write(|tx| Ok(tx.execute("UPDATE outbox_bundles SET centre_reason = ?2 WHERE seq = ?1", params![seq, advice])?)).map_err(local)?;
+                self.write(|tx| queue::set_centre_reason(tx, seq, &advice)).map_err(local)?;
             }
         }
         Ok(())

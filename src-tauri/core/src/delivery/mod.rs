@@ -78,15 +78,4 @@ pub(crate) mod setting {
     pub const LAST_OK_AT: &str = "delivery_last_ok_at";
 }
 
-use rusqlite::{Connection, OptionalExtension};
-
-use crate::error::Result;
-
-pub(crate) fn get_setting(c: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
-}
-
-pub(crate) fn put_setting(c: &Connection, key: &str, value: &str) -> Result<()> {
-    c.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
-    Ok(())
-}
+pub(crate) use crate::store::kv::{delete as delete_setting, get as get_setting, put as put_setting};

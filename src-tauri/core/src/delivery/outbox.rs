@@ -6,41 +6,12 @@ use ts_rs::TS;
 
 use super::{get_setting, setting};
 use crate::error::Result;
+use crate::store::outbox_queue as queue;
 use crate::store::Store;
 
 pub(crate) use crate::store::outbox::enqueue_existing;
 
-/// One outbox entry: ids and states, never content.
-#[derive(Debug, Clone, Serialize)]
-pub struct OutboxEntry {
-    pub seq: i64,
-    pub entry_type: String,
-    pub record_id: String,
-    pub version: u32,
-    pub kind: String,
-    /// waiting, bundled (made, not yet delivered), sent, quarantined.
-    pub state: String,
-    pub bundle: Option<String>,
-    pub enqueued_at: String,
-    pub sent_at: Option<String>,
-    /// When the centre confirmed it (its signed receipt).
-    pub received_at: Option<String>,
-    pub reason: Option<String>,
-    /// What the centre said of a bundle it set aside.
-    pub centre_reason: Option<String>,
-}
-
-/// A bundle set aside, on this device or at the centre, with the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct HeldBundle {
-    pub bundle: String,
-    #[ts(type = "number")]
-    pub entries: i64,
-    /// `device` (set aside here after repeated failures) or `centre` (the centre refused it).
-    pub held_by: String,
-    pub reason: String,
-}
+pub use crate::store::outbox_queue::{HeldBundle, OutboxEntry};
 
 /// What has and has not reached the centre, for the home screen. Counts of finalised versions
 /// and 廃棄記録; no content.
@@ -102,46 +73,22 @@ impl Store {
         let cutoff = crate::store::iso(now - chrono::Duration::days(OVERDUE_DAYS));
         self.read(|c| {
             let enrolled = get_setting(c, setting::DEVICE_ID)?.is_some();
-            let count = |sql: &str| -> Result<i64> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
-            // Delivered means confirmed by a receipt when the centre sends receipts, else sent.
-            let undelivered = if receipts {
-                "(o.state IN ('waiting', 'bundled') OR (o.state = 'sent' AND b.received_at IS NULL))"
-            } else {
-                "o.state IN ('waiting', 'bundled')"
-            };
-            let (overdue, oldest): (i64, Option<String>) = c.query_row(
-                &format!(
-                    "SELECT count(*), min(o.made_at) FROM outbox o LEFT JOIN outbox_bundles b ON b.seq = o.bundle_seq \
-                     WHERE o.made_at < ?1 AND ({undelivered} OR (o.state = 'quarantined' AND o.bundle_seq IS NOT NULL))"
-                ),
-                [&cutoff],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            let mut held: Vec<HeldBundle> = c
-                .prepare(
-                    "SELECT file_name, entries, CASE WHEN quarantined_at IS NOT NULL THEN 'device' ELSE 'centre' END, coalesce(CASE WHEN quarantined_at IS NOT NULL THEN last_error END, centre_reason) \
-                     FROM outbox_bundles WHERE quarantined_at IS NOT NULL OR (centre_reason IS NOT NULL AND received_at IS NULL) ORDER BY seq",
-                )?
-                .query_map([], |r| Ok(HeldBundle { bundle: r.get(0)?, entries: r.get(1)?, held_by: r.get(2)?, reason: r.get::<_, Option<String>>(3)?.unwrap_or_default() }))?
-                .collect::<rusqlite::Result<_>>()?;
-            held.truncate(20);
+            let counts = queue::counts(c, receipts, &cutoff)?;
             Ok(DeliveryOverview {
                 enrolled,
                 centre_name: profile.as_ref().map(|p| p.centre_name.clone()),
                 target,
-                waiting: count("SELECT count(*) FROM outbox WHERE state IN ('waiting', 'bundled')")?,
-                unconfirmed: count("SELECT count(*) FROM outbox o JOIN outbox_bundles b ON b.seq = o.bundle_seq WHERE o.state = 'sent' AND b.received_at IS NULL")?,
-                received: count("SELECT count(*) FROM outbox o JOIN outbox_bundles b ON b.seq = o.bundle_seq WHERE o.state = 'sent' AND b.received_at IS NOT NULL")?,
-                // Entries destroyed before they were bundled are 'quarantined' without a bundle:
-                // their 廃棄記録 goes instead, so they are not held.
-                quarantined: count("SELECT count(*) FROM outbox WHERE state = 'quarantined' AND bundle_seq IS NOT NULL")?,
-                held,
+                waiting: counts.waiting,
+                unconfirmed: counts.unconfirmed,
+                received: counts.received,
+                quarantined: counts.quarantined,
+                held: queue::held(c, 20)?,
                 receipts,
                 last_delivery_at: state.last_ok_at.clone(),
                 failures: state.failures,
                 last_error: state.last_error.clone(),
-                overdue,
-                oldest_overdue_at: oldest,
+                overdue: counts.overdue,
+                oldest_overdue_at: counts.oldest_overdue_at,
             })
         })
     }
@@ -150,35 +97,8 @@ impl Store {
         let overview = self.delivery_overview(chrono::Utc::now())?;
         self.read(|c| {
             let device_id = get_setting(c, setting::DEVICE_ID)?;
-            let mut stmt = c.prepare(
-                "SELECT o.seq, o.entry_type, o.record_id, o.version, o.kind, o.state, b.file_name, o.enqueued_at, o.sent_at, b.received_at, o.reason, b.centre_reason \
-                 FROM outbox o LEFT JOIN outbox_bundles b ON b.seq = o.bundle_seq ORDER BY o.seq",
-            )?;
-            let entries = stmt
-                .query_map([], |r| {
-                    Ok(OutboxEntry {
-                        seq: r.get(0)?,
-                        entry_type: r.get(1)?,
-                        record_id: r.get(2)?,
-                        version: r.get(3)?,
-                        kind: r.get(4)?,
-                        state: r.get(5)?,
-                        bundle: r.get(6)?,
-                        enqueued_at: r.get(7)?,
-                        sent_at: r.get(8)?,
-                        received_at: r.get(9)?,
-                        reason: r.get(10)?,
-                        centre_reason: r.get(11)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(OutboxStatus {
-                device_id,
-                sent: overview.unconfirmed + overview.received,
-                last_sent_at: c.query_row("SELECT max(sent_at) FROM outbox_bundles", [], |r| r.get(0))?,
-                overview,
-                entries,
-            })
+            let entries = queue::entries(c)?;
+            Ok(OutboxStatus { device_id, sent: overview.unconfirmed + overview.received, last_sent_at: queue::last_sent_at(c)?, overview, entries })
         })
     }
 }

@@ -7,7 +7,7 @@
 //! only profiles the root signed with a higher serial.
 
 use age::secrecy::ExposeSecret;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
 use super::keys::{CentreIdentity, DeviceKey};
 use super::root::RootKey;
@@ -48,11 +48,7 @@ pub(crate) fn seal(profile: CentreProfile, key: &DeviceKey, root: Option<&RootKe
 
 /// Keep a key no longer in use, to open bundles made for it (once per key).
 pub(crate) fn keep_retired(tx: &Connection, key: &CentreIdentity, retired_at: &str) -> Result<()> {
-    tx.execute(
-        "INSERT INTO centre_old_identities (recipient, identity, retired_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-        params![key.recipient(), key.secret().expose_secret(), retired_at],
-    )?;
-    Ok(())
+    crate::store::consolidated::keep_old_identity(tx, &key.recipient(), key.secret().expose_secret(), retired_at)
 }
 
 /// The centre signing keys a rotation replaced, with when (oldest first): the rotations made in
@@ -60,11 +56,7 @@ pub(crate) fn keep_retired(tx: &Connection, key: &CentreIdentity, retired_at: &s
 /// tombstone sealed by one of them counts only if sealed before (ADR 0026 addendum).
 pub(crate) fn retired_signing_keys(c: &Connection) -> Result<Vec<(String, String)>> {
     let mut out: Vec<(String, String)> = Vec::new();
-    let mut stmt =
-        c.prepare("SELECT at, detail FROM audit_log WHERE detail LIKE '%centre_rotate_key%' OR detail LIKE '%retired_signing_keys%' ORDER BY seq")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    for row in rows {
-        let (at, detail) = row?;
+    for (at, _, detail) in crate::store::audit::entries_mentioning(c, &["centre_rotate_key", "retired_signing_keys"])? {
         let d: serde_json::Value = serde_json::from_str(&detail).unwrap_or_default();
         let mut found = Vec::new();
         match d["delivery"].as_str() {
@@ -92,10 +84,9 @@ pub(crate) fn retired_signing_keys(c: &Connection) -> Result<Vec<(String, String
 /// Every key the centre can open bundles with: the current one first, then the retired ones.
 pub(crate) fn all_identities(c: &Connection) -> Result<Vec<CentreIdentity>> {
     let mut out: Vec<CentreIdentity> = CentreIdentity::load(c)?.into_iter().collect();
-    let mut stmt = c.prepare("SELECT identity FROM centre_old_identities ORDER BY retired_at DESC")?;
-    for s in stmt.query_map([], |r| r.get::<_, String>(0))? {
-        let s = zeroize::Zeroizing::new(s?);
-        out.push(CentreIdentity::parse(&s)?);
+    // The most recently retired first.
+    for (_, identity, _) in crate::store::consolidated::old_identities(c)?.into_iter().rev() {
+        out.push(CentreIdentity::parse(&identity)?);
     }
     Ok(out)
 }

@@ -89,13 +89,13 @@ pub(crate) fn reset(tx: &Connection) -> Result<()> {
 
 fn reset_keys(tx: &Connection, k: &StateKeys) -> Result<()> {
     put_setting(tx, k.failures, "0")?;
-    tx.execute("DELETE FROM settings WHERE key = ?1", [k.last_error])?;
+    super::delete_setting(tx, k.last_error)?;
     Ok(())
 }
 
 /// Make the next pass due at once (the wait counts from the last pass, which is forgotten).
 pub(crate) fn due_now_keys(tx: &Connection, k: &StateKeys) -> Result<()> {
-    tx.execute("DELETE FROM settings WHERE key = ?1", [k.last_pass])?;
+    super::delete_setting(tx, k.last_pass)?;
     Ok(())
 }
 
@@ -150,16 +150,7 @@ impl Store {
             return Ok(None);
         }
         let state = self.delivery_state()?;
-        let (unsent, unconfirmed, file_attempts): (i64, i64, u32) = self.read(|c| {
-            Ok(c.query_row(
-                "SELECT (SELECT count(*) FROM outbox WHERE state = 'waiting') + \
-                        (SELECT count(*) FROM outbox_bundles WHERE sent_at IS NULL AND quarantined_at IS NULL), \
-                        (SELECT count(*) FROM outbox_bundles WHERE sent_at IS NOT NULL AND received_at IS NULL AND quarantined_at IS NULL), \
-                        (SELECT coalesce(max(attempts), 0) FROM outbox_bundles WHERE sent_at IS NULL AND quarantined_at IS NULL)",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?)
-        })?;
+        let (unsent, unconfirmed, file_attempts) = self.read(crate::store::outbox_queue::pending)?;
         let after = |wait: Duration| after(&state.last_pass_at, wait).unwrap_or(now);
         Ok(if state.failures > 0 {
             Some(after(schedule.backoff(state.failures)))

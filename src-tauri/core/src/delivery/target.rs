@@ -90,18 +90,14 @@ impl Store {
                 Some(p) => put_setting(tx, setting::TARGET_PASSWORD, &zeroize::Zeroizing::new(p.to_string()))?,
                 // The stored password is for the old server only: never send it to another one.
                 None if origin(previous.as_ref()) != origin(Some(target)) => {
-                    tx.execute("DELETE FROM settings WHERE key = ?1", [setting::TARGET_PASSWORD])?;
+                    super::delete_setting(tx, setting::TARGET_PASSWORD)?;
                 }
                 None => {}
             }
             if previous.as_ref() != Some(target) {
                 // What was sent to the old destination and not confirmed goes to the new one too
                 // (the centre skips a bundle it already applied), so nothing is stranded there.
-                tx.execute("UPDATE outbox_bundles SET sent_at = NULL WHERE sent_at IS NOT NULL AND received_at IS NULL AND quarantined_at IS NULL", [])?;
-                tx.execute(
-                    "UPDATE outbox SET state = 'bundled', sent_at = NULL WHERE state = 'sent' AND bundle_seq IN (SELECT seq FROM outbox_bundles WHERE sent_at IS NULL)",
-                    [],
-                )?;
+                crate::store::outbox_queue::resend_unconfirmed(tx)?;
             }
             // A new destination is tried at once: forget the backoff of the old one.
             super::schedule::reset(tx)?;

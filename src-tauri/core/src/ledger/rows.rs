@@ -1,13 +1,13 @@
 //! The two ledgers of seed 002, built from the latest finalised version of each record (its body
 //! and the snapshot of the people and places it named), with the 番号 given at the first 確定.
 
-use rusqlite::params_from_iter;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::domain::fiscal::fiscal_year_range;
 use crate::domain::{wareki, Code, Date, RecordBody, RecordKind, VersionContent};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::store::report_rows::RowFilter;
 use crate::store::Store;
 
 use super::table::{Cell, Column, Table};
@@ -74,25 +74,10 @@ impl LedgerFilter {
         (from, to)
     }
 
-    /// The filter as SQL conditions on the columns every ledger source has (`performed_on`,
-    /// `doctor_id`, `workplace_id`): (column and operator, value). Each source adds its own
-    /// table alias and placeholder.
-    pub(crate) fn conditions(&self) -> Vec<(&'static str, String)> {
+    /// The records the filter covers, as the store reads them.
+    pub fn rows(&self) -> RowFilter {
         let (from, to) = self.period();
-        let mut out = Vec::new();
-        if let Some(f) = from {
-            out.push(("performed_on >=", f.iso()));
-        }
-        if let Some(t) = to {
-            out.push(("performed_on <=", t.iso()));
-        }
-        if let Some(d) = &self.doctor_id {
-            out.push(("doctor_id =", d.clone()));
-        }
-        if let Some(w) = &self.workplace_id {
-            out.push(("workplace_id =", w.clone()));
-        }
-        out
+        RowFilter { from, to, doctor_id: self.doctor_id.clone(), workplace_id: self.workplace_id.clone() }
     }
 
     /// 令和7年度, 令和7年4月1日～令和7年9月30日, or 全期間.
@@ -110,18 +95,7 @@ impl LedgerFilter {
 }
 
 /// One line of a ledger: its number and the finalised version it shows.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[ts(export)]
-pub struct LedgerEntry {
-    pub record_id: String,
-    /// 番号 (per fiscal year, given at the first 確定)
-    pub fiscal_year: i32,
-    pub number: u32,
-    pub version: u32,
-    /// Corrected after finalising: the row shows the latest version.
-    pub amended: bool,
-    pub content: VersionContent,
-}
+pub use crate::store::report_rows::LedgerEntry;
 
 /// A ledger: its entries in number order.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -136,36 +110,7 @@ impl Store {
     /// The ledger of `kind` for the filter, from finalised records only. On a centre's store,
     /// the records consolidated from its devices are in it too, numbered in the same sequence.
     pub fn ledger(&self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
-        let mut args: Vec<String> = vec![kind.as_str().to_string()];
-        // The same conditions over the centre's own records (r) and the consolidated ones (c).
-        let mut conds = String::new();
-        for (col, v) in filter.conditions() {
-            args.push(v);
-            conds.push_str(&format!(" AND {{}}.{col} ?{}", args.len()));
-        }
-        let sql = format!(
-            "SELECT * FROM (SELECT r.id, n.fiscal_year, n.number, r.version, r.amended_at IS NOT NULL, v.content \
-             FROM records r JOIN ledger_numbers n ON n.record_id = r.id \
-             JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
-             WHERE r.kind = ?1 AND r.status = 'final'{} \
-             UNION ALL SELECT record_id, fiscal_year, number, version, amended, content FROM consolidated_current c WHERE c.kind = ?1{}) \
-             ORDER BY 2, 3",
-            conds.replace("{}", "r"),
-            conds.replace("{}", "c"),
-        );
-        let entries = self.read(|c| {
-            let mut stmt = c.prepare(&sql)?;
-            let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?, r.get::<_, u32>(2)?, r.get::<_, u32>(3)?, r.get::<_, bool>(4)?, r.get::<_, String>(5)?))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (record_id, fiscal_year, number, version, amended, json) = row?;
-                let content: VersionContent = serde_json::from_str(&json).map_err(|e| Error::from_json(&e))?;
-                out.push(LedgerEntry { record_id, fiscal_year, number, version, amended, content });
-            }
-            Ok(out)
-        })?;
+        let entries = self.ledger_entries(kind.record_kind(), &filter.rows())?;
         Ok(Ledger { kind, filter: filter.clone(), entries })
     }
 }

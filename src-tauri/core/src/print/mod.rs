@@ -99,7 +99,7 @@ impl Store {
 
     pub(crate) fn recovery_sheet_pdf(&self, key: &RecoveryKey) -> Result<Vec<u8>> {
         let profile = self.profile()?;
-        let created = self.read(|c| Ok(c.query_row("SELECT value FROM meta WHERE key = 'created_at'", [], |r| r.get::<_, String>(0))?))?;
+        let created = self.created_at()?;
         let created_on =
             chrono::DateTime::parse_from_rfc3339(&created).map(|t| Date(t.with_timezone(&chrono::Local).date_naive()).wareki()).unwrap_or_default();
         let facts = forms::recovery_sheet::SheetFacts {

@@ -128,6 +128,15 @@ pub fn entries_for(conn: &Connection, target: &str) -> Result<Vec<AuditEntry>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The entries whose detail mentions `needle` (a JSON key or value, as `LIKE '%needle%'`
+/// finds it), oldest first: (time, target, detail as stored).
+pub fn entries_mentioning(conn: &Connection, needles: &[&str]) -> Result<Vec<(String, String, String)>> {
+    let cond = vec!["detail LIKE '%' || ? || '%'"; needles.len()].join(" OR ");
+    let mut stmt = conn.prepare(&format!("SELECT at, target, detail FROM audit_log WHERE {cond} ORDER BY seq"))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(needles), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Where the chain breaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]

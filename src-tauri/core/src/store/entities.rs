@@ -118,6 +118,13 @@ pub(crate) fn insert_staff(conn: &Connection, id: &str, s: &Staff, now: &str) ->
     insert(conn, id, s, now)
 }
 
+/// Every member of the staff list, by id (the annual report counts them).
+pub(crate) fn staff_in(conn: &Connection) -> Result<Vec<(String, Staff)>> {
+    let mut stmt = conn.prepare("SELECT id, data FROM staff ORDER BY id")?;
+    let rows: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    rows.into_iter().map(|(id, data)| Ok((id, serde_json::from_str::<Staff>(&data).map_err(|e| Error::from_json(&e))?))).collect()
+}
+
 fn row<E: Entity>(r: &rusqlite::Row) -> rusqlite::Result<EntityRow<E>> {
     let data: String = r.get(1)?;
     let data = serde_json::from_str(&data).map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e)))?;

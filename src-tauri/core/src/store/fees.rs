@@ -46,7 +46,7 @@ impl FeeStatus {
 
 /// The hourly rate in force: the setting, capped at 11,500 円; the cap when unset or unreadable.
 fn rate_in(c: &Connection) -> Result<u32> {
-    let v: Option<String> = c.query_row("SELECT value FROM settings WHERE key = ?1", [FEE_HOURLY_RATE_SETTING], |r| r.get(0)).optional()?;
+    let v = super::kv::get(c, FEE_HOURLY_RATE_SETTING)?;
     Ok(v.and_then(|v| v.trim().parse::<u32>().ok()).filter(|r| *r > 0).map_or(FEE_HOURLY_RATE_CAP, |r| r.min(FEE_HOURLY_RATE_CAP)))
 }
 

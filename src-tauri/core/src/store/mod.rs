@@ -18,17 +18,21 @@ pub mod atomic;
 pub mod audit;
 pub mod backup;
 pub(crate) mod consistency;
-pub(crate) mod consolidated;
+pub mod consolidated;
 pub mod editing;
 pub mod entities;
 pub mod fees;
 pub mod import;
 pub mod instance;
 pub mod keys;
+pub mod kv;
 pub(crate) mod outbox;
+pub mod outbox_queue;
 pub mod prefs;
 pub mod private;
 pub mod records;
+pub mod report_rows;
+pub mod retention;
 pub mod saved_copies;
 pub mod schema;
 pub mod spool;
@@ -59,10 +63,7 @@ pub fn iso(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// The day of a stored time (`2025-06-10T…Z` → 2025-06-10), as stored (UTC).
-pub(crate) fn day_of(ts: &str) -> Option<crate::domain::Date> {
-    ts.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map(crate::domain::Date)
-}
+pub(crate) use crate::domain::retention::day_of;
 
 /// Today in the local time zone.
 pub fn today() -> crate::domain::Date {
@@ -261,7 +262,7 @@ impl Store {
                 tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", [k, v])?;
             }
             entities::insert_staff(&tx, &staff_id, profile, &now)?;
-            tx.execute("INSERT INTO settings (key, value) VALUES ('profile_staff_id', ?1)", [&staff_id])?;
+            kv::put(&tx, "profile_staff_id", &staff_id)?;
             audit::append(&tx, &store_id, &actor, Action::Init, &store_id, serde_json::json!({ "schema": schema::latest_version() }))?;
             tx.commit()?;
         }
@@ -341,7 +342,7 @@ impl Store {
     }
 
     fn load_actor(conn: &Connection) -> Result<Actor> {
-        let id: String = conn.query_row("SELECT value FROM settings WHERE key = 'profile_staff_id'", [], |r| r.get(0))?;
+        let id = kv::get(conn, "profile_staff_id")?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
         let name: String = conn.query_row("SELECT name FROM staff WHERE id = ?1", [&id], |r| r.get(0))?;
         Ok(Actor { id, name })
     }
@@ -397,6 +398,11 @@ impl Store {
 
     pub fn store_id(&self) -> &str {
         &self.store_id
+    }
+
+    /// When the store was made (RFC 3339, UTC).
+    pub fn created_at(&self) -> Result<String> {
+        self.read(|c| Ok(c.query_row("SELECT value FROM meta WHERE key = 'created_at'", [], |r| r.get::<_, String>(0))?))
     }
 
     pub fn actor(&self) -> &Actor {
@@ -466,7 +472,7 @@ impl Store {
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        self.read(|c| Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?))
+        self.read(|c| kv::get(c, key))
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -475,7 +481,7 @@ impl Store {
 
     /// Write a setting and its audit entry (the key, never the value) in `tx`.
     pub(crate) fn put_setting_in(&self, tx: &rusqlite::Transaction, key: &str, value: &str) -> Result<()> {
-        tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
+        kv::put(tx, key, value)?;
         self.audit(tx, Action::Edit, "settings", serde_json::json!({ "setting": key })).map(|_| ())
     }
 

@@ -3,7 +3,7 @@
 //! finalised can miss it. Rows hold ids and states only; the content is read when a bundle is
 //! made (`delivery::deliver`), which also reads and updates the states.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use super::now;
 use crate::error::Result;
@@ -12,9 +12,7 @@ use crate::error::Result;
 pub(crate) const DEVICE_ID_SETTING: &str = "delivery_device_id";
 pub(crate) const CENTRE_PROFILE_SETTING: &str = "delivery_centre_profile";
 
-fn get_setting(c: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
-}
+use super::kv::get as get_setting;
 
 fn enrolled(tx: &Connection) -> Result<bool> {
     Ok(get_setting(tx, DEVICE_ID_SETTING)?.is_some())

@@ -2,7 +2,6 @@
 //! n+1 with a reason and an author. Finalised versions are never updated or deleted, and every
 //! step writes the row, the version and the audit entry in one transaction.
 
-use chrono::Datelike;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::domain::fiscal::fiscal_year;
@@ -15,15 +14,7 @@ use super::audit::sha256_hex;
 use super::entities::{exists, get_in};
 use super::{new_id, now, Action, ListFilter, ListedRecord, RecordSummary, RecordView, Store, VersionInfo};
 
-/// Records are kept 5 years from the date performed (別添1 §2(5), 別添2 §2(6)).
-pub const RETENTION_YEARS: i32 = 5;
-
-pub fn retain_until(performed: Date) -> Date {
-    let d = performed.naive();
-    let y = d.year() + RETENTION_YEARS;
-    // 29 February + 5 years is 28 February.
-    Date(d.with_year(y).unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(y, d.month(), 28).expect("28th exists")))
-}
+pub use crate::domain::retention::{retain_until, RETENTION_YEARS};
 
 fn invalid(v: Violations) -> Result<()> {
     if v.is_empty() {
@@ -190,6 +181,18 @@ impl Store {
         update_columns(tx, id, body, &now)?;
         self.audit(tx, Action::Create, id, serde_json::json!({ "kind": body.kind().as_str() }))?;
         Ok(id.to_string())
+    }
+
+    /// Date the 確定 of record `id` back to the day it was performed, keeping the time of day.
+    /// For the demo data only, whose records are finalised on the day, as a centre's are.
+    #[doc(hidden)]
+    pub fn backdate_finalised_in(tx: &Connection, id: &str) -> Result<()> {
+        tx.execute(
+            "UPDATE records SET finalised_at = performed_on || substr(finalised_at, 11) \
+             WHERE id = ?1 AND performed_on IS NOT NULL AND performed_on < substr(finalised_at, 1, 10)",
+            [id],
+        )?;
+        Ok(())
     }
 
     /// Finalise a draft inside an existing transaction (the body is the draft's).
@@ -432,6 +435,13 @@ fn assign_ledger_number(tx: &Connection, id: &str, body: &RecordBody, now: &str)
         RecordKind::Application => return Ok(()),
     };
     let Some(fy) = body.performed_on().map(|d| fiscal_year(d.naive())) else { return Ok(()) };
+    number_in_ledger(tx, id, ledger, fy, now)
+}
+
+/// Give record `id` the next number of `ledger` (consultation or interview) in fiscal year
+/// `fy`, unless it has one: the centre's own records at 確定, and those consolidated from its
+/// devices when they first arrive, share the sequence.
+pub fn number_in_ledger(tx: &Connection, id: &str, ledger: &str, fy: i32, now: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO ledger_numbers (record_id, ledger, fiscal_year, number, assigned_at) \
          SELECT ?1, ?2, ?3, coalesce(max(number), 0) + 1, ?4 FROM ledger_numbers WHERE ledger = ?2 AND fiscal_year = ?3 \

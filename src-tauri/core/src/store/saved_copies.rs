@@ -5,8 +5,6 @@
 
 use std::path::Path;
 
-use rusqlite::OptionalExtension;
-
 use super::Store;
 use crate::error::{Error, Result};
 
@@ -26,14 +24,14 @@ impl Store {
     /// own transaction, with its audit entry.
     pub(crate) fn remember_saved_copy(tx: &rusqlite::Transaction, id: &str, path: &Path) -> Result<()> {
         let key = format!("{SAVED_COPIES}{id}");
-        let current: Option<String> = tx.query_row("SELECT value FROM settings WHERE key = ?1", [key.as_str()], |r| r.get(0)).optional()?;
+        let current = super::kv::get(tx, &key)?;
         let mut list: Vec<String> = current.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default();
         let place = path.display().to_string();
         if !list.contains(&place) {
             list.push(place);
         }
         let value = serde_json::to_string(&list).map_err(|_| Error::File { path: "saved-copies".into() })?;
-        tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key.as_str(), value.as_str()])?;
+        super::kv::put(tx, &key, &value)?;
         Ok(())
     }
 
@@ -41,8 +39,8 @@ impl Store {
     /// transaction: the places go with the record, or not at all).
     pub(crate) fn forget_saved_copies(tx: &rusqlite::Transaction, id: &str) -> Result<Vec<String>> {
         let key = format!("{SAVED_COPIES}{id}");
-        let current: Option<String> = tx.query_row("SELECT value FROM settings WHERE key = ?1", [key.as_str()], |r| r.get(0)).optional()?;
-        tx.execute("DELETE FROM settings WHERE key = ?1", [key.as_str()])?;
+        let current = super::kv::get(tx, &key)?;
+        super::kv::delete(tx, &key)?;
         Ok(current.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
     }
 }

@@ -18,6 +18,7 @@ pub mod interview_facts;
 pub mod kana;
 pub mod plausibility;
 pub mod record;
+pub mod retention;
 pub mod stress_check;
 pub mod validate;
 pub mod wareki;

@@ -20,9 +20,9 @@ use super::anchors::DeviceAnchor;
 use super::bundle::{Payload, Refusal};
 use super::enrol::{EnrolledDevice, EnrolmentRequest};
 use super::import::ConsolidatedRecord;
+use crate::domain::retention::{DestructionRecord, RetentionItem};
 use crate::domain::Date;
 use crate::error::Result;
-use crate::ledger::retention::{DestructionRecord, RetentionItem};
 use crate::ledger::ReportSource;
 
 /// What applying one bundle added.

@@ -22,11 +22,11 @@ use crate::delivery::bundle::Refusal;
 use crate::delivery::consolidated::Columns;
 use crate::delivery::enrol::{EnrolledDevice, EnrolmentRequest};
 use crate::delivery::import::ConsolidatedRecord;
+use crate::domain::retention::{arrived_too_recently, check_destroy_request, retention_item, DestructionRecord, RetentionItem};
 use crate::domain::Date;
 use crate::domain::VersionContent;
 use crate::error::{Error, Result};
 use crate::ledger::annual::AnnualRow;
-use crate::ledger::retention::{arrived_too_recently, check_destroy_request, retention_item, DestructionRecord, RetentionItem};
 use crate::ledger::rows::LedgerEntry;
 use crate::ledger::{Ledger, LedgerFilter, LedgerKind, ReportSource};
 use crate::store::{Action, Store};
@@ -1112,7 +1112,7 @@ impl Consolidation for PgConsolidation<'_> {
         let mut out = Vec::new();
         for id in ids.iter().collect::<std::collections::BTreeSet<_>>() {
             let it = &due[id];
-            let d = DestructionRecord::of(it, &actor, reason, &now);
+            let d = DestructionRecord::of(it, crate::store::new_id(), &actor.id, &actor.name, reason, &now);
             tx.execute(
                 "INSERT INTO destructions (id, record_id, kind, fiscal_year, ledger_number, performed_on, retain_until, destroyed_at, destroyed_by, destroyed_by_name, reason) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -1249,7 +1249,7 @@ impl ReportSource for PgConsolidation<'_> {
              JOIN consolidated_versions v ON v.record_id = l.record_id AND v.version = l.version AND v.content_hash = l.content_hash \
              WHERE l.kind = $1",
         );
-        for (col, v) in filter.conditions() {
+        for (col, v) in filter.rows().conditions() {
             args.push(v);
             sql.push_str(&format!(" AND l.{col} ${}", args.len()));
         }

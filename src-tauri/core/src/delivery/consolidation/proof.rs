@@ -272,11 +272,8 @@ impl Prover {
     /// `advice` ends the problems when there are any: what to do, for this store.
     pub fn finish(mut self, local: &Store, advice: &str) -> Result<ProofCheck> {
         let enrolled_here = local.read(|c| {
-            let mut stmt = c.prepare("SELECT target, detail FROM audit_log WHERE detail LIKE '%enrol_device%' ORDER BY seq")?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
             let mut out: HashMap<String, HashSet<String>> = HashMap::new();
-            for row in rows {
-                let (device, detail) = row?;
+            for (_, device, detail) in crate::store::audit::entries_mentioning(c, &["enrol_device"])? {
                 let d: serde_json::Value = serde_json::from_str(&detail).unwrap_or_default();
                 if let (Some("enrol_device"), Some(key)) = (d["delivery"].as_str(), d["public_key"].as_str()) {
                     out.entry(device).or_default().insert(key.to_string());

@@ -4,21 +4,20 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, OptionalExtension};
-
 use super::proof::{ProofCheck, Prover, Tombstone, VersionRow};
 use super::{destruction_id, group_records, newest_first, Applied, Checked, Consolidation, KeptPayload, ReceiptRow};
 use crate::delivery::anchors::{AuditHead, DeviceAnchor};
-use crate::delivery::bundle::Refusal;
+use crate::delivery::bundle::{Entry, Refusal};
 use crate::delivery::consolidated::note_version;
 use crate::delivery::enrol::{EnrolledDevice, EnrolmentRequest};
 use crate::delivery::import::ConsolidatedRecord;
 use crate::delivery::{get_setting, setting};
+use crate::domain::retention::{DestructionRecord, RetentionItem};
 use crate::domain::Date;
 use crate::error::{Error, Result};
 use crate::ledger::annual::AnnualRow;
-use crate::ledger::retention::{DestructionRecord, RetentionItem};
 use crate::ledger::{Ledger, LedgerFilter, LedgerKind, ReportSource, ThisStore};
+use crate::store::consolidated as db;
 use crate::store::{Action, Store};
 
 pub struct SqliteConsolidation<'a>(pub &'a Store);
@@ -37,100 +36,78 @@ impl Consolidation for SqliteConsolidation<'_> {
     fn enrol_device(&mut self, req: &EnrolmentRequest, at: &str) -> Result<bool> {
         let store = self.0;
         store.write(|tx| {
-            let known: Option<String> =
-                tx.query_row("SELECT public_key FROM centre_devices WHERE device_id = ?1", [&req.device_id], |r| r.get(0)).optional()?;
-            match known {
+            match db::device_key(tx, &req.device_id)? {
                 Some(k) if k == req.public_key => return Ok(false),
                 Some(_) => return Err(other_key(&req.device_id)),
                 None => {}
             }
-            tx.execute(
-                "INSERT INTO centre_devices (device_id, public_key, label, enrolled_at) VALUES (?1, ?2, ?3, ?4)",
-                params![req.device_id, req.public_key, req.label, at],
-            )?;
+            db::add_device(tx, &req.device_id, &req.public_key, &req.label, at)?;
             store.audit(tx, Action::Create, &req.device_id, serde_json::json!({ "delivery": "enrol_device", "public_key": req.public_key }))?;
             Ok(true)
         })
     }
 
     fn devices(&mut self) -> Result<Vec<EnrolledDevice>> {
-        self.0.read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT d.device_id, d.public_key, d.label, d.enrolled_at, a.flagged FROM centre_devices d \
-                 LEFT JOIN device_anchors a ON a.device_id = d.device_id ORDER BY d.enrolled_at, d.device_id",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok(EnrolledDevice { device_id: r.get(0)?, public_key: r.get(1)?, label: r.get(2)?, enrolled_at: r.get(3)?, flagged: r.get(4)? })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        let rows = self.0.read(db::devices)?;
+        Ok(rows
+            .into_iter()
+            .map(|d| EnrolledDevice { device_id: d.device_id, public_key: d.public_key, label: d.label, enrolled_at: d.enrolled_at, flagged: d.flagged })
+            .collect())
     }
 
     fn device_key(&mut self, device_id: &str) -> Result<Option<String>> {
-        self.0.read(|c| Ok(c.query_row("SELECT public_key FROM centre_devices WHERE device_id = ?1", [device_id], |r| r.get(0)).optional()?))
+        self.0.read(|c| db::device_key(c, device_id))
     }
 
     fn seen(&mut self, sha256: &str) -> Result<Option<String>> {
-        self.0.read(|c| Ok(c.query_row("SELECT outcome FROM centre_bundles WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?))
+        self.0.read(|c| db::bundle_outcome(c, sha256))
     }
 
     fn kept_payload(&mut self, sha256: &str) -> Result<KeptPayload> {
-        self.0.read(|c| {
-            let text: Option<String> = c.query_row("SELECT payload FROM consolidated_payloads WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?;
-            let removed: Option<(String, String)> = c
-                .query_row("SELECT device_id, entries FROM consolidated_payloads_destroyed WHERE sha256 = ?1", [sha256], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            // The embedded store's tombstones are made only by its own destruction (audited).
-            Ok(match (text, removed) {
-                (Some(t), _) => KeptPayload::Text(t),
-                (None, Some((device_id, entries))) => KeptPayload::Removed { device_id, entries, trusted: true },
-                (None, None) => KeptPayload::Nothing,
-            })
+        let db::KeptUnder { payload: text, tombstone: removed } = self.0.read(|c| db::kept_payload(c, sha256))?;
+        // The embedded store's tombstones are made only by its own destruction (audited).
+        Ok(match (text, removed) {
+            (Some(t), _) => KeptPayload::Text(t),
+            (None, Some((device_id, entries))) => KeptPayload::Removed { device_id, entries, trusted: true },
+            (None, None) => KeptPayload::Nothing,
         })
     }
 
     fn applied_files(&mut self) -> Result<HashMap<String, String>> {
-        self.0.read(|c| {
-            let mut stmt = c.prepare("SELECT file_name, sha256 FROM centre_bundles WHERE outcome = 'applied'")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        self.0.read(db::applied_files)
     }
 
     fn apply(&mut self, bundle: &Checked, file: &str, sha256: &str, source: &str, at: &str) -> Result<Applied> {
         let store = self.0;
         let payload = &bundle.payload;
         store.write(|tx| {
-            keep_payload(tx, bundle, file, sha256, at)?;
+            let records: Vec<&str> = payload.entries.iter().map(|e| e.record_id.as_str()).collect();
+            if db::keep_payload(tx, sha256, file, &payload.device_id, &bundle.text, &bundle.signature, &records, at)?.is_some() {
+                return Err(super::other_payload(file, "このストア"));
+            }
             let mut a = Applied::default();
             for e in &payload.entries {
                 if e.entry_type == "destruction" {
-                    a.destructions += tx.execute(
-                        "INSERT INTO consolidated_destructions (destruction_id, record_id, device_id, detail, imported_at, bundle) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
-                        params![destruction_id(&e.content, &e.content_hash), e.record_id, payload.device_id, e.content, at, file],
-                    )?;
+                    let id = destruction_id(&e.content, &e.content_hash);
+                    a.destructions += usize::from(db::add_destruction(tx, &id, &e.record_id, &payload.device_id, &e.content, at, file)?);
                     continue;
                 }
-                let n = tx.execute(
-                    "INSERT INTO consolidated_versions (record_id, version, content_hash, kind, device_id, content, reason, author_id, author_name, created_at, imported_at, bundle) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING",
-                    params![e.record_id, e.version, e.content_hash, e.kind, payload.device_id, e.content, e.reason, e.author_id, e.author_name, e.created_at, at, file],
-                )?;
-                if n == 1 {
+                let v = version_in(e, &payload.device_id);
+                if db::add_version(tx, &v, at, file)? {
                     a.added += 1;
-                    note_version(tx, &payload.device_id, e, at)?;
+                    note_version(tx, &v, e, at)?;
                 } else {
                     a.present += 1;
                 }
             }
             let entries = (a.added + a.destructions) as i64;
-            tx.execute(
-                "INSERT INTO centre_bundles (sha256, file_name, device_id, outcome, reason, entries, at, source, code) VALUES (?1, ?2, ?3, 'applied', NULL, ?4, ?5, ?6, NULL) \
-                 ON CONFLICT(sha256) DO UPDATE SET device_id = excluded.device_id, outcome = 'applied', reason = NULL, entries = excluded.entries, \
-                 at = excluded.at, source = excluded.source, code = NULL, receipt_at = NULL",
-                params![sha256, file, payload.device_id, entries, at, source],
+            db::note_applied(tx, sha256, file, &payload.device_id, entries, at, source)?;
+            store.audit(
+                tx,
+                Action::Edit,
+                file,
+                serde_json::json!({ "delivery": "import_applied", "sha256": sha256, "device_id": payload.device_id, "entries": entries }),
             )?;
-            store.audit(tx, Action::Edit, file, serde_json::json!({ "delivery": "import_applied", "sha256": sha256, "device_id": payload.device_id, "entries": entries }))?;
             Ok(a)
         })
     }
@@ -138,93 +115,58 @@ impl Consolidation for SqliteConsolidation<'_> {
     fn refuse(&mut self, file: &str, sha256: &str, source: &str, device: Option<&str>, refusal: &Refusal, at: &str) -> Result<()> {
         let store = self.0;
         store.write(|tx| {
-            let n = tx.execute(
-                "INSERT INTO centre_bundles (sha256, file_name, device_id, outcome, reason, entries, at, source, code) VALUES (?1, ?2, ?3, 'quarantined', ?4, 0, ?5, ?6, ?7) \
-                 ON CONFLICT(sha256) DO NOTHING",
-                params![sha256, file, device, refusal.message(), at, source, refusal.code()],
-            )?;
-            if n == 1 {
-                store.audit(tx, Action::Edit, file, serde_json::json!({ "delivery": "import_quarantined", "sha256": sha256, "device_id": device, "entries": 0 }))?;
+            let new = db::note_refused(tx, sha256, file, device, &refusal.message(), refusal.code(), at, source)?;
+            if new {
+                store.audit(
+                    tx,
+                    Action::Edit,
+                    file,
+                    serde_json::json!({ "delivery": "import_quarantined", "sha256": sha256, "device_id": device, "entries": 0 }),
+                )?;
             }
             Ok(())
         })
     }
 
     fn pending_receipts(&mut self, source: &str, also: &[String]) -> Result<Vec<ReceiptRow>> {
-        self.0.read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT sha256, file_name, device_id, outcome, code, reason, at FROM centre_bundles \
-                 WHERE (receipt_at IS NULL AND source = ?1) OR sha256 IN (SELECT value FROM json_each(?2)) ORDER BY at, file_name",
-            )?;
-            let rows = stmt.query_map(params![source, serde_json::to_string(also).expect("ids serialise")], |r| {
-                Ok(ReceiptRow {
-                    sha256: r.get(0)?,
-                    file_name: r.get(1)?,
-                    device_id: r.get(2)?,
-                    outcome: r.get(3)?,
-                    code: r.get(4)?,
-                    reason: r.get(5)?,
-                    at: r.get(6)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        let rows = self.0.read(|c| db::receipts_pending(c, source, also))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ReceiptRow {
+                sha256: r.sha256,
+                file_name: r.file_name,
+                device_id: r.device_id,
+                outcome: r.outcome,
+                code: r.code,
+                reason: r.reason,
+                at: r.at,
+            })
+            .collect())
     }
 
     fn receipt_written(&mut self, sha256: &str, at: &str) -> Result<()> {
-        self.0.write(|tx| Ok(tx.execute("UPDATE centre_bundles SET receipt_at = ?2 WHERE sha256 = ?1", params![sha256, at]).map(|_| ())?))
+        self.0.write(|tx| db::receipt_written(tx, sha256, at))
     }
 
     fn device_anchor(&mut self, device_id: &str) -> Result<Option<DeviceAnchor>> {
-        self.0.read(|c| {
-            Ok(c.query_row("SELECT bundle_seq, audit_seq, audit_hash FROM device_anchors WHERE device_id = ?1", [device_id], |r| {
-                Ok(DeviceAnchor { bundle_seq: r.get::<_, i64>(0)? as u64, head: AuditHead { seq: r.get(1)?, hash: r.get(2)? } })
-            })
-            .optional()?)
-        })
+        let row = self.0.read(|c| db::device_anchor(c, device_id))?;
+        Ok(row.map(|(bundle_seq, seq, hash)| DeviceAnchor { bundle_seq: bundle_seq as u64, head: AuditHead { seq, hash } }))
     }
 
     fn keep_device_anchor(&mut self, device_id: &str, anchor: &DeviceAnchor, flag: Option<&str>, at: &str) -> Result<()> {
-        self.0.write(|tx| {
-            tx.execute(
-                "INSERT INTO device_anchors (device_id, bundle_seq, audit_seq, audit_hash, updated_at, flagged, flagged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?6 IS NULL THEN NULL ELSE ?5 END) \
-                 ON CONFLICT (device_id) DO UPDATE SET bundle_seq = excluded.bundle_seq, audit_seq = excluded.audit_seq, audit_hash = excluded.audit_hash, \
-                   updated_at = excluded.updated_at, flagged = coalesce(excluded.flagged, flagged), flagged_at = coalesce(excluded.flagged_at, flagged_at) \
-                 WHERE excluded.bundle_seq > device_anchors.bundle_seq",
-                rusqlite::params![device_id, anchor.bundle_seq as i64, anchor.head.seq, anchor.head.hash, at, flag],
-            )?;
-            Ok(())
-        })
+        self.0.write(|tx| db::keep_device_anchor(tx, device_id, anchor.bundle_seq as i64, anchor.head.seq, &anchor.head.hash, flag, at))
     }
 
     fn conflicted(&mut self, record_id: &str) -> Result<bool> {
-        self.0.read(|c| {
-            Ok(c.query_row(
-                "SELECT EXISTS (SELECT 1 FROM consolidated_versions WHERE record_id = ?1 GROUP BY version HAVING count(DISTINCT content_hash) > 1) \
-                 OR EXISTS (SELECT 1 FROM consolidated_versions v JOIN consolidated_latest l ON l.record_id = v.record_id \
-                            WHERE v.record_id = ?1 AND v.device_id <> l.device_id)",
-                [record_id],
-                |r| r.get(0),
-            )?)
-        })
+        self.0.read(|c| db::conflicted(c, record_id))
     }
 
     fn records(&mut self) -> Result<Vec<ConsolidatedRecord>> {
-        let mut out = self.0.read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT v.record_id, v.kind, v.version, v.device_id, v.content FROM consolidated_versions v \
-                 ORDER BY v.record_id, v.version DESC, v.imported_at, v.device_id",
-            )?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(group_records(rows))
-        })?;
+        let mut out = group_records(self.0.read(db::all_versions)?);
         for r in &mut out {
             r.needs_review = self.conflicted(&r.id)?;
             r.review = r.needs_review.then(|| "要確認".to_string());
-            r.destroyed_on_device =
-                self.0.read(|c| Ok(c.query_row("SELECT EXISTS (SELECT 1 FROM consolidated_destructions WHERE record_id = ?1)", [&r.id], |x| x.get(0))?))?;
+            r.destroyed_on_device = self.0.read(|c| db::destroyed_on_device(c, &r.id))?;
         }
         newest_first(&mut out);
         Ok(out)
@@ -241,59 +183,10 @@ impl Consolidation for SqliteConsolidation<'_> {
     fn check_proofs(&mut self) -> Result<ProofCheck> {
         let prover = self.0.read(|c| {
             let centre_id = get_setting(c, setting::CENTRE_ID)?.unwrap_or_default();
-            let mut stmt = c.prepare("SELECT device_id, public_key FROM centre_devices")?;
-            let devices = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, None)))?.collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut prover = Prover::new(centre_id, devices);
-            let mut stmt = c.prepare("SELECT file_name, device_id, payload, signature FROM consolidated_payloads ORDER BY sha256")?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                prover.payload(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?, &r.get::<_, String>(3)?);
-            }
-            // The embedded store's tombstones are made only by its own destruction, which its
-            // audit chain records (`verify`): trusted.
-            let mut stmt = c.prepare("SELECT device_id, entries, destroyed_at FROM consolidated_payloads_destroyed")?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let at = super::postgres::seconds_of(&r.get::<_, String>(2)?);
-                prover.removed_payload(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, at, Tombstone::Trusted);
-            }
-            let mut stmt = c.prepare(
-                "SELECT v.record_id, v.version, v.content_hash, v.kind, v.device_id, v.content, v.reason, v.author_id, v.author_name, v.created_at, v.imported_at, \
-                 EXISTS (SELECT 1 FROM consolidated_before_proofs b WHERE b.record_id = v.record_id AND b.version = v.version AND b.content_hash = v.content_hash) \
-                 FROM consolidated_versions v ORDER BY v.record_id, v.version",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                prover.version(VersionRow {
-                    record_id: r.get(0)?,
-                    version: r.get(1)?,
-                    content_hash: r.get(2)?,
-                    kind: r.get(3)?,
-                    device_id: r.get(4)?,
-                    content: r.get(5)?,
-                    reason: r.get(6)?,
-                    author_id: r.get(7)?,
-                    author_name: r.get(8)?,
-                    created_at: r.get(9)?,
-                    arrived: super::postgres::seconds_of(&r.get::<_, String>(10)?),
-                    received_by: None,
-                    before_proofs: r.get(11)?,
-                });
-            }
-            let mut stmt = c.prepare(
-                "SELECT d.destruction_id, d.record_id, d.device_id, d.detail, \
-                 EXISTS (SELECT 1 FROM consolidated_destructions_before_proofs b WHERE b.destruction_id = d.destruction_id) FROM consolidated_destructions d",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                prover.destruction(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?, &r.get::<_, String>(3)?, r.get(4)?);
-            }
-            let mut stmt = c.prepare("SELECT record_id, version, content_hash, device_id FROM consolidated_latest")?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                prover.latest(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-            }
-            Ok(prover)
+            let devices = db::devices(c)?.into_iter().map(|d| (d.device_id, d.public_key, None));
+            let mut rows = ProverRows(Prover::new(centre_id, devices));
+            db::proof_rows(c, &mut rows)?;
+            Ok(rows.0)
         })?;
         prover.finish(
             self.0,
@@ -302,24 +195,56 @@ impl Consolidation for SqliteConsolidation<'_> {
     }
 }
 
-/// Keep a checked bundle's payload as its device signed it, and which records it holds.
-fn keep_payload(tx: &rusqlite::Transaction, bundle: &Checked, file: &str, sha256: &str, at: &str) -> Result<()> {
-    let n = tx.execute(
-        "INSERT INTO consolidated_payloads (sha256, file_name, device_id, payload, signature, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
-        params![sha256, file, bundle.payload.device_id, bundle.text, bundle.signature, at],
-    )?;
-    if n == 0 {
-        let kept: String = tx.query_row("SELECT payload FROM consolidated_payloads WHERE sha256 = ?1", [sha256], |r| r.get(0))?;
-        if kept != bundle.text {
-            return Err(super::other_payload(file, "このストア"));
-        }
+/// A version of a bundle as the store adds it.
+fn version_in<'e>(e: &'e Entry, device_id: &'e str) -> db::VersionIn<'e> {
+    db::VersionIn {
+        record_id: &e.record_id,
+        version: e.version,
+        content_hash: &e.content_hash,
+        kind: &e.kind,
+        device_id,
+        content: &e.content,
+        reason: e.reason.as_deref(),
+        author_id: &e.author_id,
+        author_name: &e.author_name,
+        created_at: &e.created_at,
     }
-    if n == 1 {
-        for e in &bundle.payload.entries {
-            tx.execute("INSERT INTO consolidated_payload_records (record_id, sha256) VALUES (?1, ?2) ON CONFLICT DO NOTHING", params![e.record_id, sha256])?;
-        }
+}
+
+/// The store's rows, fed to the prover. The embedded store's tombstones are made only by its
+/// own destruction, which its audit chain records (`verify`): trusted.
+struct ProverRows(Prover);
+
+impl db::ProofRows for ProverRows {
+    fn payload(&mut self, file: &str, device_id: &str, payload: &str, signature: &str) {
+        self.0.payload(file, device_id, payload, signature);
     }
-    Ok(())
+    fn tombstone(&mut self, device_id: &str, entries: &str, destroyed_at: &str) {
+        self.0.removed_payload(device_id, entries, super::postgres::seconds_of(destroyed_at), Tombstone::Trusted);
+    }
+    fn version(&mut self, v: db::VersionOut) {
+        self.0.version(VersionRow {
+            record_id: v.record_id,
+            version: v.version,
+            content_hash: v.content_hash,
+            kind: v.kind,
+            device_id: v.device_id,
+            content: v.content,
+            reason: v.reason,
+            author_id: v.author_id,
+            author_name: v.author_name,
+            created_at: v.created_at,
+            arrived: super::postgres::seconds_of(&v.imported_at),
+            received_by: None,
+            before_proofs: v.before_proofs,
+        });
+    }
+    fn destruction(&mut self, destruction_id: &str, record_id: &str, device_id: &str, detail: &str, before_proofs: bool) {
+        self.0.destruction(destruction_id, record_id, device_id, detail, before_proofs);
+    }
+    fn latest(&mut self, record_id: String, version: u32, content_hash: String, device_id: String) {
+        self.0.latest(record_id, version, content_hash, device_id);
+    }
 }
 
 impl ReportSource for SqliteConsolidation<'_> {

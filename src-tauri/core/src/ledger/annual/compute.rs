@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::identity::ZONE_COUNT;
@@ -12,6 +12,7 @@ use crate::domain::fiscal::fiscal_year_range;
 use crate::domain::{wareki, Activity, ActivityKind, Code, ConsultationKind, CouncilLevel, Date, InterviewKind, Place};
 use crate::error::{Error, Result};
 use crate::store::activities::{activities_in, plans_in, PlanItem};
+use crate::store::report_rows::{annual_rows, draft_ids};
 
 /// Only what the report reads of a finalised version: serde skips the rest of the content.
 #[derive(Deserialize)]
@@ -86,7 +87,7 @@ fn planned(item: PlanItem, plans: &BTreeMap<String, u32>, actual: AnnualCount) -
 }
 
 fn setting(c: &Connection, key: &str) -> Result<String> {
-    Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get::<_, String>(0)).optional()?.unwrap_or_default())
+    Ok(crate::store::kv::get(c, key)?.unwrap_or_default())
 }
 
 /// Where an interview of each kind is counted on the sheet (II-2 面接指導実施人数).
@@ -166,16 +167,7 @@ fn parse_place(s: Option<String>) -> Option<Place> {
     s.and_then(|p| Place::ALL.iter().copied().find(|x| x.as_str() == p))
 }
 
-/// A finalised consultation or interview as the annual report reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnnualRow {
-    pub id: String,
-    pub performed_on: Option<String>,
-    pub place: Option<String>,
-    pub doctor_id: Option<String>,
-    /// The version's content (`VersionContent` JSON).
-    pub content: String,
-}
+pub use crate::store::report_rows::AnnualRow;
 
 /// Where a centre's consolidated records come from.
 pub(crate) enum Consolidated<'a> {
@@ -204,20 +196,7 @@ pub(super) fn compute(c: &Connection, fy: i32, consolidated: Consolidated) -> Re
         // The centre's own records, and on a centre the records consolidated from its devices
         // (from this store's tables, or read from a shared database by the caller).
         let local = matches!(consolidated, Consolidated::Local);
-        let mut stmt = c.prepare(&format!(
-            "SELECT r.id, r.performed_on, r.place, r.doctor_id, v.content \
-             FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
-             WHERE r.fiscal_year = ?1 AND r.status = 'final' AND r.kind IN ('consultation', 'interview') {}",
-            if local {
-                "UNION ALL SELECT record_id, performed_on, place, doctor_id, content FROM consolidated_current WHERE performed_fy = ?1 AND kind IN ('consultation', 'interview')"
-                    .to_string()
-            } else {
-                String::new()
-            }
-        ))?;
-        let mut rows: Vec<AnnualRow> = stmt
-            .query_map([fy], |r| Ok(AnnualRow { id: r.get(0)?, performed_on: r.get(1)?, place: r.get(2)?, doctor_id: r.get(3)?, content: r.get(4)? }))?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut rows = annual_rows(c, fy, local)?;
         if let Consolidated::Rows(extra) = consolidated {
             rows.extend(extra.iter().cloned());
         }
@@ -261,12 +240,8 @@ pub(super) fn compute(c: &Connection, fy: i32, consolidated: Consolidated) -> Re
 
     let mut pending_drafts = AnnualCount::default();
     {
-        let mut stmt = c.prepare(
-            "SELECT id FROM records WHERE fiscal_year = ?1 AND status = 'draft' AND kind IN ('consultation', 'interview') ORDER BY performed_on, id",
-        )?;
-        let rows = stmt.query_map([fy], |r| r.get::<_, String>(0))?;
-        for id in rows {
-            pending_drafts.add(&id?, 1);
+        for id in draft_ids(c, fy)? {
+            pending_drafts.add(&id, 1);
         }
     }
 

@@ -10,7 +10,7 @@
 use rusqlite::Connection;
 
 use crate::domain::{Staff, StaffRole};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 use super::StaffCounts;
 
@@ -39,10 +39,7 @@ pub fn count<'a>(staff: impl IntoIterator<Item = (&'a str, &'a Staff)>) -> Staff
 
 /// Count the store's staff list.
 pub(super) fn counts(c: &Connection) -> Result<StaffCounts> {
-    let mut stmt = c.prepare("SELECT id, data FROM staff ORDER BY id")?;
-    let rows: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-    let staff: Vec<(String, Staff)> =
-        rows.into_iter().map(|(id, data)| Ok((id, serde_json::from_str::<Staff>(&data).map_err(|e| Error::from_json(&e))?))).collect::<Result<_>>()?;
+    let staff = crate::store::entities::staff_in(c)?;
     Ok(count(staff.iter().map(|(id, s)| (id.as_str(), s))))
 }
 

@@ -33,77 +33,22 @@
 //!   Backups made before the destruction still hold the records: they are encrypted, and are
 //!   replaced in the normal rotation.
 
+//!
+//! The rules (how long, what holds a destruction back, the 廃棄記録) are pure functions in
+//! `domain::retention`; this module reads the rows and destroys them.
+
 use std::collections::BTreeSet;
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
-use ts_rs::TS;
 
+use super::consistency;
+use super::outbox::ReachedCentre;
+use super::records::retain_until;
+use super::{day_of, new_id, now, Action, Store};
+use crate::domain::retention::{self, arrived_too_recently, check_destroy_request, ledger_order, retention_item, HELD_UNDELIVERED};
+pub use crate::domain::retention::{DestructionRecord, DestructionReport, RetentionItem};
 use crate::domain::{Date, RecordKind, RecordStatus};
 use crate::error::{Error, Result};
-use crate::store::consistency;
-use crate::store::outbox::ReachedCentre;
-use crate::store::records::retain_until;
-use crate::store::{day_of, new_id, now, Action, Store};
-
-/// A record whose retention period is over. No names and no health data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct RetentionItem {
-    pub record_id: String,
-    pub kind: RecordKind,
-    pub status: RecordStatus,
-    /// The fiscal year of the 台帳 number (or of the record, when it has none).
-    pub fiscal_year: Option<i32>,
-    /// 台帳の番号
-    pub ledger_number: Option<u32>,
-    pub performed_on: Option<Date>,
-    /// The last day the record must be kept.
-    pub retain_until: Date,
-    /// Why it may not be destroyed yet although its period is over (not delivered to the
-    /// centre, or finalised less than 5 years ago); `None` when it may be destroyed.
-    pub held: Option<String>,
-}
-
-/// 廃棄記録: one destroyed record. Kept for good; no names and no health data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct DestructionRecord {
-    pub id: String,
-    pub record_id: String,
-    pub kind: RecordKind,
-    pub fiscal_year: Option<i32>,
-    pub ledger_number: Option<u32>,
-    pub performed_on: Option<Date>,
-    pub retain_until: Option<Date>,
-    pub destroyed_at: String,
-    /// The staff id of who destroyed it.
-    pub destroyed_by: String,
-    pub destroyed_by_name: Option<String>,
-    pub reason: String,
-}
-
-/// What `destroy` did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct DestructionReport {
-    pub destroyed: Vec<DestructionRecord>,
-    /// Workers deleted because no record names them any more.
-    pub workers_deleted: u32,
-    /// The size of the database files before and after the rebuild.
-    #[ts(type = "number")]
-    pub file_bytes_before: u64,
-    #[ts(type = "number")]
-    pub file_bytes_after: u64,
-    /// The rebuild ran. False only when another process kept the files busy: the records are
-    /// destroyed all the same (secure_delete overwrote them), and the next destruction rebuilds.
-    pub compacted: bool,
-    /// PDFs of the destroyed records that the user chose to save elsewhere (「PDFを保存…」,
-    /// `chisanpo pdf --out`), as the audit log names them, still there: the app does not delete
-    /// a file the user placed, so the user is told to (ADR 0017). PDFs made for printing are
-    /// in the print spool, which the destruction empties.
-    pub saved_copies: Vec<String>,
-}
 
 const ITEM_SELECT: &str = "SELECT r.id, r.kind, r.status, coalesce(n.fiscal_year, r.fiscal_year), n.number, r.performed_on, r.retain_until, \
      r.finalised_at, r.updated_at FROM records r LEFT JOIN ledger_numbers n ON n.record_id = r.id";
@@ -127,7 +72,7 @@ fn item(r: &rusqlite::Row) -> rusqlite::Result<RetentionItem> {
         ledger_number: r.get(4)?,
         performed_on: date(5)?,
         // A timestamp the store wrote always has a date; should one not, the record is kept.
-        retain_until: until.unwrap_or(Date(chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date"))),
+        retain_until: until.unwrap_or(retention::never()),
         held: None,
     })
 }
@@ -154,33 +99,6 @@ fn consolidated_item(r: &rusqlite::Row) -> rusqlite::Result<RetentionItem> {
     Ok(retention_item(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
 }
 
-/// A consolidated record's retention: 5 years from the date performed, or from when it first
-/// arrived when it has none. Shared by the embedded store and PostgreSQL.
-pub(crate) fn retention_item(
-    record_id: String,
-    kind: String,
-    fiscal_year: Option<i32>,
-    ledger_number: Option<u32>,
-    performed_on: Option<String>,
-    arrived: Option<String>,
-) -> RetentionItem {
-    let performed: Option<Date> = performed_on.and_then(|s| s.parse().ok());
-    let until = performed.map(retain_until).or_else(|| arrived.as_deref().and_then(day_of).map(retain_until));
-    RetentionItem {
-        record_id,
-        kind: RecordKind::parse(&kind).unwrap_or(RecordKind::Consultation),
-        status: RecordStatus::Final,
-        fiscal_year,
-        ledger_number,
-        performed_on: performed,
-        retain_until: until.unwrap_or(Date(chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date"))),
-        held: None,
-    }
-}
-
-/// Shown (and refused) when a due record has not reached the centre.
-pub const HELD_UNDELIVERED: &str = "センターに届いていないため廃棄できません。配送してから廃棄してください。";
-
 /// Why the record `id` (due on `today`) may not be destroyed yet, if it may not: see the module
 /// comment. A record consolidated from a device (not in `records`) is at the centre already.
 fn held_reason(c: &Connection, id: &str, today: Date, reached: Option<&ReachedCentre>) -> Result<Option<String>> {
@@ -204,31 +122,6 @@ fn held_reason(c: &Connection, id: &str, today: Date, reached: Option<&ReachedCe
         reasons.push(format!("確定日（{}）から5年たっていないため廃棄できません。実施日と確定日が5年以上離れています。実施日を確かめてください。", f.wareki()));
     }
     Ok((!reasons.is_empty()).then(|| reasons.join(" ")))
-}
-
-/// Why a record consolidated at a centre may not be destroyed yet: it first arrived there less
-/// than 5 years ago (by the centre's clock), whatever its typed date says (a mistyped era, say).
-/// Shared by the embedded store and PostgreSQL.
-pub(crate) fn arrived_too_recently(arrived: Option<&str>, today: Date) -> Option<String> {
-    let day = arrived.and_then(day_of)?;
-    (retain_until(day) >= today).then(|| {
-        format!(
-            "センターに届いた日（{}）から5年たっていないため廃棄できません。実施日と届いた日が5年以上離れています。記録を作った端末で実施日を確かめてください。",
-            day.wareki()
-        )
-    })
-}
-
-/// The reason, trimmed, and at least one id: what every destruction needs.
-pub(crate) fn check_destroy_request<'a>(ids: &[String], reason: &'a str) -> Result<&'a str> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(Error::invalid("reason", "廃棄の理由を入力してください（例: 保存期間（5年）満了のため）。"));
-    }
-    if ids.is_empty() {
-        return Err(Error::invalid("ids", "廃棄する記録を選んでください。"));
-    }
-    Ok(reason)
 }
 
 fn consolidated_item_in(c: &Connection, id: &str) -> Result<Option<RetentionItem>> {
@@ -284,34 +177,11 @@ fn destruction(r: &rusqlite::Row) -> rusqlite::Result<DestructionRecord> {
     })
 }
 
-impl DestructionRecord {
-    /// The 廃棄記録 of destroying `it` now.
-    pub(crate) fn of(it: &RetentionItem, by: &crate::store::Actor, reason: &str, at: &str) -> Self {
-        DestructionRecord {
-            id: new_id(),
-            record_id: it.record_id.clone(),
-            kind: it.kind,
-            fiscal_year: it.fiscal_year,
-            ledger_number: it.ledger_number,
-            performed_on: it.performed_on,
-            retain_until: Some(it.retain_until),
-            destroyed_at: at.to_string(),
-            destroyed_by: by.id.clone(),
-            destroyed_by_name: Some(by.name.clone()),
-            reason: reason.to_string(),
-        }
-    }
-}
-
 const DESTRUCTION_SELECT: &str = "SELECT d.id, d.record_id, d.kind, d.fiscal_year, d.ledger_number, d.performed_on, d.retain_until, d.destroyed_at, \
      d.destroyed_by, s.name, d.reason FROM destructions d LEFT JOIN staff s ON s.id = d.destroyed_by";
 
 /// Oldest destruction first; one destruction's records in ledger order.
 const DESTRUCTION_ORDER: &str = "d.destroyed_at, d.kind, d.fiscal_year, d.ledger_number, d.performed_on, d.record_id";
-
-fn ledger_order(d: &DestructionRecord) -> impl Ord + '_ {
-    (d.destroyed_at.as_str(), d.kind.as_str(), d.fiscal_year, d.ledger_number, d.performed_on, d.record_id.as_str())
-}
 
 impl Store {
     /// Records whose retention period is over on `today` (retain_until < today), finalised
@@ -423,7 +293,7 @@ impl Store {
                         saved.push(place);
                     }
                 }
-                let d = DestructionRecord::of(it, self.actor(), reason, &now);
+                let d = DestructionRecord::of(it, new_id(), &self.actor().id, &self.actor().name, reason, &now);
                 tx.execute(
                     "INSERT INTO destructions (id, record_id, kind, fiscal_year, ledger_number, performed_on, retain_until, destroyed_at, destroyed_by, reason) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
