@@ -477,6 +477,49 @@ mod tests {
         assert!(RecoveryKey::parse("!!!!").is_err());
     }
 
+    /// Keys already printed on users' recovery sheets must read back to the same bytes, and a new
+    /// key must print the same way. These strings were made by the hand-written encoder that
+    /// came before `data-encoding` (issue 15, ADR 0028); they must never change.
+    #[test]
+    fn recovery_sheets_already_printed_still_read() {
+        const PRINTED: [(&str, [u8; 20]); 3] = [
+            ("000G-40R4-0M30-E209-185G-R38E-1W81-24GK", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
+            ("ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ", [0xFF; 20]),
+            (
+                "MMY0-Z4BY-4BC4-PR0S-RZJ3-N3AH-Y03B-WWMM",
+                [0xA5, 0x3C, 0x0F, 0x91, 0x7E, 0x22, 0xD8, 0x4B, 0x60, 0x19, 0xC7, 0xE4, 0x3A, 0x8D, 0x51, 0xF0, 0x06, 0xBE, 0x72, 0x94],
+            ),
+        ];
+        for (printed, bytes) in PRINTED {
+            assert_eq!(RecoveryKey(Zeroizing::new(bytes)).display().as_str(), printed);
+            assert_eq!(*RecoveryKey::parse(printed).unwrap().0, bytes, "{printed}");
+        }
+        // As a person types it: lower case, spaces or a long-vowel mark for the dashes, a full-width
+        // space, and O, I, L for 0, 1, 1.
+        let bytes = PRINTED[2].1;
+        for typed in [
+            "mmy0 z4by 4bc4 pr0s rzj3 n3ah y03b wwmm",
+            "MMYO-Z4BY-4BC4-PROS-RZJ3-N3AH-YO3B-WWMM",
+            "mmyoーz4byー4bc4ーprosーrzj3ーn3ahーyo3bーwwmm",
+            "MMY0Z4BY\u{3000}4BC4PR0SRZJ3N3AHY03BWWMM",
+        ] {
+            assert_eq!(*RecoveryKey::parse(typed).unwrap().0, bytes, "{typed}");
+        }
+        let ones = RecoveryKey(Zeroizing::new(PRINTED[0].1)).display().replace('1', "I");
+        assert_eq!(*RecoveryKey::parse(&ones).unwrap().0, PRINTED[0].1);
+        assert_eq!(*RecoveryKey::parse(&ones.to_lowercase().replace('i', "l")).unwrap().0, PRINTED[0].1);
+        // U is not in the alphabet, nor is any other letter or sign; too short or too long is wrong.
+        for wrong in [
+            "UMY0-Z4BY-4BC4-PR0S-RZJ3-N3AH-Y03B-WWMM",
+            "MMY0-Z4BY-4BC4-PR0S-RZJ3-N3AH-Y03B-WWM",
+            "MMY0-Z4BY-4BC4-PR0S-RZJ3-N3AH-Y03B-WWMM-0000",
+            "ＭMY0-Z4BY-4BC4-PR0S-RZJ3-N3AH-Y03B-WWMM",
+            "",
+        ] {
+            assert!(matches!(RecoveryKey::parse(wrong), Err(Error::WrongRecoveryKey)), "{wrong}");
+        }
+    }
+
     #[test]
     fn secrets_never_show_in_debug_output() {
         let key = DataKey::generate();
