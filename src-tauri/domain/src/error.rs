@@ -191,17 +191,44 @@ impl Error {
     }
 
     /// Translate a serde_json error into Japanese, keeping the position and the field name but
-    /// dropping any value it quotes.
+    /// dropping any value it quotes. Without the path of the field ([`Error::from_json_at`]), only
+    /// what serde's message names is known.
     pub fn from_json(e: &serde_json::Error) -> Self {
+        Self::json(e, None)
+    }
+
+    /// As [`Error::from_json`], for an error from [`json_from_str`] or [`json_from_value`]: the
+    /// message also names the field the error is about, as a path (`work_status.total_hours`,
+    /// `items[2].date`).
+    pub fn from_json_at(e: &serde_path_to_error::Error<serde_json::Error>) -> Self {
+        Self::json(e.inner(), Some(e.path()))
+    }
+
+    fn json(e: &serde_json::Error, path: Option<&serde_path_to_error::Path>) -> Self {
         let msg = e.to_string();
         let at = if e.line() > 0 { format!("（{}行目 {}列）", e.line(), e.column()) } else { String::new() };
+        // serde's messages for a struct's fields and an enum's variants (serde::de::Error's
+        // provided `unknown_field`, `missing_field`, `unknown_variant`, `invalid_type`) are the
+        // only place the kind of the error is given: serde_json classifies them all as `Data`.
         let quoted = |s: &str| s.split('`').nth(1).map(str::to_string).unwrap_or_default();
+        let field = path.map(field_path).unwrap_or_default();
+        // `parent.name` for a field that serde names (missing, or unknown) inside another.
+        let within = |name: String| {
+            let parent = field.strip_suffix(&name).map(|p| p.trim_end_matches('.')).unwrap_or(&field);
+            if parent.is_empty() {
+                name
+            } else {
+                format!("{parent}.{name}")
+            }
+        };
+        // `項目「a.b」: ` before a message about a value, where the path is known.
+        let of = if field.is_empty() { String::new() } else { format!("項目「{field}」: ") };
         let what = if msg.starts_with("unknown field") {
-            format!("不明な項目「{}」があります。項目名を docs/record-format.md で確かめてください", quoted(&msg))
+            format!("不明な項目「{}」があります。項目名を docs/record-format.md で確かめてください", within(quoted(&msg)))
         } else if msg.starts_with("missing field") {
-            format!("必須の項目「{}」がありません", quoted(&msg))
+            format!("必須の項目「{}」がありません", within(quoted(&msg)))
         } else if msg.starts_with("unknown variant") {
-            format!("「{}」は選べる値ではありません。docs/record-format.md の選択肢から選んでください", quoted(&msg))
+            format!("{of}「{}」は選べる値ではありません。docs/record-format.md の選択肢から選んでください", quoted(&msg))
         } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
             let expected = msg.split("expected ").nth(1).map(|s| s.split(" at line").next().unwrap_or(s)).unwrap_or("");
             let want = if expected.contains("u32") || expected.contains("u64") || expected.contains("integer") {
@@ -217,17 +244,57 @@ impl Error {
             } else {
                 "正しい形式の値"
             };
-            format!("値の種類が違います。{want}を入力してください")
+            format!("{of}値の種類が違います。{want}を入力してください")
         } else if e.is_eof() {
             "JSON が途中で終わっています".to_string()
         } else if e.is_syntax() {
             "JSON の書き方に誤りがあります".to_string()
         } else {
             // Our own messages (dates, times) are already Japanese and hold no values.
-            msg.split(" at line").next().unwrap_or(&msg).to_string()
+            format!("{of}{}", msg.split(" at line").next().unwrap_or(&msg))
         };
         Error::Json(format!("{what}{at}"))
     }
+}
+
+/// The path of a field as the record format names it: `work_status.total_hours`, `items[2]`.
+/// Only the names of fields and the positions in lists; a map's key that is not a field name
+/// (an id, a value) is never given, as it may be personal data.
+fn field_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key: name } | Segment::Enum { variant: name } if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            Segment::Map { .. } | Segment::Enum { .. } | Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('…');
+            }
+        }
+    }
+    out
+}
+
+/// Read JSON typed by a person or sent over IPC into `T`. An error says, in Japanese, which
+/// field it is about ([`Error::from_json_at`]), where the JSON is, and never the value.
+pub fn json_from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| Error::from_json_at(&e))?;
+    de.end().map_err(|e| Error::from_json(&e))?;
+    Ok(value)
+}
+
+/// As [`json_from_str`], from JSON already read into a `serde_json::Value`.
+pub fn json_from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| Error::from_json_at(&e))
 }
 
 impl From<rusqlite::Error> for Error {
@@ -319,6 +386,47 @@ mod tests {
         let e = serde_json::from_str::<D>(r#"{"d":"2025-02-30"}"#).unwrap_err();
         let m = Error::from_json(&e).to_string();
         assert!(m.contains("存在しない日付"), "{m}");
+    }
+
+    /// With serde_path_to_error the message names the field, nested or in a list, and still
+    /// never the value.
+    #[test]
+    fn json_errors_name_the_path_of_the_field() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Visit {
+            date: crate::domain::Date,
+            hours: Option<u32>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Outer {
+            name: String,
+            visits: Vec<Visit>,
+            place: Option<Workplace>,
+        }
+        let err = |s: &str| json_from_str::<Outer>(s).unwrap_err().to_string();
+        let m = err(r#"{"name":"秘密","visits":[{"date":"2025-04-01"},{"date":"2025-02-30"}]}"#);
+        assert!(m.contains("項目「visits[1].date」: ") && m.contains("存在しない日付") && m.contains("行目"), "{m}");
+        assert!(!m.contains("秘密") && !m.contains("02-30"), "{m}");
+        let m = err(r#"{"name":"秘密","visits":[{"date":"2025-04-01","hours":-5}]}"#);
+        assert!(m.contains("項目「visits[0].hours」: 値の種類が違います。0以上の整数"), "{m}");
+        assert!(!m.contains("-5"), "{m}");
+        let m = err(r#"{"name":"秘密","visits":[{"date":"2025-04-01","colour":"赤"}]}"#);
+        assert!(m.contains("不明な項目「visits[0].colour」"), "{m}");
+        let m = err(r#"{"name":"秘密","visits":[{"hours":3}]}"#);
+        assert!(m.contains("必須の項目「visits[0].date」がありません"), "{m}");
+        let m = err(r#"{"name":"秘密","visits":[],"place":{"name":"山田製作所","industry":"Z"}}"#);
+        assert!(m.contains("項目「place.industry」: 「Z」は選べる値ではありません"), "{m}");
+        let m = err(r#"{"name":"秘密","visits":[]} x"#);
+        assert!(m.contains("JSON の書き方に誤りがあります"), "{m}");
+        let m = json_from_value::<Outer>(serde_json::json!({"name": 12, "visits": []})).unwrap_err().to_string();
+        assert!(m.contains("項目「name」: 値の種類が違います。文字列"), "{m}");
+        // A key that is not a field name (a map's key may be anything typed) is not repeated.
+        let m = json_from_str::<std::collections::BTreeMap<String, u32>>(r#"{"山田 太郎":"x"}"#).unwrap_err().to_string();
+        assert!(m.contains("項目「…」: 値の種類が違います") && !m.contains("山田"), "{m}");
     }
 
     #[test]

@@ -59,7 +59,7 @@ struct Subject {
 
 fn parse_body(kind: RecordKind, json: &str) -> Result<RecordBody> {
     let v: serde_json::Value = serde_json::from_str(json).map_err(|e| Error::from_json(&e))?;
-    RecordBody::from_json(kind, v).map_err(|e| Error::from_json(&e))
+    RecordBody::parse(kind, v)
 }
 
 /// The record as held: its latest finalised version, or the draft of a record never finalised.

@@ -7,15 +7,17 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use data_encoding::{Encoding, Specification};
 use hkdf::Hkdf;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
@@ -86,7 +88,19 @@ impl fmt::Debug for Passphrase {
 /// (Crockford base32: no I, L, O or U to misread).
 pub struct RecoveryKey(Zeroizing<[u8; 20]>);
 
-const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Crockford base32 as a person types it: upper or lower case, and O, I, L read as 0, 1, 1 (the
+/// letters left out of the alphabet so that they cannot be misread). Spaces and dashes are taken
+/// out before decoding ([`RecoveryKey::parse`]), so `ignore` is not used.
+static CROCKFORD: LazyLock<Encoding> = LazyLock::new(|| {
+    let mut spec = Specification::new();
+    spec.symbols.push_str("0123456789ABCDEFGHJKMNPQRSTVWXYZ");
+    spec.translate.from.push_str("abcdefghjkmnpqrstvwxyzOoIiLl");
+    spec.translate.to.push_str("ABCDEFGHJKMNPQRSTVWXYZ001111");
+    spec.encoding().expect("the Crockford alphabet is a valid base32 specification")
+});
+
+/// 160 bits are 32 characters of 5 bits, with none left over.
+const KEY_CHARS: usize = 32;
 
 impl RecoveryKey {
     pub fn generate() -> Self {
@@ -97,51 +111,30 @@ impl RecoveryKey {
 
     /// `ABCD-EFGH-…`, 8 groups of 4, for the recovery sheet.
     pub fn display(&self) -> Zeroizing<String> {
-        let mut bits: u64 = 0;
-        let mut nbits = 0;
-        let mut chars = Zeroizing::new(String::with_capacity(40));
-        for b in self.0.iter() {
-            bits = (bits << 8) | u64::from(*b);
-            nbits += 8;
-            while nbits >= 5 {
-                nbits -= 5;
-                chars.push(CROCKFORD[((bits >> nbits) & 31) as usize] as char);
+        let mut chars = Zeroizing::new([0u8; KEY_CHARS]);
+        CROCKFORD.encode_mut(self.0.as_ref(), chars.as_mut());
+        let mut shown = Zeroizing::new(String::with_capacity(KEY_CHARS + 7));
+        for (i, group) in chars.chunks(4).enumerate() {
+            if i > 0 {
+                shown.push('-');
             }
+            shown.extend(group.iter().map(|b| char::from(*b)));
         }
-        bits.zeroize();
-        let groups: Vec<&str> = (0..8).map(|i| &chars[i * 4..i * 4 + 4]).collect();
-        Zeroizing::new(groups.join("-"))
+        shown
     }
 
     /// Read a recovery key as typed: case, spaces and dashes do not matter, and O/I/L read as 0/1/1.
     pub fn parse(s: &str) -> Result<Self> {
-        let mut out = Zeroizing::new([0u8; 20]);
-        let mut bits: u64 = 0;
-        let mut nbits = 0;
-        let mut n = 0;
-        for c in s.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != 'ー') {
-            let c = match c.to_ascii_uppercase() {
-                'O' => '0',
-                'I' | 'L' => '1',
-                c => c,
-            };
-            let v = CROCKFORD.iter().position(|x| *x as char == c).ok_or(Error::WrongRecoveryKey)?;
-            bits = (bits << 5) | v as u64;
-            nbits += 5;
-            if nbits >= 8 {
-                nbits -= 8;
-                if n >= 20 {
-                    return Err(Error::WrongRecoveryKey);
-                }
-                out[n] = (bits >> nbits) as u8;
-                n += 1;
-            }
-        }
-        bits.zeroize();
-        if n != 20 {
+        let typed: Zeroizing<Vec<u8>> =
+            Zeroizing::new(s.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != 'ー').map(|c| u8::try_from(c).unwrap_or(0xFF)).collect());
+        if typed.len() != KEY_CHARS {
             return Err(Error::WrongRecoveryKey);
         }
-        Ok(RecoveryKey(out))
+        let mut out = Zeroizing::new([0u8; 20]);
+        match CROCKFORD.decode_mut(&typed, out.as_mut()) {
+            Ok(20) => Ok(RecoveryKey(out)),
+            _ => Err(Error::WrongRecoveryKey),
+        }
     }
 }
 
@@ -475,6 +468,49 @@ mod tests {
         assert!(RecoveryKey::parse("ABCD").is_err());
         assert!(RecoveryKey::parse(&format!("{}-ZZZZ", shown.as_str())).is_err());
         assert!(RecoveryKey::parse("!!!!").is_err());
+    }
+
+    /// Keys already printed on users' recovery sheets must read back to the same bytes, and a new
+    /// key must print the same way. These strings were made by the hand-written encoder that
+    /// came before `data-encoding` (issue 15, ADR 0028); they must never change.
+    #[test]
+    fn recovery_sheets_already_printed_still_read() {
+        const PRINTED: [(&str, [u8; 20]); 3] = [
+            ("000G-40R4-0M30-E209-185G-R38E-1W81-24GK", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
+            ("ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ", [0xFF; 20]),
+            (
+                "MMY0-Z4BY-4BC4-PR0S-RZJ3-N3AH-Y03B-WWMM",
+                [0xA5, 0x3C, 0x0F, 0x91, 0x7E, 0x22, 0xD8, 0x4B, 0x60, 0x19, 0xC7, 0xE4, 0x3A, 0x8D, 0x51, 0xF0, 0x06, 0xBE, 0x72, 0x94],
+            ),
+        ];
+        for (printed, bytes) in PRINTED {
+            assert_eq!(RecoveryKey(Zeroizing::new(bytes)).display().as_str(), printed);
+            assert_eq!(*RecoveryKey::parse(printed).unwrap().0, bytes, "{printed}");
+        }
+        // As a person types it: lower case, spaces or a long-vowel mark for the dashes, a full-width
+        // space, and O, I, L for 0, 1, 1.
+        let bytes = PRINTED[2].1;
+        for typed in [
+            "mmy0 z4by 4bc4 pr0s rzj3 n3ah y03b wwmm",
+            "MMYO-Z4BY-4BC4-PROS-RZJ3-N3AH-YO3B-WWMM",
+            "mmyoーz4byー4bc4ーprosーrzj3ーn3ahーyo3bーwwmm",
+            "MMY0Z4BY\u{3000}4BC4PR0SRZJ3N3AHY03BWWMM",
+        ] {
+            assert_eq!(*RecoveryKey::parse(typed).unwrap().0, bytes, "{typed}");
+        }
+        let ones = RecoveryKey(Zeroizing::new(PRINTED[0].1)).display().replace('1', "I");
+        assert_eq!(*RecoveryKey::parse(&ones).unwrap().0, PRINTED[0].1);
+        assert_eq!(*RecoveryKey::parse(&ones.to_lowercase().replace('i', "l")).unwrap().0, PRINTED[0].1);
+        // U is not in the alphabet, nor is any other letter or sign; too short or too long is wrong.
+        for wrong in [
+            "UMY0-Z4BY-4BC4-PR0S-RZJ3-N3AH-Y03B-WWMM",
+            "MMY0-Z4BY-4BC4-PR0S-RZJ3-N3AH-Y03B-WWM",
+            "MMY0-Z4BY-4BC4-PR0S-RZJ3-N3AH-Y03B-WWMM-0000",
+            "ＭMY0-Z4BY-4BC4-PR0S-RZJ3-N3AH-Y03B-WWMM",
+            "",
+        ] {
+            assert!(matches!(RecoveryKey::parse(wrong), Err(Error::WrongRecoveryKey)), "{wrong}");
+        }
     }
 
     #[test]

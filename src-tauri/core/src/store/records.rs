@@ -115,7 +115,7 @@ pub(super) fn load_row(conn: &Connection, id: &str) -> Result<Row> {
 
 pub(super) fn parse_body(kind: RecordKind, json: &str) -> Result<RecordBody> {
     let v: serde_json::Value = serde_json::from_str(json).map_err(|e| Error::from_json(&e))?;
-    RecordBody::from_json(kind, v).map_err(|e| Error::from_json(&e))
+    RecordBody::parse(kind, v)
 }
 
 /// The finalised body of a record, or its draft while it has no finalised version.

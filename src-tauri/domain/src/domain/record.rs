@@ -42,6 +42,17 @@ impl RecordBody {
         })
     }
 
+    /// Parse the `data` of a record of a known kind, as [`RecordBody::from_json`], with an error
+    /// in Japanese that names the field's path ([`crate::error::Error::from_json_at`]).
+    pub fn parse(kind: RecordKind, data: serde_json::Value) -> crate::error::Result<Self> {
+        use crate::error::json_from_value;
+        Ok(match kind {
+            RecordKind::Application => RecordBody::Application(json_from_value(data)?),
+            RecordKind::Consultation => RecordBody::Consultation(json_from_value(data)?),
+            RecordKind::Interview => RecordBody::Interview(json_from_value(data)?),
+        })
+    }
+
     pub fn data_json(&self) -> serde_json::Value {
         match self {
             RecordBody::Application(a) => serde_json::to_value(a),

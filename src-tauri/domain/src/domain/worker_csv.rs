@@ -146,62 +146,39 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str)> {
     }
 }
 
-/// Split CSV text into records (RFC 4180: fields in double quotes may hold commas, line breaks
-/// and doubled quotes), each with the line it starts on.
+/// Split CSV text into records with the `csv` crate (RFC 4180: fields in double quotes may hold
+/// commas, line breaks and doubled quotes), each with the line it starts on. Blank lines are
+/// skipped; the lines after them keep their numbers.
 fn records(text: &str) -> Result<Vec<(u32, Vec<String>)>> {
+    // One line end, LF: a file saved with CR alone (Excel for Mac's old "CSV (Macintosh)") is
+    // numbered by its lines too, and a line break inside a cell is `\n` whatever the file used.
+    let mut text = text.replace("\r\n", "\n").replace('\r', "\n");
+    // csv reads a quote that is never closed as running to the end of the file. A last line of
+    // our own tells the two apart: it is read as a record only if every quote before it closed.
+    let end = text.len();
+    text.push_str("\nEND\n");
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut out = Vec::new();
-    let mut line = 1u32;
-    let mut start = 1u32;
-    let mut field = String::new();
-    let mut fields = Vec::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        any = true;
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push('\n');
-                }
-                '\r' => {}
-                c => field.push(c),
-            }
-            continue;
+    let mut closed = false;
+    for record in reader.records() {
+        let record = record
+            .map_err(|_| unreadable("CSV として読めません。Excel の「名前を付けて保存」で「CSV UTF-8（コンマ区切り）」を選んで保存し直してください。"))?;
+        let Some(pos) = record.position() else { continue };
+        // A record's position is where the reader began, before the blank lines it skipped.
+        let start = usize::try_from(pos.byte()).unwrap_or(usize::MAX).min(text.len());
+        let blank = text.as_bytes()[start..].iter().take_while(|b| **b == b'\n').count();
+        if start + blank > end {
+            closed = true;
+            break;
         }
-        match c {
-            '"' if field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-            }
-            ',' => fields.push(std::mem::take(&mut field)),
-            '\r' | '\n' => {
-                if c == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                fields.push(std::mem::take(&mut field));
-                out.push((start, std::mem::take(&mut fields)));
-                line += 1;
-                start = line;
-                any = false;
-            }
-            c => field.push(c),
-        }
+        let line = u32::try_from(pos.line()).unwrap_or(u32::MAX).saturating_add(u32::try_from(blank).unwrap_or(u32::MAX));
+        out.push((line, record.iter().map(str::to_string).collect()));
     }
-    if quoted {
+    if !closed {
+        let start = out.last().map_or(1, |(line, _)| *line);
         return Err(unreadable(format!(
             "{start}行目で始まる「\"」（ダブルクォート）が閉じられていません。セルの中の「\"」は「\"\"」と2つ重ねて書いてください。"
         )));
-    }
-    if any {
-        fields.push(field);
-        out.push((start, fields));
     }
     Ok(out)
 }
@@ -483,6 +460,21 @@ mod tests {
         assert_eq!(p.rows[1].cells[0], "鈴木\n次郎");
         assert_eq!(p.rows[1].cells[4], "製造,第1\"課\"");
         assert_eq!(p.ok, 3);
+    }
+
+    /// The csv crate reads the records; the line numbers and the cells are as before it: a CR-only
+    /// file is numbered by its lines, a CRLF inside a cell is a line break, an unclosed quote
+    /// after blank lines names the line it opens on, and a quote inside a cell is kept.
+    #[test]
+    fn line_ends_of_every_kind_keep_the_line_numbers() {
+        let p = parse("氏名,所属\r\r佐藤,\"総務\r\n第1課\"\r鈴木,5\"棟\r");
+        assert_eq!(p.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 5]);
+        assert_eq!(p.rows[0].cells[4], "総務\n第1課");
+        assert_eq!(p.rows[1].cells[4], "5\"棟");
+        let m = err("氏名\r\n佐藤\r\n\r\n\r\n\"鈴木,\r\n田中\r\n".as_bytes());
+        assert!(m.contains("5行目で始まる"), "{m}");
+        let m = err("氏名\n佐藤\n鈴木,\"第1\"\"課".as_bytes());
+        assert!(m.contains("3行目で始まる"), "{m}");
     }
 
     #[test]

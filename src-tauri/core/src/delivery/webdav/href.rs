@@ -5,28 +5,55 @@
 //! a control character, an invalid escape (`%`, `%4`, `%ZZ`, `%あ`) or bytes that are not UTF-8
 //! is ignored, never used as a file name. Percent-decoding is total: it never panics.
 
-/// Every `href` element's text in a multistatus response, whatever the namespace prefix.
+use std::borrow::Cow;
+
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+/// Every `href` element's text in a multistatus response, whatever the namespace prefix: the
+/// local name is compared, as servers differ in prefixes and some leave `href` unprefixed.
+/// Character and the five predefined entity references are resolved; an href holding any other
+/// entity (a DTD's, which is never expanded) is dropped. A listing that stops being well-formed
+/// XML gives the hrefs read before that point.
 pub(super) fn hrefs(xml: &str) -> Vec<String> {
+    let mut reader = Reader::from_str(xml);
     let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i + 1..];
-        let Some(end) = rest.find('>') else { break };
-        let tag = &rest[..end];
-        let local = tag.rsplit(':').next().unwrap_or(tag);
-        if !tag.starts_with('/') && local.trim() == "href" {
-            let after = &rest[end + 1..];
-            if let Some(close) = after.find('<') {
-                out.push(unescape(after[..close].trim()));
+    // The text of the href being read, or `None` outside one (or in one that is dropped).
+    let mut href: Option<Option<String>> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "href" => href = Some(Some(String::new())),
+            Ok(Event::End(e)) if e.local_name().as_ref() == "href" => {
+                if let Some(Some(text)) = href.take() {
+                    out.push(text.trim().to_string());
+                }
             }
+            Ok(Event::Text(t)) => push(&mut href, Some(&t.xml10_content())),
+            Ok(Event::CData(t)) => push(&mut href, Some(&t.xml10_content())),
+            Ok(Event::GeneralRef(r)) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c.to_string()),
+                    Ok(None) => resolve_predefined_entity(&r).map(str::to_string),
+                    Err(_) => None,
+                };
+                push(&mut href, resolved.as_deref());
+            }
+            Ok(Event::Eof) | Err(_) => return out,
+            Ok(_) => {}
         }
-        rest = &rest[end + 1..];
     }
-    out
 }
 
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+/// Add text to the href being read; `None` (an entity that cannot be resolved) drops it.
+fn push(href: &mut Option<Option<String>>, text: Option<&str>) {
+    if let Some(current) = href {
+        match (current.as_mut(), text) {
+            (Some(s), Some(t)) => s.push_str(t),
+            _ => *current = None,
+        }
+    }
 }
 
 /// The collection a transport lists, split once so every href is compared with it.
@@ -109,40 +136,20 @@ pub(super) fn safe_name(name: &str) -> bool {
 }
 
 /// Decode `%XX` escapes. `None` for an escape without two hex digits after it (`%`, `%4`,
-/// `%ZZ`, `%あ`) or a result that is not UTF-8. Works on bytes, so it never splits a character.
+/// `%ZZ`, `%あ`) or a result that is not UTF-8. percent-encoding passes a broken escape through
+/// as it is, so the escapes are checked here first: a name made from one is never used.
 pub(super) fn percent_decode(s: &str) -> Option<String> {
-    let raw = s.as_bytes();
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        if raw[i] == b'%' {
-            let (hi, lo) = (hex(*raw.get(i + 1)?)?, hex(*raw.get(i + 2)?)?);
-            out.push(hi << 4 | lo);
-            i += 3;
-        } else {
-            out.push(raw[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    let well_formed = s.split('%').skip(1).all(|after| after.as_bytes().get(..2).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)));
+    well_formed.then(|| percent_decode_str(s).decode_utf8().ok().map(Cow::into_owned)).flatten()
 }
 
-fn hex(b: u8) -> Option<u8> {
-    char::from(b).to_digit(16).map(|d| d as u8)
-}
+/// Every byte but RFC 3986's unreserved `A-Z a-z 0-9 - . _ ~`.
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Escape a file name for a request URL: everything but `A-Z a-z 0-9 - . _ ~` becomes `%XX`,
 /// so a name is always one segment inside the collection and means what it says.
 pub(super) fn percent_encode(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(name, NOT_UNRESERVED).to_string()
 }
 
 #[cfg(test)]
@@ -165,6 +172,27 @@ mod tests {
         let c = Collection::of("http://h/dav/chisanpo/").unwrap();
         let names: Vec<_> = hrefs(xml).iter().filter_map(|h| c.child(h)).collect();
         assert_eq!(names, vec!["a-00000001.chisanpo-bundle", "a-00000002.chisanpo-bundle.sha256", "b&c.txt"]);
+    }
+
+    /// What a real XML parser reads that a scan for `<href>` did not: character references and
+    /// CDATA; and what it refuses: entities of a DTD (never expanded), an element that does not
+    /// close. Whatever it reads still goes through `child`.
+    #[test]
+    fn hrefs_resolve_references_and_never_expand_a_dtd() {
+        let xml = r#"<?xml version="1.0"?><!DOCTYPE d:multistatus [<!ENTITY x "/dav/chisanpo/evil.txt"><!ENTITY lol "lol">]>
+            <d:multistatus xmlns:d="DAV:">
+            <d:response><d:href>&x;</d:href></d:response>
+            <d:response><d:href>/dav/chisanpo/&lol;.txt</d:href></d:response>
+            <d:response><d:href>/dav/chisanpo/&#x61;&#98;.txt</d:href></d:response>
+            <d:response><d:href><![CDATA[/dav/chisanpo/c&d.txt]]></d:href></d:response>
+            <d:response><d:href>/dav/chisanpo/a&#x2F;..&#x2F;e.txt</d:href></d:response>
+            <d:response><d:href>/dav/chisanpo/&#0;.txt</d:href></d:response>
+            <d:response><d:href>/dav/chisanpo/f.txt</d:response>
+            <d:response><d:href>/dav/chisanpo/g.txt</d:href></d:response>"#;
+        assert_eq!(hrefs(xml), vec!["/dav/chisanpo/ab.txt", "/dav/chisanpo/c&d.txt", "/dav/chisanpo/a/../e.txt"]);
+        let c = Collection::of("http://h/dav/chisanpo/").unwrap();
+        let names: Vec<_> = hrefs(xml).iter().filter_map(|h| c.child(h)).collect();
+        assert_eq!(names, vec!["ab.txt", "c&d.txt"]);
     }
 
     #[test]

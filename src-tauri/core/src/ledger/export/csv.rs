@@ -1,5 +1,6 @@
 //! CSV: the header line, then one line per row (RFC 4180: CRLF line ends, fields with a comma,
-//! quote or line break in double quotes, quotes doubled). Dates are ISO `YYYY-MM-DD`.
+//! quote or line break in double quotes, quotes doubled; written by the `csv` crate). Dates are
+//! ISO `YYYY-MM-DD`.
 //!
 //! Japanese Excel opens a CSV without a byte order mark as Shift_JIS and garbles UTF-8, so the
 //! default is UTF-8 with a BOM. Shift_JIS (cp932) is offered for older tools; it cannot hold every
@@ -15,20 +16,30 @@ use super::CsvEncoding;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// The table as CSV text (not yet encoded).
+/// The table as CSV text (not yet encoded), written by the `csv` crate: CRLF, and quotes only
+/// where a field needs them (a comma, a quote, a CR or an LF). A record whose only field is
+/// empty is written `""`, so that a reader does not take it for a blank line and drop it.
 pub fn to_text(table: &Table) -> String {
-    let mut out = String::with_capacity(64 * (table.rows.len() + 1) * table.columns.len().max(1));
-    push_record(&mut out, table.columns.iter().map(|c| c.header.clone()));
-    for row in &table.rows {
-        push_record(
-            &mut out,
-            row.iter().map(|c| match c {
+    let capacity = 64 * (table.rows.len() + 1) * table.columns.len().max(1);
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .flexible(true)
+        .from_writer(Vec::with_capacity(capacity));
+    let written = (|| {
+        w.write_record(table.columns.iter().map(|c| c.header.as_str()))?;
+        for row in &table.rows {
+            w.write_record(row.iter().map(|c| match c {
                 Cell::Text(t) => defuse(t),
                 other => other.plain(),
-            }),
-        );
-    }
-    out
+            }))?;
+        }
+        w.flush()
+    })();
+    // Into memory, records of any length: neither the writer nor the buffer can fail.
+    written.expect("CSV into memory cannot fail");
+    let bytes = w.into_inner().expect("CSV into memory cannot fail");
+    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
 }
 
 /// Text that a spreadsheet would take for a formula (a name or a note beginning with = + - @,
@@ -38,27 +49,6 @@ fn defuse(text: &str) -> String {
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
         _ => text.to_string(),
-    }
-}
-
-fn push_record(out: &mut String, fields: impl Iterator<Item = String>) {
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_field(out, &field);
-    }
-    out.push_str("\r\n");
-}
-
-/// One field, quoted when it must be (RFC 4180 §2.6, 2.7).
-fn push_field(out: &mut String, field: &str) {
-    if field.contains([',', '"', '\r', '\n']) {
-        out.push('"');
-        out.push_str(&field.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(field);
     }
 }
 
