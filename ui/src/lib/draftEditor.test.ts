@@ -107,6 +107,64 @@ describe("DraftEditor", () => {
       e.dispose();
     });
 
+    it("after a 措置期間 amount without its unit failed to save, choosing the unit shows no violation and no save error", async () => {
+      // interview_flow, step 5: the amount is typed (the draft is refused: no unit yet), then the unit is chosen.
+      const incomplete = (o: { period_amount: number | null; period_unit: string | null }) => (o.period_amount === null) !== (o.period_unit === null);
+      const refusal = violation("措置期間は数と単位（日・週・月）を両方入力してください。");
+      type Body = { data: { opinion: { period_amount: number | null; period_unit: string | null } } };
+      commands.get_record.mockImplementation(async () => stored("interview", { kind: "long_hours", opinion: { period_amount: null, period_unit: null, remarks: "1か月後に再面接を行う" } }));
+      commands.check_record.mockImplementation(async (b: Body) => (incomplete(b.data.opinion) ? [refusal] : []));
+      commands.save_draft.mockImplementation(async ({ body }: { body: Body }) => {
+        if (incomplete(body.data.opinion)) throw { code: "invalid", message: refusal.message, violations: [refusal] };
+        return null;
+      });
+      const { e } = editor("interview", "rec-iv", { warnings: true });
+      await e.load();
+      const opinion = (e.data as unknown as Body["data"]).opinion;
+
+      opinion.period_amount = 1;
+      e.changed();
+      await vi.waitFor(() => expect(e.violations).toEqual([refusal]));
+      await expect(e.flush()).rejects.toMatchObject({ code: "invalid" });
+      expect(e.saveState).toMatchObject({ kind: "error" });
+
+      opinion.period_unit = "month";
+      e.changed();
+      await e.flush();
+      await vi.waitFor(() => expect(e.violations).toEqual([]));
+      expect(e.saveState.kind).toBe("saved");
+      expect(commands.save_draft).toHaveBeenLastCalledWith({ id: "rec-iv", body: expect.objectContaining({ data: expect.objectContaining({ opinion: expect.objectContaining({ period_amount: 1, period_unit: "month" }) }) }) });
+      e.dispose();
+    });
+
+    it("shows the unit's answers when the amount's check and failed save come back after the unit was chosen", async () => {
+      const refusal = violation("措置期間は数と単位（日・週・月）を両方入力してください。");
+      type Body = { data: { opinion: { period_amount: number | null; period_unit: string | null } } };
+      commands.get_record.mockImplementation(async () => stored("interview", { kind: "long_hours", opinion: { period_amount: null, period_unit: null } }));
+      const checkA = deferred<Violation[]>();
+      const saveA = deferred<null>();
+      const { e } = editor("interview", "rec-iv2", { warnings: true });
+      await e.load();
+      const opinion = (e.data as unknown as Body["data"]).opinion;
+      commands.check_record.mockReset().mockReturnValueOnce(checkA.promise).mockResolvedValueOnce([]);
+      commands.save_draft.mockReset().mockReturnValueOnce(saveA.promise.then(() => Promise.reject({ code: "invalid", message: refusal.message, violations: [refusal] }))).mockResolvedValue(null);
+
+      opinion.period_amount = 1;
+      e.changed();
+      const savingA = e.flush().catch(() => {}); // the amount alone goes to the store, slowly
+      opinion.period_unit = "month";
+      e.changed();
+      await vi.waitFor(() => expect(commands.check_record).toHaveBeenCalledTimes(2));
+      checkA.resolve([refusal]);
+      saveA.resolve(null);
+      await savingA;
+      await e.flush();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(e.violations).toEqual([]);
+      expect(e.saveState.kind).toBe("saved");
+      e.dispose();
+    });
+
     it("drops the checks still to come when the editor goes", async () => {
       commands.get_record.mockImplementation(async () => stored("consultation", { content: "" }));
       const late = deferred<Violation[]>();
