@@ -469,8 +469,9 @@ fn read_json(path: &Path) -> Result<serde_json::Value> {
     serde_json::from_str(&text).map_err(|e| Error::from_json(&e))
 }
 
+/// The user's JSON as `T`; an error names the field's path (`visits[1].date`), never a value.
 fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T> {
-    serde_json::from_value(v).map_err(|e| Error::from_json(&e))
+    chisanpo_core::error::json_from_value(v)
 }
 
 fn record_body(kind: RecordKind, v: serde_json::Value) -> Result<RecordBody> {
