@@ -139,6 +139,10 @@ ui-check: ui/node_modules/.package-lock.json
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	@# A device build (without the centre's PostgreSQL) builds, and links no PostgreSQL client.
+	$(CARGO) clippy -p chisanpo --no-default-features -- -D warnings
+	@! $(CARGO) tree -p chisanpo --no-default-features -e normal | grep -E ' (postgres|tokio-postgres) v' \
+	  || { echo "a device build links PostgreSQL (see the feature postgres, ADR 0027)"; exit 1; }
 
 # Licences, bans and sources of every crate (deny.toml, ADR 0024). cargo-deny is built from
 # crates.io the first time; advisories need the RustSec database on GitHub, checked at release.

@@ -10,6 +10,7 @@ use chisanpo_core::domain::{Application, Code, Consultation, Interview, RecordBo
 use chisanpo_core::forms::FormKind;
 use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat};
 use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
+use chisanpo_core::prelude::*;
 use chisanpo_core::store::{backup, ListFilter, Passphrase, RecoveryKey, Secret, Store};
 use chisanpo_core::{demo, paths, Error, Result};
 use clap::{Parser, Subcommand, ValueEnum};

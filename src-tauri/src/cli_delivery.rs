@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+#[cfg(feature = "postgres")]
 use chisanpo_core::delivery::consolidation::postgres::PgConsolidation;
 use chisanpo_core::delivery::consolidation::sqlite::SqliteConsolidation;
 use chisanpo_core::delivery::consolidation::Consolidation;
@@ -17,6 +18,7 @@ use clap::{Args, Subcommand};
 
 use crate::cli::{line, print_json};
 use chisanpo_core::delivery::root::RootKey;
+use chisanpo_core::prelude::*;
 
 /// The key file's passphrase, for scripts (otherwise it is typed).
 const KEY_FILE_PASSPHRASE: &str = "CHISANPO_KEY_FILE_PASSPHRASE";
@@ -165,16 +167,31 @@ pub struct DatabaseArg {
 
 impl std::fmt::Debug for DatabaseArg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DatabaseArg").field("database", &self.database.as_deref().map(chisanpo_core::delivery::consolidation::postgres::label_of)).finish()
+        #[cfg(feature = "postgres")]
+        let database = self.database.as_deref().map(chisanpo_core::delivery::consolidation::postgres::label_of);
+        #[cfg(not(feature = "postgres"))]
+        let database = self.database.as_ref().map(|_| "…");
+        f.debug_struct("DatabaseArg").field("database", &database).finish()
     }
 }
 
 /// Run `f` on the chosen consolidated store.
 fn with_db<T>(store: &Store, db: &DatabaseArg, f: impl FnOnce(&mut dyn Consolidation) -> Result<T>) -> Result<T> {
     match &db.database {
+        #[cfg(feature = "postgres")]
         Some(url) => f(&mut PgConsolidation::connect(url, store)?),
+        #[cfg(not(feature = "postgres"))]
+        Some(_) => Err(no_postgres()),
         None => f(&mut SqliteConsolidation(store)),
     }
+}
+
+/// This build was made without the centre's PostgreSQL (the feature `postgres`).
+#[cfg(not(feature = "postgres"))]
+fn no_postgres() -> chisanpo_core::Error {
+    chisanpo_core::Error::Delivery(
+        "この版は共有の PostgreSQL に対応していません（端末用の版）。センター用の版で実行するか、--database を付けずにこのストアで集約してください。".into(),
+    )
 }
 
 /// Where to deliver, for one command.
@@ -354,7 +371,10 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
                 return Err(Error::Integrity(format!("{}件の問題があります。上の一覧を確かめてください。", r.problems.len())));
             }
         }
+        #[cfg(feature = "postgres")]
         CentreCmd::DatabaseRoles => print!("{}", chisanpo_core::delivery::consolidation::postgres::pg_roles_script()),
+        #[cfg(not(feature = "postgres"))]
+        CentreCmd::DatabaseRoles => return Err(no_postgres()),
         CentreCmd::RootKey { out, profile_out } => {
             let pass = crate::cli::new_secret(ROOT_KEY_PASSPHRASE, "責任者鍵ファイルのパスフレーズ（12文字以上）")?;
             let (_, profile) = store.centre_make_root(&pass, &|file| atomic::write_file(&out, file))?;

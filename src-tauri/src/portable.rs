@@ -1,6 +1,6 @@
 //! The code that ships must build and behave on Windows and macOS too, which this project's
 //! Linux machine cannot compile for (no Windows or macOS Rust target). These tests read the
-//! sources of the core and the shell and fail where a Linux-only assumption would slip into a
+//! sources of every crate of the workspace and the shell and fail where a Linux-only assumption would slip into a
 //! build a user runs: a Unix-only API outside `#[cfg(...)]`, a fixed Unix path, a home folder
 //! found by hand instead of through `directories`. Test modules are not shipped and may use them.
 
@@ -15,7 +15,9 @@ fn shipped_sources() -> Vec<(PathBuf, String)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     rust_files(&root.join("src"), &mut files);
-    rust_files(&root.join("core/src"), &mut files);
+    for layer in ["domain", "forms", "store", "reports", "delivery", "core"] {
+        rust_files(&root.join(layer).join("src"), &mut files);
+    }
     assert!(files.len() > 50, "the sources were not found under {}", root.display());
     files
         .into_iter()

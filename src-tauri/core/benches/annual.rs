@@ -7,6 +7,7 @@ mod fixture;
 
 use std::time::{Duration, Instant};
 
+use chisanpo_core::prelude::*;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const YEAR: i32 = 2024;

@@ -15,6 +15,7 @@ use std::time::Instant;
 use chisanpo_core::delivery::{CentreProfile, FolderTransport};
 use chisanpo_core::demo;
 use chisanpo_core::domain::{Staff, StaffRole};
+use chisanpo_core::prelude::*;
 use chisanpo_core::store::{KdfParams, Passphrase, Store};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat};
 use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
+use chisanpo_core::prelude::*;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const FISCAL_YEAR: i32 = 2024;

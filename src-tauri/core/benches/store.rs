@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use chisanpo_core::demo;
 use chisanpo_core::domain::{RecordBody, RecordKind};
+use chisanpo_core::prelude::*;
 use chisanpo_core::store::{ListFilter, Passphrase, Store};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use fixture::{fixture, PASS};

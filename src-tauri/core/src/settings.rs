@@ -16,6 +16,7 @@ use crate::paths;
 use crate::store::fees::{check_fee_hourly_rate, FEE_HOURLY_RATE_SETTING};
 use crate::store::prefs::{self, TextSize, IDLE_LOCK_SETTING, TEXT_SIZE_SETTING};
 use crate::store::{check_pdf_folder, Store};
+use chisanpo_reports::prelude::AnnualIdentity;
 
 /// The settings of the 設定 screen, as shown and as typed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -154,7 +155,7 @@ mod tests {
         assert_eq!((got.fee_hourly_rate.as_str(), got.idle_lock_minutes.as_str()), ("10000", "15"));
         assert_eq!((got.labour_bureau.as_str(), got.zone_count.as_str()), ("静岡労働局", "3"));
         assert_eq!((got.text_size, got.profile.affiliation.as_str()), (TextSize::Large, "静岡支部"));
-        assert!(s.verify().unwrap().ok);
+        assert!(s.verify_local().unwrap().ok);
     }
 
     /// A good rate with a bad font file and a bad lock time: nothing is written, and the typed

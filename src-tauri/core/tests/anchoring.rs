@@ -11,6 +11,7 @@ use std::path::Path;
 
 use chisanpo_core::demo;
 use chisanpo_core::domain::{RecordStatus, Staff, StaffRole};
+use chisanpo_core::prelude::*;
 use chisanpo_core::store::anchor::ANCHOR_FILE;
 use chisanpo_core::store::{backup, KdfParams, ListFilter, Passphrase, Secret, Store};
 

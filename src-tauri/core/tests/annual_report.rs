@@ -20,6 +20,7 @@ use chisanpo_core::domain::{
 use chisanpo_core::forms::samples;
 use chisanpo_core::ledger::annual::{AnnualCount, AnnualReport, InterviewRow, SUPPLEMENT_HEADING, SUPPLEMENT_NOTE, XLSX_SHEET};
 use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
+use chisanpo_core::prelude::*;
 use chisanpo_core::store::{KdfParams, Passphrase, Store};
 use chisanpo_core::Error;
 

@@ -12,6 +12,7 @@ use chisanpo_core::store::Passphrase;
 use chisanpo_core::Error;
 
 mod delivery_common;
+use chisanpo_core::prelude::*;
 use delivery_common::*;
 
 #[test]

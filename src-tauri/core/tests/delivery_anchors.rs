@@ -13,6 +13,7 @@ use chisanpo_core::delivery::FolderTransport;
 use chisanpo_core::store::anchor::ANCHOR_FILE;
 
 mod delivery_common;
+use chisanpo_core::prelude::*;
 use delivery_common::*;
 
 /// `n` consultations, each of another worker (a second one in a year would need its fee first).

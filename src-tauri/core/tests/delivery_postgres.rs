@@ -15,6 +15,7 @@ use chisanpo_core::ledger::{LedgerFilter, LedgerKind, ReportSource};
 use chisanpo_core::Error;
 
 mod delivery_common;
+use chisanpo_core::prelude::*;
 use delivery_common::postgres::PgServer;
 use delivery_common::*;
 

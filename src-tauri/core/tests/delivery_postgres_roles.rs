@@ -19,6 +19,7 @@ use chisanpo_core::store::audit::sha256_hex;
 use chisanpo_core::Error;
 
 mod delivery_common;
+use chisanpo_core::prelude::*;
 use delivery_common::postgres::PgServer;
 use delivery_common::*;
 

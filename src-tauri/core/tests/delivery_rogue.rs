@@ -11,6 +11,7 @@ use chisanpo_core::store::audit::sha256_hex;
 use chisanpo_core::Error;
 
 mod delivery_common;
+use chisanpo_core::prelude::*;
 use delivery_common::*;
 
 /// A rogue device's version 99 of a record another laptop made: kept (versions are never

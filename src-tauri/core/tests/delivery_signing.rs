@@ -15,6 +15,7 @@ use chisanpo_core::Error;
 use ed25519_dalek::Signer;
 
 mod delivery_common;
+use chisanpo_core::prelude::*;
 use delivery_common::*;
 
 const KEY_PASS: &str = "鍵ファイル用の長いパスフレーズ";

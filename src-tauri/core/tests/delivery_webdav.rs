@@ -13,6 +13,7 @@ use chisanpo_core::delivery::{FailureKind, FolderTransport, Schedule, Transport,
 use chisanpo_core::Error;
 
 mod delivery_common;
+use chisanpo_core::prelude::*;
 use delivery_common::webdav::{WebDavServer, PASSWORD, USER};
 use delivery_common::*;
 

@@ -7,6 +7,7 @@ use chisanpo_core::domain::{
     Consultation, ConsultationKind, Date, Diagnosis, Fatigue, GuidanceClass, HoursMeasure, Interview, InterviewKind, InterviewResult, Opinion, Place,
     RecordBody, RecordStatus, Requester, Staff, StaffRole, StressGuidance, StressScores, TimeOfDay, WorkClass, WorkStatus, Worker, Workplace,
 };
+use chisanpo_core::prelude::*;
 use chisanpo_core::store::{KdfParams, Passphrase, Store};
 use chisanpo_core::Error;
 

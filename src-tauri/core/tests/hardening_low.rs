@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use chisanpo_core::domain::{Staff, StaffRole};
+use chisanpo_core::prelude::*;
 use chisanpo_core::store::backup;
 use chisanpo_core::store::{raw_connection, schema, KdfParams, Keyring, Passphrase, Secret, Store};
 use chisanpo_core::Error;

@@ -1,19 +1,73 @@
-//! The core's layers (ADR 0027): each top-level module may use only the modules below it, so
-//! that no import cycle can come back while the layers are still modules of one crate. (`error`,
-//! `paths` and `domain` are the crate `chisanpo-domain`, `forms` the crate `chisanpo-forms`,
-//! re-exported; cargo itself keeps those crates from using anything above them.) Read from
-//! the sources: every `crate::module` path outside `#[cfg(test)]` code, and every `self.method(`
-//! call inside an `impl Store` block to a `Store` method that a higher module defines (the way
-//! the store used to reach the fee gate in `ledger` unseen).
+//! The layers (ADR 0027) are crates, so cargo refuses a cycle between them; these tests keep the
+//! order the ADR draws. Each crate of the workspace may depend only on the crates below it in
+//! [`CRATES`] (read from each `Cargo.toml`, dev-dependencies apart: a test may use a layer
+//! below to build its data). Inside `chisanpo-reports`, the one crate holding two layers,
+//! `print` comes before `ledger`: read from the sources, every `crate::ledger` path in `print`
+//! outside `#[cfg(test)]` code fails the test.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Bottom to top. A module may use the ones before it in this list.
-const LAYERS: &[&str] = &["error", "paths", "domain", "forms", "store", "print", "ledger", "settings", "delivery", "demo"];
+/// Bottom to top: (package, its folder under `src-tauri`, or the workspace root for `tests`).
+const CRATES: &[(&str, &str)] = &[
+    ("chisanpo-domain", "src-tauri/domain"),
+    ("chisanpo-forms", "src-tauri/forms"),
+    ("chisanpo-store", "src-tauri/store"),
+    ("chisanpo-reports", "src-tauri/reports"),
+    ("chisanpo-delivery", "src-tauri/delivery"),
+    ("chisanpo-core", "src-tauri/core"),
+    ("chisanpo", "src-tauri"),
+    ("chisanpo-e2e", "tests"),
+];
 
-fn rank(module: &str) -> Option<usize> {
-    LAYERS.iter().position(|m| *m == module)
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The `chisanpo*` packages a manifest's `[dependencies]` (and build-dependencies) name.
+fn dependencies(manifest: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut section = String::new();
+    for line in manifest.lines() {
+        let l = line.trim();
+        if l.starts_with('[') {
+            section = l.to_string();
+            continue;
+        }
+        let counts = section == "[dependencies]" || section == "[build-dependencies]" || section.starts_with("[target.");
+        if !counts || section.contains("dev-dependencies") {
+            continue;
+        }
+        let name: String = l.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+        if name.starts_with("chisanpo") {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_crate_depends_only_on_the_crates_below_it() {
+    let members = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let mut upward = Vec::new();
+    let mut seen = 0;
+    for (rank, (name, dir)) in CRATES.iter().enumerate() {
+        let member = format!("\"{dir}\"");
+        assert!(members.contains(&member), "{dir} is not a workspace member: update CRATES and ADR 0027");
+        let manifest = std::fs::read_to_string(root().join(dir).join("Cargo.toml")).unwrap();
+        assert!(manifest.contains(&format!("name = \"{name}\"")), "{dir}/Cargo.toml is not {name}");
+        for dep in dependencies(&manifest) {
+            seen += 1;
+            match CRATES.iter().position(|(n, _)| *n == dep) {
+                Some(theirs) if theirs < rank => {}
+                Some(_) => upward.push(format!("{name} depends on {dep}, which is not below it")),
+                None => upward.push(format!("{name} depends on {dep}, which is not in CRATES (add it where it belongs, and to ADR 0027)")),
+            }
+        }
+    }
+    // The manifests were read: the upper crates name the lower ones.
+    assert!(seen >= 10, "only {seen} dependencies between our crates found");
+    assert!(upward.is_empty(), "a crate depends on a layer above it (ADR 0027):\n{}", upward.join("\n"));
 }
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -27,133 +81,25 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The file's code without its `#[cfg(test)]` module (tests may reach anywhere in the crate).
+/// The file's code without its `#[cfg(test)]` module and without `//` comments.
 fn code_of(path: &Path) -> String {
     let s = std::fs::read_to_string(path).unwrap();
-    match s.find("#[cfg(test)]\nmod tests") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
+    let s = match s.find("#[cfg(test)]\nmod tests") {
+        Some(i) => &s[..i],
+        None => &s[..],
+    };
+    s.lines().map(|l| l.find("//").map_or(l, |i| &l[..i])).collect::<Vec<_>>().join("\n")
 }
 
-/// Lines without `//` comments (a comment may name a module it does not use).
-fn without_comments(code: &str) -> String {
-    code.lines().map(|l| l.find("//").map_or(l, |i| &l[..i])).collect::<Vec<_>>().join("\n")
-}
-
-struct Module {
-    name: String,
-    file: String,
-    code: String,
-}
-
-fn modules() -> Vec<Module> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+#[test]
+fn in_the_reports_print_comes_before_the_ledger() {
+    let print = root().join("src-tauri/reports/src/print");
     let mut files = Vec::new();
-    sources(&src, &mut files);
-    files.sort();
-    let mut out = Vec::new();
-    for f in files {
-        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
-        let name = rel.split('/').next().unwrap().trim_end_matches(".rs").to_string();
-        if name == "lib" {
-            continue;
-        }
-        out.push(Module { name, file: rel, code: without_comments(&code_of(&f)) });
-    }
-    out
-}
-
-/// `crate::name` references, by the module they name.
-fn references(code: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut rest = code;
-    while let Some(i) = rest.find("crate::") {
-        let after = &rest[i + "crate::".len()..];
-        let name: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        if !name.is_empty() {
-            out.insert(name);
-        }
-        rest = after;
-    }
-    out
-}
-
-/// The bodies of `impl Store { … }` blocks (to the closing brace at the start of a line).
-fn store_impls(code: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = code;
-    while let Some(i) = rest.find("\nimpl Store {") {
-        let body = &rest[i + 1..];
-        let end = body.find("\n}\n").map_or(body.len(), |e| e + 2);
-        out.push(&body[..end]);
-        rest = &body[end..];
-    }
-    out
-}
-
-/// The methods an `impl Store` block defines.
-fn methods(body: &str) -> Vec<String> {
-    body.lines()
-        .filter_map(|l| {
-            let l = l.strip_prefix("    ")?;
-            let l = l.strip_prefix("pub(crate) ").or_else(|| l.strip_prefix("pub ")).unwrap_or(l);
-            let name: String = l.strip_prefix("fn ")?.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-            Some(name)
-        })
-        .collect()
-}
-
-#[test]
-fn every_module_uses_only_the_layers_below_it() {
-    let modules = modules();
-    let mut upward: Vec<String> = Vec::new();
-    let mut unknown: BTreeSet<String> = BTreeSet::new();
-    for m in &modules {
-        let Some(mine) = rank(&m.name) else {
-            unknown.insert(m.name.clone());
-            continue;
-        };
-        for r in references(&m.code) {
-            match rank(&r) {
-                Some(theirs) if theirs > mine => upward.push(format!("{} uses crate::{r}", m.file)),
-                Some(_) => {}
-                None => {
-                    // `crate::Error`, `crate::Result` (re-exports of `error`) and the like.
-                    if r.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
-                        unknown.insert(r);
-                    }
-                }
-            }
-        }
-    }
-    assert!(unknown.is_empty(), "modules missing from LAYERS (add them where they belong, and to ADR 0027): {unknown:?}");
-    assert!(upward.is_empty(), "a module uses a layer above it (ADR 0027):\n{}", upward.join("\n"));
-}
-
-#[test]
-fn no_store_method_calls_a_method_a_higher_layer_adds_to_the_store() {
-    let modules = modules();
-    // Which layer defines each `Store` method.
-    let mut defined: BTreeMap<String, usize> = BTreeMap::new();
-    for m in &modules {
-        for body in store_impls(&m.code) {
-            for name in methods(body) {
-                defined.insert(name, rank(&m.name).unwrap());
-            }
-        }
-    }
-    assert!(defined.contains_key("fee_gate") && defined.contains_key("verify") && defined.contains_key("fonts"), "the sources were read");
-    let mut upward = Vec::new();
-    for m in &modules {
-        let mine = rank(&m.name).unwrap();
-        for body in store_impls(&m.code) {
-            for (name, layer) in &defined {
-                if *layer > mine && body.contains(&format!("self.{name}(")) {
-                    upward.push(format!("{} calls self.{name}(), which {} defines", m.file, LAYERS[*layer]));
-                }
-            }
-        }
-    }
-    assert!(upward.is_empty(), "a store method reaches up a layer (ADR 0027):\n{}", upward.join("\n"));
+    sources(&print, &mut files);
+    assert!(!files.is_empty(), "no sources under {}", print.display());
+    let upward: Vec<String> = files.iter().filter(|f| code_of(f).contains("crate::ledger")).map(|f| f.display().to_string()).collect();
+    assert!(upward.is_empty(), "the print uses the ledger (ADR 0027):\n{}", upward.join("\n"));
+    // And the check can see a use: the ledger's PDF export uses the print's fonts.
+    let export = code_of(&root().join("src-tauri/reports/src/ledger/export/mod.rs"));
+    assert!(export.contains("crate::print") || export.contains("Printing"), "the ledger's export was not read");
 }

@@ -17,6 +17,7 @@ use chisanpo_core::domain::{Date, Staff, StaffRole};
 use chisanpo_core::forms::fonts::FontSet;
 use chisanpo_core::ledger::export::{export_table, CsvEncoding, ExportFormat};
 use chisanpo_core::ledger::{Cell, Column, LedgerFilter, LedgerKind, Table};
+use chisanpo_core::prelude::*;
 use chisanpo_core::store::{KdfParams, Passphrase, Store};
 
 const KINDS: [LedgerKind; 2] = [LedgerKind::Consultation, LedgerKind::Interview];

@@ -12,6 +12,7 @@ use chisanpo_core::domain::{
     RecordBody, RecordKind, RecordStatus, Requester, Staff, StaffRole, TimeOfDay, WorkClass, WorkStatus, Worker, Workplace,
 };
 use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
+use chisanpo_core::prelude::*;
 use chisanpo_core::store::{raw_connection, KdfParams, ListFilter, Passphrase, RecordSummary, Store};
 use chisanpo_core::Error;
 

@@ -17,6 +17,7 @@ use chisanpo_core::domain::fiscal::fiscal_year;
 use chisanpo_core::domain::{
     Consultation, ConsultationKind, Date, Place, RecordBody, RecordStatus, Requester, Sex, Snapshot, Staff, StaffRole, VersionContent, Worker, Workplace,
 };
+use chisanpo_core::prelude::*;
 use chisanpo_core::store::audit::{self, sha256_hex, Action, Actor};
 use chisanpo_core::store::records::retain_until;
 use chisanpo_core::store::{raw_connection, schema, KdfParams, Keyring, ListFilter, Passphrase, RecoveryKey, Store};

@@ -1,5 +1,5 @@
 //! Each table of the encrypted store has one owner: the store (ADR 0027). No SQL statement that
-//! names a table or view of the store's schema is written outside `store/`, in any crate of the
+//! names a table or view of the store's schema is written outside the crate `chisanpo-store`, in any crate of the
 //! workspace; the ledgers, the forms, delivery and the demo call the store's functions. (The
 //! centre's PostgreSQL is another database with its own schema: `consolidation/postgres.rs`
 //! owns it.) Read from the sources, tests excluded, with the table names read from the
@@ -31,7 +31,7 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The store's directory: its sources and its migrations.
 fn store_dir() -> PathBuf {
-    workspace().join("core/src/store")
+    workspace().join("store/src")
 }
 
 /// Every table and view the store's migrations create.

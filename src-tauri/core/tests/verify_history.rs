@@ -9,6 +9,7 @@ use chisanpo_core::store::{raw_connection, Passphrase};
 use chisanpo_core::Error;
 
 mod delivery_common;
+use chisanpo_core::prelude::*;
 use delivery_common::*;
 
 fn raw(dir: &std::path::Path) -> rusqlite::Connection {

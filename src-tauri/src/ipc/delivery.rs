@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use super::typed_paths::{self, Field};
 use super::{blocking, dto, AppState, IpcResult};
+use chisanpo_core::prelude::*;
 
 const PROFILE: Field = Field {
     name: "profile_path", extensions: &["json"], how: "「参照…」でセンターから受け取ったプロファイル（.json）を選んでください。"

@@ -11,6 +11,7 @@ use tauri::State;
 use ts_rs::TS;
 
 use super::{blocking, AppState, IpcResult};
+use chisanpo_core::prelude::*;
 
 /// How many of each deadline list the home screen shows (it says how many there are in all).
 const HOME_LIST_LIMIT: usize = 10;

@@ -15,6 +15,7 @@ use ts_rs::TS;
 
 use super::records::SAVE_NOT_CHOSEN;
 use super::{blocking, AppState, IpcResult};
+use chisanpo_core::prelude::*;
 
 #[derive(Debug, Deserialize, TS)]
 #[ts(export)]

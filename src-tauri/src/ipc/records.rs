@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use super::entities::IdRequest;
 use super::{blocking, dto, AppState, IpcResult};
+use chisanpo_core::prelude::*;
 
 #[derive(Debug, Deserialize, TS)]
 #[ts(export)]

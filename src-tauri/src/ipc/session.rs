@@ -182,6 +182,7 @@ mod tests {
 
     use super::*;
     use crate::ipc::test_support;
+    use chisanpo_core::prelude::*;
 
     /// Finding 10: the idle lock lived only in the screen. A page that stops reporting (frozen,
     /// broken, its timer never firing) no longer keeps the store open: the back end locks it

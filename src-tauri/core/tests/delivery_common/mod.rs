@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chisanpo_core::delivery::{CentreProfile, BUNDLE_EXTENSION};
 use chisanpo_core::domain::{Consultation, ConsultationKind, Date, Place, RecordBody, Requester, Staff, StaffRole, Worker, Workplace};
+use chisanpo_core::prelude::*;
 use chisanpo_core::store::{KdfParams, Passphrase, Store};
 
 #[cfg(unix)]
