@@ -105,7 +105,7 @@ pub fn keep_device_anchor(tx: &Connection, device_id: &str, bundle_seq: i64, aud
 // ---- The bundles the centre read (`centre_bundles`) ----
 
 /// A bundle the centre applied or set aside, for its receipt.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleRow {
     pub sha256: String,
     pub file_name: String,

@@ -79,17 +79,9 @@ impl KeptPayload {
     }
 }
 
-/// A receipt still to be written: a bundle looked at, and what became of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReceiptRow {
-    pub sha256: String,
-    pub file_name: String,
-    pub device_id: Option<String>,
-    pub outcome: String,
-    pub code: Option<String>,
-    pub reason: Option<String>,
-    pub at: String,
-}
+/// A receipt still to be written: a bundle looked at, and what became of it (the row the
+/// embedded store keeps; PostgreSQL returns the same).
+pub use crate::store::consolidated::BundleRow as ReceiptRow;
 
 /// The consolidated centre store.
 pub trait Consolidation: ReportSource {

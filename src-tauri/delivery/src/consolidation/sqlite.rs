@@ -129,19 +129,7 @@ impl Consolidation for SqliteConsolidation<'_> {
     }
 
     fn pending_receipts(&mut self, source: &str, also: &[String]) -> Result<Vec<ReceiptRow>> {
-        let rows = self.0.read(|c| db::receipts_pending(c, source, also))?;
-        Ok(rows
-            .into_iter()
-            .map(|r| ReceiptRow {
-                sha256: r.sha256,
-                file_name: r.file_name,
-                device_id: r.device_id,
-                outcome: r.outcome,
-                code: r.code,
-                reason: r.reason,
-                at: r.at,
-            })
-            .collect())
+        self.0.read(|c| db::receipts_pending(c, source, also))
     }
 
     fn receipt_written(&mut self, sha256: &str, at: &str) -> Result<()> {
