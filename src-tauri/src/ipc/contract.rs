@@ -1,108 +1,209 @@
 //! The command table, declared once: the TypeScript `commands.ts` is generated from it, and it is
-//! checked against `build.rs` (registration), the capability (grants) and `gui.rs` (handlers).
+//! checked against `build.rs` (registration), the capability (grants) and `gui.rs` (handlers),
+//! and each command's request and response types against its handler's signature.
+//!
+//! The table names the Rust types themselves, not their TypeScript: the TypeScript (and the
+//! generated types to import) comes from ts-rs, so a renamed or changed type cannot drift from
+//! the table, and the table cannot drift from the handler (`handlers_take_and_return_the_declared_types`).
 
+use std::any::TypeId;
 use std::path::PathBuf;
+
+use chisanpo_core::delivery::{CentreOverview, DeliveryOverview, EnrolledDevice};
+use chisanpo_core::domain::checklists::InterviewScores;
+use chisanpo_core::domain::diff::FieldChange;
+use chisanpo_core::domain::eligibility::EligibilityFinding;
+use chisanpo_core::domain::hours_report::{HoursQuery, HoursReport};
+use chisanpo_core::domain::retention::{DestructionReport, RetentionItem};
+use chisanpo_core::domain::worker_csv::WorkerImportPreview;
+use chisanpo_core::domain::{Interview, RecordBody, RecordKind, Staff, Violation, Worker, Workplace};
+use chisanpo_core::ledger::annual::AnnualReport;
+use chisanpo_core::ledger::export::ExportReport;
+use chisanpo_core::print::PrintReport;
+use chisanpo_core::settings::AppSettings;
+use chisanpo_core::store::backup::{BackupInfo, BackupSettings, RestoreReport};
+use chisanpo_core::store::fees::FeeStatus;
+use chisanpo_core::store::{EntityRow, ListFilter, Profile, RecordSummary, RecordView};
+use ts_rs::{Config, Dependency, TypeVisitor, TS};
+
+use super::backups::{BackupSettingsRequest, RestoreRequest};
+use super::delivery::{CentreEnrolRequest, CentreEnrolResult, DeliverySettings, EnrolRequest, SetDeliveryTargetRequest};
+use super::editing::{AmendRequest, ChangesRequest, ConvertRequest, FromApplicationRequest, SaveDraftRequest};
+use super::entities::{HomeData, IdRequest, SaveWorkerRequest, SaveWorkplaceRequest, SearchRequest};
+use super::imports::{ImportWorkersRequest, OpenPathRequest, WorkerImportRequest};
+use super::ledgers::{AnnualRequest, DestroyRequest, ExportLedgerRequest, FeeExceptionRequest, LedgerRequest, LedgerView, PaymentRequest};
+use super::records::{PathRequest, PrintRequest, RecoverySheetRequest, SaveAsRequest};
+use super::session::{
+    AppStatus, ChangePassphraseRequest, CreateStoreRequest, CreateStoreResponse, HeartbeatReply, HeartbeatRequest, RecoverRequest, UnlockRequest,
+};
+
+/// A Rust type of the table, with what is needed of it: its TypeScript, the generated types that
+/// TypeScript names, and its Rust name (to compare with the handler's signature).
+#[derive(Clone, Copy)]
+pub struct RustType {
+    id: fn() -> TypeId,
+    rust: fn() -> &'static str,
+    ts: fn(&Config) -> String,
+    imports: fn(&Config) -> Vec<Dependency>,
+}
+
+impl RustType {
+    const fn of<T: TS + 'static>() -> Self {
+        RustType { id: TypeId::of::<T>, rust: std::any::type_name::<T>, ts: <T as TS>::name, imports: named_types::<T> }
+    }
+
+    /// The type's TypeScript, as ts-rs names it (`Array<EntityRow<Workplace>>`, `string | null`).
+    pub fn ts(&self, cfg: &Config) -> String {
+        (self.ts)(cfg)
+    }
+
+    /// The Rust type's name, without paths (`Vec<EntityRow<Workplace>>`).
+    pub fn rust(&self) -> String {
+        without_paths((self.rust)())
+    }
+}
+
+/// The generated (exported) types that `T`'s TypeScript name mentions: `T` itself and its type
+/// arguments, all the way down (`Vec<EntityRow<Workplace>>`: `EntityRow`, `Workplace`).
+fn named_types<T: TS + 'static>(cfg: &Config) -> Vec<Dependency> {
+    struct Named<'a>(&'a Config, Vec<Dependency>);
+    impl TypeVisitor for Named<'_> {
+        fn visit<U: TS + 'static + ?Sized>(&mut self) {
+            self.1.extend(Dependency::from_ty::<U>(self.0));
+        }
+    }
+    let mut named = Named(cfg, Dependency::from_ty::<T>(cfg).into_iter().collect());
+    T::visit_generics(&mut named);
+    named.1
+}
 
 /// One IPC command as the TypeScript side sees it.
 pub struct CommandSpec {
     pub name: &'static str,
-    /// The request type, if the command takes one.
-    pub request: Option<&'static str>,
-    /// The response type, as TypeScript.
-    pub response: &'static str,
-    /// Generated types the signature names.
-    pub types: &'static [&'static str],
+    /// The request type (the handler's `req`), `()` if the command takes none.
+    request: RustType,
+    /// The response type (the handler's `IpcResult<_>`), `()` for a `null` response.
+    pub response: RustType,
 }
 
-const fn cmd(name: &'static str, request: Option<&'static str>, response: &'static str, types: &'static [&'static str]) -> CommandSpec {
-    CommandSpec { name, request, response, types }
+impl CommandSpec {
+    /// The request type, if the command takes one.
+    pub fn request(&self) -> Option<RustType> {
+        ((self.request.id)() != TypeId::of::<()>()).then_some(self.request)
+    }
+}
+
+/// The command `name`, taking a `Req` (`()`: nothing) and answering a `Resp`.
+const fn spec<Req: TS + 'static, Resp: TS + 'static>(name: &'static str) -> CommandSpec {
+    CommandSpec { name, request: RustType::of::<Req>(), response: RustType::of::<Resp>() }
 }
 
 pub const COMMANDS: &[CommandSpec] = &[
-    cmd("app_status", None, "AppStatus", &["AppStatus"]),
-    cmd("create_store", Some("CreateStoreRequest"), "CreateStoreResponse", &["CreateStoreRequest", "CreateStoreResponse"]),
-    cmd("unlock", Some("UnlockRequest"), "Profile", &["UnlockRequest", "Profile"]),
-    cmd("lock", None, "null", &[]),
-    cmd("heartbeat", Some("HeartbeatRequest"), "HeartbeatReply", &["HeartbeatRequest", "HeartbeatReply"]),
-    cmd("recover", Some("RecoverRequest"), "CreateStoreResponse", &["RecoverRequest", "CreateStoreResponse"]),
-    cmd("change_passphrase", Some("ChangePassphraseRequest"), "null", &["ChangePassphraseRequest"]),
-    cmd("home", None, "HomeData", &["HomeData"]),
-    cmd("search_workplaces", Some("SearchRequest"), "Array<EntityRow<Workplace>>", &["SearchRequest", "EntityRow", "Workplace"]),
-    cmd("search_workers", Some("SearchRequest"), "Array<EntityRow<Worker>>", &["SearchRequest", "EntityRow", "Worker"]),
-    cmd("get_workplace", Some("IdRequest"), "EntityRow<Workplace>", &["IdRequest", "EntityRow", "Workplace"]),
-    cmd("save_workplace", Some("SaveWorkplaceRequest"), "string", &["SaveWorkplaceRequest"]),
-    cmd("check_eligibility", Some("Workplace"), "Array<EligibilityFinding>", &["Workplace", "EligibilityFinding"]),
-    cmd("save_worker", Some("SaveWorkerRequest"), "string", &["SaveWorkerRequest"]),
-    cmd("choose_open_path", Some("OpenPathRequest"), "string | null", &["OpenPathRequest"]),
-    cmd("preview_worker_import", Some("WorkerImportRequest"), "WorkerImportPreview", &["WorkerImportRequest", "WorkerImportPreview"]),
-    cmd("import_workers", Some("ImportWorkersRequest"), "Array<string>", &["ImportWorkersRequest"]),
-    cmd("backup_settings", None, "BackupSettings", &["BackupSettings"]),
-    cmd("set_backup_settings", Some("BackupSettingsRequest"), "BackupSettings", &["BackupSettingsRequest", "BackupSettings"]),
-    cmd("backup_now", None, "BackupInfo | null", &["BackupInfo"]),
-    cmd("restore_backup", Some("RestoreRequest"), "RestoreReport", &["RestoreRequest", "RestoreReport"]),
-    cmd("choose_folder", None, "string | null", &[]),
-    cmd("list_records", Some("ListFilter"), "Array<RecordSummary>", &["ListFilter", "RecordSummary"]),
-    cmd("get_record", Some("IdRequest"), "RecordView", &["IdRequest", "RecordView"]),
-    cmd("print_form", Some("PrintRequest"), "PrintReport", &["PrintRequest", "PrintReport"]),
-    cmd("save_recovery_sheet", Some("RecoverySheetRequest"), "string", &["RecoverySheetRequest"]),
-    cmd("open_file", Some("PathRequest"), "null", &["PathRequest"]),
-    cmd("choose_save_path", Some("SaveAsRequest"), "string | null", &["SaveAsRequest"]),
-    cmd("app_settings", None, "AppSettings", &["AppSettings"]),
-    cmd("set_app_settings", Some("AppSettings"), "null", &["AppSettings"]),
-    cmd("ledger", Some("LedgerRequest"), "LedgerView", &["LedgerRequest", "LedgerView"]),
-    cmd("export_ledger", Some("ExportLedgerRequest"), "ExportReport", &["ExportLedgerRequest", "ExportReport"]),
-    cmd("annual_report", Some("AnnualRequest"), "AnnualReport", &["AnnualRequest", "AnnualReport"]),
-    cmd("export_annual_report", Some("AnnualRequest"), "string", &["AnnualRequest"]),
-    cmd("retention_due", None, "Array<RetentionItem>", &["RetentionItem"]),
-    cmd("destroy_records", Some("DestroyRequest"), "DestructionReport", &["DestroyRequest", "DestructionReport"]),
-    cmd("fees_awaiting", None, "Array<FeeStatus>", &["FeeStatus"]),
-    cmd("confirm_payment", Some("PaymentRequest"), "FeeStatus", &["PaymentRequest", "FeeStatus"]),
-    cmd("override_fee", Some("FeeExceptionRequest"), "FeeStatus", &["FeeExceptionRequest", "FeeStatus"]),
-    cmd("blank_record", Some("RecordKind"), "RecordBody", &["RecordKind", "RecordBody"]),
-    cmd("create_record", Some("RecordBody"), "string", &["RecordBody"]),
-    cmd("save_draft", Some("SaveDraftRequest"), "null", &["SaveDraftRequest"]),
-    cmd("discard_draft", Some("IdRequest"), "null", &["IdRequest"]),
-    cmd("finalise_record", Some("IdRequest"), "number", &["IdRequest"]),
-    cmd("amend_record", Some("AmendRequest"), "number", &["AmendRequest"]),
-    cmd("check_record", Some("RecordBody"), "Array<Violation>", &["RecordBody", "Violation"]),
-    cmd("record_warnings", Some("RecordBody"), "Array<Violation>", &["RecordBody", "Violation"]),
-    cmd("hours_report", Some("HoursQuery"), "HoursReport", &["HoursQuery", "HoursReport"]),
-    cmd("interview_scores", Some("Interview"), "InterviewScores", &["Interview", "InterviewScores"]),
-    cmd("record_changes", Some("ChangesRequest"), "Array<FieldChange>", &["ChangesRequest", "FieldChange"]),
-    cmd("interview_to_consultation", Some("ConvertRequest"), "string", &["ConvertRequest"]),
-    cmd("record_from_application", Some("FromApplicationRequest"), "string", &["FromApplicationRequest"]),
-    cmd("fee_status", Some("IdRequest"), "FeeStatus", &["IdRequest", "FeeStatus"]),
-    cmd("list_staff", None, "Array<EntityRow<Staff>>", &["EntityRow", "Staff"]),
-    cmd("delivery_overview", None, "DeliveryOverview", &["DeliveryOverview"]),
-    cmd("delivery_settings", None, "DeliverySettings", &["DeliverySettings"]),
-    cmd("enrol_device", Some("EnrolRequest"), "DeliverySettings", &["EnrolRequest", "DeliverySettings"]),
-    cmd("set_delivery_target", Some("SetDeliveryTargetRequest"), "DeliverySettings", &["SetDeliveryTargetRequest", "DeliverySettings"]),
-    cmd("deliver_now", None, "DeliveryOverview", &["DeliveryOverview"]),
-    cmd("release_held_bundles", None, "DeliveryOverview", &["DeliveryOverview"]),
-    cmd("centre_overview", None, "CentreOverview | null", &["CentreOverview"]),
-    cmd("centre_import_now", None, "CentreOverview | null", &["CentreOverview"]),
-    cmd("centre_devices", None, "Array<EnrolledDevice>", &["EnrolledDevice"]),
-    cmd("centre_enrol_device", Some("CentreEnrolRequest"), "CentreEnrolResult", &["CentreEnrolRequest", "CentreEnrolResult"]),
+    spec::<(), AppStatus>("app_status"),
+    spec::<CreateStoreRequest, CreateStoreResponse>("create_store"),
+    spec::<UnlockRequest, Profile>("unlock"),
+    spec::<(), ()>("lock"),
+    spec::<HeartbeatRequest, HeartbeatReply>("heartbeat"),
+    spec::<RecoverRequest, CreateStoreResponse>("recover"),
+    spec::<ChangePassphraseRequest, ()>("change_passphrase"),
+    spec::<(), HomeData>("home"),
+    spec::<SearchRequest, Vec<EntityRow<Workplace>>>("search_workplaces"),
+    spec::<SearchRequest, Vec<EntityRow<Worker>>>("search_workers"),
+    spec::<IdRequest, EntityRow<Workplace>>("get_workplace"),
+    spec::<SaveWorkplaceRequest, String>("save_workplace"),
+    spec::<Workplace, Vec<EligibilityFinding>>("check_eligibility"),
+    spec::<SaveWorkerRequest, String>("save_worker"),
+    spec::<OpenPathRequest, Option<String>>("choose_open_path"),
+    spec::<WorkerImportRequest, WorkerImportPreview>("preview_worker_import"),
+    spec::<ImportWorkersRequest, Vec<String>>("import_workers"),
+    spec::<(), BackupSettings>("backup_settings"),
+    spec::<BackupSettingsRequest, BackupSettings>("set_backup_settings"),
+    spec::<(), Option<BackupInfo>>("backup_now"),
+    spec::<RestoreRequest, RestoreReport>("restore_backup"),
+    spec::<(), Option<String>>("choose_folder"),
+    spec::<ListFilter, Vec<RecordSummary>>("list_records"),
+    spec::<IdRequest, RecordView>("get_record"),
+    spec::<PrintRequest, PrintReport>("print_form"),
+    spec::<RecoverySheetRequest, String>("save_recovery_sheet"),
+    spec::<PathRequest, ()>("open_file"),
+    spec::<SaveAsRequest, Option<String>>("choose_save_path"),
+    spec::<(), AppSettings>("app_settings"),
+    spec::<AppSettings, ()>("set_app_settings"),
+    spec::<LedgerRequest, LedgerView>("ledger"),
+    spec::<ExportLedgerRequest, ExportReport>("export_ledger"),
+    spec::<AnnualRequest, AnnualReport>("annual_report"),
+    spec::<AnnualRequest, String>("export_annual_report"),
+    spec::<(), Vec<RetentionItem>>("retention_due"),
+    spec::<DestroyRequest, DestructionReport>("destroy_records"),
+    spec::<(), Vec<FeeStatus>>("fees_awaiting"),
+    spec::<PaymentRequest, FeeStatus>("confirm_payment"),
+    spec::<FeeExceptionRequest, FeeStatus>("override_fee"),
+    spec::<RecordKind, RecordBody>("blank_record"),
+    spec::<RecordBody, String>("create_record"),
+    spec::<SaveDraftRequest, ()>("save_draft"),
+    spec::<IdRequest, ()>("discard_draft"),
+    spec::<IdRequest, u32>("finalise_record"),
+    spec::<AmendRequest, u32>("amend_record"),
+    spec::<RecordBody, Vec<Violation>>("check_record"),
+    spec::<RecordBody, Vec<Violation>>("record_warnings"),
+    spec::<HoursQuery, HoursReport>("hours_report"),
+    spec::<Interview, InterviewScores>("interview_scores"),
+    spec::<ChangesRequest, Vec<FieldChange>>("record_changes"),
+    spec::<ConvertRequest, String>("interview_to_consultation"),
+    spec::<FromApplicationRequest, String>("record_from_application"),
+    spec::<IdRequest, FeeStatus>("fee_status"),
+    spec::<(), Vec<EntityRow<Staff>>>("list_staff"),
+    spec::<(), DeliveryOverview>("delivery_overview"),
+    spec::<(), DeliverySettings>("delivery_settings"),
+    spec::<EnrolRequest, DeliverySettings>("enrol_device"),
+    spec::<SetDeliveryTargetRequest, DeliverySettings>("set_delivery_target"),
+    spec::<(), DeliveryOverview>("deliver_now"),
+    spec::<(), DeliveryOverview>("release_held_bundles"),
+    spec::<(), Option<CentreOverview>>("centre_overview"),
+    spec::<(), Option<CentreOverview>>("centre_import_now"),
+    spec::<(), Vec<EnrolledDevice>>("centre_devices"),
+    spec::<CentreEnrolRequest, CentreEnrolResult>("centre_enrol_device"),
 ];
 
 /// The TypeScript of the command table.
 pub fn commands_ts() -> String {
-    let mut types: Vec<&str> = COMMANDS.iter().flat_map(|c| c.types.iter().copied()).collect();
-    types.sort_unstable();
-    types.dedup();
+    let cfg = Config::from_env();
+    let mut types: Vec<Dependency> = COMMANDS.iter().flat_map(|c| c.request().into_iter().chain([c.response])).flat_map(|t| (t.imports)(&cfg)).collect();
+    types.sort_unstable_by(|a, b| (&a.ts_name, &a.output_path).cmp(&(&b.ts_name, &b.output_path)));
+    types.dedup_by(|a, b| (&a.ts_name, &a.output_path) == (&b.ts_name, &b.output_path));
     let mut out =
         String::from("// Generated from src-tauri/src/ipc/contract.rs by `cargo test`. Do not edit.\nimport { invoke } from \"@tauri-apps/api/core\";\n");
     for t in &types {
-        out.push_str(&format!("import type {{ {t} }} from \"./{t}\";\n"));
+        let path = t.output_path.to_str().and_then(|p| p.strip_suffix(".ts")).expect("ts-rs writes each type to a .ts file");
+        out.push_str(&format!("import type {{ {} }} from \"./{path}\";\n", t.ts_name));
     }
     out.push_str("\nexport const commands = {\n");
     for c in COMMANDS {
-        match c.request {
-            Some(r) => out.push_str(&format!("  {}: (req: {r}) => invoke<{}>(\"{}\", {{ req }}),\n", c.name, c.response, c.name)),
-            None => out.push_str(&format!("  {}: () => invoke<{}>(\"{}\"),\n", c.name, c.response, c.name)),
+        let response = c.response.ts(&cfg);
+        match c.request() {
+            Some(r) => out.push_str(&format!("  {}: (req: {}) => invoke<{response}>(\"{}\", {{ req }}),\n", c.name, r.ts(&cfg), c.name)),
+            None => out.push_str(&format!("  {}: () => invoke<{response}>(\"{}\"),\n", c.name, c.name)),
         }
     }
     out.push_str("};\n");
+    out
+}
+
+/// `ty` with every path dropped and no spaces: `alloc::vec::Vec<chisanpo_store::views::EntityRow<X>>`
+/// and `Vec<EntityRow<X>>` both become `Vec<EntityRow<X>>`.
+fn without_paths(ty: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    for ch in ty.chars().filter(|c| !c.is_whitespace()) {
+        if ch.is_alphanumeric() || ch == '_' || ch == ':' {
+            word.push(ch);
+        } else {
+            out.push_str(word.rsplit("::").next().unwrap_or_default());
+            word.clear();
+            out.push(ch);
+        }
+    }
+    out.push_str(word.rsplit("::").next().unwrap_or_default());
     out
 }
 
@@ -128,4 +229,72 @@ fn every_command_is_registered_granted_and_handled_one_by_one() {
     }
     assert_eq!(capability.matches("\"allow-").count(), COMMANDS.len(), "the capability grants a command that does not exist");
     assert_eq!(build.matches("    \"").count(), COMMANDS.len(), "build.rs registers a command the table does not have");
+}
+
+/// The signature of the handler of `name` (`pub async fn name(...) -> IpcResult<...>`), from the
+/// source of the module `gui.rs` registers it from.
+fn handler_signature(name: &str) -> &'static str {
+    const MODULES: &[(&str, &str)] = &[
+        ("backups", include_str!("backups.rs")),
+        ("delivery", include_str!("delivery.rs")),
+        ("editing", include_str!("editing.rs")),
+        ("entities", include_str!("entities.rs")),
+        ("imports", include_str!("imports.rs")),
+        ("ledgers", include_str!("ledgers.rs")),
+        ("records", include_str!("records.rs")),
+        ("session", include_str!("session.rs")),
+    ];
+    let gui = include_str!("../gui.rs");
+    let (module, source) =
+        MODULES.iter().find(|(m, _)| gui.contains(&format!("{m}::{name},"))).unwrap_or_else(|| panic!("{name}: gui.rs registers it from no IPC module"));
+    let start = source.find(&format!("pub async fn {name}(")).unwrap_or_else(|| panic!("{name}: no `pub async fn {name}(` in ipc/{module}.rs"));
+    let rest = &source[start..];
+    &rest[..rest.find(" {").unwrap_or_else(|| panic!("{name}: the signature in ipc/{module}.rs has no body"))]
+}
+
+#[test]
+fn handlers_take_and_return_the_declared_types() {
+    for c in COMMANDS {
+        let sig = handler_signature(c.name);
+        let open = sig.find('(').unwrap();
+        let close = sig.rfind(") ->").unwrap_or_else(|| panic!("{}: the handler has no return type", c.name));
+        let mut depth = 0;
+        let params = sig[open + 1..close].split(|ch| {
+            match ch {
+                '<' | '(' => depth += 1,
+                '>' | ')' => depth -= 1,
+                _ => {}
+            }
+            ch == ',' && depth == 0
+        });
+        let mut request = None;
+        for p in params.map(str::trim).filter(|p| !p.is_empty()) {
+            let (arg, ty) = p.split_once(':').unwrap_or_else(|| panic!("{}: cannot read the parameter {p:?}", c.name));
+            let ty = without_paths(ty);
+            match arg.trim() {
+                "req" => request = Some(ty),
+                // Given by Tauri, not sent by the page.
+                _ if ty.starts_with("State<") || ty == "AppHandle" => {}
+                other => panic!("{}: the page sends only `req`, but the handler also takes `{other}`", c.name),
+            }
+        }
+        assert_eq!(request, c.request().map(|r| r.rust()), "{}: the handler's request type is not the table's", c.name);
+        let response = without_paths(sig[close + ") ->".len()..].trim());
+        assert_eq!(response, format!("IpcResult<{}>", c.response.rust()), "{}: the handler's response type is not the table's", c.name);
+    }
+}
+
+#[test]
+fn the_table_names_types_by_their_rust_types() {
+    let cfg = Config::from_env();
+    let search = COMMANDS.iter().find(|c| c.name == "search_workplaces").unwrap();
+    assert_eq!(search.request().unwrap().ts(&cfg), "SearchRequest");
+    assert_eq!(search.response.ts(&cfg), "Array<EntityRow<Workplace>>");
+    let mut names: Vec<String> = (search.response.imports)(&cfg).into_iter().map(|d| d.ts_name).collect();
+    names.sort();
+    assert_eq!(names, ["EntityRow", "Workplace"]);
+    let lock = COMMANDS.iter().find(|c| c.name == "lock").unwrap();
+    assert!(lock.request().is_none());
+    assert_eq!(lock.response.ts(&cfg), "null");
+    assert_eq!(without_paths("core::option::Option<alloc::vec::Vec<chisanpo_store::EntityRow<a::B>>>"), "Option<Vec<EntityRow<B>>>");
 }
