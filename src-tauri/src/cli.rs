@@ -462,10 +462,10 @@ fn open(dir: &Path) -> Result<Store> {
 fn read_json(path: &Path) -> Result<serde_json::Value> {
     let text = if path == Path::new("-") {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|_| Error::File { path: "-".into() })?;
+        std::io::stdin().read_to_string(&mut s).map_err(|_| Error::File { path: "-".into(), source: None })?;
         s
     } else {
-        std::fs::read_to_string(path).map_err(|_| Error::File { path: path.display().to_string() })?
+        std::fs::read_to_string(path).map_err(|_| Error::File { path: path.display().to_string(), source: None })?
     };
     serde_json::from_str(&text).map_err(|e| Error::from_json(&e))
 }
@@ -547,7 +547,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             for (i, item) in items.into_iter().enumerate() {
                 let id = add_one(&store, what, item).map_err(|e| if many { with_item(e, i) } else { e })?;
                 // Printed only after the write has committed: a printed id is an acknowledged write.
-                writeln!(out, "{id}").and_then(|_| out.flush()).map_err(|_| Error::File { path: "stdout".into() })?;
+                writeln!(out, "{id}").and_then(|_| out.flush()).map_err(|_| Error::File { path: "stdout".into(), source: None })?;
             }
         }
         Command::Update { what, id, json } => {
@@ -690,7 +690,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
         }
         Command::ImportWorkers { workplace, file, skip_errors, dry_run } => {
             let store = open(dir)?;
-            let bytes = std::fs::read(&file).map_err(|_| Error::File { path: file.display().to_string() })?;
+            let bytes = std::fs::read(&file).map_err(|_| Error::File { path: file.display().to_string(), source: None })?;
             let preview = store.preview_worker_import(&workplace, &bytes)?;
             if dry_run {
                 print_json(&preview);
@@ -950,7 +950,11 @@ pub fn run(cmd: Command, dir: Option<PathBuf>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("エラー: {e}");
+            // The one conversion for the terminal, as for the UI (`ErrorDto`): the message, and
+            // the code a script branches on. The cause (`source`) is never printed.
+            let shown = chisanpo_core::error::ErrorDto::from(&e);
+            eprintln!("エラー: {}", shown.message);
+            eprintln!("（エラーコード: {}）", shown.code);
             ExitCode::from(match e {
                 Error::Integrity(_) => 3,
                 _ => 1,

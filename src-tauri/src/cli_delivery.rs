@@ -18,6 +18,7 @@ use clap::{Args, Subcommand};
 
 use crate::cli::{line, print_json};
 use chisanpo_core::delivery::root::RootKey;
+use chisanpo_core::error::DeliveryCode;
 use chisanpo_core::prelude::*;
 
 /// The key file's passphrase, for scripts (otherwise it is typed).
@@ -189,8 +190,9 @@ fn with_db<T>(store: &Store, db: &DatabaseArg, f: impl FnOnce(&mut dyn Consolida
 /// This build was made without the centre's PostgreSQL (the feature `postgres`).
 #[cfg(not(feature = "postgres"))]
 fn no_postgres() -> chisanpo_core::Error {
-    chisanpo_core::Error::Delivery(
-        "この版は共有の PostgreSQL に対応していません（端末用の版）。センター用の版で実行するか、--database を付けずにこのストアで集約してください。".into(),
+    chisanpo_core::Error::delivery(
+        chisanpo_core::error::DeliveryCode::NoDatabase,
+        "この版は共有の PostgreSQL に対応していません（端末用の版）。センター用の版で実行するか、--database を付けずにこのストアで集約してください。",
     )
 }
 
@@ -223,7 +225,7 @@ fn transport_for(place: &str, user: Option<&str>) -> Result<Box<dyn Transport>> 
 }
 
 fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|_| Error::File { path: path.display().to_string() })
+    std::fs::read_to_string(path).map_err(|_| Error::File { path: path.display().to_string(), source: None })
 }
 
 pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
@@ -235,10 +237,9 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
             line("このファイルを各端末に渡し、端末で `chisanpo enrol --profile ファイル` を実行してもらってください。");
         }
         CentreCmd::Profile { out } => {
-            let profile = store
-                .centre_profile()?
-                .filter(|_| store.is_centre().unwrap_or(false))
-                .ok_or_else(|| Error::Delivery("このストアはセンターとして設定されていません。先に `chisanpo centre init` を実行してください。".into()))?;
+            let profile = store.centre_profile()?.filter(|_| store.is_centre().unwrap_or(false)).ok_or_else(|| {
+                Error::delivery(DeliveryCode::NotACentre, "このストアはセンターとして設定されていません。先に `chisanpo centre init` を実行してください。")
+            })?;
             atomic::write_file(&out, profile.to_json().as_bytes())?;
             line(format!("プロファイルを書き出しました: {}", out.display()));
         }
@@ -316,7 +317,7 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
             line("このファイルとパスフレーズは別々の方法で渡し（パスフレーズは電話などで）、取り込んだら削除してください。");
         }
         CentreCmd::Join { keys } => {
-            let bytes = std::fs::read(&keys).map_err(|_| Error::File { path: keys.display().to_string() })?;
+            let bytes = std::fs::read(&keys).map_err(|_| Error::File { path: keys.display().to_string(), source: None })?;
             let pass = crate::cli::secret(KEY_FILE_PASSPHRASE, "鍵ファイルのパスフレーズ")?;
             let profile = store.centre_join(&bytes, &pass)?;
             line(format!("センター（{}）の鍵を取り込みました。このストアから取り込み・台帳・年次報告ができます。", profile.centre_name));
@@ -326,7 +327,7 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
         CentreCmd::RotateKey { out, root_key } => {
             let root = match root_key {
                 Some(path) => {
-                    let bytes = std::fs::read(&path).map_err(|_| Error::File { path: path.display().to_string() })?;
+                    let bytes = std::fs::read(&path).map_err(|_| Error::File { path: path.display().to_string(), source: None })?;
                     Some(RootKey::open(&bytes, &crate::cli::secret(ROOT_KEY_PASSPHRASE, "責任者鍵ファイルのパスフレーズ")?)?)
                 }
                 None => None,
@@ -442,8 +443,9 @@ pub fn deliver(store: &Store, to: &TargetArgs, save: bool, watch: bool, until_se
     let transport = match &given {
         Some(t) => t.transport(webdav_password().as_deref())?,
         None => store.delivery_transport()?.ok_or_else(|| {
-            Error::Delivery(
-                "配送先が決まっていません。`--to-folder フォルダ` か `--to-url URL` を指定してください（`--save` を付けると次から省けます）。".into(),
+            Error::delivery(
+                DeliveryCode::NoTarget,
+                "配送先が決まっていません。`--to-folder フォルダ` か `--to-url URL` を指定してください（`--save` を付けると次から省けます）。",
             )
         })?,
     };

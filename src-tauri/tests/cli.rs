@@ -202,6 +202,8 @@ fn verify_on_a_missing_data_folder_creates_nothing() {
     let env = Env::new();
     let stderr = refused(env.run(&["verify"]), "verify on a missing data folder", "ストアがまだ作られていません");
     assert!(stderr.contains("chisanpo init"), "the message should say how to create a store: {stderr}");
+    // The code a script branches on comes with the message (the one conversion, ErrorDto).
+    assert!(stderr.contains("（エラーコード: not_initialised）"), "the error code is missing: {stderr}");
     assert!(!env.data().exists(), "verify created the data folder");
     // An empty folder is the same.
     std::fs::create_dir(env.data()).unwrap();

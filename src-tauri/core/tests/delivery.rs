@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use chisanpo_core::delivery::FolderTransport;
 use chisanpo_core::domain::{Consultation, Date, RecordBody};
+use chisanpo_core::error::DeliveryCode;
 use chisanpo_core::store::audit::sha256_hex;
 use chisanpo_core::store::Passphrase;
 use chisanpo_core::Error;
@@ -32,7 +33,13 @@ fn two_devices_deliver_through_a_folder_and_the_centre_consolidates_the_union() 
     assert_eq!(a.enrol(&w.profile).unwrap(), req_a, "enrolling again gives the same request");
     assert_eq!(a.outbox().unwrap().overview.waiting, 1, "nothing is queued twice");
     let elsewhere = world();
-    assert!(matches!(a.enrol(&elsewhere.profile), Err(Error::Delivery(m)) if m.contains("既に")), "another centre's profile is refused");
+    assert!(matches!(a.enrol(&elsewhere.profile), Err(Error::Delivery { message: m, .. }) if m.contains("既に")), "another centre's profile is refused");
+    // A program tells the refusal by its code, not its wording (ADR 0029).
+    let refused = a.enrol(&elsewhere.profile).unwrap_err();
+    assert_eq!((refused.code(), matches!(refused, Error::Delivery { code: DeliveryCode::EnrolledElsewhere, .. })), ("delivery_enrolled_elsewhere", true));
+    // A device not enrolled is told so by its code too.
+    let lone = new_store(&w.root.join("lone"), "単独 花子");
+    assert_eq!(lone.deliver(&FolderTransport::new(&outbox)).unwrap_err().code(), "delivery_not_enrolled");
     // First delivery: bundle 1.
     a.deliver(&FolderTransport::new(&outbox)).unwrap();
     // Then a second record and an amendment: bundle 2.
@@ -403,7 +410,7 @@ fn a_coordinator_enrols_a_laptop_from_its_request_file_and_the_next_import_is_du
     let bad = w.root.join("bad.json");
     std::fs::write(&bad, "{\"format\": 1}").unwrap();
     let err = w.centre.centre_enrol_device_file(&bad).unwrap_err();
-    assert!(matches!(&err, Error::Delivery(m) if m.contains("登録申請") && m.contains("設定")), "{err}");
+    assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains("登録申請") && m.contains("設定")), "{err}");
     assert!(w.centre.centre_devices().unwrap().is_empty());
 
     // The request file: enrolled, and the import that takes its bundle is due at once.
@@ -449,7 +456,7 @@ fn a_second_coordinator_joins_with_the_centres_keys_and_imports_bundles_for_old_
     // A second coordinator's own encrypted store takes the keys.
     let c = new_store(&w.root.join("coordinator-2"), "連携 三子");
     let err = c.centre_join(&file, &Passphrase::new("違うパスフレーズです")).unwrap_err();
-    assert!(matches!(&err, Error::Delivery(m) if m.contains("パスフレーズが違う")), "{err}");
+    assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains("パスフレーズが違う")), "{err}");
     assert!(!c.is_centre().unwrap(), "nothing taken from a file that did not open");
     let mut cut = file.clone();
     cut.truncate(file.len() - 20);
@@ -464,7 +471,7 @@ fn a_second_coordinator_joins_with_the_centres_keys_and_imports_bundles_for_old_
     let before = (c.centre_profile().unwrap(), c.centre_export_keys(&Passphrase::new(KEY_PASS)).map(|f| f.len()).unwrap());
     c.centre_join(&file, &Passphrase::new(KEY_PASS)).unwrap();
     let err = c.centre_join(&early, &Passphrase::new(KEY_PASS)).unwrap_err();
-    assert!(matches!(&err, Error::Delivery(m) if m.contains("古い書き出し")), "{err}");
+    assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains("古い書き出し")), "{err}");
     assert_eq!((c.centre_profile().unwrap(), c.centre_export_keys(&Passphrase::new(KEY_PASS)).map(|f| f.len()).unwrap()), before);
 
     // Bundles for the retired key and for the current one both open there, and the laptop
@@ -477,10 +484,10 @@ fn a_second_coordinator_joins_with_the_centres_keys_and_imports_bundles_for_old_
 
     // A laptop's store and another centre's store refuse the keys.
     let err = a.centre_join(&file, &Passphrase::new(KEY_PASS)).unwrap_err();
-    assert!(matches!(&err, Error::Delivery(m) if m.contains("医師の端末")), "{err}");
+    assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains("医師の端末")), "{err}");
     let elsewhere = world();
     let err = elsewhere.centre.centre_join(&file, &Passphrase::new(KEY_PASS)).unwrap_err();
-    assert!(matches!(&err, Error::Delivery(m) if m.contains("別のセンター")), "{err}");
+    assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains("別のセンター")), "{err}");
     assert!(c.verify().unwrap().ok && w.centre.verify().unwrap().ok);
 }
 

@@ -237,14 +237,14 @@ fn the_shared_database_is_reached_over_tls_with_its_certificate_checked() {
     // The server's certificate is its own: not trusted without the centre's CA, and the message
     // says what to give.
     let err = PgConsolidation::connect_with_ca(&url, &w.centre, None).unwrap_err();
-    assert!(matches!(&err, Error::Delivery(m) if m.contains("証明書") && m.contains("CHISANPO_DATABASE_CA")), "{err}");
+    assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains("証明書") && m.contains("CHISANPO_DATABASE_CA")), "{err}");
     // A plain connection to a server that takes TLS only is refused.
     let err = PgConsolidation::connect_with_ca(&plain_url, &w.centre, None).unwrap_err();
-    assert!(matches!(&err, Error::Delivery(m) if m.contains("接続できません")), "{err}");
+    assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains("接続できません")), "{err}");
     // A CA file that is not a certificate.
     let bogus = w.root.join("not-a-ca.pem");
     std::fs::write(&bogus, "not a certificate").unwrap();
-    assert!(matches!(PgConsolidation::connect_with_ca(&url, &w.centre, Some(&bogus)), Err(Error::Delivery(m)) if m.contains("PEM")));
+    assert!(matches!(PgConsolidation::connect_with_ca(&url, &w.centre, Some(&bogus)), Err(Error::Delivery { message: m, .. }) if m.contains("PEM")));
 
     // With the CA: an encrypted connection, and the consolidation works through it.
     let mut db = PgConsolidation::connect_with_ca(&url, &w.centre, Some(&pg.ca())).unwrap();

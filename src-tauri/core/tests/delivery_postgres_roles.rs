@@ -424,7 +424,7 @@ fn a_coordinator_connects_without_ddl_and_is_told_who_brings_the_schema_up_to_da
     let coord = format!("postgres://coord_sato@127.0.0.1:{}/empty", pg.port);
     // An empty database: the coordinator may create nothing, and is told who can.
     let err = PgConsolidation::connect(&coord, &w.centre).unwrap_err();
-    assert!(matches!(&err, Error::Delivery(m) if m.contains("chisanpo_owner") && m.contains("database-roles")), "{err}");
+    assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains("chisanpo_owner") && m.contains("database-roles")), "{err}");
     let tables: i64 = admin.query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", &[]).unwrap().get(0);
     assert_eq!(tables, 0);
     // Once the owner's member has connected, the coordinator connects and works; the session

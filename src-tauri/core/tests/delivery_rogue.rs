@@ -98,7 +98,7 @@ fn an_enrolment_request_without_proof_of_its_key_is_refused() {
     let unsigned = EnrolmentRequest { proof: None, ..genuine.clone() };
     for (what, req) in [("someone else's key", &stolen), ("an edited label", &relabelled), ("no proof (0.2.0)", &unsigned)] {
         let err = w.centre.centre_enrol_device(req).unwrap_err();
-        assert!(matches!(&err, Error::Delivery(m) if m.contains("署名") && m.contains("作り直して")), "{what}: {err}");
+        assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains("署名") && m.contains("作り直して")), "{what}: {err}");
     }
     assert!(w.centre.centre_devices().unwrap().is_empty());
     // The request file as written carries its proof, and enrols.

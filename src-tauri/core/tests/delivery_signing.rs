@@ -56,7 +56,7 @@ fn forged_receipt(key: &ed25519_dalek::SigningKey, centre_id: &str, device_id: &
 
 fn refused(r: chisanpo_core::Result<impl std::fmt::Debug>, says: &str) {
     let err = r.unwrap_err();
-    assert!(matches!(&err, Error::Delivery(m) if m.contains(says)), "expected 「{says}」: {err}");
+    assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains(says)), "expected 「{says}」: {err}");
 }
 
 #[test]
@@ -83,7 +83,7 @@ fn a_coordinator_who_left_signs_nothing_a_device_takes_once_the_centre_rotates()
     // A root whose file cannot be kept is not made (the first call above kept its file).
     let other = new_store(&w.root.join("unkept"), "保管 失敗");
     other.centre_init("東部地域産業保健センター", None).unwrap();
-    assert!(other.centre_make_root(&Passphrase::new(ROOT_PASS), &|_| Err(Error::File { path: "/media/usb".into() })).is_err());
+    assert!(other.centre_make_root(&Passphrase::new(ROOT_PASS), &|_| Err(Error::File { path: "/media/usb".into(), source: None })).is_err());
     assert!(other.centre_profile().unwrap().unwrap().root_key.is_none(), "no root without its file");
     a.enrol(&rooted).unwrap();
     let (_, plain) = signing_key_in(&w.centre.centre_export_keys(&Passphrase::new(KEY_PASS)).unwrap());

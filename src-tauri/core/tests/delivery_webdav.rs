@@ -135,7 +135,7 @@ fn two_devices_deliver_through_webdav_and_a_folder_reordered_and_twice_and_get_r
     records(&a, 1, "late");
     let wrong = WebDavTransport::new(&server.url(), Some(USER), Some("wrong")).unwrap();
     let err = a.deliver(&wrong).unwrap_err();
-    assert!(matches!(&err, Error::Delivery(m) if m.contains("認証") && m.contains("アプリパスワード")), "{err}");
+    assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains("認証") && m.contains("アプリパスワード")), "{err}");
     assert_eq!(a.outbox().unwrap().overview.quarantined, 0);
     assert_eq!(a.deliver(&dav(&server)).unwrap().entries_sent, 1);
 }
@@ -148,7 +148,7 @@ fn a_server_certificate_nobody_trusts_is_a_setting_to_fix_not_a_network_away() {
     let a = device(&w, "a");
     records(&a, 1, "x");
     let err = a.deliver(&dav(&server)).unwrap_err();
-    assert!(matches!(&err, Error::Delivery(m) if m.contains("証明書") && m.contains("URL")), "{err}");
+    assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains("証明書") && m.contains("URL")), "{err}");
     let e = dav(&server).put("probe.txt", b"1").unwrap_err();
     assert_eq!(e.kind, FailureKind::Setup, "{}", e.message);
     let o = a.outbox().unwrap().overview;
@@ -297,9 +297,9 @@ fn after_the_centre_rotates_its_key_old_and_new_bundles_import_and_a_damaged_cop
     // bundles must not go to another key or endpoint.
     let attacker = world();
     let forged = chisanpo_core::delivery::CentreProfile { centre_id: w.profile.centre_id.clone(), ..attacker.profile.clone() };
-    assert!(matches!(a.enrol(&forged), Err(Error::Delivery(m)) if m.contains("署名")));
+    assert!(matches!(a.enrol(&forged), Err(Error::Delivery { message: m, .. }) if m.contains("署名")));
     let altered = chisanpo_core::delivery::CentreProfile { endpoint: Some("https://evil.example.jp/dav/".into()), ..new_profile.clone() };
-    assert!(matches!(a.enrol(&altered), Err(Error::Delivery(m)) if m.contains("署名")));
+    assert!(matches!(a.enrol(&altered), Err(Error::Delivery { message: m, .. }) if m.contains("署名")));
     assert_eq!(a.centre_profile().unwrap().unwrap(), new_profile, "the registration stays as it was");
     records(&a, 1, "new");
     a.deliver(&t).unwrap();

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use super::import::ImportReport;
 use super::schedule::{self, Schedule};
 use crate::enrol::Enrolment;
-use crate::error::{Error, Result};
+use crate::error::{DeliveryCode, Error, Result};
 use crate::import::CentreImport;
 use crate::store::{iso, Store};
 use crate::target::DeliveryTargets;
@@ -91,13 +91,16 @@ impl CentreImports for Store {
 
     fn centre_import_now(&self) -> Result<Option<ImportReport>> {
         let transport = self.delivery_transport()?.ok_or_else(|| {
-            Error::Delivery("取り込み元が決まっていません。設定の「センターへの配送」で、端末が送るフォルダか WebDAV の URL を選んでください。".into())
+            Error::delivery(
+                DeliveryCode::NoTarget,
+                "取り込み元が決まっていません。設定の「センターへの配送」で、端末が送るフォルダか WebDAV の URL を選んでください。",
+            )
         })?;
         let outcome = self.centre_import_from(transport.as_ref());
         let at = crate::store::now();
         let (report, failure) = match outcome {
             Ok(r) => (Some(r), None),
-            Err(Error::Delivery(m)) => (None, Some(m)),
+            Err(Error::Delivery { message: m, .. }) => (None, Some(m)),
             Err(e) => return Err(e),
         };
         self.write(|tx| match &failure {

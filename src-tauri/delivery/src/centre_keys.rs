@@ -13,7 +13,7 @@ use super::keys::{CentreIdentity, DeviceKey};
 use super::rotate::keep_retired;
 use super::{get_setting, put_setting, setting, CentreProfile, FORMAT};
 use crate::enrol::Enrolment;
-use crate::error::{Error, Result};
+use crate::error::{DeliveryCode, Error, Result};
 use crate::store::{now, Action, Passphrase, Store};
 
 /// A retired X25519 key, kept to open bundles made for it.
@@ -55,8 +55,8 @@ impl Drop for KeyFile {
 }
 
 fn unreadable() -> Error {
-    Error::Delivery(
-        "鍵ファイルを開けません。パスフレーズが違うか、ファイルが壊れています。鍵ファイルを書き出したコーディネーターにパスフレーズを確かめ、必要なら書き出し直してもらってください。".into(),
+    Error::delivery(DeliveryCode::KeyFile,
+        "鍵ファイルを開けません。パスフレーズが違うか、ファイルが壊れています。鍵ファイルを書き出したコーディネーターにパスフレーズを確かめ、必要なら書き出し直してもらってください。",
     )
 }
 
@@ -126,13 +126,14 @@ impl CentreKeys for Store {
             .collect::<Result<Vec<_>>>()?;
         self.write(|tx| {
             if get_setting(tx, setting::DEVICE_ID)?.is_some() {
-                return Err(Error::Delivery(
-                    "この端末は医師の端末としてセンターに登録されています。センターの鍵は、コーディネーター用に新しく作ったストアで取り込んでください。".into(),
+                return Err(Error::delivery(
+                    DeliveryCode::KeyFile,
+                    "この端末は医師の端末としてセンターに登録されています。センターの鍵は、コーディネーター用に新しく作ったストアで取り込んでください。",
                 ));
             }
             match get_setting(tx, setting::CENTRE_ID)? {
                 Some(id) if id != file.centre_id => {
-                    return Err(Error::Delivery("このストアは別のセンターのストアです。この鍵ファイルは取り込めません。".into()));
+                    return Err(Error::delivery(DeliveryCode::KeyFile, "このストアは別のセンターのストアです。この鍵ファイルは取り込めません。"));
                 }
                 Some(_) => joining_again(tx, &current, &signing, &profile)?,
                 None => put_setting(tx, setting::CENTRE_ID, &file.centre_id)?,
@@ -174,8 +175,8 @@ fn joining_again(tx: &rusqlite::Connection, current: &CentreIdentity, signing: &
     let mine_profile = CentreProfile::parse(&get_setting(tx, setting::CENTRE_PROFILE)?.unwrap_or_default())?;
     if mine_profile.root_key.is_some() {
         mine_profile.may_be_replaced_by(profile).map_err(|_| {
-            Error::Delivery(
-                "この鍵ファイルは、このストアのセンターの鍵より古いか、このセンターの責任者鍵で署名されていません。鍵を新しくした後に書き出した鍵ファイルを取り込んでください。".into(),
+            Error::delivery(DeliveryCode::KeyFile,
+                "この鍵ファイルは、このストアのセンターの鍵より古いか、このセンターの責任者鍵で署名されていません。鍵を新しくした後に書き出した鍵ファイルを取り込んでください。",
             )
         })?;
     }
@@ -184,15 +185,15 @@ fn joining_again(tx: &rusqlite::Connection, current: &CentreIdentity, signing: &
     let rotated = profile.root_key.is_some() && (mine_profile.root_key.is_none() || profile.serial > mine_profile.serial);
     let mine = DeviceKey::load_from(tx, setting::CENTRE_SIGNING_KEY)?;
     if !rotated && mine.is_some_and(|k| k.public_hex() != signing.public_hex()) {
-        return Err(Error::Delivery(
-            "この鍵ファイルの署名鍵は、このストアのセンターの署名鍵と違います。取り込むと端末が受領通知を信用しなくなるため、取り込みません。鍵ファイルを書き出したストアを確かめてください。".into(),
+        return Err(Error::delivery(DeliveryCode::KeyFile,
+            "この鍵ファイルの署名鍵は、このストアのセンターの署名鍵と違います。取り込むと端末が受領通知を信用しなくなるため、取り込みません。鍵ファイルを書き出したストアを確かめてください。",
         ));
     }
     let retired = crate::store::consolidated::is_retired(tx, &current.recipient())?;
     if retired {
-        return Err(Error::Delivery(
-            "この鍵ファイルは、このストアがすでに新しくした鍵の時点のものです（古い書き出し）。鍵を新しくした後に書き出した鍵ファイルを取り込んでください。"
-                .into(),
+        return Err(Error::delivery(
+            DeliveryCode::KeyFile,
+            "この鍵ファイルは、このストアがすでに新しくした鍵の時点のものです（古い書き出し）。鍵を新しくした後に書き出した鍵ファイルを取り込んでください。",
         ));
     }
     let (_, mine) = super::enrol::require_centre(tx)?;

@@ -15,7 +15,7 @@ use super::keys::DeviceKey;
 use super::receipt::{self, receipt_name};
 use super::transport::{FailureKind, Transport, TransportError};
 use super::{get_setting, schedule, setting, CentreProfile, FORMAT};
-use crate::error::{Error, Result};
+use crate::error::{DeliveryCode, Error, Result};
 use crate::store::audit::sha256_hex;
 use crate::store::outbox_queue as queue;
 use crate::store::{now, Action, Store};
@@ -49,12 +49,16 @@ pub struct DeliveryReport {
     pub quarantined: Vec<SetAside>,
     /// Why the pass stopped early (destination away, credentials), if it did.
     pub stopped: Option<String>,
+    /// How it stopped (for `deliver`'s error code); not shown.
+    #[serde(skip)]
+    pub stopped_by: Option<FailureKind>,
     pub warnings: Vec<String>,
 }
 
 fn not_enrolled() -> Error {
-    Error::Delivery(
-        "この端末はまだセンターに登録されていません。センターから受け取ったプロファイルで `chisanpo enrol --profile ファイル` を実行してください。".into(),
+    Error::delivery(
+        DeliveryCode::NotEnrolled,
+        "この端末はまだセンターに登録されていません。センターから受け取ったプロファイルで `chisanpo enrol --profile ファイル` を実行してください。",
     )
 }
 
@@ -173,7 +177,7 @@ impl Delivering for Store {
     fn deliver(&self, transport: &dyn Transport) -> Result<DeliveryReport> {
         let report = self.deliver_pass(transport)?;
         match &report.stopped {
-            Some(message) => Err(Error::Delivery(message.clone())),
+            Some(message) => Err(TransportError::new(report.stopped_by.unwrap_or(FailureKind::Unreachable), message.clone()).into()),
             None => Ok(report),
         }
     }
@@ -187,6 +191,7 @@ impl Delivering for Store {
             Err(e) => schedule::record_failure(tx, &at, &e.message),
         })?;
         if let Err(e) = outcome {
+            report.stopped_by = Some(e.kind);
             report.stopped = Some(e.message);
         }
         report.waiting = self.read(queue::still_waiting)?;

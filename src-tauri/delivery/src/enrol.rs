@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::keys::{verify, CentreIdentity, DeviceKey};
 use super::{get_setting, outbox, put_setting, setting, CentreProfile, FORMAT};
-use crate::error::{Error, Result};
+use crate::error::{DeliveryCode, Error, Result};
 use crate::rotate::KeyRotation;
 use crate::store::{new_id, now, Action, Store};
 
@@ -53,10 +53,10 @@ impl EnrolmentRequest {
 
     pub fn parse(text: &str) -> Result<Self> {
         let r: EnrolmentRequest = serde_json::from_str(text)
-            .map_err(|_| Error::Delivery("端末の登録申請として読み取れません。端末の 設定 › センターへの登録（または `chisanpo enrol`）で作った登録申請ファイル（.json）を指定してください。".into()))?;
+            .map_err(|_| Error::delivery(DeliveryCode::RequestUnreadable, "端末の登録申請として読み取れません。端末の 設定 › センターへの登録（または `chisanpo enrol`）で作った登録申請ファイル（.json）を指定してください。"))?;
         if r.format != FORMAT || uuid::Uuid::parse_str(&r.device_id).is_err() || r.public_key.len() != 64 || hex::decode(&r.public_key).is_err() {
-            return Err(Error::Delivery(
-                "端末の登録申請の内容が正しくありません。端末の 設定 › センターへの登録（または `chisanpo enrol`）で登録申請を作り直し、そのファイルを指定してください。".into(),
+            return Err(Error::delivery(DeliveryCode::RequestUnreadable,
+                "端末の登録申請の内容が正しくありません。端末の 設定 › センターへの登録（または `chisanpo enrol`）で登録申請を作り直し、そのファイルを指定してください。",
             ));
         }
         Ok(r)
@@ -76,7 +76,7 @@ pub struct EnrolledDevice {
 }
 
 fn not_a_centre() -> Error {
-    Error::Delivery("このストアはセンターとして設定されていません。センターのストアで `chisanpo centre init --name センター名 --out プロファイル.json` を先に実行してください。".into())
+    Error::delivery(DeliveryCode::NotACentre, "このストアはセンターとして設定されていません。センターのストアで `chisanpo centre init --name センター名 --out プロファイル.json` を先に実行してください。")
 }
 
 /// Enrolment: the centre made, devices enrolled with it.
@@ -119,8 +119,8 @@ impl Enrolment for Store {
         }
         self.write(|tx| {
             if get_setting(tx, setting::CENTRE_ID)?.is_some() {
-                return Err(Error::Delivery(
-                    "このストアには既にセンターの鍵があります。プロファイルをもう一度書き出す場合は `chisanpo centre profile --out ファイル` を使ってください。".into(),
+                return Err(Error::delivery(DeliveryCode::CentreExists,
+                    "このストアには既にセンターの鍵があります。プロファイルをもう一度書き出す場合は `chisanpo centre profile --out ファイル` を使ってください。",
                 ));
             }
             let identity = CentreIdentity::generate();
@@ -160,7 +160,7 @@ impl Enrolment for Store {
     fn enrol(&self, profile: &CentreProfile) -> Result<EnrolmentRequest> {
         self.write(|tx| {
             if get_setting(tx, setting::CENTRE_ID)?.is_some() {
-                return Err(Error::Delivery("このストアはセンターのストアです。端末の登録は記録を作る端末のストアで行ってください。".into()));
+                return Err(Error::delivery(DeliveryCode::IsCentre, "このストアはセンターのストアです。端末の登録は記録を作る端末のストアで行ってください。"));
             }
             if let Some(device_id) = get_setting(tx, setting::DEVICE_ID)? {
                 // Enrolling again (a new profile after the centre rotated its key, or the same
@@ -187,20 +187,21 @@ impl Enrolment for Store {
     fn centre_enrol_device_into(&self, req: &EnrolmentRequest, target: &mut dyn super::consolidation::Consolidation) -> Result<bool> {
         let centre_id = self.read(|c| get_setting(c, setting::CENTRE_ID))?.ok_or_else(not_a_centre)?;
         if req.centre_id != centre_id {
-            return Err(Error::Delivery(
-                "この登録申請は別のセンター宛てです。このセンターのプロファイルで端末を登録し直し（`chisanpo enrol`）、新しい申請を取り込んでください。".into(),
+            return Err(Error::delivery(
+                DeliveryCode::RequestUnreadable,
+                "この登録申請は別のセンター宛てです。このセンターのプロファイルで端末を登録し直し（`chisanpo enrol`）、新しい申請を取り込んでください。",
             ));
         }
         if !req.proves_possession() {
-            return Err(Error::Delivery(
-                "この登録申請には端末の鍵による署名がないか、署名が合いません（以前の版で作った申請か、書き換えられた申請です）。端末のアプリを最新版に更新し、設定 › センターへの登録（または `chisanpo enrol`）で登録申請を作り直してください。何も登録していません。".into(),
+            return Err(Error::delivery(DeliveryCode::RequestUnsigned,
+                "この登録申請には端末の鍵による署名がないか、署名が合いません（以前の版で作った申請か、書き換えられた申請です）。端末のアプリを最新版に更新し、設定 › センターへの登録（または `chisanpo enrol`）で登録申請を作り直してください。何も登録していません。",
             ));
         }
         target.enrol_device(req, &now())
     }
 
     fn centre_enrol_device_file(&self, path: &Path) -> Result<(EnrolmentRequest, bool)> {
-        let text = std::fs::read_to_string(path).map_err(|_| Error::File { path: path.display().to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|_| Error::File { path: path.display().to_string(), source: None })?;
         let req = EnrolmentRequest::parse(&text)?;
         let added = self.centre_enrol_device(&req)?;
         if added {

@@ -6,7 +6,7 @@ use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use rusqlite::Connection;
 
 use super::{get_setting, put_setting, setting};
-use crate::error::{Error, Result};
+use crate::error::{DeliveryCode, Error, Result};
 
 /// The centre's X25519 key pair (age). The secret half never leaves the centre's store.
 pub struct CentreIdentity(age::x25519::Identity);
@@ -58,9 +58,12 @@ pub fn encrypt_to(recipient: &str, plain: &[u8]) -> Result<Vec<u8>> {
 }
 
 pub(crate) fn bad_profile(what: &str) -> Error {
-    Error::Delivery(format!(
-        "センタープロファイルの{what}を読み取れません。センターから受け取ったファイルを確かめ、もう一度 `chisanpo enrol --profile` を実行してください。"
-    ))
+    Error::delivery(
+        DeliveryCode::ProfileUnreadable,
+        format!(
+            "センタープロファイルの{what}を読み取れません。センターから受け取ったファイルを確かめ、もう一度 `chisanpo enrol --profile` を実行してください。"
+        ),
+    )
 }
 
 /// An ed25519 signing key: the device's (bundles) or the centre's (receipts).

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::FORMAT;
-use crate::error::{Error, Result};
+use crate::error::{DeliveryCode, Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,20 +38,24 @@ pub struct CentreProfile {
 }
 
 fn not_from_the_centre() -> Error {
-    Error::Delivery(
-        "このプロファイルには、登録済みのセンターの署名がありません（偽のプロファイルの可能性があります）。センターから直接受け取ったプロファイルか確かめてください。登録はそのままです。".into(),
+    Error::delivery(DeliveryCode::ProfileUnsigned,
+        "このプロファイルには、登録済みのセンターの署名がありません（偽のプロファイルの可能性があります）。センターから直接受け取ったプロファイルか確かめてください。登録はそのままです。",
     )
 }
 
 impl CentreProfile {
     pub fn parse(text: &str) -> Result<Self> {
-        let p: CentreProfile = serde_json::from_str(text)
-            .map_err(|_| Error::Delivery("センタープロファイルとして読み取れません。センターから受け取った .json ファイルを指定してください。".into()))?;
+        let p: CentreProfile = serde_json::from_str(text).map_err(|_| {
+            Error::delivery(
+                DeliveryCode::ProfileUnreadable,
+                "センタープロファイルとして読み取れません。センターから受け取った .json ファイルを指定してください。",
+            )
+        })?;
         if p.format != FORMAT {
-            return Err(Error::Delivery(format!(
-                "センタープロファイルの形式（第{}版）に対応していません。地さんぽノートを更新してから、もう一度実行してください。",
-                p.format
-            )));
+            return Err(Error::delivery(
+                DeliveryCode::ProfileUnreadable,
+                format!("センタープロファイルの形式（第{}版）に対応していません。地さんぽノートを更新してから、もう一度実行してください。", p.format),
+            ));
         }
         if p.recipient.parse::<age::x25519::Recipient>().is_err() || uuid::Uuid::parse_str(&p.centre_id).is_err() {
             return Err(super::keys::bad_profile("公開鍵またはセンターID"));
@@ -86,7 +90,7 @@ impl CentreProfile {
             }
             let (mine, theirs) = (self.serial.unwrap_or(0), new.serial.unwrap_or(0));
             if theirs < mine || (theirs == mine && new.signed_bytes() != self.signed_bytes()) {
-                return Err(Error::Delivery(format!(
+                return Err(Error::delivery(DeliveryCode::ProfileUnreadable, format!(
                     "このプロファイルは、この端末が使っているものより古い版です（第{theirs}版、使用中は第{mine}版）。センターから最新のプロファイルを受け取ってください。登録はそのままです。"
                 )));
             }

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 use super::keys::{domain, DeviceKey};
 use super::rotate::{receipt_key, seal};
 use super::{get_setting, put_setting, setting, CentreProfile, FORMAT};
-use crate::error::{Error, Result};
+use crate::error::{DeliveryCode, Error, Result};
 use crate::store::{Action, Passphrase, Store};
 
 /// A root key file's passphrase is longer than a store's: the file may be copied and guessed at
@@ -44,8 +44,8 @@ impl Drop for RootFile {
 const KIND: &str = "chisanpo-centre-root-key";
 
 fn unreadable() -> Error {
-    Error::Delivery(
-        "責任者鍵ファイルを開けません。パスフレーズが違うか、責任者鍵ファイルではないか、ファイルが壊れています。センターの責任者が保管している責任者鍵ファイルとパスフレーズを確かめてください。".into(),
+    Error::delivery(DeliveryCode::RootKey,
+        "責任者鍵ファイルを開けません。パスフレーズが違うか、責任者鍵ファイルではないか、ファイルが壊れています。センターの責任者が保管している責任者鍵ファイルとパスフレーズを確かめてください。",
     )
 }
 
@@ -84,9 +84,9 @@ impl RootKey {
     /// This root, if it is the one `profile` names; otherwise a clear refusal.
     pub(crate) fn check_for(&self, profile: &CentreProfile) -> Result<()> {
         if self.centre_id != profile.centre_id || profile.root_key.as_deref() != Some(self.public_hex().as_str()) {
-            return Err(Error::Delivery(
-                "この責任者鍵ファイルは、このセンターの責任者鍵ではありません。このセンターの `centre root-key` で作った責任者鍵ファイルを指定してください。"
-                    .into(),
+            return Err(Error::delivery(
+                DeliveryCode::RootKey,
+                "この責任者鍵ファイルは、このセンターの責任者鍵ではありません。このセンターの `centre root-key` で作った責任者鍵ファイルを指定してください。",
             ));
         }
         Ok(())
@@ -112,8 +112,8 @@ impl CentreRoot for Store {
             let (centre_id, _) = super::enrol::require_centre(tx)?;
             let profile = CentreProfile::parse(&get_setting(tx, setting::CENTRE_PROFILE)?.unwrap_or_default())?;
             if profile.root_key.is_some() {
-                return Err(Error::Delivery(
-                    "このセンターには既に責任者鍵があります。責任者鍵は作り直せません（端末が受け付けなくなるため）。鍵を新しくするには `chisanpo centre rotate-key --root-key 責任者鍵ファイル` を使ってください。".into(),
+                return Err(Error::delivery(DeliveryCode::RootKey,
+                    "このセンターには既に責任者鍵があります。責任者鍵は作り直せません（端末が受け付けなくなるため）。鍵を新しくするには `chisanpo centre rotate-key --root-key 責任者鍵ファイル` を使ってください。",
                 ));
             }
             let root = RootKey { centre_id: centre_id.clone(), key: DeviceKey::generate() };

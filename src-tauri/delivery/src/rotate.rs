@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use super::keys::{CentreIdentity, DeviceKey};
 use super::root::RootKey;
 use super::{get_setting, put_setting, setting, CentreProfile};
-use crate::error::{Error, Result};
+use crate::error::{DeliveryCode, Error, Result};
 use crate::store::{now, Action, Store};
 
 /// The centre's receipt-signing key, made the first time it is needed (centres made before
@@ -112,13 +112,13 @@ impl KeyRotation for Store {
             let profile = CentreProfile::parse(&get_setting(tx, setting::CENTRE_PROFILE)?.unwrap_or_default())?;
             match (&profile.root_key, root) {
                 (Some(_), None) => {
-                    return Err(Error::Delivery(
-                        "このセンターには責任者鍵があります。鍵を新しくするには、責任者鍵ファイルを指定してください（`chisanpo centre rotate-key --root-key 責任者鍵ファイル --out プロファイル.json`）。".into(),
+                    return Err(Error::delivery(DeliveryCode::RootKey,
+                        "このセンターには責任者鍵があります。鍵を新しくするには、責任者鍵ファイルを指定してください（`chisanpo centre rotate-key --root-key 責任者鍵ファイル --out プロファイル.json`）。",
                     ))
                 }
                 (None, Some(_)) => {
-                    return Err(Error::Delivery(
-                        "このセンターにはまだ責任者鍵がありません。先に `chisanpo centre root-key` で責任者鍵を作り、端末に登録し直してもらってください。".into(),
+                    return Err(Error::delivery(DeliveryCode::RootKey,
+                        "このセンターにはまだ責任者鍵がありません。先に `chisanpo centre root-key` で責任者鍵を作り、端末に登録し直してもらってください。",
                     ))
                 }
                 (Some(_), Some(r)) => r.check_for(&profile)?,
@@ -159,7 +159,7 @@ impl KeyRotation for Store {
     fn re_enrol(&self, tx: &Connection, profile: &CentreProfile) -> Result<()> {
         let current = CentreProfile::parse(&get_setting(tx, setting::CENTRE_PROFILE)?.unwrap_or_default())?;
         if current.centre_id != profile.centre_id {
-            return Err(Error::Delivery(format!(
+            return Err(Error::delivery(DeliveryCode::EnrolledElsewhere, format!(
                 "この端末は既に「{}」に登録されています。別のセンターに送るには、そのセンター用に新しいストアを作ってください（送った記録が混ざらないようにするためです）。",
                 current.centre_name
             )));

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::DeliveryCode;
 use crate::error::Error;
 use crate::store::atomic;
 
@@ -37,9 +38,12 @@ impl TransportError {
 
 impl From<TransportError> for Error {
     fn from(e: TransportError) -> Self {
-        match e.kind {
-            FailureKind::Unreachable | FailureKind::Setup | FailureKind::ThisFile => Error::Delivery(e.message),
-        }
+        let code = match e.kind {
+            FailureKind::Unreachable => DeliveryCode::Unreachable,
+            FailureKind::Setup => DeliveryCode::Setup,
+            FailureKind::ThisFile => DeliveryCode::ThisFile,
+        };
+        Error::delivery(code, e.message)
     }
 }
 

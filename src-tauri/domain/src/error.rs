@@ -53,10 +53,21 @@ pub enum Error {
     ReasonRequired,
     #[error("訂正の内容が現在の版と同じです。変更してから訂正してください。")]
     NoChange,
+    /// A file could not be read or written; the I/O error is kept as the source.
     #[error("ファイルを読み書きできません（{path}）。場所と権限を確かめてください。")]
-    File { path: String },
-    #[error("ストアの処理に失敗しました（{0}）。もう一度実行し、続く場合は `chisanpo verify` で検査してください。")]
-    Db(String),
+    File {
+        path: String,
+        #[source]
+        source: Option<std::io::Error>,
+    },
+    /// SQLite failed: `what` is safe to show (no record values); the SQLite error is kept as the
+    /// source, for a developer's log.
+    #[error("ストアの処理に失敗しました（{what}）。もう一度実行し、続く場合は `chisanpo verify` で検査してください。")]
+    Db {
+        what: String,
+        #[source]
+        source: Option<rusqlite::Error>,
+    },
     #[error("ストアの検査で問題が見つかりました: {0}")]
     Integrity(String),
     #[error("バックアップを使えません（{reason}）。別のバックアップファイルを選んでください。現在のストアは変更していません。")]
@@ -91,9 +102,10 @@ pub enum Error {
     /// id only.
     #[error("廃棄できない記録があります（{count}件）。何も廃棄していません。\n{detail}")]
     RetentionHeld { count: usize, detail: String },
-    /// Delivery to the centre: the message is complete, in Japanese, and says what to do.
-    #[error("{0}")]
-    Delivery(String),
+    /// Delivery to the centre: what went wrong, as a code programs branch on, and the complete
+    /// message in Japanese, which says what to do.
+    #[error("{message}")]
+    Delivery { code: DeliveryCode, message: String },
     /// The keyring's Argon2id settings are outside what this app ever writes: a tampered or
     /// damaged keyring.json (too low weakens the passphrase; too high could take hours or all memory).
     #[error(
@@ -110,6 +122,100 @@ pub enum Error {
         "このデータフォルダ（{dir}）は、別に起動している地さんぽノート（アプリ、または復元中のコマンド）が使っています。そちらを終了してから、もう一度実行してください。記録は変更していません。"
     )]
     StoreInUse { dir: String },
+}
+
+/// What went wrong in delivery to the centre, for programs (the UI, scripts, the callers that
+/// decide what to do next) to branch on instead of the wording. `Error::code` is its `as_str`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryCode {
+    /// This device is not enrolled with a centre yet.
+    NotEnrolled,
+    /// The destination or source cannot be reached now (offline, the server away).
+    Unreachable,
+    /// The destination refuses or is set up wrongly (credentials, a certificate, a URL).
+    Setup,
+    /// One file failed on its own.
+    ThisFile,
+    /// No destination (device) or source (centre) is chosen.
+    NoTarget,
+    /// A centre profile that cannot be read, is of an unknown format, or is older than the one in use.
+    ProfileUnreadable,
+    /// A centre profile without a valid signature of the centre it claims.
+    ProfileUnsigned,
+    /// This store is enrolled with another centre already.
+    EnrolledElsewhere,
+    /// This store is a centre, and the step is a device's.
+    IsCentre,
+    /// This store is not a centre, and the step is a centre's.
+    NotACentre,
+    /// This store is a centre already.
+    CentreExists,
+    /// An enrolment request that cannot be read, or is addressed to another centre.
+    RequestUnreadable,
+    /// An enrolment request without a valid signature of the device's key.
+    RequestUnsigned,
+    /// A device id enrolled already with another key.
+    DeviceOtherKey,
+    /// The centre's root key: its file cannot be opened, is another centre's, or is needed.
+    RootKey,
+    /// A centre key file that cannot be opened, or does not fit this store.
+    KeyFile,
+    /// The shared PostgreSQL: cannot connect, TLS, or not this user's to do.
+    Database,
+    /// This build has no PostgreSQL (a device build).
+    NoDatabase,
+    /// A signed payload the database holds does not match what its device signed.
+    PayloadMismatch,
+}
+
+impl DeliveryCode {
+    /// Every code, for the tests that check each has a name and a message.
+    pub const ALL: [DeliveryCode; 19] = [
+        DeliveryCode::NotEnrolled,
+        DeliveryCode::Unreachable,
+        DeliveryCode::Setup,
+        DeliveryCode::ThisFile,
+        DeliveryCode::NoTarget,
+        DeliveryCode::ProfileUnreadable,
+        DeliveryCode::ProfileUnsigned,
+        DeliveryCode::EnrolledElsewhere,
+        DeliveryCode::IsCentre,
+        DeliveryCode::NotACentre,
+        DeliveryCode::CentreExists,
+        DeliveryCode::RequestUnreadable,
+        DeliveryCode::RequestUnsigned,
+        DeliveryCode::DeviceOtherKey,
+        DeliveryCode::RootKey,
+        DeliveryCode::KeyFile,
+        DeliveryCode::Database,
+        DeliveryCode::NoDatabase,
+        DeliveryCode::PayloadMismatch,
+    ];
+
+    /// The code as the UI and scripts see it (`Error::code`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryCode::NotEnrolled => "delivery_not_enrolled",
+            DeliveryCode::Unreachable => "delivery_unreachable",
+            DeliveryCode::Setup => "delivery_setup",
+            DeliveryCode::ThisFile => "delivery_this_file",
+            DeliveryCode::NoTarget => "delivery_no_target",
+            DeliveryCode::ProfileUnreadable => "delivery_profile_unreadable",
+            DeliveryCode::ProfileUnsigned => "delivery_profile_unsigned",
+            DeliveryCode::EnrolledElsewhere => "delivery_enrolled_elsewhere",
+            DeliveryCode::IsCentre => "delivery_is_centre",
+            DeliveryCode::NotACentre => "delivery_not_a_centre",
+            DeliveryCode::CentreExists => "delivery_centre_exists",
+            DeliveryCode::RequestUnreadable => "delivery_request_unreadable",
+            DeliveryCode::RequestUnsigned => "delivery_request_unsigned",
+            DeliveryCode::DeviceOtherKey => "delivery_device_other_key",
+            DeliveryCode::RootKey => "delivery_root_key",
+            DeliveryCode::KeyFile => "delivery_key_file",
+            DeliveryCode::Database => "delivery_database",
+            DeliveryCode::NoDatabase => "delivery_no_database",
+            DeliveryCode::PayloadMismatch => "delivery_payload_mismatch",
+        }
+    }
 }
 
 fn fee_amount_text(amount: Option<u32>) -> String {
@@ -163,7 +269,7 @@ impl Error {
             Error::ReasonRequired => "reason_required",
             Error::NoChange => "no_change",
             Error::File { .. } => "file",
-            Error::Db(_) => "db",
+            Error::Db { .. } => "db",
             Error::Integrity(_) => "integrity",
             Error::FontUnreadable { .. } => "font_unreadable",
             Error::NotAFont { .. } => "not_a_font",
@@ -179,11 +285,26 @@ impl Error {
             Error::FeeNotRequired => "fee_not_required",
             Error::StillRetained { .. } => "still_retained",
             Error::RetentionHeld { .. } => "retention_held",
-            Error::Delivery(_) => "delivery",
+            Error::Delivery { code, .. } => code.as_str(),
             Error::KdfOutOfRange { .. } => "kdf_out_of_range",
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::StoreInUse { .. } => "store_in_use",
         }
+    }
+
+    /// A delivery failure: its code and its message (Japanese, saying what to do).
+    pub fn delivery(code: DeliveryCode, message: impl Into<String>) -> Self {
+        Error::Delivery { code, message: message.into() }
+    }
+
+    /// A file that could not be read or written, by its path.
+    pub fn file(path: impl std::fmt::Display) -> Self {
+        Error::File { path: path.to_string(), source: None }
+    }
+
+    /// A store operation that failed for a reason of the store's own, shown as `what`.
+    pub fn db(what: impl Into<String>) -> Self {
+        Error::Db { what: what.into(), source: None }
     }
 
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
@@ -307,13 +428,13 @@ impl From<rusqlite::Error> for Error {
                 C::NotADatabase => Error::NotAStore { path: String::new() },
                 C::ReadOnly | C::CannotOpen | C::PermissionDenied => Error::DirNotWritable { dir: String::new() },
                 // The trigger messages and constraint names hold no record values.
-                _ => Error::Db(format!("{:?}: {}", f.code, e)),
+                _ => Error::Db { what: format!("{:?}: {}", f.code, e), source: Some(e) },
             };
         }
         match e {
-            rusqlite::Error::QueryReturnedNoRows => Error::Db("該当する行がありません".into()),
+            rusqlite::Error::QueryReturnedNoRows => Error::Db { what: "該当する行がありません".into(), source: Some(e) },
             // Other variants may quote column values; keep only that it happened.
-            _ => Error::Db("内部エラー".into()),
+            _ => Error::Db { what: "内部エラー".into(), source: Some(e) },
         }
     }
 }
@@ -324,7 +445,7 @@ impl From<std::io::Error> for Error {
         if e.kind() == std::io::ErrorKind::StorageFull || matches!(e.raw_os_error(), Some(28) | Some(112) | Some(39)) {
             return Error::DiskFull;
         }
-        Error::File { path: String::new() }
+        Error::File { path: String::new(), source: Some(e) }
     }
 }
 
@@ -431,10 +552,107 @@ mod tests {
 
     #[test]
     fn every_error_has_a_code_and_a_japanese_message() {
-        let errors = [Error::WrongPassphrase, Error::DiskFull, Error::AlreadyFinal, Error::ReasonRequired, Error::NotAStore { path: "x".into() }];
-        for e in errors {
-            assert!(!e.code().is_empty());
-            assert!(e.to_string().chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)), "{e}");
+        // One of each variant (and each delivery code). `variant` below matches every variant
+        // with no wildcard: a new variant does not compile until it is listed here too.
+        fn variant(e: &Error) -> usize {
+            match e {
+                Error::WrongPassphrase => 0,
+                Error::WrongRecoveryKey => 1,
+                Error::WeakPassphrase { .. } => 2,
+                Error::NotInitialised { .. } => 3,
+                Error::AlreadyInitialised { .. } => 4,
+                Error::NotAStore { .. } => 5,
+                Error::DirNotWritable { .. } => 6,
+                Error::DiskFull => 7,
+                Error::Busy => 8,
+                Error::Invalid(_) => 9,
+                Error::Json(_) => 10,
+                Error::NotFound { .. } => 11,
+                Error::AlreadyFinal => 12,
+                Error::NotFinal => 13,
+                Error::ReasonRequired => 14,
+                Error::NoChange => 15,
+                Error::File { .. } => 16,
+                Error::Db { .. } => 17,
+                Error::Integrity(_) => 18,
+                Error::BackupInvalid { .. } => 19,
+                Error::RestoreWouldLose { .. } => 20,
+                Error::RestoreUnverifiable => 21,
+                Error::FontUnreadable { .. } => 22,
+                Error::NotAFont { .. } => 23,
+                Error::NoGlyph(_) => 24,
+                Error::Pdf(_) => 25,
+                Error::Xlsx(_) => 26,
+                Error::CsvUnencodable { .. } => 27,
+                Error::CsvUnreadable(_) => 28,
+                Error::FeeRequired { .. } => 29,
+                Error::FeeNotRequired => 30,
+                Error::StillRetained { .. } => 31,
+                Error::RetentionHeld { .. } => 32,
+                Error::Delivery { .. } => 33,
+                Error::KdfOutOfRange { .. } => 34,
+                Error::SchemaTooNew { .. } => 35,
+                Error::StoreInUse { .. } => 36,
+            }
         }
+        const VARIANTS: usize = 37;
+        let io = || std::io::Error::other("x");
+        let mut errors = vec![
+            Error::WrongPassphrase,
+            Error::WrongRecoveryKey,
+            Error::WeakPassphrase { min: 12 },
+            Error::NotInitialised { dir: "/d".into() },
+            Error::AlreadyInitialised { dir: "/d".into() },
+            Error::NotAStore { path: "/d/x".into() },
+            Error::DirNotWritable { dir: "/d".into() },
+            Error::DiskFull,
+            Error::Busy,
+            Error::invalid("work_status.total_hours", "時間外・休日労働時間を入力してください。"),
+            Error::Json("1行目 3列: 数が必要です".into()),
+            Error::NotFound { what: "記録", id: "r1".into() },
+            Error::AlreadyFinal,
+            Error::NotFinal,
+            Error::ReasonRequired,
+            Error::NoChange,
+            Error::File { path: "/d/x.pdf".into(), source: Some(io()) },
+            Error::from(rusqlite::Error::InvalidQuery),
+            Error::Integrity("監査ログの連鎖".into()),
+            Error::BackupInvalid { reason: "形式".into() },
+            Error::RestoreWouldLose { lost: 2 },
+            Error::RestoreUnverifiable,
+            Error::FontUnreadable { path: "/f.ttf".into() },
+            Error::NotAFont { path: "/f.ttf".into() },
+            Error::NoGlyph('𠮷'),
+            Error::Pdf("ページ".into()),
+            Error::Xlsx("シート".into()),
+            Error::CsvUnencodable { chars: "𠮷".into() },
+            Error::CsvUnreadable("2行目".into()),
+            Error::FeeRequired { amount: Some(8625) },
+            Error::FeeNotRequired,
+            Error::StillRetained { count: 1, until: "令和12年4月1日まで".into() },
+            Error::RetentionHeld { count: 1, detail: "・ID r1: センターに届いていません".into() },
+            Error::KdfOutOfRange { what: "m_cost".into(), allowed: "19456〜262144".into() },
+            Error::SchemaTooNew { found: 99, known: 10 },
+            Error::StoreInUse { dir: "/d".into() },
+        ];
+        for code in DeliveryCode::ALL {
+            errors.push(Error::delivery(code, "センターに送れませんでした。設定を確かめてください。"));
+        }
+        let mut seen = [false; VARIANTS];
+        let mut codes = std::collections::BTreeSet::new();
+        for e in &errors {
+            seen[variant(e)] = true;
+            let code = e.code();
+            assert!(!code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{code}");
+            assert!(codes.insert(code), "two errors share the code {code}");
+            let message = e.to_string();
+            assert!(message.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)), "{code}: not Japanese: {message}");
+            let dto = ErrorDto::from(e);
+            assert_eq!((dto.code.as_str(), dto.message.as_str()), (code, message.as_str()), "the boundary gives the code and the message");
+        }
+        assert!(seen.iter().all(|s| *s), "a variant without a sample: {:?}", seen.iter().enumerate().filter(|(_, s)| !**s).map(|(i, _)| i).collect::<Vec<_>>());
+        // The causes are kept: a file error and a store error carry their source.
+        use std::error::Error as _;
+        assert!(errors[16].source().is_some() && errors[17].source().is_some());
     }
 }

@@ -115,7 +115,7 @@ pub async fn choose_folder(app: AppHandle, state: State<'_, AppState>) -> IpcRes
         let picked = rfd::FileDialog::new().set_title("バックアップ先のフォルダ").pick_folder();
         let _ = tx.send(picked.map(|p| p.display().to_string()));
     })
-    .map_err(|e| super::dto(chisanpo_core::Error::File { path: e.to_string() }))?;
+    .map_err(|e| super::dto(chisanpo_core::Error::File { path: e.to_string(), source: None }))?;
     let picked = tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten()).await.ok().flatten();
     if let Some(p) = &picked {
         state.grant(p, super::Grant::Folder);

@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use super::typed_paths::{self, Field};
 use super::{blocking, dto, AppState, IpcResult};
+use chisanpo_core::error::DeliveryCode;
 use chisanpo_core::prelude::*;
 
 const PROFILE: Field = Field {
@@ -113,7 +114,7 @@ async fn enrol_into(state: &AppState, req: EnrolRequest) -> IpcResult<DeliverySe
     let profile_path = typed_paths::to_read(state, &req.profile_path, &PROFILE).map_err(dto)?;
     let request_path = typed_paths::to_write(state, &req.request_path, &REQUEST_OUT).map_err(dto)?;
     blocking(move || {
-        let text = std::fs::read_to_string(&profile_path).map_err(|_| Error::File { path: req.profile_path.clone() })?;
+        let text = std::fs::read_to_string(&profile_path).map_err(|_| Error::File { path: req.profile_path.clone(), source: None })?;
         let request = s.enrol(&CentreProfile::parse(&text)?)?;
         atomic::write_file(&request_path, serde_json::to_string_pretty(&request).expect("requests serialise").as_bytes())?;
         settings_of(&s)
@@ -141,9 +142,9 @@ pub async fn set_delivery_target(state: State<'_, AppState>, req: SetDeliveryTar
 pub async fn deliver_now(state: State<'_, AppState>) -> IpcResult<DeliveryOverview> {
     let s = state.store()?;
     blocking(move || {
-        let transport = s
-            .delivery_transport()?
-            .ok_or_else(|| Error::Delivery("配送先が決まっていません。設定の「センターへの配送」で、フォルダか WebDAV の URL を選んでください。".into()))?;
+        let transport = s.delivery_transport()?.ok_or_else(|| {
+            Error::delivery(DeliveryCode::NoTarget, "配送先が決まっていません。設定の「センターへの配送」で、フォルダか WebDAV の URL を選んでください。")
+        })?;
         s.deliver_pass(transport.as_ref())?;
         s.delivery_overview(chrono::Utc::now())
     })

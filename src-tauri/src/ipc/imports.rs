@@ -49,7 +49,7 @@ pub async fn choose_open_path(app: AppHandle, state: State<'_, AppState>, req: O
         let picked = rfd::FileDialog::new().set_title(&req.title).add_filter(&req.filter_name, &extensions).pick_file();
         let _ = tx.send(picked.map(|p| p.display().to_string()));
     })
-    .map_err(|e| dto(Error::File { path: e.to_string() }))?;
+    .map_err(|e| dto(Error::File { path: e.to_string(), source: None }))?;
     let picked = tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten()).await.ok().flatten();
     if let Some(p) = &picked {
         state.grant(p, super::Grant::Read);
@@ -93,7 +93,7 @@ pub async fn import_workers(state: State<'_, AppState>, req: ImportWorkersReques
 /// before it is read.
 fn read_limited(path: &str) -> Result<Vec<u8>, Error> {
     let p = std::path::Path::new(path);
-    let file_error = || Error::File { path: path.to_string() };
+    let file_error = || Error::File { path: path.to_string(), source: None };
     if path.is_empty() {
         return Err(Error::invalid("path", "CSV ファイルを選ぶか、ファイルの場所を入力してください。"));
     }

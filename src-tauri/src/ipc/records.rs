@@ -131,7 +131,7 @@ pub(crate) async fn recovery_sheet_into(state: &AppState, req: RecoverySheetRequ
 #[tauri::command]
 pub async fn open_file(state: State<'_, AppState>, req: PathRequest) -> IpcResult<()> {
     let path = may_open(&state, &req.path)?;
-    tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|_| dto(chisanpo_core::Error::File { path: req.path.clone() }))
+    tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|_| dto(chisanpo_core::Error::File { path: req.path.clone(), source: None }))
 }
 
 /// The file `open_file` may open, or why not.
@@ -157,7 +157,7 @@ pub async fn choose_save_path(app: AppHandle, state: State<'_, AppState>, req: S
         let picked = rfd::FileDialog::new().set_title("保存先").set_file_name(&req.default_name).add_filter("PDF", &["pdf"]).save_file();
         let _ = tx.send(picked.map(|p| p.display().to_string()));
     })
-    .map_err(|e| dto(chisanpo_core::Error::File { path: e.to_string() }))?;
+    .map_err(|e| dto(chisanpo_core::Error::File { path: e.to_string(), source: None }))?;
     let picked = tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten()).await.ok().flatten();
     if let Some(p) = &picked {
         state.grant(p, super::Grant::Save);

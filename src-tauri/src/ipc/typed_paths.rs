@@ -68,7 +68,7 @@ pub(crate) fn to_read(state: &AppState, path: &str, field: &Field) -> Result<Pat
     if !plain(p) {
         return Err(refuse(field, "ファイルの場所は絶対パス（/home/… や C:\\… の形、.. やネットワークの場所は使えません）で指定してください。"));
     }
-    let real = p.canonicalize().map_err(|_| Error::File { path: p.display().to_string() })?;
+    let real = p.canonicalize().map_err(|_| Error::File { path: p.display().to_string(), source: None })?;
     if !real.is_file() || !of_kind(&real, field) {
         return Err(refuse(field, &format!("読み込めるのは {} のファイルだけです。", dotted(field))));
     }
@@ -94,7 +94,7 @@ pub(crate) fn to_write(state: &AppState, path: &str, field: &Field) -> Result<Pa
     if p.symlink_metadata().is_ok() {
         return Err(refuse(field, "同じ名前のファイルが既にあります。上書きはしません。別の名前にしてください。"));
     }
-    let parent = p.parent().and_then(|d| d.canonicalize().ok()).ok_or_else(|| Error::File { path: p.display().to_string() })?;
+    let parent = p.parent().and_then(|d| d.canonicalize().ok()).ok_or_else(|| Error::File { path: p.display().to_string(), source: None })?;
     if inside(&parent, state.data_dir()) {
         return Err(refuse(field, "アプリのデータフォルダの中には保存できません。"));
     }

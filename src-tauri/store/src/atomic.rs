@@ -16,7 +16,7 @@ fn temp_path(target: &Path) -> PathBuf {
 fn file_error(path: &Path, e: std::io::Error) -> Error {
     match Error::from(e) {
         Error::DiskFull => Error::DiskFull,
-        _ => Error::File { path: path.display().to_string() },
+        _ => Error::File { path: path.display().to_string(), source: None },
     }
 }
 

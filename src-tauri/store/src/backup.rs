@@ -64,7 +64,7 @@ fn invalid(reason: &str) -> Error {
 
 /// Read only the header of a backup file.
 pub fn read_header(file: &Path) -> Result<BackupHeader> {
-    let mut f = File::open(file).map_err(|_| Error::File { path: file.display().to_string() })?;
+    let mut f = File::open(file).map_err(|_| Error::File { path: file.display().to_string(), source: None })?;
     Ok(header_of(&mut f)?.header)
 }
 
@@ -366,7 +366,7 @@ impl Store {
 /// Keep the newest `keep` automatic backups in a folder; never touch other files.
 pub fn prune(folder: &Path, keep: usize) -> Result<Vec<PathBuf>> {
     let mut ours: Vec<PathBuf> = fs::read_dir(folder)
-        .map_err(|_| Error::File { path: folder.display().to_string() })?
+        .map_err(|_| Error::File { path: folder.display().to_string(), source: None })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -377,7 +377,7 @@ pub fn prune(folder: &Path, keep: usize) -> Result<Vec<PathBuf>> {
     let excess = ours.len().saturating_sub(keep);
     let removed: Vec<PathBuf> = ours.drain(..excess).collect();
     for p in &removed {
-        fs::remove_file(p).map_err(|_| Error::File { path: p.display().to_string() })?;
+        fs::remove_file(p).map_err(|_| Error::File { path: p.display().to_string(), source: None })?;
     }
     Ok(removed)
 }
@@ -512,7 +512,7 @@ fn recover_journal(dir: &Path) -> Result<()> {
 /// Check a backup file on its own: structure, hash, key, integrity, audit chain and count.
 /// Returns the header and the path of the verified database, extracted into `staged`.
 fn verify_into(file: &Path, secret: &Secret, staged: &Path) -> Result<(BackupHeader, Keyring, DataKey)> {
-    let mut f = BufReader::new(File::open(file).map_err(|_| Error::File { path: file.display().to_string() })?);
+    let mut f = BufReader::new(File::open(file).map_err(|_| Error::File { path: file.display().to_string(), source: None })?);
     let ReadHeader { header, json, tag } = header_of(&mut f)?;
     let ring = header.keyring.clone().ok_or_else(|| invalid("鍵の情報がありません"))?;
     if ring.store_id != header.store_id {

@@ -349,7 +349,7 @@ impl Keyring {
     }
 
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|_| Error::File { path: path.display().to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|_| Error::File { path: path.display().to_string(), source: None })?;
         serde_json::from_str(&text).map_err(|_| Error::NotAStore { path: path.display().to_string() })
     }
 

@@ -156,7 +156,7 @@ fn connect(path: &Path, key: &DataKey, create: bool, read_only: bool) -> Result<
     apply_key(&conn, key)?;
     // The first read proves the key fits the file.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| match Error::from(e) {
-        Error::NotAStore { .. } | Error::Db(_) => not_a_store(),
+        Error::NotAStore { .. } | Error::Db { .. } => not_a_store(),
         other => other,
     })?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
@@ -169,7 +169,7 @@ fn connect(path: &Path, key: &DataKey, create: bool, read_only: bool) -> Result<
     if !read_only {
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::Db("WAL を有効にできません".into()));
+            return Err(Error::db("WAL を有効にできません"));
         }
     }
     schema::register_functions(&conn)?;

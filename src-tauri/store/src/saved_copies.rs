@@ -30,7 +30,7 @@ impl Store {
         if !list.contains(&place) {
             list.push(place);
         }
-        let value = serde_json::to_string(&list).map_err(|_| Error::File { path: "saved-copies".into() })?;
+        let value = serde_json::to_string(&list).map_err(|_| Error::File { path: "saved-copies".into(), source: None })?;
         super::kv::put(tx, &key, &value)?;
         Ok(())
     }

@@ -132,7 +132,7 @@ pub trait Consolidation: ReportSource {
 /// Another payload is kept under this bundle's hash (written into the database): the bundle is
 /// not applied over it.
 pub(crate) fn other_payload(file: &str, store: &str) -> crate::error::Error {
-    crate::error::Error::Delivery(format!(
+    crate::error::Error::delivery(crate::error::DeliveryCode::PayloadMismatch, format!(
         "{file}: {store}には、このファイルのものとして別の署名付き内容が記録されています（データベースで書き加えられています）。取り込みを取り消しました。`chisanpo centre verify` で確かめ、データベース管理者に連絡してください。"
     ))
 }

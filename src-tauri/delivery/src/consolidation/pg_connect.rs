@@ -10,7 +10,7 @@ use std::path::Path;
 use postgres::config::{Host, SslMode};
 use postgres::{Client, Config, NoTls};
 
-use crate::error::{Error, Result};
+use crate::error::{DeliveryCode, Error, Result};
 use crate::transport::{error_chain, names_certificate};
 
 /// How to connect.
@@ -40,9 +40,12 @@ pub(crate) fn channel(hosts: &[Host], hostaddrs: &[std::net::IpAddr], mode: SslM
         (true, SslMode::Require) => Ok(Channel::Tls),
         (true, _) => Ok(Channel::Plain),
         (false, SslMode::Disable) if allow_remote_plaintext => Ok(Channel::Plain),
-        (false, SslMode::Disable) => Err(Error::Delivery(format!(
-            "共有データベース（{label}）へ暗号化なし（sslmode=disable）ではつなぎません。URL から sslmode=disable を外してください（TLS で接続します）。"
-        ))),
+        (false, SslMode::Disable) => Err(Error::delivery(
+            DeliveryCode::Database,
+            format!(
+                "共有データベース（{label}）へ暗号化なし（sslmode=disable）ではつなぎません。URL から sslmode=disable を外してください（TLS で接続します）。"
+            ),
+        )),
         (false, _) => Ok(Channel::Tls),
     }
 }
@@ -50,13 +53,17 @@ pub(crate) fn channel(hosts: &[Host], hostaddrs: &[std::net::IpAddr], mode: SslM
 fn tls_connector(ca: Option<&Path>, label: &str) -> Result<postgres_native_tls::MakeTlsConnector> {
     let mut builder = native_tls::TlsConnector::builder();
     if let Some(path) = ca {
-        let pem = std::fs::read(path).map_err(|_| Error::File { path: path.display().to_string() })?;
+        let pem = std::fs::read(path).map_err(|_| Error::File { path: path.display().to_string(), source: None })?;
         let cert = native_tls::Certificate::from_pem(&pem).map_err(|_| {
-            Error::Delivery(format!("CA 証明書（{}）を読み取れません。PEM 形式の証明書ファイルを CHISANPO_DATABASE_CA に指定してください。", path.display()))
+            Error::delivery(
+                DeliveryCode::Database,
+                format!("CA 証明書（{}）を読み取れません。PEM 形式の証明書ファイルを CHISANPO_DATABASE_CA に指定してください。", path.display()),
+            )
         })?;
         builder.add_root_certificate(cert);
     }
-    let connector = builder.build().map_err(|_| Error::Delivery(format!("共有データベース（{label}）への TLS を準備できませんでした。")))?;
+    let connector =
+        builder.build().map_err(|_| Error::delivery(DeliveryCode::Database, format!("共有データベース（{label}）への TLS を準備できませんでした。")))?;
     Ok(postgres_native_tls::MakeTlsConnector::new(connector))
 }
 
@@ -65,11 +72,14 @@ fn connect_error(e: &postgres::Error, label: &str, tls: bool) -> Error {
     // Under the database error: the TLS library's own, or one that names a certificate.
     let certificate = error_chain(e).skip(1).any(|s| s.is::<native_tls::Error>() || names_certificate(s));
     if tls && certificate {
-        return Error::Delivery(format!(
+        return Error::delivery(DeliveryCode::Database, format!(
             "共有データベース（{label}）のサーバー証明書を確かめられません。データベースの管理者から CA 証明書（PEM）を受け取り、CHISANPO_DATABASE_CA に指定してください。ホスト名が証明書と合っているかも確かめてください。"
         ));
     }
-    Error::Delivery(format!("共有データベース（{label}）に接続できません。URL、ユーザー名とパスワード、サーバーが動いているか、TLS の設定を確かめてください。"))
+    Error::delivery(
+        DeliveryCode::Database,
+        format!("共有データベース（{label}）に接続できません。URL、ユーザー名とパスワード、サーバーが動いているか、TLS の設定を確かめてください。"),
+    )
 }
 
 /// Connect to `url` (`label` is it without the password), checking the server's certificate
@@ -103,7 +113,7 @@ mod tests {
         assert_eq!(channel(&local, &[], SslMode::Require, false, "x").unwrap(), Channel::Tls);
         assert_eq!(channel(&remote, &[], SslMode::Prefer, false, "x").unwrap(), Channel::Tls);
         assert_eq!(channel(&remote, &[], SslMode::Require, false, "x").unwrap(), Channel::Tls);
-        assert!(matches!(channel(&remote, &[], SslMode::Disable, false, "x"), Err(Error::Delivery(m)) if m.contains("sslmode=disable")));
+        assert!(matches!(channel(&remote, &[], SslMode::Disable, false, "x"), Err(Error::Delivery { message: m, .. }) if m.contains("sslmode=disable")));
         assert_eq!(channel(&remote, &[], SslMode::Disable, true, "x").unwrap(), Channel::Plain);
         // One remote host among several is remote.
         let mixed = [Host::Tcp("localhost".into()), Host::Tcp("10.0.0.5".into())];

@@ -25,7 +25,7 @@ use crate::domain::retention::{arrived_too_recently, check_destroy_request, rete
 use crate::domain::Date;
 use crate::domain::VersionContent;
 use crate::enrol::{EnrolledDevice, EnrolmentRequest};
-use crate::error::{Error, Result};
+use crate::error::{DeliveryCode, Error, Result};
 use crate::import::ConsolidatedRecord;
 use crate::ledger::annual::AnnualRow;
 use crate::ledger::rows::LedgerEntry;
@@ -510,7 +510,7 @@ pub fn label_of(url: &str) -> String {
 fn db_error(label: &str) -> impl Fn(postgres::Error) -> Error + '_ {
     move |e| {
         let code = e.code().map(|c| c.code().to_string()).unwrap_or_else(|| "接続".into());
-        Error::Delivery(match code.as_str() {
+        Error::delivery(DeliveryCode::Database, match code.as_str() {
             "42501" => format!(
                 "共有データベース（{label}）が、このユーザーには許していない操作です（{code}）。データベース管理者に、このユーザーが {COORDINATOR} に属しているか確かめてもらってください（`chisanpo centre database-roles` の手順）。"
             ),
@@ -737,7 +737,7 @@ fn migrate(client: &mut Client) -> std::result::Result<Option<u32>, postgres::Er
 /// A migration this role may not run says who can.
 fn migrate_error(label: &str, e: postgres::Error) -> Error {
     if e.code().is_some_and(|c| c.code() == "42501") {
-        return Error::Delivery(format!(
+        return Error::delivery(DeliveryCode::Database, format!(
             "共有データベース（{label}）の表を作るか新しくする必要がありますが、このユーザーには権限がありません（42501）。データベース管理者が、{OWNER} に属するユーザーで一度接続してください（`chisanpo centre database-roles` で表示される手順）。それまでこのデータベースは使えません。"
         ));
     }
@@ -1303,7 +1303,7 @@ fn check_payloads_of(tx: &mut postgres::Transaction, centre_id: &str, record_id:
                     && p.entries.iter().all(|e| crate::store::audit::sha256_hex(e.content.as_bytes()) == e.content_hash)
             });
         if !good {
-            return Err(Error::Delivery(format!(
+            return Err(Error::delivery(DeliveryCode::PayloadMismatch, format!(
                 "記録 {record_id} を含む配送ファイル {file} の署名付き内容が、端末の鍵で確かめられません（データベースで書き換えられています）。廃棄は行っていません。`chisanpo centre verify --database` で確かめ、データベース管理者に連絡してください。"
             )));
         }

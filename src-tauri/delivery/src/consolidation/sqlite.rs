@@ -12,7 +12,7 @@ use crate::consolidated::note_version;
 use crate::domain::retention::{DestructionRecord, RetentionItem};
 use crate::domain::Date;
 use crate::enrol::{EnrolledDevice, EnrolmentRequest};
-use crate::error::{Error, Result};
+use crate::error::{DeliveryCode, Error, Result};
 use crate::import::ConsolidatedRecord;
 use crate::ledger::annual::AnnualRow;
 use crate::ledger::{Ledger, LedgerFilter, LedgerKind, ReportSource, ThisStore};
@@ -23,7 +23,7 @@ use crate::{get_setting, setting};
 pub struct SqliteConsolidation<'a>(pub &'a Store);
 
 pub(crate) fn other_key(device_id: &str) -> Error {
-    Error::Delivery(format!(
+    Error::delivery(DeliveryCode::DeviceOtherKey, format!(
         "端末 {device_id} は別の鍵で登録済みです。同じ端末IDで別の鍵を受け付けると、なりすましを防げません。端末が入れ替わった場合は、新しい端末で新しいストアを作って登録してください。"
     ))
 }
