@@ -577,15 +577,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             };
             let rows = store.list_records(&filter)?;
             // A centre's store lists the records consolidated from its devices too.
-            let consolidated: Vec<chisanpo_core::delivery::ConsolidatedRecord> = if store.is_centre()? && filter.status != Some(RecordStatus::Draft) {
-                store
-                    .consolidated_records()?
-                    .into_iter()
-                    .filter(|r| filter.kind.is_none_or(|k| k.as_str() == r.kind) && (fiscal_year.is_none() || r.fiscal_year == fiscal_year))
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let consolidated = store.consolidated_listed(&filter)?;
             if json {
                 // With an interview's hours as the core derives them.
                 let rows = store.list_records_with_facts(&filter)?;

@@ -20,10 +20,11 @@ use super::consolidation::sqlite::SqliteConsolidation;
 use super::consolidation::{Checked, Consolidation, KeptPayload};
 use super::enrol::require_centre;
 use super::keys;
+use crate::domain::RecordStatus;
 use crate::enrol::Enrolment;
 use crate::error::Result;
 use crate::store::audit::sha256_hex;
-use crate::store::{now, Store};
+use crate::store::{now, ListFilter, Store};
 
 /// A device clock this far ahead of the centre's is reported as wrong.
 const CLOCK_SLACK_HOURS: i64 = 24;
@@ -152,6 +153,11 @@ pub trait CentreImport {
 
     /// The consolidated records in this store, newest first.
     fn consolidated_records(&self) -> Result<Vec<ConsolidatedRecord>>;
+
+    /// The consolidated records a list with `filter` shows beside this store's own
+    /// (`list_records`): none on a device or when only drafts are asked for; else those of the
+    /// filter's kind and fiscal year, newest first.
+    fn consolidated_listed(&self, filter: &ListFilter) -> Result<Vec<ConsolidatedRecord>>;
 }
 
 impl CentreImport for Store {
@@ -276,6 +282,15 @@ impl CentreImport for Store {
 
     fn consolidated_records(&self) -> Result<Vec<ConsolidatedRecord>> {
         SqliteConsolidation(self).records()
+    }
+
+    fn consolidated_listed(&self, filter: &ListFilter) -> Result<Vec<ConsolidatedRecord>> {
+        if !self.is_centre()? || filter.status == Some(RecordStatus::Draft) {
+            return Ok(Vec::new());
+        }
+        let wanted =
+            |r: &ConsolidatedRecord| filter.kind.is_none_or(|k| k.as_str() == r.kind) && (filter.fiscal_year.is_none() || r.fiscal_year == filter.fiscal_year);
+        Ok(self.consolidated_records()?.into_iter().filter(wanted).collect())
     }
 }
 
