@@ -51,18 +51,10 @@ pub trait Printing {
     /// see `print_recovery_sheet` (the spool).
     fn save_recovery_sheet(&self, key: &RecoveryKey, out: &Path) -> Result<()>;
 
-    #[doc(hidden)]
-    fn recovery_sheet_pdf(&self, key: &RecoveryKey) -> Result<Vec<u8>>;
-
     /// Draw a record's 様式 into `out` (atomically), a place the user chose (the CLI's `--out`,
     /// the app's save dialog), and record the print and where it went in the audit log. To
     /// print without leaving a file, see `print_to_spool`.
     fn print_form(&self, id: &str, kind: FormKind, version: Option<u32>, out: &Path) -> Result<PrintReport>;
-
-    /// Draw a 様式 into `out`; the audit entry says whether it was a copy the user chose to save
-    /// (`saved`, its place kept apart: [`Store::saved_copies_of`]) or went to the spool.
-    #[doc(hidden)]
-    fn render_form(&self, id: &str, kind: FormKind, version: Option<u32>, out: &Path, saved_to: Option<&Path>) -> Result<PrintReport>;
 
     /// Draw a 様式 into the spool, for the viewer to print. The print is in the audit log.
     fn print_to_spool(&self, id: &str, kind: FormKind, version: Option<u32>) -> Result<PrintReport>;
@@ -127,6 +119,36 @@ impl Printing for Store {
         self.log_output(Action::Print, self.store_id(), serde_json::json!({ "form": "recovery-sheet", "saved_to": out.display().to_string() }))
     }
 
+    fn print_form(&self, id: &str, kind: FormKind, version: Option<u32>, out: &Path) -> Result<PrintReport> {
+        self.render_form(id, kind, version, out, Some(out))
+    }
+
+    fn print_to_spool(&self, id: &str, kind: FormKind, version: Option<u32>) -> Result<PrintReport> {
+        let performed = self.get_record(id)?.summary.performed_on.map(|d| d.iso());
+        let out = self.spool().new_path(&paths::output_file_name(kind.label(), performed.as_deref(), id))?;
+        self.render_form(id, kind, version, &out, None)
+    }
+
+    fn print_recovery_sheet(&self, key: &RecoveryKey) -> Result<PathBuf> {
+        let out = self.spool().new_path("地さんぽノート_回復シート.pdf")?;
+        let pdf = self.recovery_sheet_pdf(key)?;
+        atomic::write_file(&out, &pdf)?;
+        self.log_output(Action::Print, self.store_id(), serde_json::json!({ "form": "recovery-sheet", "to": "spool" }))?;
+        Ok(out)
+    }
+}
+
+/// The steps of [`Printing`], private to this module: the PDF of the recovery sheet, and a form
+/// drawn into a file with its audit entry (a place the user chose, or the spool).
+trait PrintingSteps {
+    fn recovery_sheet_pdf(&self, key: &RecoveryKey) -> Result<Vec<u8>>;
+
+    /// Draw a 様式 into `out`; the audit entry says whether it was a copy the user chose to save
+    /// (`saved`, its place kept apart: [`Store::saved_copies_of`]) or went to the spool.
+    fn render_form(&self, id: &str, kind: FormKind, version: Option<u32>, out: &Path, saved_to: Option<&Path>) -> Result<PrintReport>;
+}
+
+impl PrintingSteps for Store {
     fn recovery_sheet_pdf(&self, key: &RecoveryKey) -> Result<Vec<u8>> {
         let profile = self.profile()?;
         let created = self.created_at()?;
@@ -139,10 +161,6 @@ impl Printing for Store {
             created_on,
         };
         forms::recovery_sheet::render(&key.display(), &facts, FontSet::embedded()?)
-    }
-
-    fn print_form(&self, id: &str, kind: FormKind, version: Option<u32>, out: &Path) -> Result<PrintReport> {
-        self.render_form(id, kind, version, out, Some(out))
     }
 
     fn render_form(&self, id: &str, kind: FormKind, version: Option<u32>, out: &Path, saved_to: Option<&Path>) -> Result<PrintReport> {
@@ -167,20 +185,6 @@ impl Printing for Store {
             self.audit(tx, Action::Print, id, detail).map(|_| ())
         })?;
         Ok(PrintReport { path: out.display().to_string(), form: kind, version: input.version, draft, bytes: pdf.len() as u64 })
-    }
-
-    fn print_to_spool(&self, id: &str, kind: FormKind, version: Option<u32>) -> Result<PrintReport> {
-        let performed = self.get_record(id)?.summary.performed_on.map(|d| d.iso());
-        let out = self.spool().new_path(&paths::output_file_name(kind.label(), performed.as_deref(), id))?;
-        self.render_form(id, kind, version, &out, None)
-    }
-
-    fn print_recovery_sheet(&self, key: &RecoveryKey) -> Result<PathBuf> {
-        let out = self.spool().new_path("地さんぽノート_回復シート.pdf")?;
-        let pdf = self.recovery_sheet_pdf(key)?;
-        atomic::write_file(&out, &pdf)?;
-        self.log_output(Action::Print, self.store_id(), serde_json::json!({ "form": "recovery-sheet", "to": "spool" }))?;
-        Ok(out)
     }
 }
 
