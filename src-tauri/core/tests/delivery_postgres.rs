@@ -258,3 +258,106 @@ fn the_shared_database_is_reached_over_tls_with_its_certificate_checked() {
     let r = w.centre.centre_import_into(&FolderTransport::new(&folder), &mut db).unwrap();
     assert_eq!((r.bundles_applied.len(), r.versions_added), (1, 1), "{r:?}");
 }
+
+/// The import writes a bundle's rows into PostgreSQL a statement per bundle (ADR 0030): the
+/// numbers, the current versions and the counts must be what the embedded store gives, row by
+/// row, for the same bundles, including a bundle whose versions of one record come out of order
+/// and one version twice.
+#[test]
+fn postgresql_numbers_and_current_versions_match_the_embedded_store_bundle_for_bundle() {
+    use chisanpo_core::delivery::bundle::{self, Entry, Payload};
+    use chisanpo_core::delivery::keys::DeviceKey;
+    use chisanpo_core::delivery::{EnrolmentRequest, FORMAT};
+    use chisanpo_core::domain::RecordBody;
+    use chisanpo_core::store::audit::sha256_hex;
+
+    let pg = PgServer::start();
+    let url = pg.database("centre");
+    let w = world();
+    let folder = w.synced();
+    let t = FolderTransport::new(&folder);
+    let mut db = PgConsolidation::connect(&url, &w.centre).unwrap();
+    let a = new_store(&w.root.join("a"), "産業 一郎");
+    let b = new_store(&w.root.join("b"), "産業 二郎");
+    chisanpo_core::demo::generate(&a, 400, 7).unwrap();
+    chisanpo_core::demo::generate(&b, 300, 8).unwrap();
+    for s in [&a, &b] {
+        let req = s.enrol(&w.profile).unwrap();
+        w.centre.centre_enrol_device(&req).unwrap();
+        w.centre.centre_enrol_device_into(&req, &mut db).unwrap();
+        s.deliver(&t).unwrap();
+    }
+
+    // A device of its own sending, in one bundle: a record's version 2 before its version 1,
+    // version 1 twice, and a record of another fiscal year.
+    let key = DeviceKey::generate();
+    let device = uuid::Uuid::now_v7().to_string();
+    let req = EnrolmentRequest::signed(&key, &w.profile.centre_id, device.clone(), "第三 端末".into());
+    w.centre.centre_enrol_device(&req).unwrap();
+    w.centre.centre_enrol_device_into(&req, &mut db).unwrap();
+    let (wp, wk) = worker(&a, WORKER_A);
+    let entry = |record: &str, version: u32, body: &RecordBody| {
+        let mut v = a.get_version(&a.list_records(&Default::default()).unwrap()[0].id, 1).unwrap();
+        v.body = body.clone();
+        let content = serde_json::to_string(&v).unwrap();
+        Entry {
+            entry_type: "version".into(),
+            record_id: record.into(),
+            version,
+            kind: "consultation".into(),
+            content_hash: sha256_hex(content.as_bytes()),
+            content,
+            reason: (version > 1).then(|| "追記".to_string()),
+            author_id: "x".into(),
+            author_name: "第三 端末".into(),
+            created_at: "2026-12-03T00:00:00.000Z".into(),
+        }
+    };
+    let x = uuid::Uuid::now_v7().to_string();
+    let y = uuid::Uuid::now_v7().to_string();
+    let older = {
+        let RecordBody::Consultation(c) = consultation(&a, &wp, &wk, 9, HEALTH) else { unreachable!() };
+        RecordBody::Consultation(chisanpo_core::domain::Consultation { performed_on: chisanpo_core::domain::Date::ymd(2023, 5, 9), ..c })
+    };
+    let v1 = entry(&x, 1, &consultation(&a, &wp, &wk, 10, HEALTH));
+    let payload = Payload {
+        format: FORMAT,
+        centre_id: w.profile.centre_id.clone(),
+        device_id: device.clone(),
+        seq: 1,
+        created_at: "2026-12-03T00:00:00.000Z".into(),
+        entries: vec![entry(&x, 2, &with_content(&consultation(&a, &wp, &wk, 10, HEALTH), "訂正")), v1.clone(), v1, entry(&y, 1, &older)],
+        anchor: None,
+    };
+    let bytes = bundle::seal(&payload, &key, &w.profile.recipient).unwrap();
+    let name = bundle::file_name(&device, 1, &sha256_hex(&bytes));
+    std::fs::write(folder.join(&name), &bytes).unwrap();
+    std::fs::write(folder.join(bundle::hash_file_name(&name)), sha256_hex(&bytes)).unwrap();
+
+    let embedded = w.centre.centre_import(&folder).unwrap();
+    let shared = w.centre.centre_import_into(&t, &mut db).unwrap();
+    assert!(embedded.versions_added > 600, "{embedded:?}");
+    let counts =
+        |r: &chisanpo_core::delivery::import::ImportReport| (r.bundles_applied.len(), r.versions_added, r.versions_already_present, r.quarantined.len());
+    assert_eq!(counts(&shared), counts(&embedded));
+    assert_eq!(shared.needs_review, embedded.needs_review);
+
+    for kind in [LedgerKind::Consultation, LedgerKind::Interview] {
+        let rows = |l: chisanpo_core::ledger::Ledger| l.entries.into_iter().map(|e| (e.record_id, e.fiscal_year, e.number, e.version)).collect::<Vec<_>>();
+        let mine = rows(w.centre.ledger(kind, &LedgerFilter::default()).unwrap());
+        let theirs = rows(db.ledger(kind, &LedgerFilter::default()).unwrap());
+        assert!(mine.len() > 100, "{kind:?}: {}", mine.len());
+        assert_eq!(theirs, mine, "{kind:?}");
+    }
+    let fy2025 = LedgerFilter { fiscal_year: Some(2025), ..Default::default() };
+    let row = |id: &str, l: chisanpo_core::ledger::Ledger| l.entries.into_iter().find(|e| e.record_id == id).map(|e| e.version);
+    assert_eq!(row(&x, db.ledger(LedgerKind::Consultation, &fy2025).unwrap()), Some(2), "version 2 is current although it came first");
+    let fy2023 = LedgerFilter { fiscal_year: Some(2023), ..Default::default() };
+    assert!(row(&y, db.ledger(LedgerKind::Consultation, &fy2023).unwrap()).is_some());
+
+    // Again: nothing added, every version present, the same on both.
+    let embedded = w.centre.centre_import(&folder).unwrap();
+    let shared = w.centre.centre_import_into(&t, &mut db).unwrap();
+    assert_eq!(counts(&shared), counts(&embedded));
+    assert!(db.check_proofs().unwrap().ok);
+}

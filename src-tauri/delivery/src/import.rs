@@ -256,9 +256,10 @@ impl CentreImport for Store {
                         report.warnings.push(format!("端末 {}: {why}", payload.device_id));
                         report.devices_flagged.push(payload.device_id.clone());
                     }
-                    let records: BTreeSet<&str> = payload.entries.iter().map(|e| e.record_id.as_str()).collect();
+                    let records: Vec<&str> = payload.entries.iter().map(|e| e.record_id.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
+                    let conflicted = target.conflicted_among(&records)?;
                     for r in records {
-                        if target.conflicted(r)? && !report.needs_review.iter().any(|x| x == r) {
+                        if conflicted.contains(r) && !report.needs_review.iter().any(|x| x == r) {
                             report.needs_review.push(r.to_string());
                         }
                     }

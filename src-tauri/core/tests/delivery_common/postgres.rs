@@ -33,13 +33,19 @@ fn id_of(flag: &str) -> u32 {
 
 impl PgServer {
     pub fn start() -> Self {
-        Self::start_with(false)
+        Self::start_with(false, false)
+    }
+
+    /// A server as a centre runs one: every commit flushed to disk (`fsync` on; the tests' servers
+    /// turn it off), and 512 MB of shared buffers. For the benchmarks.
+    pub fn start_durable() -> Self {
+        Self::start_with(false, true)
     }
 
     /// A server that takes TLS connections only, with a self-signed certificate for localhost
     /// and 127.0.0.1 (made with the openssl command); `ca()` is that certificate.
     pub fn start_tls() -> Self {
-        Self::start_with(true)
+        Self::start_with(true, false)
     }
 
     /// The certificate a TLS server presents (its own CA).
@@ -47,7 +53,7 @@ impl PgServer {
         self.dir.path().join("server.crt")
     }
 
-    fn start_with(tls: bool) -> Self {
+    fn start_with(tls: bool, durable: bool) -> Self {
         let bin = bin_dir();
         let dir = tempfile::tempdir().unwrap();
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -57,7 +63,8 @@ impl PgServer {
         }
         let data = s.data();
         s.run("initdb", &["-D", &data, "-A", "trust", "-U", "chisanpo", "-E", "UTF8", "--no-locale", "--no-sync"]);
-        let mut opts = format!("-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", s.port, s.dir.path().display());
+        let settings = if durable { "-c fsync=on -c shared_buffers=512MB" } else { "-c fsync=off" };
+        let mut opts = format!("-p {} -k {} -c listen_addresses=127.0.0.1 {settings}", s.port, s.dir.path().display());
         if tls {
             let (cert, key) = (s.ca(), s.dir.path().join("server.key"));
             let ok = Command::new("openssl")

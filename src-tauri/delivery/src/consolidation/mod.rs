@@ -8,13 +8,15 @@
 //! deleted; a record's 台帳 number is given on first arrival and never changes.
 
 #[cfg(feature = "postgres")]
+mod pg_batch;
+#[cfg(feature = "postgres")]
 mod pg_connect;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod proof;
 pub mod sqlite;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -116,6 +118,17 @@ pub trait Consolidation: ReportSource {
     fn keep_device_anchor(&mut self, device_id: &str, anchor: &DeviceAnchor, flag: Option<&str>, at: &str) -> Result<()>;
     /// Two different contents for one version of this record (要確認).
     fn conflicted(&mut self, record_id: &str) -> Result<bool>;
+    /// The records among `ids` that are 要確認 (`conflicted`), asked at once where a round trip
+    /// costs (PostgreSQL).
+    fn conflicted_among(&mut self, ids: &[&str]) -> Result<HashSet<String>> {
+        let mut out = HashSet::new();
+        for id in ids {
+            if self.conflicted(id)? {
+                out.insert(id.to_string());
+            }
+        }
+        Ok(out)
+    }
     /// The consolidated records, newest first.
     fn records(&mut self) -> Result<Vec<ConsolidatedRecord>>;
     /// Records whose retention period is over on `today` (on the embedded store, with the

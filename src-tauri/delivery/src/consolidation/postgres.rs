@@ -10,16 +10,17 @@
 //! `chisanpo_destroy_record`, and each applied bundle's signed payload kept, so that
 //! `check_proofs` names every row the devices did not sign.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use postgres::types::ToSql;
 use postgres::Client;
 
+use super::pg_batch as batch;
 use super::proof::seconds_of;
 use super::proof::{self, ProofCheck, Prover, Tombstone, VersionRow};
 use super::{destruction_id, group_records, newest_first, other_payload, Applied, Checked, Consolidation, KeptPayload, ReceiptRow};
 use crate::anchors::{AuditHead, DeviceAnchor};
-use crate::bundle::Refusal;
+use crate::bundle::{Entry, Refusal};
 use crate::consolidated::Columns;
 use crate::domain::retention::{arrived_too_recently, check_destroy_request, retention_item, DestructionRecord, RetentionItem};
 use crate::domain::Date;
@@ -147,7 +148,16 @@ CREATE TABLE device_anchors (
     MIGRATION_5_NO_DESTRUCTION_OF_NOTHING,
     MIGRATION_6_SEALED_TOMBSTONES,
     MIGRATION_7_NO_PAYLOAD_AFTER_ITS_TOMBSTONE,
+    MIGRATION_8_LEDGER_BY_DATE,
 ];
+
+/// A 台帳 is asked for by date (a fiscal year is a range of 実施日): with the kind and the date
+/// leading an index, its query reads that year's rows only, however many years the database
+/// holds (issue 18; the first index leads with the fiscal year after the kind, which a range of
+/// dates cannot use).
+const MIGRATION_8_LEDGER_BY_DATE: &str = r#"
+CREATE INDEX consolidated_latest_by_date ON consolidated_latest (kind, performed_on);
+"#;
 
 /// A payload removed with a destroyed record never comes back under the same hash: a role that
 /// flipped an applied bundle's row would otherwise have it applied again, and its record with
@@ -851,86 +861,24 @@ impl Consolidation for PgConsolidation<'_> {
                 return Err(other_payload(file, &self.label));
             }
         }
-        let ins_version = tx
-            .prepare(
-                "INSERT INTO consolidated_versions (record_id, version, content_hash, kind, device_id, content, reason, author_id, author_name, created_at, imported_at, bundle) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING",
-            )
-            .map_err(&err)?;
-        let latest = tx
-            .prepare(
-                "INSERT INTO consolidated_latest AS l (record_id, version, content_hash, kind, performed_on, fiscal_year, place, doctor_id, workplace_id, device_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                 ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, content_hash = excluded.content_hash, kind = excluded.kind, \
-                   performed_on = excluded.performed_on, fiscal_year = excluded.fiscal_year, place = excluded.place, doctor_id = excluded.doctor_id, \
-                   workplace_id = excluded.workplace_id, device_id = excluded.device_id \
-                 WHERE excluded.version > l.version AND excluded.device_id = l.device_id",
-            )
-            .map_err(&err)?;
-        let number = tx
-            .prepare(
-                "INSERT INTO ledger_numbers (record_id, ledger, fiscal_year, number, assigned_at) \
-                 SELECT $1, $2, $3, coalesce(max(number), 0) + 1, $4 FROM ledger_numbers WHERE ledger = $2 AND fiscal_year = $3 \
-                 ON CONFLICT (record_id) DO NOTHING",
-            )
-            .map_err(&err)?;
         let mut a = Applied::default();
-        for e in &payload.entries {
-            if e.entry_type == "destruction" {
-                a.destructions += tx
-                    .execute(
-                        "INSERT INTO consolidated_destructions (destruction_id, record_id, device_id, detail, imported_at, bundle) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                        &[&destruction_id(&e.content, &e.content_hash), &e.record_id, &payload.device_id, &e.content, &at, &file],
-                    )
-                    .map_err(&err)? as usize;
-                continue;
-            }
-            let version = e.version as i32;
-            let n = tx
+        for e in payload.entries.iter().filter(|e| e.entry_type == "destruction") {
+            a.destructions += tx
                 .execute(
-                    &ins_version,
-                    &[
-                        &e.record_id,
-                        &version,
-                        &e.content_hash,
-                        &e.kind,
-                        &payload.device_id,
-                        &e.content,
-                        &e.reason,
-                        &e.author_id,
-                        &e.author_name,
-                        &e.created_at,
-                        &at,
-                        &file,
-                    ],
+                    "INSERT INTO consolidated_destructions (destruction_id, record_id, device_id, detail, imported_at, bundle) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                    &[&destruction_id(&e.content, &e.content_hash), &e.record_id, &payload.device_id, &e.content, &at, &file],
                 )
-                .map_err(&err)?;
-            if n == 0 {
-                a.present += 1;
-                continue;
-            }
-            a.added += 1;
-            let c = Columns::of(e);
-            tx.execute(
-                &latest,
-                &[
-                    &e.record_id,
-                    &version,
-                    &e.content_hash,
-                    &e.kind,
-                    &c.performed_on,
-                    &c.fiscal_year,
-                    &c.place,
-                    &c.doctor_id,
-                    &c.workplace_id,
-                    &payload.device_id,
-                ],
-            )
-            .map_err(&err)?;
-            if let Some((kind, fy)) = c.ledger(e) {
-                tx.execute(&number, &[&e.record_id, &kind, &fy, &at]).map_err(&err)?;
-            }
+                .map_err(&err)? as usize;
         }
+        // The versions, a statement for the whole bundle (ADR 0030): the ones already here are
+        // skipped, and the ones added come back.
+        let versions: Vec<&Entry> = payload.entries.iter().filter(|e| e.entry_type != "destruction").collect();
+        let added = batch::insert_versions(&mut tx, &versions, &payload.device_id, at, file).map_err(&err)?;
+        a.added = added.len();
+        a.present = versions.len() - added.len();
+        let added: Vec<(&Entry, Columns)> = added.into_iter().map(|i| (versions[i], Columns::of(versions[i]))).collect();
+        batch::note_latest(&mut tx, &added, &payload.device_id).map_err(&err)?;
+        batch::number(&mut tx, &added, at).map_err(&err)?;
         let entries = (a.added + a.destructions) as i64;
         tx.execute(
             "INSERT INTO centre_bundles (sha256, file_name, device_id, outcome, reason, entries, at, source, code) VALUES ($1, $2, $3, 'applied', NULL, $4, $5, $6, NULL) \
@@ -1030,6 +978,11 @@ impl Consolidation for PgConsolidation<'_> {
             )
             .map_err(db_error(&label))?
             .get(0))
+    }
+
+    fn conflicted_among(&mut self, ids: &[&str]) -> Result<HashSet<String>> {
+        let label = self.label.clone();
+        batch::conflicted_among(&mut self.client, ids).map_err(db_error(&label))
     }
 
     fn records(&mut self) -> Result<Vec<ConsolidatedRecord>> {
@@ -1243,18 +1196,7 @@ impl Consolidation for PgConsolidation<'_> {
 impl ReportSource for PgConsolidation<'_> {
     fn ledger(&mut self, kind: LedgerKind, filter: &LedgerFilter) -> Result<Ledger> {
         let label = self.label.clone();
-        let mut args: Vec<String> = vec![kind.as_str().to_string()];
-        let mut sql = String::from(
-            "SELECT l.record_id, n.fiscal_year, n.number, l.version, v.content FROM consolidated_latest l \
-             JOIN ledger_numbers n ON n.record_id = l.record_id \
-             JOIN consolidated_versions v ON v.record_id = l.record_id AND v.version = l.version AND v.content_hash = l.content_hash \
-             WHERE l.kind = $1",
-        );
-        for (col, v) in filter.rows().conditions() {
-            args.push(v);
-            sql.push_str(&format!(" AND l.{col} ${}", args.len()));
-        }
-        sql.push_str(" ORDER BY n.fiscal_year, n.number");
+        let (sql, args) = ledger_query(kind, filter);
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
         let rows = self.client.query(&sql, &params).map_err(db_error(&label))?;
         let mut entries = Vec::with_capacity(rows.len());
@@ -1268,16 +1210,55 @@ impl ReportSource for PgConsolidation<'_> {
 
     fn annual_rows(&mut self, fiscal_year: i32) -> Result<Option<Vec<AnnualRow>>> {
         let label = self.label.clone();
-        let rows = self
-            .client
-            .query(
-                "SELECT l.record_id, l.performed_on, l.place, l.doctor_id, v.content FROM consolidated_latest l \
-                 JOIN consolidated_versions v ON v.record_id = l.record_id AND v.version = l.version AND v.content_hash = l.content_hash \
-                 WHERE l.fiscal_year = $1 AND l.kind IN ('consultation', 'interview')",
-                &[&fiscal_year],
-            )
-            .map_err(db_error(&label))?;
+        let rows = self.client.query(ANNUAL_ROWS, &[&fiscal_year]).map_err(db_error(&label))?;
         Ok(Some(rows.iter().map(|r| AnnualRow { id: r.get(0), performed_on: r.get(1), place: r.get(2), doctor_id: r.get(3), content: r.get(4) }).collect()))
+    }
+}
+
+/// The 台帳 query and its arguments: the current version of each numbered record of `kind`.
+fn ledger_query(kind: LedgerKind, filter: &LedgerFilter) -> (String, Vec<String>) {
+    let mut args: Vec<String> = vec![kind.as_str().to_string()];
+    let mut sql = String::from(
+        "SELECT l.record_id, n.fiscal_year, n.number, l.version, v.content FROM consolidated_latest l \
+         JOIN ledger_numbers n ON n.record_id = l.record_id \
+         JOIN consolidated_versions v ON v.record_id = l.record_id AND v.version = l.version AND v.content_hash = l.content_hash \
+         WHERE l.kind = $1",
+    );
+    for (col, v) in filter.rows().conditions() {
+        args.push(v);
+        sql.push_str(&format!(" AND l.{col} ${}", args.len()));
+    }
+    sql.push_str(" ORDER BY n.fiscal_year, n.number");
+    (sql, args)
+}
+
+/// The annual report's rows of a fiscal year: the current version of each consultation and
+/// interview.
+const ANNUAL_ROWS: &str = "SELECT l.record_id, l.performed_on, l.place, l.doctor_id, v.content FROM consolidated_latest l \
+     JOIN consolidated_versions v ON v.record_id = l.record_id AND v.version = l.version AND v.content_hash = l.content_hash \
+     WHERE l.fiscal_year = $1 AND l.kind IN ('consultation', 'interview')";
+
+impl PgConsolidation<'_> {
+    /// The server's plans (`EXPLAIN ANALYZE`) for the fiscal year's 台帳 of `kind` and for the
+    /// annual report's rows, as the reports run them: for the benchmark and for the operators'
+    /// guide (docs/centre-postgresql.md), to show that both stay index scans as the years grow.
+    pub fn explain_reports(&mut self, kind: LedgerKind, fiscal_year: i32) -> Result<(String, String)> {
+        let label = self.label.clone();
+        let plan = |client: &mut Client, sql: &str, args: &[&(dyn ToSql + Sync)]| -> Result<String> {
+            let rows = client.query(&format!("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) {sql}"), args).map_err(db_error(&label))?;
+            Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>().join("\n"))
+        };
+        let (sql, args) = ledger_query(kind, &LedgerFilter { fiscal_year: Some(fiscal_year), ..Default::default() });
+        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+        let ledger = plan(&mut self.client, &sql, &params)?;
+        let annual = plan(&mut self.client, ANNUAL_ROWS, &[&fiscal_year])?;
+        Ok((ledger, annual))
+    }
+
+    /// The database's size on disk, in bytes (`pg_database_size`).
+    pub fn database_size(&mut self) -> Result<i64> {
+        let label = self.label.clone();
+        Ok(self.client.query_one("SELECT pg_database_size(current_database())", &[]).map_err(db_error(&label))?.get(0))
     }
 }
 
