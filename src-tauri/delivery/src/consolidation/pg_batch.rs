@@ -98,34 +98,62 @@ pub(super) fn note_latest(tx: &mut Transaction, added: &[(&Entry, Columns)], dev
 }
 
 /// Give a 台帳 number to each record of the bundle that has none yet: the next numbers of its
-/// ledger and fiscal year, in the order the records first appear in the bundle.
+/// ledger and fiscal year, in the order the records first appear in the bundle. The numbers
+/// already given and each ledger's highest number are read first, then the new rows are
+/// inserted with their numbers: a single `INSERT … SELECT max(number) + row_number()` would
+/// read the maximum again for each row, past every row the statement had just inserted (which
+/// it cannot see), and grew with the square of the bundle's size. The import's advisory lock
+/// keeps the numbers read here the latest until the transaction ends.
 pub(super) fn number(tx: &mut Transaction, added: &[(&Entry, Columns)], at: &str) -> PgResult<()> {
     let mut seen: HashSet<&str> = HashSet::new();
-    let mut ids: Vec<&str> = Vec::new();
-    let mut ledgers: Vec<&str> = Vec::new();
-    let mut years: Vec<i32> = Vec::new();
+    let mut wanted: Vec<(&str, &str, i32)> = Vec::new();
     for (e, c) in added {
         if let Some((ledger, fy)) = c.ledger(e) {
             if seen.insert(e.record_id.as_str()) {
-                ids.push(&e.record_id);
-                ledgers.push(ledger);
-                years.push(fy);
+                wanted.push((&e.record_id, ledger, fy));
             }
         }
     }
-    if ids.is_empty() {
+    if wanted.is_empty() {
         return Ok(());
     }
+    let ids: Vec<&str> = wanted.iter().map(|w| w.0).collect();
+    let numbered: HashSet<String> =
+        tx.query("SELECT record_id FROM ledger_numbers WHERE record_id = ANY($1)", &[&ids])?.into_iter().map(|r| r.get(0)).collect();
+    wanted.retain(|w| !numbered.contains(w.0));
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let mut pairs: Vec<(&str, i32)> = wanted.iter().map(|w| (w.1, w.2)).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let ledgers: Vec<&str> = pairs.iter().map(|p| p.0).collect();
+    let years: Vec<i32> = pairs.iter().map(|p| p.1).collect();
+    let mut next: HashMap<(String, i32), i64> = tx
+        .query(
+            "SELECT p.ledger, p.fiscal_year, coalesce((SELECT max(m.number) FROM ledger_numbers m WHERE m.ledger = p.ledger AND m.fiscal_year = p.fiscal_year), 0)::BIGINT \
+             FROM unnest($1::text[], $2::int4[]) AS p(ledger, fiscal_year)",
+            &[&ledgers, &years],
+        )?
+        .into_iter()
+        .map(|r| ((r.get(0), r.get(1)), r.get(2)))
+        .collect();
+    let mut numbers: Vec<i64> = Vec::with_capacity(wanted.len());
+    for (_, ledger, fy) in &wanted {
+        let n = next.get_mut(&(ledger.to_string(), *fy)).expect("every pair was read");
+        *n += 1;
+        numbers.push(*n);
+    }
+    let ids: Vec<&str> = wanted.iter().map(|w| w.0).collect();
+    let ledgers: Vec<&str> = wanted.iter().map(|w| w.1).collect();
+    let years: Vec<i32> = wanted.iter().map(|w| w.2).collect();
+    // A number past the column's range is refused by the server, as the row-by-row insert was.
     tx.execute(
         "INSERT INTO ledger_numbers (record_id, ledger, fiscal_year, number, assigned_at) \
-         SELECT n.record_id, n.ledger, n.fiscal_year, \
-                coalesce((SELECT max(m.number) FROM ledger_numbers m WHERE m.ledger = n.ledger AND m.fiscal_year = n.fiscal_year), 0) \
-                  + row_number() OVER (PARTITION BY n.ledger, n.fiscal_year ORDER BY n.ord), \
-                $4 \
-         FROM unnest($1::text[], $2::text[], $3::int4[]) WITH ORDINALITY AS n(record_id, ledger, fiscal_year, ord) \
-         WHERE NOT EXISTS (SELECT 1 FROM ledger_numbers x WHERE x.record_id = n.record_id) \
+         SELECT n.record_id, n.ledger, n.fiscal_year, n.number, $5 \
+         FROM unnest($1::text[], $2::text[], $3::int4[], $4::int8[]) AS n(record_id, ledger, fiscal_year, number) \
          ON CONFLICT (record_id) DO NOTHING",
-        &[&ids, &ledgers, &years, &at],
+        &[&ids, &ledgers, &years, &numbers, &at],
     )?;
     Ok(())
 }
