@@ -6,7 +6,6 @@ use std::time::Duration;
 
 #[cfg(feature = "postgres")]
 use chisanpo_core::delivery::consolidation::postgres::PgConsolidation;
-use chisanpo_core::delivery::consolidation::sqlite::SqliteConsolidation;
 use chisanpo_core::delivery::consolidation::Consolidation;
 use chisanpo_core::delivery::webdav::is_url;
 use chisanpo_core::delivery::{CentreProfile, DeliveryReport, DeliveryTarget, EnrolmentRequest, Schedule, Transport};
@@ -176,14 +175,15 @@ impl std::fmt::Debug for DatabaseArg {
     }
 }
 
-/// Run `f` on the chosen consolidated store.
+/// Run `f` on the chosen consolidated store: `--database`, or else the shared database chosen in
+/// the app's 設定, or else this store.
 fn with_db<T>(store: &Store, db: &DatabaseArg, f: impl FnOnce(&mut dyn Consolidation) -> Result<T>) -> Result<T> {
     match &db.database {
         #[cfg(feature = "postgres")]
         Some(url) => f(&mut PgConsolidation::connect(url, store)?),
         #[cfg(not(feature = "postgres"))]
         Some(_) => Err(no_postgres()),
-        None => f(&mut SqliteConsolidation(store)),
+        None => store.with_consolidation(f),
     }
 }
 

@@ -123,6 +123,7 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             delivery::release_held_bundles,
             delivery::centre_overview,
             delivery::centre_import_now,
+            delivery::set_centre_database,
         ])
         .setup(|app| {
             // The back end's own idle lock: it does not rely on the screen's timer (finding 10).

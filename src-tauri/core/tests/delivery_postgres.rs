@@ -361,3 +361,76 @@ fn postgresql_numbers_and_current_versions_match_the_embedded_store_bundle_for_b
     assert_eq!(counts(&shared), counts(&embedded));
     assert!(db.check_proofs().unwrap().ok);
 }
+
+/// The centre's whole job on a shared database, as the app does it (設定 › 共有データベース):
+/// the database chosen once, then the overview, the device list, enrolment from a request file,
+/// the background import, the 台帳, the annual report and retention all work on it, and the
+/// centre's own store stays empty of consolidated records. Going back to this store is one call.
+#[test]
+fn the_apps_centre_works_on_the_shared_database_once_chosen() {
+    use chisanpo_core::delivery::DeliveryTarget;
+    use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat};
+
+    let pg = PgServer::start();
+    let url = pg.database("centre");
+    let w = world();
+    let folder = w.synced();
+    let a = new_store(&w.root.join("a"), "産業 一郎");
+    let (wp, wk) = worker(&a, WORKER_A);
+    let id = finalised(&a, &consultation(&a, &wp, &wk, 10, HEALTH));
+    let request = w.root.join("a-request.json");
+    std::fs::write(&request, serde_json::to_string(&a.enrol(&w.profile).unwrap()).unwrap()).unwrap();
+    a.deliver(&FolderTransport::new(&folder)).unwrap();
+
+    // Refused before anything is saved: not a URL, or a database that cannot be reached.
+    assert!(w.centre.set_centre_database(Some("http://example.jp/db")).is_err());
+    let unreachable = format!("postgres://chisanpo@127.0.0.1:{}/centre", pg.port + 1);
+    assert!(w.centre.set_centre_database(Some(&unreachable)).is_err());
+    assert!(w.centre.centre_database().unwrap().is_none());
+    // A device cannot choose one.
+    assert!(a.set_centre_database(Some(&url)).is_err());
+
+    let label = w.centre.set_centre_database(Some(&url)).unwrap().unwrap();
+    assert!(label.ends_with("/centre") && !label.contains("chisanpo@"), "{label}");
+    assert_eq!(w.centre.centre_overview().unwrap().unwrap().database.as_deref(), Some(label.as_str()));
+
+    // Enrolment and the import go to the database.
+    let (req, added) = w.centre.centre_enrol_device_file(&request).unwrap();
+    assert!(added && req.label == "産業 一郎");
+    assert_eq!(w.centre.centre_devices().unwrap().len(), 1);
+    w.centre.set_delivery_target(&DeliveryTarget::Folder { path: folder.display().to_string() }, None).unwrap();
+    let r = w.centre.centre_import_now().unwrap().unwrap();
+    assert_eq!(r.versions_added, 1, "{r:?}");
+    let o = w.centre.centre_overview().unwrap().unwrap();
+    assert_eq!((o.devices, o.records, o.bundles_applied), (1, 1, 1), "{o:?}");
+    let mut db = PgConsolidation::connect(&url, &w.centre).unwrap();
+    assert_eq!(db.records().unwrap().len(), 1);
+    assert!(w.centre.consolidated_records().unwrap().is_empty(), "nothing consolidated in the centre's own store");
+
+    // The reports read the database.
+    let fy = LedgerFilter { fiscal_year: Some(2025), ..Default::default() };
+    let ledger = w.centre.centre_ledger(LedgerKind::Consultation, &fy).unwrap();
+    assert_eq!(ledger.entries.iter().map(|e| (e.record_id.as_str(), e.number)).collect::<Vec<_>>(), vec![(id.as_str(), 1)]);
+    assert!(w.centre.ledger(LedgerKind::Consultation, &fy).unwrap().entries.is_empty(), "the store's own ledger is empty");
+    let out = w.root.join("ledger.csv");
+    assert_eq!(w.centre.centre_export_ledger(LedgerKind::Consultation, &fy, ExportFormat::Csv, CsvEncoding::Utf8Bom, &out).unwrap().rows, 1);
+    assert_eq!(w.centre.centre_annual_report(2025).unwrap().consultations.records.value, 1);
+    let today = chisanpo_core::domain::Date::ymd(2031, 6, 1).unwrap();
+    assert!(w.centre.centre_retention_due(today).unwrap().iter().any(|i| i.record_id == id));
+
+    // The CLI's commands without --database use the same choice (`with_consolidation`).
+    assert_eq!(w.centre.with_consolidation(|t| t.records()).unwrap().len(), 1);
+
+    // Back to this store: its own (empty) consolidation again, the database untouched.
+    assert_eq!(w.centre.set_centre_database(None).unwrap(), None);
+    assert_eq!(w.centre.centre_overview().unwrap().unwrap().records, 0);
+    assert_eq!(db.records().unwrap().len(), 1);
+    assert!(w.centre.verify().unwrap().ok);
+
+    // A shared database that goes away: the home screen stays up and says why.
+    let other = PgServer::start();
+    w.centre.set_centre_database(Some(&other.database("other"))).unwrap();
+    drop(other);
+    let o = w.centre.centre_overview().unwrap().unwrap();
+    assert!(o.last_error.is_some() && o.failures > 0, "{o:?}");
+}

@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use super::import::ImportReport;
 use super::schedule::{self, Schedule};
+use crate::centre_database::CentreDatabase;
 use crate::enrol::Enrolment;
 use crate::error::{DeliveryCode, Error, Result};
 use crate::import::CentreImport;
@@ -32,6 +33,8 @@ pub struct CentreOverview {
     pub centre_name: String,
     /// Where the devices' bundles are imported from.
     pub source: Option<String>,
+    /// The shared database the centre consolidates into (host and database); `null`: this store.
+    pub database: Option<String>,
     #[ts(type = "number")]
     pub devices: i64,
     /// Consolidated records, and those with two different versions of one number (要確認).
@@ -70,12 +73,19 @@ impl CentreImports for Store {
         }
         let centre_name = self.centre_profile()?.map(|p| p.centre_name).unwrap_or_default();
         let source = self.delivery_target()?.map(|t| t.describe());
+        let database = self.centre_database()?.map(|u| u.label());
+        // A shared database that cannot be reached leaves the screen up, saying so.
+        let (counts, unreachable) = match self.with_consolidation(|t| t.counts(20)) {
+            Ok(c) => (c, None),
+            Err(Error::Delivery { message, .. }) if database.is_some() => (Default::default(), Some(message)),
+            Err(e) => return Err(e),
+        };
         self.read(|c| {
-            let counts = crate::store::consolidated::centre_counts(c, 20)?;
             let state = schedule::state_of(c, &schedule::CENTRE_IMPORT)?;
             Ok(Some(CentreOverview {
                 centre_name,
                 source,
+                database,
                 devices: counts.devices,
                 records: counts.records,
                 needs_review: counts.needs_review,
@@ -83,8 +93,8 @@ impl CentreImports for Store {
                 quarantined_total: counts.quarantined_total,
                 quarantined: counts.quarantined.into_iter().map(|(file, reason, code)| CentreHeld { file, reason, code }).collect(),
                 last_import_at: state.last_ok_at,
-                failures: state.failures,
-                last_error: state.last_error,
+                failures: state.failures.max(u32::from(unreachable.is_some())),
+                last_error: unreachable.or(state.last_error),
             }))
         })
     }
@@ -96,7 +106,7 @@ impl CentreImports for Store {
                 "取り込み元が決まっていません。設定の「センターへの配送」で、端末が送るフォルダか WebDAV の URL を選んでください。",
             )
         })?;
-        let outcome = self.centre_import_from(transport.as_ref());
+        let outcome = self.with_consolidation(|t| self.centre_import_into(transport.as_ref(), t));
         let at = crate::store::now();
         let (report, failure) = match outcome {
             Ok(r) => (Some(r), None),

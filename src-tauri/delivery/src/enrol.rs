@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::centre_database::CentreDatabase;
 use super::keys::{verify, CentreIdentity, DeviceKey};
 use super::{get_setting, outbox, put_setting, setting, CentreProfile, FORMAT};
 use crate::error::{DeliveryCode, Error, Result};
@@ -107,7 +108,8 @@ pub trait Enrolment {
     /// the request, and whether it was new.
     fn centre_enrol_device_file(&self, path: &Path) -> Result<(EnrolmentRequest, bool)>;
 
-    /// The centre's enrolled devices (in this store).
+    /// The centre's enrolled devices, in its consolidated store (the shared database when one
+    /// is chosen in 設定).
     fn centre_devices(&self) -> Result<Vec<EnrolledDevice>>;
 }
 
@@ -203,7 +205,7 @@ impl Enrolment for Store {
     fn centre_enrol_device_file(&self, path: &Path) -> Result<(EnrolmentRequest, bool)> {
         let text = std::fs::read_to_string(path).map_err(|_| Error::File { path: path.display().to_string(), source: None })?;
         let req = EnrolmentRequest::parse(&text)?;
-        let added = self.centre_enrol_device(&req)?;
+        let added = self.with_consolidation(|t| self.centre_enrol_device_into(&req, t))?;
         if added {
             // Its bundles set aside as from an unknown device are taken at the next tick, not
             // after the poll interval.
@@ -213,7 +215,7 @@ impl Enrolment for Store {
     }
 
     fn centre_devices(&self) -> Result<Vec<EnrolledDevice>> {
-        super::consolidation::Consolidation::devices(&mut super::consolidation::sqlite::SqliteConsolidation(self))
+        self.with_consolidation(|t| t.devices())
     }
 }
 

@@ -39,7 +39,9 @@ pub(crate) use chisanpo_store as store;
 /// The traits through which delivery adds its capabilities to the `Store`.
 pub mod prelude {
     pub use crate::centre::CentreImports;
+    pub use crate::centre_database::CentreDatabase;
     pub use crate::centre_keys::CentreKeys;
+    pub use crate::centre_reports::CentreReports;
     pub use crate::deliver::Delivering;
     pub use crate::enrol::Enrolment;
     pub use crate::import::CentreImport;
@@ -54,7 +56,9 @@ pub mod prelude {
 pub mod anchors;
 pub mod bundle;
 pub mod centre;
+pub mod centre_database;
 pub mod centre_keys;
+pub mod centre_reports;
 pub(crate) mod consolidated;
 pub mod consolidation;
 pub mod deliver;

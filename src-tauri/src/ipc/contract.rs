@@ -27,7 +27,7 @@ use chisanpo_core::store::{EntityRow, ListFilter, Profile, RecordSummary, Record
 use ts_rs::{Config, Dependency, TypeVisitor, TS};
 
 use super::backups::{BackupSettingsRequest, RestoreRequest};
-use super::delivery::{CentreEnrolRequest, CentreEnrolResult, DeliverySettings, EnrolRequest, SetDeliveryTargetRequest};
+use super::delivery::{CentreDatabaseRequest, CentreEnrolRequest, CentreEnrolResult, DeliverySettings, EnrolRequest, SetDeliveryTargetRequest};
 use super::editing::{AmendRequest, ChangesRequest, ConvertRequest, FromApplicationRequest, SaveDraftRequest};
 use super::entities::{HomeData, IdRequest, SaveWorkerRequest, SaveWorkplaceRequest, SearchRequest};
 use super::imports::{ImportWorkersRequest, OpenPathRequest, WorkerImportRequest};
@@ -163,6 +163,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec::<(), Option<CentreOverview>>("centre_import_now"),
     spec::<(), Vec<EnrolledDevice>>("centre_devices"),
     spec::<CentreEnrolRequest, CentreEnrolResult>("centre_enrol_device"),
+    spec::<CentreDatabaseRequest, Option<CentreOverview>>("set_centre_database"),
 ];
 
 /// The TypeScript of the command table.

@@ -77,6 +77,21 @@ pub struct CentreEnrolRequest {
     pub request_path: String,
 }
 
+/// The shared database the centre consolidates into (設定 › 共有データベース): a
+/// `postgres://` URL, which may hold a password; absent or empty: this store again.
+#[derive(Deserialize, TS)]
+#[ts(export)]
+pub struct CentreDatabaseRequest {
+    pub url: Option<String>,
+}
+
+impl std::fmt::Debug for CentreDatabaseRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = self.url.as_deref().map(|u| chisanpo_core::delivery::centre_database::DatabaseUrl::new(u).label());
+        f.debug_struct("CentreDatabaseRequest").field("url", &url).finish()
+    }
+}
+
 /// The centre's devices after enrolling one.
 #[derive(Debug, Serialize, TS)]
 #[ts(export)]
@@ -185,6 +200,18 @@ pub async fn centre_enrol_device(state: State<'_, AppState>, req: CentreEnrolReq
     blocking(move || {
         let (request, added) = s.centre_enrol_device_file(&request_path)?;
         Ok(CentreEnrolResult { label: request.label, added, devices: s.centre_devices()? })
+    })
+    .await
+}
+
+/// Consolidate into the shared database (after connecting to it once), or into this store again;
+/// the overview then counts from there.
+#[tauri::command]
+pub async fn set_centre_database(state: State<'_, AppState>, req: CentreDatabaseRequest) -> IpcResult<Option<CentreOverview>> {
+    let s = state.store()?;
+    blocking(move || {
+        s.set_centre_database(req.url.as_deref())?;
+        s.centre_overview()
     })
     .await
 }

@@ -85,7 +85,7 @@ fn output_folder(s: &Store) -> Result<PathBuf, Error> {
 pub async fn ledger(state: State<'_, AppState>, req: LedgerRequest) -> IpcResult<LedgerView> {
     let s = state.store()?;
     blocking(move || {
-        let l = s.ledger(req.kind, &req.filter)?;
+        let l = s.centre_ledger(req.kind, &req.filter)?;
         Ok(LedgerView { record_ids: l.entries.iter().map(|e| e.record_id.clone()).collect(), table: l.table() })
     })
     .await
@@ -109,7 +109,7 @@ pub(crate) async fn export_ledger_into(state: &AppState, req: ExportLedgerReques
                 output_folder(&s)?.join(name)
             }
         };
-        s.export_ledger(req.kind, &req.filter, req.format, req.encoding, &path)
+        s.centre_export_ledger(req.kind, &req.filter, req.format, req.encoding, &path)
     })
     .await?;
     state.grant(&report.path, super::Grant::Written);
@@ -119,7 +119,7 @@ pub(crate) async fn export_ledger_into(state: &AppState, req: ExportLedgerReques
 #[tauri::command]
 pub async fn annual_report(state: State<'_, AppState>, req: AnnualRequest) -> IpcResult<AnnualReport> {
     let s = state.store()?;
-    blocking(move || s.annual_report(req.fiscal_year)).await
+    blocking(move || s.centre_annual_report(req.fiscal_year)).await
 }
 
 #[tauri::command]
@@ -137,7 +137,7 @@ pub(crate) async fn export_annual_into(state: &AppState, req: AnnualRequest) -> 
             None => output_folder(&s)?.join(format!("地域産業保健事業実績報告書_{}.xlsx", chisanpo_core::domain::wareki::format_fiscal_year(req.fiscal_year))),
         };
         let json = xlsx.with_extension("json");
-        s.write_annual_report(req.fiscal_year, &xlsx, Some(&json))?;
+        s.centre_write_annual_report(req.fiscal_year, &xlsx, Some(&json))?;
         Ok(xlsx.display().to_string())
     })
     .await?;
@@ -148,13 +148,13 @@ pub(crate) async fn export_annual_into(state: &AppState, req: AnnualRequest) -> 
 #[tauri::command]
 pub async fn retention_due(state: State<'_, AppState>) -> IpcResult<Vec<RetentionItem>> {
     let s = state.store()?;
-    blocking(move || s.retention_due(today())).await
+    blocking(move || s.centre_retention_due(today())).await
 }
 
 #[tauri::command]
 pub async fn destroy_records(state: State<'_, AppState>, req: DestroyRequest) -> IpcResult<DestructionReport> {
     let s = state.store()?;
-    blocking(move || s.destroy(&req.ids, &req.reason, today())).await
+    blocking(move || s.centre_destroy(&req.ids, &req.reason, today())).await
 }
 
 #[tauri::command]

@@ -129,6 +129,9 @@ pub trait Consolidation: ReportSource {
         }
         Ok(out)
     }
+    /// What the coordinator's home screen counts: devices, records, 要確認, bundles applied and
+    /// set aside (the newest `limit` of those with their reasons).
+    fn counts(&mut self, limit: usize) -> Result<crate::store::consolidated::CentreCounts>;
     /// The consolidated records, newest first.
     fn records(&mut self) -> Result<Vec<ConsolidatedRecord>>;
     /// Records whose retention period is over on `today` (on the embedded store, with the

@@ -980,6 +980,39 @@ impl Consolidation for PgConsolidation<'_> {
             .get(0))
     }
 
+    fn counts(&mut self, limit: usize) -> Result<crate::store::consolidated::CentreCounts> {
+        let label = self.label.clone();
+        let err = db_error(&label);
+        let row = self
+            .client
+            .query_one(
+                "SELECT (SELECT count(*) FROM centre_devices), (SELECT count(*) FROM consolidated_latest), \
+                   (SELECT count(DISTINCT record_id) FROM (SELECT record_id FROM consolidated_versions GROUP BY record_id, version \
+                      HAVING count(DISTINCT content_hash) > 1) c), \
+                   (SELECT count(*) FROM centre_bundles WHERE outcome = 'applied'), (SELECT count(*) FROM centre_bundles WHERE outcome = 'quarantined')",
+                &[],
+            )
+            .map_err(&err)?;
+        let quarantined = self
+            .client
+            .query(
+                "SELECT file_name, coalesce(reason, ''), code FROM centre_bundles WHERE outcome = 'quarantined' ORDER BY at DESC LIMIT $1",
+                &[&(limit as i64)],
+            )
+            .map_err(&err)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        Ok(crate::store::consolidated::CentreCounts {
+            devices: row.get(0),
+            records: row.get(1),
+            needs_review: row.get(2),
+            bundles_applied: row.get(3),
+            quarantined_total: row.get(4),
+            quarantined,
+        })
+    }
+
     fn conflicted_among(&mut self, ids: &[&str]) -> Result<HashSet<String>> {
         let label = self.label.clone();
         batch::conflicted_among(&mut self.client, ids).map_err(db_error(&label))

@@ -149,6 +149,10 @@ impl Consolidation for SqliteConsolidation<'_> {
         self.0.read(|c| db::conflicted(c, record_id))
     }
 
+    fn counts(&mut self, limit: usize) -> Result<crate::store::consolidated::CentreCounts> {
+        self.0.read(|c| db::centre_counts(c, limit))
+    }
+
     fn records(&mut self) -> Result<Vec<ConsolidatedRecord>> {
         let mut out = group_records(self.0.read(db::all_versions)?);
         for r in &mut out {
