@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The files outside the store allowed SQL: the centre's PostgreSQL, another database (its
-/// schema and store, and the move of a centre's consolidated records into it, ADR 0030, which
+/// schema and store, and the move of a centre's consolidated records into it, ADR 0031, which
 /// reads the store through the store's functions). They never open the store's database.
 const OTHER_DATABASE: &[&str] = &["consolidation/postgres.rs", "consolidation/move_to.rs"];
 
@@ -111,9 +111,7 @@ fn the_store_alone_writes_sql_over_its_tables() {
             assert!(!code_of(&f).contains("rusqlite"), "{} reads the store through the store's functions only", f.display());
             continue;
         }
-        if rel.to_string_lossy().contains("/tests/")
-            || rel.to_string_lossy().contains("/benches/")
-        {
+        if rel.to_string_lossy().contains("/tests/") || rel.to_string_lossy().contains("/benches/") {
             continue;
         }
         for (line, table) in hits {

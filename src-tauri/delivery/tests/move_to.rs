@@ -1,4 +1,4 @@
-//! `chisanpo centre move-to --database URL` (ADR 0030), against a real PostgreSQL on 127.0.0.1
+//! `chisanpo centre move-to --database URL` (ADR 0031), against a real PostgreSQL on 127.0.0.1
 //! (Debian's packages, started by the test): a centre that consolidated in its own store moves
 //! to PostgreSQL with its 台帳 numbers, devices, applied and quarantined bundles, receipts,
 //! anchors, destructions and tombstones; the database's proofs hold; the next import numbers
@@ -222,7 +222,7 @@ fn a_move_cut_by_the_database_finishes_when_run_again_with_nothing_twice() {
         }
     })
     .unwrap_err();
-    assert!(matches!(&err, Error::Delivery { message, .. } if message.contains("もう一度実行")), "{err}");
+    assert!(matches!(&err, Error::Delivery { message, .. } if message.contains("もう一度 `chisanpo centre move-to`") && message.contains("続きから")), "{err}");
     drop(db);
     let cut = table_counts(&url);
     assert_eq!((cut["ledger_numbers"], cut["centre_devices"], cut["consolidated_versions"]), (5, 2, 0), "{cut:?}");

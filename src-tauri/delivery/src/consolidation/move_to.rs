@@ -1,4 +1,4 @@
-//! `chisanpo centre move-to --database URL` (ADR 0030): a centre that consolidated in its own
+//! `chisanpo centre move-to --database URL` (ADR 0031): a centre that consolidated in its own
 //! encrypted store moves to PostgreSQL without losing a number. Every table of the embedded
 //! consolidated store is copied into the database's table of the same name (`MoveTable` says
 //! which, and what is deliberately left), with the 台帳 numbers exactly as they were, so that the
@@ -221,7 +221,7 @@ pub fn move_into(db: &mut PgConsolidation<'_>, on_chunk: &mut dyn FnMut(&MovePro
         local.audit(tx, Action::Edit, "centre_move", serde_json::json!({ "delivery": "move_to_started", "database": label, "move_id": move_id })).map(|_| ())
     })?;
 
-    let err = db_error(&label);
+    let err = move_error(&label);
     let signing = local.write(|tx| crate::rotate::receipt_key(tx))?;
     let mut copied: BTreeMap<MoveTable, usize> = BTreeMap::new();
     for t in MoveTable::ALL {
@@ -304,6 +304,21 @@ pub fn move_into(db: &mut PgConsolidation<'_>, on_chunk: &mut dyn FnMut(&MovePro
     Ok(report)
 }
 
+/// A move stopped by the database: known refusals say what they say (`db_error`); anything else
+/// (the connection dropped, the server stopped) says that running the move again finishes it.
+fn move_error(label: &str) -> impl Fn(postgres::Error) -> Error + '_ {
+    move |e| {
+        let code = e.code().map(|c| c.code().to_string());
+        match code.as_deref() {
+            Some(c) if c == "42501" || c.starts_with("QC") => db_error(label)(e),
+            _ => Error::delivery(DeliveryCode::Database, format!(
+                "共有データベース（{label}）への移行が途中で止まりました（{}）。サーバーが動いているか、URL・ユーザー名・パスワード・権限を確かめてから、もう一度 `chisanpo centre move-to` を実行してください。移し終えた分はそのまま残り、続きから移します（同じ行を二度書き込むことはありません）。",
+                code.as_deref().unwrap_or("接続")
+            )),
+        }
+    }
+}
+
 /// Work as the tables' owner when this login is one of them (as the migrations do).
 fn as_owner(tx: &mut postgres::Transaction) -> std::result::Result<(), postgres::Error> {
     let member: bool =
@@ -318,7 +333,7 @@ fn as_owner(tx: &mut postgres::Transaction) -> std::result::Result<(), postgres:
 /// centre, its device keys and its 台帳 numbers against the store's; then the centre's id and the
 /// move recorded. Returns whether the database held this centre's records already.
 fn prepare(client: &mut postgres::Client, label: &str, local: &Store, centre_id: &str, move_id: &str) -> Result<bool> {
-    let err = db_error(label);
+    let err = move_error(label);
     let mut tx = client.transaction().map_err(&err)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK]).map_err(&err)?;
     as_owner(&mut tx).map_err(&err)?;
@@ -414,7 +429,7 @@ fn prepare(client: &mut postgres::Client, label: &str, local: &Store, centre_id:
 
 /// Every row of the store looked for in the database, by its identity; the written receipts too.
 fn count(client: &mut postgres::Client, label: &str, local: &Store, centre_id: &str, resumed: bool, copied: &BTreeMap<MoveTable, usize>) -> Result<MoveReport> {
-    let err = db_error(label);
+    let err = move_error(label);
     let mut tables = Vec::new();
     let mut problems = Vec::new();
     for t in MoveTable::ALL {

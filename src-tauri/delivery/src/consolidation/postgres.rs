@@ -160,7 +160,7 @@ const MIGRATION_8_LEDGER_BY_DATE: &str = r#"
 CREATE INDEX consolidated_latest_by_date ON consolidated_latest (kind, performed_on);
 "#;
 
-/// `chisanpo centre move-to` (ADR 0030): the centre whose records this database holds, written
+/// `chisanpo centre move-to` (ADR 0031): the centre whose records this database holds, written
 /// the first time a centre's own store is moved in, so that another centre's move is refused; and
 /// each move, with what it counted (ids and counts only). Only the owner writes them (the move
 /// runs as the owner: it keeps the rows' arrival times); coordinators have no rights on them.
