@@ -94,14 +94,27 @@ fn centre_with_history(name: &str) -> Centre {
     let RecordBody::Consultation(first) = body else { unreachable!() };
     b.amend(&amended, &RecordBody::Consultation(Consultation { content: "保健指導（訂正）".into(), ..first }), "追記").unwrap();
     finalised(&b, &consultation(&b, "北村 アオイ", Date::ymd(2025, 6, 12), "面談"));
+    let b_old = finalised(&b, &consultation(&b, "南 ハルカ", Date::ymd(2019, 7, 1), "面談"));
     b.deliver(&t).unwrap();
     let stranger = new_store(&root.join("s"), "不明 端末");
     stranger.enrol(&profile).unwrap();
     finalised(&stranger, &consultation(&stranger, "見知らぬ 人", Date::ymd(2025, 6, 13), "相談"));
     stranger.deliver(&t).unwrap();
     let r = centre.centre_import(&folder).unwrap();
-    assert_eq!((r.quarantined.len(), r.versions_added), (1, 5), "{r:?}");
+    assert_eq!((r.quarantined.len(), r.versions_added), (1, 6), "{r:?}");
     assert!(r.receipts_written >= 3, "{r:?}");
+
+    // Laptop B destroys its old record (its 確定 set back to the day performed, as an old
+    // record's was), and its 廃棄記録 reaches the centre.
+    assert_eq!(b.deliver(&t).unwrap().received.len(), 1);
+    drop(b);
+    let raw = chisanpo_store::raw_connection(&root.join("b"), &Passphrase::new(PASS)).unwrap();
+    raw.execute("UPDATE records SET finalised_at = performed_on || substr(finalised_at, 11) WHERE id = ?1", [&b_old]).unwrap();
+    drop(raw);
+    let b = Store::open(&root.join("b"), &Passphrase::new(PASS)).unwrap();
+    b.destroy(std::slice::from_ref(&b_old), "保存期間満了", chisanpo_store::today()).unwrap();
+    b.deliver(&t).unwrap();
+    assert_eq!(centre.centre_import(&folder).unwrap().destructions_added, 1);
 
     // The old record arrived years ago (the arrival time moved back), and is destroyed.
     let raw = chisanpo_store::raw_connection(&root.join("centre"), &Passphrase::new(PASS)).unwrap();
@@ -120,8 +133,8 @@ fn numbers(src: &mut dyn ReportSource) -> Vec<(String, i32, u32)> {
     src.ledger(LedgerKind::Consultation, &fy2025()).unwrap().entries.into_iter().map(|e| (e.record_id, e.fiscal_year, e.number)).collect()
 }
 
-fn versions(c: &mut dyn Consolidation) -> BTreeSet<(String, Vec<u32>, bool)> {
-    c.records().unwrap().into_iter().map(|r| (r.id, r.versions, r.needs_review)).collect()
+fn versions(c: &mut dyn Consolidation) -> BTreeSet<(String, Vec<u32>, bool, bool)> {
+    c.records().unwrap().into_iter().map(|r| (r.id, r.versions, r.needs_review, r.destroyed_on_device)).collect()
 }
 
 /// Rows in each of the database's tables.
@@ -157,15 +170,17 @@ fn a_centre_moves_to_postgresql_with_its_numbers_and_the_next_import_follows_the
     all_there(&r);
     assert!(!r.resumed && chunks >= 10, "{chunks} {r:#?}");
     let count = |t: MoveTable| r.tables.iter().find(|x| x.table == t).unwrap().clone();
-    assert_eq!(count(MoveTable::Versions).copied, 4, "five versions came, one destroyed");
-    assert_eq!(count(MoveTable::LedgerNumbers).source, 5, "the centre's own, the laptops' and the destroyed record's");
+    assert_eq!(count(MoveTable::Versions).copied, 5, "six versions came, one destroyed at the centre");
+    assert_eq!(count(MoveTable::LedgerNumbers).source, 6, "the centre's own, the laptops' and the destroyed record's");
     assert_eq!((count(MoveTable::Tombstones).copied, count(MoveTable::Destructions).copied), (1, 1));
-    assert_eq!(count(MoveTable::Bundles).copied, 3, "two applied, one quarantined");
+    assert_eq!(count(MoveTable::DeviceDestructions).copied, 1, "laptop B's 廃棄記録");
+    assert_eq!(count(MoveTable::Bundles).copied, 4, "three applied, one quarantined");
     assert!(r.receipts >= 3 && r.receipts_missing == 0, "{r:#?}");
 
     // The same records, numbers, devices, anchors, bundles, quarantine and receipts.
     assert_eq!(numbers(&mut db)[..], ledger_before[1..], "the laptops' records keep their numbers");
     assert_eq!(versions(&mut db), records_before);
+    assert_eq!(records_before.iter().filter(|r| r.3).count(), 1, "laptop B's destroyed record, marked as such");
     let devices: Vec<(String, String)> = db.devices().unwrap().into_iter().map(|d| (d.device_id, d.public_key)).collect();
     assert_eq!(devices, devices_before.iter().map(|d| (d.device_id.clone(), d.public_key.clone())).collect::<Vec<_>>());
     assert_eq!(db.device_anchor(&devices[0].0).unwrap(), Some(anchor_before));
@@ -225,7 +240,7 @@ fn a_move_cut_by_the_database_finishes_when_run_again_with_nothing_twice() {
     assert!(matches!(&err, Error::Delivery { message, .. } if message.contains("もう一度 `chisanpo centre move-to`") && message.contains("続きから")), "{err}");
     drop(db);
     let cut = table_counts(&url);
-    assert_eq!((cut["ledger_numbers"], cut["centre_devices"], cut["consolidated_versions"]), (5, 2, 0), "{cut:?}");
+    assert_eq!((cut["ledger_numbers"], cut["centre_devices"], cut["consolidated_versions"]), (6, 2, 0), "{cut:?}");
 
     // Run again: finished, every row once.
     let mut db = PgConsolidation::connect(&url, &c.centre).unwrap();
@@ -234,7 +249,7 @@ fn a_move_cut_by_the_database_finishes_when_run_again_with_nothing_twice() {
     assert!(r.resumed);
     let count = |t: MoveTable| r.tables.iter().find(|x| x.table == t).unwrap().clone();
     assert_eq!(count(MoveTable::LedgerNumbers).copied, 0, "committed before the cut: not copied again");
-    assert_eq!(count(MoveTable::Versions).copied, 4, "rolled back with the cut: copied now");
+    assert_eq!(count(MoveTable::Versions).copied, 5, "rolled back with the cut: copied now");
     let after = table_counts(&url);
     let fresh = {
         let url = pg.database("clean");
