@@ -144,6 +144,15 @@ pub enum CentreCmd {
     /// Print the SQL that sets up the shared PostgreSQL's roles, for the database administrator
     /// to run as a superuser (ADR 0026).
     DatabaseRoles,
+    /// Move the consolidated records of this store into a shared PostgreSQL database (ADR 0031),
+    /// keeping the 台帳 numbers, devices, bundles, quarantine, receipts and 廃棄記録; run as a
+    /// member of chisanpo_owner. Run again if it is cut: it goes on where it stopped.
+    MoveTo {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
     /// Make the centre's root key (once), for the 責任者 to keep apart from every store: only
     /// with it can the centre's keys be rotated so that devices accept the change. Writes the
     /// root key file (passphrase of 12 characters or more, from CHISANPO_ROOT_KEY_PASSPHRASE or
@@ -376,6 +385,10 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
         CentreCmd::DatabaseRoles => print!("{}", chisanpo_core::delivery::consolidation::postgres::pg_roles_script()),
         #[cfg(not(feature = "postgres"))]
         CentreCmd::DatabaseRoles => return Err(no_postgres()),
+        #[cfg(feature = "postgres")]
+        CentreCmd::MoveTo { json, db } => move_to(store, &db, json)?,
+        #[cfg(not(feature = "postgres"))]
+        CentreCmd::MoveTo { .. } => return Err(no_postgres()),
         CentreCmd::RootKey { out, profile_out } => {
             let pass = crate::cli::new_secret(ROOT_KEY_PASSPHRASE, "責任者鍵ファイルのパスフレーズ（12文字以上）")?;
             let (_, profile) = store.centre_make_root(&pass, &|file| atomic::write_file(&out, file))?;
@@ -413,6 +426,59 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
                 line(format!("受領通知: {}件を書き込みました。", r.receipts_written));
             }
         }
+    }
+    Ok(())
+}
+
+/// `centre move-to`: the counts of every table, and what to do next.
+#[cfg(feature = "postgres")]
+fn move_to(store: &Store, db: &DatabaseArg, json: bool) -> Result<()> {
+    use chisanpo_core::delivery::consolidation::move_to::move_into;
+    let Some(url) = db.database.as_deref() else {
+        return Err(Error::invalid(
+            "database",
+            "移す先の PostgreSQL を --database postgres://ユーザー@ホスト/データベース名（または CHISANPO_DATABASE_URL）で指定してください。",
+        ));
+    };
+    let mut target = PgConsolidation::connect(url, store)?;
+    let r = move_into(&mut target, &mut |p| {
+        if !json && p.done == p.total {
+            eprintln!("移しています: {}（{}件）", p.table.label(), p.total);
+        }
+    })?;
+    if json {
+        print_json(&r);
+    } else {
+        line(format!(
+            "センター（ID {}）の集約した記録を、共有データベース {} に移しました{}。",
+            r.centre_id,
+            r.database,
+            if r.resumed { "（続きから）" } else { "" }
+        ));
+        line("表ごとの件数（このストア → データベース、今回書き込んだ件数、見つからない件数）:");
+        for t in &r.tables {
+            line(format!("  {}: {} → {}（今回 {}、見つからない {}）", t.label, t.source, t.target, t.copied, t.missing));
+        }
+        line(format!("  受領通知を書いた配送ファイル: {}（見つからない {}）", r.receipts, r.receipts_missing));
+        line(format!("データベースの確認: 署名付きの配送内容 {}件、集約した版 {}件を確かめました。", r.payloads_checked, r.versions_checked));
+        if !r.applied_without_payload.is_empty() {
+            line(format!(
+                "参考: 署名付きの配送内容を保存する前に取り込んだ配送ファイル {}件は、取り込み済みの一覧に移していません。同じファイルをもう一度取り込むと、内容を保存して取り込み済みになります（版は増えません）。",
+                r.applied_without_payload.len()
+            ));
+        }
+        if r.ok {
+            line("何も失われていません。これからは --database（または CHISANPO_DATABASE_URL）を付けて取り込み・台帳・確認を行ってください。このストアの集約した記録は消していません（もう使いません）。");
+        }
+    }
+    if !r.ok {
+        for p in &r.problems {
+            eprintln!("問題: {p}");
+        }
+        return Err(Error::Integrity(format!(
+            "{}件の問題があります。上の一覧を確かめ、もう一度 `chisanpo centre move-to` を実行してください。",
+            r.problems.len()
+        )));
     }
     Ok(())
 }

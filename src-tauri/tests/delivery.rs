@@ -242,6 +242,37 @@ fn the_centre_consolidates_into_postgresql_from_the_command_line() {
     assert!(msg.contains("接続できません") && msg.contains("確かめて") && !msg.contains("hunter2"), "{msg}");
 }
 
+/// `centre move-to --database` (ADR 0031): a centre that consolidated in its own store moves to
+/// PostgreSQL; the command prints each table's counts, the 台帳 keeps its number, the database's
+/// check passes, and running it again copies nothing. Without a database it says what to give.
+#[cfg(unix)]
+#[test]
+fn the_centre_moves_its_consolidated_records_to_postgresql_from_the_command_line() {
+    let server = pg::PgServer::start();
+    let url = server.database("moved");
+    let (centre, device, id, request) = centre_and_device(None);
+    let folder = device.tmp.path().join("synced");
+    std::fs::create_dir_all(&folder).unwrap();
+    device.ok(&["deliver", "--to-folder", path(&folder)]);
+    centre.ok(&["centre", "enrol-device", "--file", path(&request)]);
+    centre.ok(&["centre", "import", "--from", path(&folder)]);
+
+    let out = centre.run(&["centre", "move-to"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--database"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = centre.ok(&["centre", "move-to", "--database", &url]);
+    assert!(out.contains("台帳の番号: 1 → 1（今回 1、見つからない 0）") && out.contains("何も失われていません"), "{out}");
+    assert!(!out.contains(HEALTH), "no content in the output");
+    let records = centre.ok_json(&["centre", "records", "--json", "--database", &url]);
+    assert_eq!(records[0]["id"], id.as_str());
+    centre.ok(&["centre", "verify", "--database", &url]);
+    let again: Value =
+        serde_json::from_slice(&centre.cmd(&["centre", "move-to", "--json"]).env("CHISANPO_DATABASE_URL", &url).output().unwrap().stdout).unwrap();
+    assert_eq!(again["ok"], true, "{again}");
+    assert!(again["tables"].as_array().unwrap().iter().all(|t| t["copied"] == 0 && t["missing"] == 0), "{again}");
+}
+
 /// `centre export-keys` and `centre join`: a second coordinator's store takes the centre's keys
 /// from a passphrase-protected file, then imports and enrols like the first.
 #[test]

@@ -705,3 +705,33 @@ fn a_tombstone_made_outside_the_app_vouches_for_nothing_and_the_app_refuses_to_d
     assert!(check.unproven.iter().any(|v| v.record_id == forged_id), "the forged version stays unproven: {check:?}");
     assert!(check.problems.iter().any(|p| p.contains("junk") && p.contains("coord_rogue")), "{:?}", check.problems);
 }
+
+/// `centre move-to` (ADR 0031) keeps the rows' arrival times, which a coordinator's role may not
+/// write: a coordinator is refused before anything is written and told who runs it; a member of
+/// the owner role moves, and the coordinators then work on the moved records.
+#[test]
+fn a_coordinator_cannot_move_a_centre_in_and_the_owners_member_can() {
+    use chisanpo_core::delivery::consolidation::move_to::move_into;
+    let w = world();
+    let r = Roles::new(&w);
+    let a = new_store(&w.root.join("a"), "産業 一郎");
+    w.centre.centre_enrol_device(&a.enrol(&w.profile).unwrap()).unwrap();
+    let (wp, wk) = worker(&a, WORKER_A);
+    let id = finalised(&a, &consultation(&a, &wp, &wk, 10, HEALTH));
+    a.deliver(&FolderTransport::new(&w.synced())).unwrap();
+    w.centre.centre_import(&w.synced()).unwrap();
+
+    let mut db = PgConsolidation::connect(&r.url("coord_sato"), &w.centre).unwrap();
+    let err = move_into(&mut db, &mut |_| panic!("nothing is copied")).unwrap_err();
+    assert!(matches!(&err, Error::Delivery { message: m, .. } if m.contains("chisanpo_owner") && m.contains("何も書き込んでいません")), "{err}");
+    let mut admin = r.client("chisanpo");
+    let written: i64 = admin.query_one("SELECT (SELECT count(*) FROM ledger_numbers) + (SELECT count(*) FROM centre_moves)", &[]).unwrap().get(0);
+    assert_eq!(written, 0);
+
+    let mut dba = PgConsolidation::connect(&r.url("dba_suzuki"), &w.centre).unwrap();
+    let report = move_into(&mut dba, &mut |_| {}).unwrap();
+    assert!(report.ok, "{report:#?}");
+    let ledger = db.ledger(LedgerKind::Consultation, &LedgerFilter { fiscal_year: Some(2025), ..Default::default() }).unwrap();
+    assert_eq!(ledger.entries.iter().map(|e| (e.record_id.clone(), e.number)).collect::<Vec<_>>(), vec![(id, 1)]);
+    assert!(db.check_proofs().unwrap().ok, "the coordinator checks the moved rows");
+}

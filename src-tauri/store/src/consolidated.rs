@@ -434,3 +434,224 @@ pub fn proof_rows(c: &Connection, to: &mut dyn ProofRows) -> Result<()> {
     }
     Ok(())
 }
+
+// ---- Moving the consolidated records to PostgreSQL (`chisanpo centre move-to`) ----
+
+/// A table of the consolidated store as `chisanpo centre move-to` copies it into the centre's
+/// PostgreSQL (which has a table of the same name and meaning), in the order it is copied: the
+/// 台帳 numbers first, so that an import into the database meanwhile numbers after them; the
+/// devices before what names them; the signed payloads and their tombstones before the versions
+/// they prove and the bundles recorded as applied (the database refuses an applied bundle
+/// without its payload).
+///
+/// Not copied: `centre_old_identities` (keys never go into the database; they stay in each
+/// coordinator's store), `destruction_permits` (empty outside a destruction's transaction),
+/// `consolidated_before_proofs` and `consolidated_destructions_before_proofs` (carried as the
+/// rows' missing arrival time, which is how the database marks them), the view
+/// `consolidated_current` (the database derives it), and the 廃棄記録 of the centre's own records
+/// (their records are not in the database).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoveTable {
+    /// `ledger_numbers`, all of them: the centre's own records share the sequence, and their
+    /// numbers are reserved in the database so that no number is given twice.
+    LedgerNumbers,
+    Devices,
+    Payloads,
+    Tombstones,
+    PayloadRecords,
+    Versions,
+    DeviceDestructions,
+    Latest,
+    /// `destructions` of consolidated records only.
+    Destructions,
+    Anchors,
+    /// `centre_bundles` (applied and quarantined, with their receipts), but for those applied
+    /// before payloads were kept (`move_applied_without_payload`).
+    Bundles,
+}
+
+/// How one table is read for the move: its columns as text (NULL stays NULL), from where, in
+/// which order, and each row's identity (its key and the values the copy must keep).
+struct MoveSql {
+    select: &'static str,
+    from: &'static str,
+    order: &'static str,
+    key: &'static str,
+}
+
+impl MoveTable {
+    pub const ALL: [MoveTable; 11] = [
+        MoveTable::LedgerNumbers,
+        MoveTable::Devices,
+        MoveTable::Payloads,
+        MoveTable::Tombstones,
+        MoveTable::PayloadRecords,
+        MoveTable::Versions,
+        MoveTable::DeviceDestructions,
+        MoveTable::Latest,
+        MoveTable::Destructions,
+        MoveTable::Anchors,
+        MoveTable::Bundles,
+    ];
+
+    /// The table's name (the same in the database).
+    pub fn name(self) -> &'static str {
+        match self {
+            MoveTable::LedgerNumbers => "ledger_numbers",
+            MoveTable::Devices => "centre_devices",
+            MoveTable::Payloads => "consolidated_payloads",
+            MoveTable::Tombstones => "consolidated_payloads_destroyed",
+            MoveTable::PayloadRecords => "consolidated_payload_records",
+            MoveTable::Versions => "consolidated_versions",
+            MoveTable::DeviceDestructions => "consolidated_destructions",
+            MoveTable::Latest => "consolidated_latest",
+            MoveTable::Destructions => "destructions",
+            MoveTable::Anchors => "device_anchors",
+            MoveTable::Bundles => "centre_bundles",
+        }
+    }
+
+    /// What the table holds, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            MoveTable::LedgerNumbers => "台帳の番号",
+            MoveTable::Devices => "登録済みの端末",
+            MoveTable::Payloads => "署名付きの配送内容",
+            MoveTable::Tombstones => "廃棄で取り除いた配送内容の控え",
+            MoveTable::PayloadRecords => "配送内容と記録の対応",
+            MoveTable::Versions => "集約した版",
+            MoveTable::DeviceDestructions => "端末からの廃棄記録",
+            MoveTable::Latest => "記録の現在の版",
+            MoveTable::Destructions => "センターでの廃棄記録",
+            MoveTable::Anchors => "端末の監査ログの控え",
+            MoveTable::Bundles => "取り込んだ・隔離した配送ファイル（受領通知を含む）",
+        }
+    }
+
+    fn sql(self) -> MoveSql {
+        match self {
+            MoveTable::LedgerNumbers => MoveSql {
+                select: "record_id, ledger, CAST(fiscal_year AS TEXT), CAST(number AS TEXT), assigned_at",
+                from: "ledger_numbers",
+                order: "record_id",
+                key: "record_id || '|' || ledger || '|' || fiscal_year || '|' || number",
+            },
+            MoveTable::Devices => MoveSql {
+                select: "device_id, public_key, label, enrolled_at",
+                from: "centre_devices",
+                order: "device_id",
+                key: "device_id || '|' || public_key",
+            },
+            MoveTable::Payloads => MoveSql {
+                select: "sha256, file_name, device_id, payload, signature, imported_at",
+                from: "consolidated_payloads",
+                order: "sha256",
+                key: "sha256 || '|' || device_id || '|' || signature",
+            },
+            MoveTable::Tombstones => MoveSql {
+                select: "sha256, file_name, device_id, entries, destroyed_for, destroyed_at",
+                from: "consolidated_payloads_destroyed",
+                order: "sha256",
+                key: "sha256 || '|' || device_id || '|' || destroyed_for",
+            },
+            MoveTable::PayloadRecords => {
+                MoveSql { select: "record_id, sha256", from: "consolidated_payload_records", order: "record_id, sha256", key: "record_id || '|' || sha256" }
+            }
+            MoveTable::Versions => MoveSql {
+                select: "v.record_id, CAST(v.version AS TEXT), v.content_hash, v.kind, v.device_id, v.content, v.reason, v.author_id, v.author_name, \
+                         v.created_at, v.imported_at, v.bundle, \
+                         CASE WHEN EXISTS (SELECT 1 FROM consolidated_before_proofs b \
+                                           WHERE b.record_id = v.record_id AND b.version = v.version AND b.content_hash = v.content_hash) \
+                              THEN '1' ELSE '0' END",
+                from: "consolidated_versions v",
+                order: "v.record_id, v.version, v.content_hash",
+                key: "v.record_id || '|' || v.version || '|' || v.content_hash || '|' || v.device_id",
+            },
+            MoveTable::DeviceDestructions => MoveSql {
+                select: "d.destruction_id, d.record_id, d.device_id, d.detail, d.imported_at, d.bundle, \
+                         CASE WHEN EXISTS (SELECT 1 FROM consolidated_destructions_before_proofs b WHERE b.destruction_id = d.destruction_id) \
+                              THEN '1' ELSE '0' END",
+                from: "consolidated_destructions d",
+                order: "d.destruction_id",
+                key: "d.destruction_id || '|' || d.record_id || '|' || d.device_id",
+            },
+            MoveTable::Latest => MoveSql {
+                select:
+                    "record_id, CAST(version AS TEXT), content_hash, kind, performed_on, CAST(fiscal_year AS TEXT), place, doctor_id, workplace_id, device_id",
+                from: "consolidated_latest",
+                order: "record_id",
+                // The current version may move on in the database (a later import); the proofs
+                // check it against the signed versions.
+                key: "record_id || '|' || device_id",
+            },
+            MoveTable::Destructions => MoveSql {
+                select: "d.id, d.record_id, d.kind, CAST(d.fiscal_year AS TEXT), CAST(d.ledger_number AS TEXT), d.performed_on, d.retain_until, \
+                         d.destroyed_at, d.destroyed_by, s.name, d.reason",
+                from: "destructions d LEFT JOIN staff s ON s.id = d.destroyed_by \
+                       WHERE d.record_id IN (SELECT record_id FROM consolidated_payload_records UNION SELECT record_id FROM consolidated_before_proofs \
+                                             UNION SELECT destroyed_for FROM consolidated_payloads_destroyed)",
+                order: "d.id",
+                key: "d.id || '|' || d.record_id",
+            },
+            MoveTable::Anchors => MoveSql {
+                select: "device_id, CAST(bundle_seq AS TEXT), CAST(audit_seq AS TEXT), audit_hash, updated_at, flagged, flagged_at",
+                from: "device_anchors",
+                order: "device_id",
+                // An anchor only moves forward; the database's may have moved on since.
+                key: "device_id",
+            },
+            MoveTable::Bundles => MoveSql {
+                select: "b.sha256, b.file_name, b.device_id, b.outcome, b.reason, b.code, CAST(b.entries AS TEXT), b.at, b.source, b.receipt_at",
+                from: "centre_bundles b WHERE b.outcome = 'quarantined' \
+                       OR EXISTS (SELECT 1 FROM consolidated_payloads p WHERE p.sha256 = b.sha256) \
+                       OR EXISTS (SELECT 1 FROM consolidated_payloads_destroyed t WHERE t.sha256 = b.sha256)",
+                order: "b.sha256",
+                // The outcome and the receipt may move on in the database (a bundle set aside,
+                // applied later); written receipts are compared apart (`move_receipts_written`).
+                key: "b.sha256 || '|' || b.file_name",
+            },
+        }
+    }
+}
+
+/// A row as the move copies it: its columns as text, in the order of `MoveTable`'s select.
+pub type MoveRow = Vec<Option<String>>;
+
+/// Rows `offset..offset + limit` of a table, in its key's order.
+pub fn move_rows(c: &Connection, t: MoveTable, offset: usize, limit: usize) -> Result<Vec<MoveRow>> {
+    let s = t.sql();
+    let mut stmt = c.prepare(&format!("SELECT {} FROM {} ORDER BY {} LIMIT ?1 OFFSET ?2", s.select, s.from, s.order))?;
+    let n = stmt.column_count();
+    let rows =
+        stmt.query_map(params![limit as i64, offset as i64], |r| (0..n).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<MoveRow>>())?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every row's identity (its key and the values the copy must keep, joined with `|`), sorted:
+/// compared with the copy's.
+pub fn move_keys(c: &Connection, t: MoveTable) -> Result<Vec<String>> {
+    let s = t.sql();
+    let mut stmt = c.prepare(&format!("SELECT {} FROM {} ORDER BY 1", s.key, s.from))?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Bundles recorded as applied before payloads were kept (migration 0009): their payload is not
+/// here to copy, and the database records a bundle as applied only with it. File names.
+pub fn move_applied_without_payload(c: &Connection) -> Result<Vec<String>> {
+    let mut stmt = c.prepare(
+        "SELECT b.file_name FROM centre_bundles b WHERE b.outcome = 'applied' \
+         AND NOT EXISTS (SELECT 1 FROM consolidated_payloads p WHERE p.sha256 = b.sha256) \
+         AND NOT EXISTS (SELECT 1 FROM consolidated_payloads_destroyed t WHERE t.sha256 = b.sha256) ORDER BY b.file_name",
+    )?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The bundles whose receipt was written (SHA-256s), sorted: the copy must keep them written.
+pub fn move_receipts_written(c: &Connection) -> Result<Vec<String>> {
+    let mut stmt = c.prepare("SELECT sha256 FROM centre_bundles WHERE receipt_at IS NOT NULL ORDER BY sha256")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -8,6 +8,8 @@
 //! deleted; a record's 台帳 number is given on first arrival and never changes.
 
 #[cfg(feature = "postgres")]
+pub mod move_to;
+#[cfg(feature = "postgres")]
 mod pg_batch;
 #[cfg(feature = "postgres")]
 mod pg_connect;

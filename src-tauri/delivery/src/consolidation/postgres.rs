@@ -34,7 +34,7 @@ use crate::ledger::{Ledger, LedgerFilter, LedgerKind, ReportSource};
 use crate::store::{Action, Store};
 
 /// The advisory lock every write transaction takes.
-const LOCK: i64 = 0x4368_6973_616e; // "Chisan"
+pub(super) const LOCK: i64 = 0x4368_6973_616e; // "Chisan"
 
 /// The schema, append-only like the embedded store's migrations.
 const MIGRATIONS: &[&str] = &[
@@ -149,6 +149,7 @@ CREATE TABLE device_anchors (
     MIGRATION_6_SEALED_TOMBSTONES,
     MIGRATION_7_NO_PAYLOAD_AFTER_ITS_TOMBSTONE,
     MIGRATION_8_LEDGER_BY_DATE,
+    MIGRATION_9_CENTRE_AND_MOVES,
 ];
 
 /// A 台帳 is asked for by date (a fiscal year is a range of 実施日): with the kind and the date
@@ -157,6 +158,31 @@ CREATE TABLE device_anchors (
 /// dates cannot use).
 const MIGRATION_8_LEDGER_BY_DATE: &str = r#"
 CREATE INDEX consolidated_latest_by_date ON consolidated_latest (kind, performed_on);
+"#;
+
+/// `chisanpo centre move-to` (ADR 0031): the centre whose records this database holds, written
+/// the first time a centre's own store is moved in, so that another centre's move is refused; and
+/// each move, with what it counted (ids and counts only). Only the owner writes them (the move
+/// runs as the owner: it keeps the rows' arrival times); coordinators have no rights on them.
+const MIGRATION_9_CENTRE_AND_MOVES: &str = r#"
+CREATE TABLE chisanpo_centre (
+    centre_id   TEXT PRIMARY KEY,
+    recorded_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    recorded_by TEXT NOT NULL DEFAULT session_user
+);
+CREATE UNIQUE INDEX chisanpo_centre_one_row ON chisanpo_centre ((true));
+CREATE TRIGGER chisanpo_centre_append_only BEFORE UPDATE OR DELETE ON chisanpo_centre
+    FOR EACH ROW EXECUTE FUNCTION chisanpo_append_only();
+CREATE TRIGGER chisanpo_centre_no_truncate BEFORE TRUNCATE ON chisanpo_centre
+    FOR EACH STATEMENT EXECUTE FUNCTION chisanpo_append_only();
+CREATE TABLE centre_moves (
+    move_id     TEXT PRIMARY KEY,
+    centre_id   TEXT NOT NULL,
+    started_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    started_by  TEXT NOT NULL DEFAULT session_user,
+    finished_at TIMESTAMPTZ,
+    counts      TEXT
+);
 "#;
 
 /// A payload removed with a destroyed record never comes back under the same hash: a role that
@@ -517,7 +543,7 @@ pub fn label_of(url: &str) -> String {
     rest.split('?').next().unwrap_or(rest).to_string()
 }
 
-fn db_error(label: &str) -> impl Fn(postgres::Error) -> Error + '_ {
+pub(super) fn db_error(label: &str) -> impl Fn(postgres::Error) -> Error + '_ {
     move |e| {
         let code = e.code().map(|c| c.code().to_string()).unwrap_or_else(|| "接続".into());
         Error::delivery(DeliveryCode::Database, match code.as_str() {
@@ -559,6 +585,8 @@ const TABLES: &[&str] = &[
     "consolidated_payloads_destroyed",
     "consolidated_tombstone_seals",
     "consolidated_tombstones_before_seals",
+    "chisanpo_centre",
+    "centre_moves",
 ];
 
 /// The SQL a centre's database administrator runs once, as a superuser, connected to the
@@ -694,6 +722,12 @@ impl<'a> PgConsolidation<'a> {
         Ok(row.is_some_and(|r| r.get::<_, bool>(0)))
     }
 
+    /// The connection, the database's label and the centre's own store, for the move
+    /// (`super::move_to`).
+    pub(super) fn parts(&mut self) -> (&mut Client, &str, &'a Store) {
+        (&mut self.client, &self.label, self.local)
+    }
+
     fn audit(&self, target: &str, detail: serde_json::Value) -> Result<()> {
         let mut detail = detail;
         detail["database"] = serde_json::Value::String(self.label.clone());
@@ -716,7 +750,12 @@ fn schema_version(client: &mut impl postgres::GenericClient) -> std::result::Res
 /// newer than this binary knows (another coordinator runs a newer app) is left untouched and its
 /// version returned: an older app must not write into tables it does not know.
 fn migrate(client: &mut Client) -> std::result::Result<Option<u32>, postgres::Error> {
-    let known = MIGRATIONS.len() as i64;
+    migrate_to(client, MIGRATIONS.len())
+}
+
+/// `migrate`, up to the first `known` migrations only (the tests make an older schema with it).
+pub(super) fn migrate_to(client: &mut Client, known: usize) -> std::result::Result<Option<u32>, postgres::Error> {
+    let known = known.min(MIGRATIONS.len()) as i64;
     let version = schema_version(client)?;
     if version > known {
         return Ok(Some(u32::try_from(version).unwrap_or(u32::MAX)));
@@ -736,7 +775,7 @@ fn migrate(client: &mut Client) -> std::result::Result<Option<u32>, postgres::Er
     if version > known {
         return Ok(Some(u32::try_from(version).unwrap_or(u32::MAX)));
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+    for (i, sql) in MIGRATIONS.iter().enumerate().take(known as usize).skip(version as usize) {
         tx.batch_execute(sql)?;
         tx.execute("INSERT INTO chisanpo_schema (version) VALUES ($1)", &[&(i as i32 + 1)])?;
     }
