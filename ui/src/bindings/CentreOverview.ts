@@ -8,7 +8,11 @@ export type CentreOverview = { centre_name: string,
 /**
  * Where the devices' bundles are imported from.
  */
-source: string | null, devices: number, 
+source: string | null, 
+/**
+ * The shared database the centre consolidates into (host and database); `null`: this store.
+ */
+database: string | null, devices: number, 
 /**
  * Consolidated records, and those with two different versions of one number (要確認).
  */
