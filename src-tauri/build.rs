@@ -65,6 +65,7 @@ const COMMANDS: &[&str] = &[
     "release_held_bundles",
     "centre_overview",
     "centre_import_now",
+    "set_centre_database",
     "centre_devices",
     "centre_enrol_device",
 ];

@@ -8,6 +8,7 @@ import type { AppStatus } from "./AppStatus";
 import type { BackupInfo } from "./BackupInfo";
 import type { BackupSettings } from "./BackupSettings";
 import type { BackupSettingsRequest } from "./BackupSettingsRequest";
+import type { CentreDatabaseRequest } from "./CentreDatabaseRequest";
 import type { CentreEnrolRequest } from "./CentreEnrolRequest";
 import type { CentreEnrolResult } from "./CentreEnrolResult";
 import type { CentreOverview } from "./CentreOverview";
@@ -136,4 +137,5 @@ export const commands = {
   centre_import_now: () => invoke<CentreOverview | null>("centre_import_now"),
   centre_devices: () => invoke<Array<EnrolledDevice>>("centre_devices"),
   centre_enrol_device: (req: CentreEnrolRequest) => invoke<CentreEnrolResult>("centre_enrol_device", { req }),
+  set_centre_database: (req: CentreDatabaseRequest) => invoke<CentreOverview | null>("set_centre_database", { req }),
 };
