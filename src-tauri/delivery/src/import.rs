@@ -99,10 +99,17 @@ fn check(
     };
     let device = Some(env.device_id.clone());
     let Some(key) = target.device_key(&env.device_id)? else { return Ok(Err((device, Refusal::UnknownDevice(env.device_id.clone())))) };
-    if !keys::verify(&key, env.payload.as_bytes(), &env.signature) {
+    // The signature and the parse each read the whole payload: one on each core. Nothing of the
+    // parse is used unless the signature holds.
+    let (signed, parsed) = std::thread::scope(|s| {
+        let parsed = s.spawn(|| bundle::payload_of(&env));
+        let signed = keys::verify(&key, env.payload.as_bytes(), &env.signature);
+        (signed, parsed.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
+    if !signed {
         return Ok(Err((device, Refusal::BadSignature)));
     }
-    let payload = match bundle::payload_of(&env) {
+    let payload = match parsed {
         Ok(p) => p,
         Err(r) => return Ok(Err((device, r))),
     };
@@ -243,7 +250,13 @@ impl CentreImport for Store {
             let at = now();
             match checked {
                 Ok(checked) => {
-                    let a = target.apply(&checked, &file, &sha, &from, &at)?;
+                    // The rules of today are checked on the other core while the bundle is written.
+                    let (a, rules) = std::thread::scope(|s| {
+                        let rules = s.spawn(|| rule_warnings(&checked.payload));
+                        let a = target.apply(&checked, &file, &sha, &from, &at);
+                        (a, rules.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    });
+                    let a = a?;
                     decided.insert(sha.clone(), Decided::applied(&file));
                     let payload = checked.payload;
                     report.bundles_applied.push(file);
@@ -251,7 +264,7 @@ impl CentreImport for Store {
                     report.versions_already_present += a.present;
                     report.destructions_added += a.destructions;
                     report.warnings.extend(clock_warning(&payload));
-                    report.warnings.extend(rule_warnings(&payload));
+                    report.warnings.extend(rules);
                     if let Some(why) = self.judge_anchor(target, &payload, &at)? {
                         report.warnings.push(format!("端末 {}: {why}", payload.device_id));
                         report.devices_flagged.push(payload.device_id.clone());

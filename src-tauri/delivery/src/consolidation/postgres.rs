@@ -939,10 +939,17 @@ impl Consolidation for PgConsolidation<'_> {
         // The versions, a statement for the whole bundle (ADR 0030): the ones already here are
         // skipped, and the ones added come back.
         let versions: Vec<&Entry> = payload.entries.iter().filter(|e| e.entry_type != "destruction").collect();
-        let added = batch::insert_versions(&mut tx, &versions, &payload.device_id, at, file).map_err(&err)?;
+        // The columns of every version are read from its content on the other core while the
+        // server inserts them; those of the versions added are kept.
+        let (added, mut columns) = std::thread::scope(|s| {
+            let columns = s.spawn(|| versions.iter().map(|e| Some(Columns::of(e))).collect::<Vec<_>>());
+            let added = batch::insert_versions(&mut tx, &versions, &payload.device_id, at, file);
+            (added, columns.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        });
+        let added = added.map_err(&err)?;
         a.added = added.len();
         a.present = versions.len() - added.len();
-        let added: Vec<(&Entry, Columns)> = added.into_iter().map(|i| (versions[i], Columns::of(versions[i]))).collect();
+        let added: Vec<(&Entry, Columns)> = added.into_iter().map(|i| (versions[i], columns[i].take().expect("each index once"))).collect();
         batch::note_latest(&mut tx, &added, &payload.device_id).map_err(&err)?;
         batch::number(&mut tx, &added, at).map_err(&err)?;
         let entries = (a.added + a.destructions) as i64;
