@@ -1322,11 +1322,14 @@ impl ReportSource for PgConsolidation<'_> {
 }
 
 /// The 台帳 query and its arguments: the current version of each numbered record of `kind`.
+/// Each record's number is looked up by its id (`OFFSET 0` keeps the lookup a subquery): joined
+/// plainly, the planner read every year's numbers to hash them, and the 台帳 of one year grew with
+/// the years held (520,000 numbers: 740 → 311 ms for one year's interviews).
 fn ledger_query(kind: LedgerKind, filter: &LedgerFilter) -> (String, Vec<String>) {
     let mut args: Vec<String> = vec![kind.as_str().to_string()];
     let mut sql = String::from(
         "SELECT l.record_id, n.fiscal_year, n.number, l.version, v.content FROM consolidated_latest l \
-         JOIN ledger_numbers n ON n.record_id = l.record_id \
+         CROSS JOIN LATERAL (SELECT x.fiscal_year, x.number FROM ledger_numbers x WHERE x.record_id = l.record_id OFFSET 0) n \
          JOIN consolidated_versions v ON v.record_id = l.record_id AND v.version = l.version AND v.content_hash = l.content_hash \
          WHERE l.kind = $1",
     );
