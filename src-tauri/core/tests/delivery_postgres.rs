@@ -418,6 +418,12 @@ fn the_apps_centre_works_on_the_shared_database_once_chosen() {
     let today = chisanpo_core::domain::Date::ymd(2031, 6, 1).unwrap();
     assert!(w.centre.centre_retention_due(today).unwrap().iter().any(|i| i.record_id == id));
 
+    // Another centre cannot choose this centre's database: its imports would go into this 台帳.
+    let other_centre = world();
+    let refused = other_centre.centre.set_centre_database(Some(&url)).unwrap_err();
+    assert!(refused.to_string().contains("別のセンター"), "{refused}");
+    assert!(other_centre.centre.centre_database().unwrap().is_none());
+
     // The CLI's commands without --database use the same choice (`with_consolidation`).
     assert_eq!(w.centre.with_consolidation(|t| t.records()).unwrap().len(), 1);
 

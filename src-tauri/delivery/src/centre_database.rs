@@ -83,7 +83,7 @@ impl CentreDatabase for Store {
             if !u.expose().starts_with("postgres://") && !u.expose().starts_with("postgresql://") {
                 return Err(Error::invalid("database", "共有データベースの URL は postgres://ユーザー名@ホスト名/データベース名 の形で入力してください。"));
             }
-            connect(self, u)?;
+            check_choice(self, u)?;
         }
         let label = url.as_ref().map(DatabaseUrl::label);
         self.write(|tx| {
@@ -112,14 +112,32 @@ fn connect<'a>(store: &'a Store, url: &DatabaseUrl) -> Result<crate::consolidati
     crate::consolidation::postgres::PgConsolidation::connect(url.expose(), store)
 }
 
+/// Connect once, and refuse a database that holds another centre's records: this centre's
+/// imports would go into that centre's 台帳.
 #[cfg(feature = "postgres")]
-fn with_shared<T>(store: &Store, url: &DatabaseUrl, f: impl FnOnce(&mut dyn Consolidation) -> Result<T>) -> Result<T> {
-    f(&mut connect(store, url)?)
+fn check_choice(store: &Store, url: &DatabaseUrl) -> Result<()> {
+    let mut db = connect(store, url)?;
+    let (ours, _) = store.read(crate::enrol::require_centre)?;
+    if let Some(other) = db.centres_held()?.into_iter().find(|c| *c != ours) {
+        return Err(Error::delivery(
+            DeliveryCode::Database,
+            format!(
+                "共有データベース（{}）には、別のセンター（ID {other}）の記録が入っています。1つのデータベースには1つのセンターの記録だけを入れます。このセンター用のデータベースの URL を入力してください（分からなければデータベース管理者に確認してください）。設定は変えていません。",
+                url.label()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(not(feature = "postgres"))]
-fn connect(_: &Store, _: &DatabaseUrl) -> Result<()> {
+fn check_choice(_: &Store, _: &DatabaseUrl) -> Result<()> {
     Err(no_postgres())
+}
+
+#[cfg(feature = "postgres")]
+fn with_shared<T>(store: &Store, url: &DatabaseUrl, f: impl FnOnce(&mut dyn Consolidation) -> Result<T>) -> Result<T> {
+    f(&mut connect(store, url)?)
 }
 
 #[cfg(not(feature = "postgres"))]

@@ -1364,6 +1364,18 @@ impl PgConsolidation<'_> {
         Ok((ledger, annual))
     }
 
+    /// The centres whose records this database holds: the one a move recorded, or else those
+    /// the kept payloads name (a few are enough to tell). Empty: a database with no records.
+    pub fn centres_held(&mut self) -> Result<Vec<String>> {
+        let label = self.label.clone();
+        let err = db_error(&label);
+        if let Some(r) = self.client.query_opt("SELECT centre_id FROM chisanpo_centre", &[]).map_err(&err)? {
+            return Ok(vec![r.get(0)]);
+        }
+        let rows = self.client.query("SELECT DISTINCT payload::jsonb->>'centre_id' FROM consolidated_payloads LIMIT 3", &[]).map_err(&err)?;
+        Ok(rows.iter().filter_map(|r| r.get::<_, Option<String>>(0)).collect())
+    }
+
     /// The database's size on disk, in bytes (`pg_database_size`).
     pub fn database_size(&mut self) -> Result<i64> {
         let label = self.label.clone();
