@@ -41,7 +41,10 @@ const WHERE: &str = "--out / --out-dir / --merge";
 pub fn plan(a: PdfArgs) -> Result<PdfPlan> {
     let outputs = [a.out.is_some(), a.out_dir.is_some(), a.merge.is_some()].into_iter().filter(|x| *x).count();
     if a.ids.is_empty() == a.fiscal_year.is_none() {
-        return Err(Error::invalid(WHICH, "印刷する記録を --id（記録のID。複数可）か --fiscal-year（その年度の確定した記録すべて）のどちらか一方で指定してください。"));
+        return Err(Error::invalid(
+            WHICH,
+            "印刷する記録を --id（記録のID。複数可）か --fiscal-year（その年度の確定した記録すべて）のどちらか一方で指定してください。",
+        ));
     }
     if outputs != 1 {
         return Err(Error::invalid(
@@ -51,13 +54,19 @@ pub fn plan(a: PdfArgs) -> Result<PdfPlan> {
     }
     if let Some(out) = a.out {
         if a.fiscal_year.is_some() || a.ids.len() > 1 {
-            return Err(Error::invalid(WHERE, "--out は1件だけ印刷するときの出力先です。複数の記録は --out-dir（フォルダ）か --merge（1つのPDF）に出力してください。"));
+            return Err(Error::invalid(
+                WHERE,
+                "--out は1件だけ印刷するときの出力先です。複数の記録は --out-dir（フォルダ）か --merge（1つのPDF）に出力してください。",
+            ));
         }
         let id = a.ids.into_iter().next().unwrap_or_default();
         return Ok(PdfPlan::One { id, out, version: a.version });
     }
     if a.version.is_some() {
-        return Err(Error::invalid("--version", "--version は --id と --out で1件を印刷するときだけ指定できます。まとめて印刷するときは各記録の最新の確定版を印刷します。"));
+        return Err(Error::invalid(
+            "--version",
+            "--version は --id と --out で1件を印刷するときだけ指定できます。まとめて印刷するときは各記録の最新の確定版を印刷します。",
+        ));
     }
     let selection = match a.fiscal_year {
         Some(fiscal_year) => BatchSelection::FiscalYear { fiscal_year },
@@ -92,7 +101,8 @@ pub fn pdf(store: &Store, form: FormKind, plan: PdfPlan) -> Result<()> {
 /// The one line that says what a batch made.
 pub fn summary(r: &BatchReport, output: &BatchOutput) -> String {
     let label = r.form.label();
-    let drafts = if r.skipped_drafts > 0 { format!("確定していない下書き{}件は印刷していません。", r.skipped_drafts) } else { String::new() };
+    let drafts =
+        if r.skipped_drafts > 0 { format!("確定していない下書き{}件は印刷していません。", r.skipped_drafts) } else { String::new() };
     match (output, r.cancelled) {
         (BatchOutput::Folder(dir), false) => format!("{label}を{}件作成しました: {}（{} KB）。{drafts}", r.printed, dir.display(), r.bytes.div_ceil(1024)),
         (BatchOutput::Folder(dir), true) => {
@@ -185,16 +195,8 @@ mod tests {
 
     #[test]
     fn the_summary_says_what_was_made_and_what_was_not() {
-        let r = BatchReport {
-            form: FormKind::Opinion,
-            selected: 10,
-            printed: 10,
-            skipped_drafts: 2,
-            cancelled: false,
-            files: vec![],
-            pages: 10,
-            bytes: 300_000,
-        };
+        let r =
+            BatchReport { form: FormKind::Opinion, selected: 10, printed: 10, skipped_drafts: 2, cancelled: false, files: vec![], pages: 10, bytes: 300_000 };
         let merged = BatchOutput::Merged("年度.pdf".into());
         let s = summary(&r, &merged);
         assert!(s.contains("10件を1つのPDFにまとめました") && s.contains("10ページ") && s.contains("下書き2件は印刷していません"), "{s}");

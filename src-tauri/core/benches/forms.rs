@@ -133,9 +133,7 @@ fn batch(c: &mut Criterion) {
     });
     let dir = tempfile::tempdir().unwrap();
     g.bench_function("folder_1000_2_workers", |b| {
-        b.iter(|| {
-            render_each(job(2), &go, &|_| {}, &|i, pdf| atomic::write_file(&dir.path().join(format!("{i}.pdf")), &pdf)).unwrap().done.len()
-        })
+        b.iter(|| render_each(job(2), &go, &|_| {}, &|i, pdf| atomic::write_file(&dir.path().join(format!("{i}.pdf")), &pdf)).unwrap().done.len())
     });
     g.finish();
 }

@@ -83,7 +83,13 @@ fn a_fiscal_year_into_a_folder_gives_one_pdf_per_finalised_interview() {
     let dir = tmp.path().join("意見書");
     let seen = Mutex::new(0u32);
     let report = s
-        .print_batch(FormKind::Opinion, &fiscal_year(year), &BatchOutput::Folder(dir.clone()), &|p| *seen.lock().unwrap() += p.total.min(1), &AtomicBool::new(false))
+        .print_batch(
+            FormKind::Opinion,
+            &fiscal_year(year),
+            &BatchOutput::Folder(dir.clone()),
+            &|p| *seen.lock().unwrap() += p.total.min(1),
+            &AtomicBool::new(false),
+        )
         .unwrap();
     assert!(!report.cancelled);
     assert_eq!((report.selected as usize, report.printed as usize, report.skipped_drafts as usize), (finals.len(), finals.len(), drafts));
@@ -155,7 +161,8 @@ fn a_cancelled_merge_leaves_no_file() {
     fs::create_dir_all(&out_dir).unwrap();
     let out = out_dir.join("意見書.pdf");
     let cancel = AtomicBool::new(false);
-    let report = s.print_batch(FormKind::Opinion, &fiscal_year(year), &BatchOutput::Merged(out.clone()), &|_| cancel.store(true, Ordering::Relaxed), &cancel).unwrap();
+    let report =
+        s.print_batch(FormKind::Opinion, &fiscal_year(year), &BatchOutput::Merged(out.clone()), &|_| cancel.store(true, Ordering::Relaxed), &cancel).unwrap();
     assert!(report.cancelled);
     assert_eq!((report.printed, report.files.len()), (0, 0));
     assert!(!out.exists());
@@ -169,8 +176,9 @@ fn a_cancelled_folder_batch_leaves_only_complete_files_and_says_how_many() {
     let (tmp, s, year) = store_with_interviews();
     let dir = tmp.path().join("途中まで");
     let cancel = AtomicBool::new(false);
-    let report =
-        s.print_batch(FormKind::Opinion, &fiscal_year(year), &BatchOutput::Folder(dir.clone()), &|p| cancel.store(p.done >= 2, Ordering::Relaxed), &cancel).unwrap();
+    let report = s
+        .print_batch(FormKind::Opinion, &fiscal_year(year), &BatchOutput::Folder(dir.clone()), &|p| cancel.store(p.done >= 2, Ordering::Relaxed), &cancel)
+        .unwrap();
     assert!(report.cancelled);
     let files = pdfs_in(&dir);
     assert_eq!(files.len(), report.printed as usize);
@@ -191,7 +199,9 @@ fn an_empty_selection_says_why_in_japanese() {
     let e = s.print_batch(FormKind::Opinion, &fiscal_year(1999), &BatchOutput::Folder(out.clone()), &no_progress, &AtomicBool::new(false)).unwrap_err();
     let m = e.to_string();
     assert!(m.contains("1999年度に確定した面接指導の記録がありません") && m.contains("年度を確かめる"), "{m}");
-    let e = s.print_batch(FormKind::Opinion, &BatchSelection::Records { ids: vec![] }, &BatchOutput::Merged(out.clone()), &no_progress, &AtomicBool::new(false)).unwrap_err();
+    let e = s
+        .print_batch(FormKind::Opinion, &BatchSelection::Records { ids: vec![] }, &BatchOutput::Merged(out.clone()), &no_progress, &AtomicBool::new(false))
+        .unwrap_err();
     assert!(e.to_string().contains("印刷する記録が選ばれていません"), "{e}");
     assert!(!out.exists());
 }
@@ -207,7 +217,9 @@ fn chosen_records_print_in_their_order_with_drafts_marked() {
     let mut ids: Vec<String> = finals.iter().map(|r| r.id.clone()).collect();
     ids.extend(draft.map(|d| d.id.clone()));
     let out = tmp.path().join("選んだ記録.pdf");
-    let report = s.print_batch(FormKind::Opinion, &BatchSelection::Records { ids: ids.clone() }, &BatchOutput::Merged(out.clone()), &no_progress, &AtomicBool::new(false)).unwrap();
+    let report = s
+        .print_batch(FormKind::Opinion, &BatchSelection::Records { ids: ids.clone() }, &BatchOutput::Merged(out.clone()), &no_progress, &AtomicBool::new(false))
+        .unwrap();
     assert_eq!(report.printed as usize, ids.len());
     let text = poppler("pdftotext", &[], &out);
     let pages: Vec<&str> = text.split('\u{c}').collect();
@@ -221,7 +233,13 @@ fn chosen_records_print_in_their_order_with_drafts_marked() {
     let consultation = s.list_records(&ListFilter { kind: Some(RecordKind::Consultation), ..Default::default() }).unwrap()[0].id.clone();
     let other = tmp.path().join("混在.pdf");
     let e = s
-        .print_batch(FormKind::Opinion, &BatchSelection::Records { ids: vec![ids[0].clone(), consultation.clone()] }, &BatchOutput::Merged(other.clone()), &no_progress, &AtomicBool::new(false))
+        .print_batch(
+            FormKind::Opinion,
+            &BatchSelection::Records { ids: vec![ids[0].clone(), consultation.clone()] },
+            &BatchOutput::Merged(other.clone()),
+            &no_progress,
+            &AtomicBool::new(false),
+        )
         .unwrap_err();
     assert!(e.to_string().contains(&consultation) && e.to_string().contains("面接指導の記録だけ"), "{e}");
     assert!(!other.exists());

@@ -32,8 +32,7 @@ pub struct BatchPrintRequest {
     pub merged: Option<String>,
 }
 
-const FOLDER_NOT_CHOSEN: &str =
-    "保存先のフォルダがダイアログで選ばれていません。「フォルダを選ぶ…」を押し、表示されるダイアログでフォルダを選んでください。";
+const FOLDER_NOT_CHOSEN: &str = "保存先のフォルダがダイアログで選ばれていません。「フォルダを選ぶ…」を押し、表示されるダイアログでフォルダを選んでください。";
 const ONE_OUTPUT: &str = "保存先を、1件ずつのPDFを入れるフォルダか、1つにまとめるPDFのどちらか一方で選んでください。";
 
 #[tauri::command]
@@ -52,7 +51,11 @@ pub async fn cancel_print_batch(state: State<'_, AppState>) -> IpcResult<()> {
 
 /// The body of `print_batch`, testable without a window: only a place the user chose in a
 /// dialog is written; the batch stops if the app is locked meanwhile.
-pub(crate) async fn print_batch_into(state: &AppState, req: BatchPrintRequest, progress: impl Fn(BatchProgress) + Send + Sync + 'static) -> IpcResult<BatchReport> {
+pub(crate) async fn print_batch_into(
+    state: &AppState,
+    req: BatchPrintRequest,
+    progress: impl Fn(BatchProgress) + Send + Sync + 'static,
+) -> IpcResult<BatchReport> {
     let s = state.store()?;
     let output = match (req.folder, req.merged) {
         (Some(dir), None) => {

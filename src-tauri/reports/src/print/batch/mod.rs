@@ -248,7 +248,8 @@ mod tests {
             i.record_id = id.into();
             i
         };
-        let inputs = [input("0195cc87-b280-72c9-82e5-5323bb1b2549"), input("0195cc87-b280-7000-8000-000000000001"), input("0195dd00-0000-7000-8000-000000000002")];
+        let inputs =
+            [input("0195cc87-b280-72c9-82e5-5323bb1b2549"), input("0195cc87-b280-7000-8000-000000000001"), input("0195dd00-0000-7000-8000-000000000002")];
         let names = file_names(FormKind::Opinion, &inputs);
         assert_eq!(
             names,

@@ -171,7 +171,8 @@ mod tests {
         let fonts = FontSet::embedded().unwrap();
         let inputs = inputs(8);
         let cancel = AtomicBool::new(false);
-        let r = render_each(job(&inputs, &fonts, 2), &cancel, &|p| cancel.store(p.done >= 2, Ordering::Relaxed), &|i, _| Ok(inputs[i].record_id.clone())).unwrap();
+        let r =
+            render_each(job(&inputs, &fonts, 2), &cancel, &|p| cancel.store(p.done >= 2, Ordering::Relaxed), &|i, _| Ok(inputs[i].record_id.clone())).unwrap();
         assert!(r.cancelled);
         assert!((2..8).contains(&r.done.len()), "{:?}", r.done);
         assert_eq!(r.done, (0..r.done.len()).map(|i| format!("record-{i:03}")).collect::<Vec<_>>());

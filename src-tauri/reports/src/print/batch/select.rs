@@ -61,7 +61,12 @@ pub fn inputs(store: &Store, form: FormKind, selection: &BatchSelection, cancel:
         if kind != form.record_kind() {
             return Err(Error::invalid(
                 "ids",
-                format!("記録（ID: {id}）は{}の記録のため、{}は作れません。{}の記録だけを選んでください。", kind.label(), form.label(), form.record_kind().label()),
+                format!(
+                    "記録（ID: {id}）は{}の記録のため、{}は作れません。{}の記録だけを選んでください。",
+                    kind.label(),
+                    form.label(),
+                    form.record_kind().label()
+                ),
             ));
         }
         inputs.push(input);
