@@ -28,6 +28,8 @@ const COMMANDS: &[&str] = &[
     "list_records",
     "get_record",
     "print_form",
+    "print_batch",
+    "cancel_print_batch",
     "save_recovery_sheet",
     "open_file",
     "choose_save_path",

@@ -135,15 +135,29 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
-    /// Print a record's 様式 as PDF. The opinion picks the long-hours or high-stress variant.
+    /// Print a record's 様式 as PDF (`--id … --out …`), or many at once on every core: a fiscal
+    /// year's finalised records (`--fiscal-year 2025`) or several `--id`, into a folder
+    /// (`--out-dir`) or one merged PDF (`--merge`). The opinion picks the long-hours or high-stress
+    /// variant.
     Pdf {
         #[arg(value_enum)]
         form: FormArg,
+        /// A record's id; repeat it to print several (with --out-dir or --merge).
         #[arg(long)]
-        id: String,
+        id: Vec<String>,
+        /// Every finalised record of this fiscal year (年度, e.g. 2025); drafts are skipped and counted.
         #[arg(long)]
-        out: PathBuf,
-        /// A finalised version other than the latest.
+        fiscal_year: Option<i32>,
+        /// The PDF of one record.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// A folder for one PDF per record (made if missing).
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+        /// One PDF with every record's pages.
+        #[arg(long)]
+        merge: Option<PathBuf>,
+        /// A finalised version other than the latest (one record only).
         #[arg(long)]
         version: Option<u32>,
     },
@@ -722,11 +736,10 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 SearchKind::Workplaces => print_json(&store.search_workplaces(&query, limit)?),
             }
         }
-        Command::Pdf { form, id, out, version } => {
-            let store = open(dir)?;
-            let r = store.print_form(&id, form.into(), version, &out)?;
-            let mark = if r.draft { "下書き".to_string() } else { format!("第{}版", r.version) };
-            line(format!("{}を作成しました: {}（{mark}、{} KB）", FormKind::from(form).label(), r.path, r.bytes.div_ceil(1024)));
+        Command::Pdf { form, id, fiscal_year, out, out_dir, merge, version } => {
+            // The arguments are checked before the store is opened (and the passphrase asked).
+            let plan = crate::cli_pdf::plan(crate::cli_pdf::PdfArgs { ids: id, fiscal_year, out, out_dir, merge, version })?;
+            crate::cli_pdf::pdf(&open(dir)?, form.into(), plan)?;
         }
         Command::Centre { cmd } => crate::cli_delivery::centre(&open(dir)?, cmd)?,
         Command::Enrol { profile, out } => crate::cli_delivery::enrol(&open(dir)?, &profile, out.as_deref())?,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tauri::{Manager, RunEvent};
 
-use crate::ipc::{backups, delivery, editing, entities, imports, ledgers, records, session};
+use crate::ipc::{backups, batch_print, delivery, editing, entities, imports, ledgers, records, session};
 use crate::{cli, ipc};
 
 const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(15 * 60);
@@ -84,6 +84,8 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             records::list_records,
             records::get_record,
             records::print_form,
+            batch_print::print_batch,
+            batch_print::cancel_print_batch,
             records::save_recovery_sheet,
             records::open_file,
             records::choose_save_path,

@@ -3,6 +3,7 @@
 
 mod cli;
 mod cli_delivery;
+mod cli_pdf;
 mod gui;
 mod ipc;
 mod no_dumps;

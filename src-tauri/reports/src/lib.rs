@@ -26,5 +26,6 @@ pub mod prelude {
     pub use crate::ledger::deadlines::HomeDeadlines;
     pub use crate::ledger::export::LedgerExports;
     pub use crate::ledger::rows::Ledgers;
+    pub use crate::print::batch::BatchPrinting;
     pub use crate::print::Printing;
 }

@@ -19,6 +19,7 @@ use chisanpo_core::domain::worker_csv::WorkerImportPreview;
 use chisanpo_core::domain::{Interview, RecordBody, RecordKind, Staff, Violation, Worker, Workplace};
 use chisanpo_core::ledger::annual::AnnualReport;
 use chisanpo_core::ledger::export::ExportReport;
+use chisanpo_core::print::batch::BatchReport;
 use chisanpo_core::print::PrintReport;
 use chisanpo_core::settings::AppSettings;
 use chisanpo_core::store::backup::{BackupInfo, BackupSettings, RestoreReport};
@@ -27,6 +28,7 @@ use chisanpo_core::store::{EntityRow, ListFilter, Profile, RecordSummary, Record
 use ts_rs::{Config, Dependency, TypeVisitor, TS};
 
 use super::backups::{BackupSettingsRequest, RestoreRequest};
+use super::batch_print::BatchPrintRequest;
 use super::delivery::{CentreDatabaseRequest, CentreEnrolRequest, CentreEnrolResult, DeliverySettings, EnrolRequest, SetDeliveryTargetRequest};
 use super::editing::{AmendRequest, ChangesRequest, ConvertRequest, FromApplicationRequest, SaveDraftRequest};
 use super::entities::{HomeData, IdRequest, SaveWorkerRequest, SaveWorkplaceRequest, SearchRequest};
@@ -124,6 +126,8 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec::<ListFilter, Vec<RecordSummary>>("list_records"),
     spec::<IdRequest, RecordView>("get_record"),
     spec::<PrintRequest, PrintReport>("print_form"),
+    spec::<BatchPrintRequest, BatchReport>("print_batch"),
+    spec::<(), ()>("cancel_print_batch"),
     spec::<RecoverySheetRequest, String>("save_recovery_sheet"),
     spec::<PathRequest, ()>("open_file"),
     spec::<SaveAsRequest, Option<String>>("choose_save_path"),
@@ -237,6 +241,7 @@ fn every_command_is_registered_granted_and_handled_one_by_one() {
 fn handler_signature(name: &str) -> &'static str {
     const MODULES: &[(&str, &str)] = &[
         ("backups", include_str!("backups.rs")),
+        ("batch_print", include_str!("batch_print.rs")),
         ("delivery", include_str!("delivery.rs")),
         ("editing", include_str!("editing.rs")),
         ("entities", include_str!("entities.rs")),

@@ -4,6 +4,7 @@
 //! - `entities`: workplaces and workers.
 //! - `imports`: a worker list from CSV (choose, preview, import).
 //! - `backups`: backup settings, backups now and on a schedule, restore.
+//! - `batch_print`: many records' 様式 at once, into a folder or one PDF, with progress and cancel.
 //! - `delivery`: delivery to the centre: status, enrolment, destination, background passes.
 //! - `typed_paths`: the rules for a path typed instead of chosen in a dialog.
 //! - `contract`: the command table the TypeScript is generated from.
@@ -13,6 +14,7 @@
 //! is registered on its own in `build.rs`, so the capability file grants them one by one.
 
 pub mod backups;
+pub mod batch_print;
 #[cfg(test)]
 mod contract;
 pub mod delivery;
@@ -70,6 +72,8 @@ pub struct AppState {
     /// When the screen last reported activity (keys, mouse), or the store was unlocked: the back
     /// end locks by itself once this is older than the idle time and its grace (finding 10).
     activity: Mutex<std::time::Instant>,
+    /// Set to stop the batch print under way (`cancel_print_batch`, or a lock).
+    batch_cancel: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -91,6 +95,7 @@ impl AppState {
             granted: Mutex::new(HashMap::new()),
             idle_seconds_override: chisanpo_core::store::prefs::idle_seconds_override(idle.as_deref()),
             activity: Mutex::new(std::time::Instant::now()),
+            batch_cancel: Arc::default(),
         }
     }
 
@@ -214,6 +219,9 @@ impl AppState {
     fn set(&self, store: Option<Store>) {
         if store.is_some() {
             self.note_activity(std::time::Instant::now());
+        } else {
+            // A batch print stops at a lock, between documents.
+            self.batch_cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         *self.store.write().unwrap_or_else(|e| e.into_inner()) = store.map(Arc::new);
         self.forget_outputs();
@@ -221,6 +229,11 @@ impl AppState {
 
     pub fn data_dir(&self) -> &PathBuf {
         &self.data_dir
+    }
+
+    /// The flag that stops the batch print under way.
+    pub fn batch_cancel(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.batch_cancel.clone()
     }
 }
 

@@ -8,6 +8,8 @@ import type { AppStatus } from "./AppStatus";
 import type { BackupInfo } from "./BackupInfo";
 import type { BackupSettings } from "./BackupSettings";
 import type { BackupSettingsRequest } from "./BackupSettingsRequest";
+import type { BatchPrintRequest } from "./BatchPrintRequest";
+import type { BatchReport } from "./BatchReport";
 import type { CentreDatabaseRequest } from "./CentreDatabaseRequest";
 import type { CentreEnrolRequest } from "./CentreEnrolRequest";
 import type { CentreEnrolResult } from "./CentreEnrolResult";
@@ -98,6 +100,8 @@ export const commands = {
   list_records: (req: ListFilter) => invoke<Array<RecordSummary>>("list_records", { req }),
   get_record: (req: IdRequest) => invoke<RecordView>("get_record", { req }),
   print_form: (req: PrintRequest) => invoke<PrintReport>("print_form", { req }),
+  print_batch: (req: BatchPrintRequest) => invoke<BatchReport>("print_batch", { req }),
+  cancel_print_batch: () => invoke<null>("cancel_print_batch"),
   save_recovery_sheet: (req: RecoverySheetRequest) => invoke<string>("save_recovery_sheet", { req }),
   open_file: (req: PathRequest) => invoke<null>("open_file", { req }),
   choose_save_path: (req: SaveAsRequest) => invoke<string | null>("choose_save_path", { req }),

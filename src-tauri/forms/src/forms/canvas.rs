@@ -446,7 +446,7 @@ impl Canvas {
             // for print: drop it (the outlines stay as they are; see `dehint`).
             super::dehint::dehint_pdf_fonts(&mut doc);
         }
-        doc.compress();
+        deflate_streams(&mut doc);
         let mut bytes = Vec::new();
         doc.save_to(&mut bytes).map_err(|e| Error::Pdf(e.to_string()))?;
         Ok(bytes)
@@ -464,6 +464,30 @@ pub struct FinishOptions {
 impl Default for FinishOptions {
     fn default() -> FinishOptions {
         FinishOptions { strip_hints: true }
+    }
+}
+
+/// The zlib level the streams are deflated at: the default level, where lopdf's own
+/// `Document::compress` uses the best. For a 意見書 (about 95 KB of streams before deflating,
+/// mostly the font subset) the best took 2.6 ms and level 6 takes 1.7 ms, for 0.5 % more bytes:
+/// a third of the time a batch spends deflating, on every core (ADR 0032).
+const DEFLATE_LEVEL: u32 = 6;
+
+/// Deflate every stream not yet filtered, as `Document::compress` does (a stream that would not
+/// shrink is left as it is), at [`DEFLATE_LEVEL`].
+fn deflate_streams(doc: &mut lopdf::Document) {
+    use std::io::Write;
+    for object in doc.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else { continue };
+        if stream.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::with_capacity(stream.content.len() / 2), flate2::Compression::new(DEFLATE_LEVEL));
+        let Ok(deflated) = encoder.write_all(&stream.content).and_then(|()| encoder.finish()) else { continue };
+        if deflated.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(deflated);
+        }
     }
 }
 

@@ -2,6 +2,9 @@
 //! (the version to print, its snapshot, the fonts with the user's fallback font), written
 //! atomically to a place the user chose or into the private spool (`store::spool`), with the
 //! audit entry. The layer above the store and the forms; the reports (`ledger`) use its fonts.
+//! [`batch`] prints many records at once, on every core.
+
+pub mod batch;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
