@@ -111,7 +111,9 @@ pub fn summary(r: &BatchReport, output: &BatchOutput) -> String {
         (BatchOutput::Merged(file), false) => {
             format!("{label}{}件を1つのPDFにまとめました: {}（{}ページ、{} KB）。{drafts}", r.printed, file.display(), r.pages, r.bytes.div_ceil(1024))
         }
-        (BatchOutput::Merged(_), true) => "中止しました。まとめたPDFは作成していません。".to_string(),
+        (BatchOutput::Merged(_) | BatchOutput::Spool, true) => "中止しました。まとめたPDFは作成していません。".to_string(),
+        // The CLI never prints into the app's spool; a merged file is where --merge said.
+        (BatchOutput::Spool, false) => format!("{label}{}件を1つのPDFにまとめました（{}ページ）。{drafts}", r.printed, r.pages),
     }
 }
 

@@ -414,6 +414,64 @@ pub fn cli(data: &str, passphrase: &str, args: &[&str], json: Option<Value>) -> 
     Ok(String::from_utf8(out.stdout)?.trim().to_string())
 }
 
+/// A centre and a laptop set up with the CLI, for the centre's tests: the paths of their stores
+/// and of the files between them.
+pub struct CentreAndLaptop {
+    /// The laptop's data folder: a doctor's, with its consultations delivered.
+    pub laptop: String,
+    /// The centre's data folder: a coordinator's, with its key pair and profile.
+    pub centre: String,
+    /// The centre's profile, which the laptop enrolled with.
+    pub profile: String,
+    /// The laptop's enrolment request, for the coordinator to enrol it.
+    pub request: String,
+    /// The folder the laptop delivers to: the profile's endpoint.
+    pub synced: PathBuf,
+}
+
+/// Under `root`: a centre called `centre_name` whose profile names a synced folder as its
+/// endpoint, and a laptop with `consultations` (at most 3) finalised consultations of FY2025 at
+/// one workplace (鷲尾製作所), each a different worker (a second visit in a year would be
+/// charged), enrolled with the centre's profile and delivered to that folder.
+pub fn centre_and_laptop(root: &Path, centre_name: &str, consultations: usize, laptop_pass: &str, centre_pass: &str) -> Result<CentreAndLaptop> {
+    const WORKERS: [(&str, &str, &str); 3] =
+        [("2025-06-10", "鷲尾 ヒカル", "ワシオ ヒカル"), ("2025-07-08", "東雲 ミドリ", "シノノメ ミドリ"), ("2025-09-02", "朝霧 ソラ", "アサギリ ソラ")];
+    if consultations > WORKERS.len() {
+        bail!("centre_and_laptop makes at most {} consultations", WORKERS.len());
+    }
+    let path = |name: &str| root.join(name).to_string_lossy().to_string();
+    let set = CentreAndLaptop {
+        laptop: path("laptop"),
+        centre: path("centre"),
+        profile: path("centre-profile.json"),
+        request: path("request.json"),
+        synced: root.join("synced"),
+    };
+    std::fs::create_dir_all(&set.synced)?;
+    let synced = set.synced.to_string_lossy().to_string();
+    let (laptop, centre) = (set.laptop.as_str(), set.centre.as_str());
+
+    cli(centre, centre_pass, &["init", "--name", "統括 花子", "--role", "coordinator"], None)?;
+    cli(centre, centre_pass, &["centre", "init", "--name", centre_name, "--out", &set.profile, "--endpoint", &synced], None)?;
+    cli(laptop, laptop_pass, &["init", "--name", "産業 一郎", "--role", "doctor"], None)?;
+    let wp = cli(laptop, laptop_pass, &["add", "workplace"], Some(json!({ "name": "鷲尾製作所", "kana": "ワシオセイサクショ", "workers_male": 12 })))?;
+    let doctor = cli(laptop, laptop_pass, &["add", "staff"], Some(json!({ "role": "doctor", "name": "診療 次郎", "kana": "シンリョウ ジロウ" })))?;
+    for (day, name, kana) in &WORKERS[..consultations] {
+        let worker = cli(laptop, laptop_pass, &["add", "worker"], Some(json!({ "workplace_id": wp, "name": name, "kana": kana })))?;
+        let id = cli(
+            laptop,
+            laptop_pass,
+            &["add", "consultation"],
+            Some(json!({ "performed_on": day, "place": "workplace_visit", "doctor_id": doctor, "workplace_id": wp, "worker_id": worker,
+                         "requester": "worker", "kinds": ["health_guidance"], "content": "生活習慣の改善を助言" })),
+        )?;
+        cli(laptop, laptop_pass, &["finalize", &id], None)?;
+    }
+    cli(laptop, laptop_pass, &["enrol", "--profile", &set.profile, "--out", &set.request], None)?;
+    cli(laptop, laptop_pass, &["deliver", "--to-folder", &synced], None)?;
+    Ok(set)
+}
+
 /// Unlock the app and point its output folder (PDFs, exports) at `folder`.
 pub fn unlock_with_output_folder(s: &Session, passphrase: &str, folder: &Path) -> Result<()> {
     s.fill("#passphrase", passphrase)?;

@@ -5,7 +5,7 @@
 //! nobody carrying a file by hand. The laptop then reads the centre's receipt.
 
 use anyhow::Result;
-use chisanpo_e2e::{cli, wait_dataset, Driver, Xvfb};
+use chisanpo_e2e::{centre_and_laptop, cli, wait_dataset, CentreAndLaptop, Driver, Xvfb};
 use serde_json::json;
 
 const PASS: &str = "e2e-laptop-passphrase";
@@ -14,38 +14,9 @@ const CENTRE_PASS: &str = "e2e-coordinator-passphrase";
 #[test]
 fn the_coordinators_app_imports_by_itself_and_its_ledger_lists_the_laptops_records() -> Result<()> {
     let tmp = tempfile::tempdir()?;
-    let laptop = tmp.path().join("laptop").to_string_lossy().to_string();
-    let centre = tmp.path().join("centre").to_string_lossy().to_string();
-    let profile = tmp.path().join("centre-profile.json").to_string_lossy().to_string();
-    let request = tmp.path().join("request.json").to_string_lossy().to_string();
-    let synced = tmp.path().join("synced");
-    std::fs::create_dir_all(&synced)?;
-    let synced_s = synced.to_string_lossy().to_string();
-
-    // The centre: its key pair and profile, naming the synced folder as the endpoint.
-    cli(&centre, CENTRE_PASS, &["init", "--name", "統括 花子", "--role", "coordinator"], None)?;
-    cli(&centre, CENTRE_PASS, &["centre", "init", "--name", "北部地域産業保健センター", "--out", &profile, "--endpoint", &synced_s], None)?;
-
-    // The laptop: three consultations finalised, enrolled, delivered to the folder.
-    cli(&laptop, PASS, &["init", "--name", "産業 一郎", "--role", "doctor"], None)?;
-    let wp = cli(&laptop, PASS, &["add", "workplace"], Some(json!({ "name": "鷲尾製作所", "kana": "ワシオセイサクショ", "workers_male": 12 })))?;
-    let doctor = cli(&laptop, PASS, &["add", "staff"], Some(json!({ "role": "doctor", "name": "診療 次郎", "kana": "シンリョウ ジロウ" })))?;
-    // Three workers: a second visit by the same worker in a fiscal year would be charged.
-    for (day, name, kana) in
-        [("2025-06-10", "鷲尾 ヒカル", "ワシオ ヒカル"), ("2025-07-08", "東雲 ミドリ", "シノノメ ミドリ"), ("2025-09-02", "朝霧 ソラ", "アサギリ ソラ")]
-    {
-        let worker = cli(&laptop, PASS, &["add", "worker"], Some(json!({ "workplace_id": wp, "name": name, "kana": kana })))?;
-        let id = cli(
-            &laptop,
-            PASS,
-            &["add", "consultation"],
-            Some(json!({ "performed_on": day, "place": "workplace_visit", "doctor_id": doctor, "workplace_id": wp, "worker_id": worker,
-                         "requester": "worker", "kinds": ["health_guidance"], "content": "生活習慣の改善を助言" })),
-        )?;
-        cli(&laptop, PASS, &["finalize", &id], None)?;
-    }
-    cli(&laptop, PASS, &["enrol", "--profile", &profile, "--out", &request], None)?;
-    cli(&laptop, PASS, &["deliver", "--to-folder", &synced_s], None)?;
+    // The centre, and a laptop with three consultations finalised, enrolled, delivered to the
+    // centre's synced folder.
+    let CentreAndLaptop { laptop, centre, request, .. } = centre_and_laptop(tmp.path(), "北部地域産業保健センター", 3, PASS, CENTRE_PASS)?;
 
     // The coordinator opens the app: it imports by itself, and sets the laptop's bundle aside
     // until the laptop is enrolled.

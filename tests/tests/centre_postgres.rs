@@ -5,7 +5,7 @@
 #![cfg(unix)]
 
 use anyhow::Result;
-use chisanpo_e2e::{cli, wait_dataset, Driver, Xvfb};
+use chisanpo_e2e::{centre_and_laptop, wait_dataset, CentreAndLaptop, Driver, Xvfb};
 use serde_json::json;
 
 #[path = "../../src-tauri/core/tests/delivery_common/postgres.rs"]
@@ -26,32 +26,8 @@ fn the_coordinator_runs_the_centre_on_a_shared_postgresql_from_the_app() -> Resu
     let pg = pg_server::PgServer::start();
     let url = pg.database("centre");
     let tmp = tempfile::tempdir()?;
-    let laptop = tmp.path().join("laptop").to_string_lossy().to_string();
-    let centre = tmp.path().join("centre").to_string_lossy().to_string();
-    let profile = tmp.path().join("centre-profile.json").to_string_lossy().to_string();
-    let request = tmp.path().join("request.json").to_string_lossy().to_string();
-    let synced = tmp.path().join("synced");
-    std::fs::create_dir_all(&synced)?;
-    let synced_s = synced.to_string_lossy().to_string();
-
-    cli(&centre, CENTRE_PASS, &["init", "--name", "統括 花子", "--role", "coordinator"], None)?;
-    cli(&centre, CENTRE_PASS, &["centre", "init", "--name", "県産業保健センター", "--out", &profile, "--endpoint", &synced_s], None)?;
-    cli(&laptop, PASS, &["init", "--name", "産業 一郎", "--role", "doctor"], None)?;
-    let wp = cli(&laptop, PASS, &["add", "workplace"], Some(json!({ "name": "鷲尾製作所", "kana": "ワシオセイサクショ", "workers_male": 12 })))?;
-    let doctor = cli(&laptop, PASS, &["add", "staff"], Some(json!({ "role": "doctor", "name": "診療 次郎", "kana": "シンリョウ ジロウ" })))?;
-    for (day, name, kana) in [("2025-06-10", "鷲尾 ヒカル", "ワシオ ヒカル"), ("2025-07-08", "東雲 ミドリ", "シノノメ ミドリ")] {
-        let worker = cli(&laptop, PASS, &["add", "worker"], Some(json!({ "workplace_id": wp, "name": name, "kana": kana })))?;
-        let id = cli(
-            &laptop,
-            PASS,
-            &["add", "consultation"],
-            Some(json!({ "performed_on": day, "place": "workplace_visit", "doctor_id": doctor, "workplace_id": wp, "worker_id": worker,
-                         "requester": "worker", "kinds": ["health_guidance"], "content": "生活習慣の改善を助言" })),
-        )?;
-        cli(&laptop, PASS, &["finalize", &id], None)?;
-    }
-    cli(&laptop, PASS, &["enrol", "--profile", &profile, "--out", &request], None)?;
-    cli(&laptop, PASS, &["deliver", "--to-folder", &synced_s], None)?;
+    // A laptop with two consultations finalised, enrolled, delivered to the centre's folder.
+    let CentreAndLaptop { centre, request, .. } = centre_and_laptop(tmp.path(), "県産業保健センター", 2, PASS, CENTRE_PASS)?;
 
     let x = Xvfb::start()?;
     let driver = Driver::start_with_env(&x.display, &[("CHISANPO_DELIVERY_RETRY_SECONDS", "1")])?;

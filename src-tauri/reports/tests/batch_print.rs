@@ -150,6 +150,31 @@ fn a_fiscal_year_merged_has_a_page_per_opinion_and_working_fonts() {
     assert_eq!(s.saved_copies_of(&finals[0].id).unwrap(), [out.display().to_string()]);
 }
 
+/// Merged for printing, as a single print goes (ADR 0017): one PDF inside the private spool,
+/// named for the year and no person, audited as gone to the spool (no saved copy kept until
+/// 廃棄), and gone when the spool is cleared; a cancel leaves nothing in the spool.
+#[test]
+fn a_fiscal_year_merged_for_printing_goes_to_the_spool_only() {
+    let (_tmp, s, year) = store_with_interviews();
+    let finals = finalised(&s, year);
+    let cancel = AtomicBool::new(false);
+    let stopped = s.print_batch(FormKind::Opinion, &fiscal_year(year), &BatchOutput::Spool, &|_| cancel.store(true, Ordering::Relaxed), &cancel).unwrap();
+    assert!(stopped.cancelled && stopped.files.is_empty());
+    assert!(!s.spool().dir().exists() || pdfs_in(s.spool().dir()).is_empty(), "a cancelled batch left a file in the spool");
+
+    let report = s.print_batch(FormKind::Opinion, &fiscal_year(year), &BatchOutput::Spool, &no_progress, &AtomicBool::new(false)).unwrap();
+    assert_eq!((report.printed as usize, report.pages as usize), (finals.len(), finals.len()));
+    let pdf = PathBuf::from(&report.files[0]);
+    assert!(s.spool().holds(&pdf), "{}", pdf.display());
+    let name = pdf.file_name().unwrap().to_string_lossy().to_string();
+    assert!(name.ends_with(&format!("_{}_{}.pdf", FormKind::Opinion.label(), chisanpo_domain::domain::wareki::format_fiscal_year(year))), "{name}");
+    assert_eq!(pdf_pages(&pdf), finals.len());
+    let last = s.audit_trail(&finals[0].id).unwrap().pop().unwrap();
+    assert_eq!((last.action.as_str(), last.detail["to"].as_str(), last.detail.get("saved")), ("print", Some("spool"), None));
+    assert!(s.saved_copies_of(&finals[0].id).unwrap().is_empty(), "a print for the viewer is not a saved copy");
+    assert_eq!(s.spool().clear(), 1);
+}
+
 /// A cancelled merge leaves no file at all (nothing half written, no temporary), says it was
 /// cancelled, and audits nothing.
 #[test]

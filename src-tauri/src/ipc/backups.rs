@@ -112,7 +112,7 @@ pub async fn choose_folder(app: AppHandle, state: State<'_, AppState>) -> IpcRes
     let (tx, rx) = std::sync::mpsc::channel();
     // GTK dialogs must be run on the main thread.
     app.run_on_main_thread(move || {
-        let picked = rfd::FileDialog::new().set_title("バックアップ先のフォルダ").pick_folder();
+        let picked = rfd::FileDialog::new().set_title("保存先のフォルダ").pick_folder();
         let _ = tx.send(picked.map(|p| p.display().to_string()));
     })
     .map_err(|e| super::dto(chisanpo_core::Error::File { path: e.to_string(), source: None }))?;

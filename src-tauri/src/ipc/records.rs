@@ -93,7 +93,7 @@ pub(crate) async fn print_into(state: &AppState, req: PrintRequest) -> IpcResult
 
 /// A print into the spool that finished after a lock (the lock emptied the spool before the file
 /// was written) is removed at once, and answered as locked: no printout outlives a lock.
-fn discard_if_locked_meanwhile(state: &AppState, printing: &Arc<Store>, pdf: &Path) -> IpcResult<()> {
+pub(crate) fn discard_if_locked_meanwhile(state: &AppState, printing: &Arc<Store>, pdf: &Path) -> IpcResult<()> {
     if state.unlocked().is_some_and(|now| Arc::ptr_eq(&now, printing)) {
         return Ok(());
     }

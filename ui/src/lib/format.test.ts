@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bundleLabel, wareki } from "./format";
+import { bundleLabel, count, fiscalYearLabel, wareki } from "./format";
 
 describe("wareki", () => {
   it.each([
@@ -22,5 +22,28 @@ describe("bundleLabel", () => {
   });
   it("shows any other name as it is", () => {
     expect(bundleLabel("tampered.chisanpo-bundle", true)).toBe("tampered.chisanpo-bundle");
+  });
+});
+
+describe("fiscalYearLabel", () => {
+  it.each([
+    [2025, "令和7年度"],
+    [2019, "令和元年度"],
+    [2018, "平成30年度"],
+    [1988, "昭和63年度"],
+    [1989, "平成元年度"],
+  ])("%s → %s", (fy, want) => {
+    expect(fiscalYearLabel(fy)).toBe(want);
+  });
+
+  it("says nothing for a year not yet typed", () => {
+    expect(fiscalYearLabel(Number.NaN)).toBe("");
+  });
+});
+
+describe("count", () => {
+  it("groups thousands", () => {
+    expect(count(1000)).toBe("1,000");
+    expect(count(12)).toBe("12");
   });
 });

@@ -24,6 +24,26 @@ export function wareki(iso: string | null | undefined): string {
   return `${y}年${mo}月${d}日`;
 }
 
+/**
+ * `2025` → `令和7年度`, as the forms and reports name a fiscal year (April to March). A year that
+ * straddles a change of era takes the new era's name (FY2019 is 令和元年度), as in Rust
+ * (`wareki::format_fiscal_year`).
+ */
+export function fiscalYearLabel(fy: number): string {
+  if (!Number.isInteger(fy)) return "";
+  const eraOf = (key: number) => ERAS.find(([, ey, em, ed]) => key >= ey * 10000 + em * 100 + ed);
+  let era = eraOf((fy + 1) * 10000 + 331);
+  if (era && fy - era[1] + 1 < 1) era = eraOf(fy * 10000 + 401);
+  if (!era) return `${fy}年度`;
+  const n = fy - era[1] + 1;
+  return `${era[0]}${n === 1 ? "元" : n}年度`;
+}
+
+/** A count as people read it: `1000` → `1,000`. */
+export function count(n: number): string {
+  return n.toLocaleString("ja-JP");
+}
+
 /** A timestamp (RFC 3339, UTC) in local time, `2025/04/01 09:30`. */
 export function localTime(ts: string): string {
   const d = new Date(ts);

@@ -51,6 +51,10 @@ pub enum BatchOutput {
     Folder(PathBuf),
     /// Every record's pages in one PDF, written only once all are drawn.
     Merged(PathBuf),
+    /// Every record's pages in one PDF in the private print spool, for the viewer to print, as a
+    /// single print goes (ADR 0017): removed at lock, quit, the next start and 廃棄, and audited
+    /// as gone to the spool, not as a saved copy. Named for the batch (`batch_name`).
+    Spool,
 }
 
 /// What a batch printed.
@@ -121,14 +125,14 @@ impl BatchPrinting for Store {
                 // What was written left the app, even when a later record failed: audit it first.
                 let files: Vec<(usize, PathBuf)> = written.files.into_inner().unwrap_or_else(|e| e.into_inner());
                 let done: Vec<(&FormInput, &Path)> = files.iter().map(|(i, p)| (&chosen.inputs[*i], p.as_path())).collect();
-                self.audit_batch(form, &done)?;
+                self.audit_batch(form, &done, true)?;
                 report.cancelled = written.result?.cancelled;
                 report.bytes = files.iter().filter_map(|(_, p)| fs::metadata(p).ok()).map(|m| m.len()).sum();
                 let mut files = files;
                 files.sort_unstable_by_key(|(i, _)| *i);
                 (files.len(), files.into_iter().map(|(_, p)| p).collect())
             }
-            BatchOutput::Merged(path) => {
+            BatchOutput::Merged(_) | BatchOutput::Spool => {
                 let docs = render_each(job, cancel, progress, &|_, pdf| merge::parse(&pdf))?;
                 if docs.cancelled || cancel.load(Ordering::Relaxed) {
                     report.cancelled = true;
@@ -136,11 +140,15 @@ impl BatchPrinting for Store {
                 }
                 let mut merged = merge::merge(docs.done, &format!("{}（{}件）", form.label(), chosen.inputs.len()))?;
                 report.pages = count(merged.get_pages().len());
-                write_pdf(path, &mut merged)?;
+                let (path, saved) = match output {
+                    BatchOutput::Merged(path) => (path.clone(), true),
+                    _ => (self.spool().new_path(&batch_name(form, selection))?, false),
+                };
+                write_pdf(&path, &mut merged)?;
                 let done: Vec<(&FormInput, &Path)> = chosen.inputs.iter().map(|i| (i, path.as_path())).collect();
-                self.audit_batch(form, &done)?;
-                report.bytes = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-                (chosen.inputs.len(), vec![path.clone()])
+                self.audit_batch(form, &done, saved)?;
+                report.bytes = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                (chosen.inputs.len(), vec![path])
             }
         };
         report.printed = count(printed);
@@ -168,6 +176,15 @@ fn into_folder(job: RenderJob<'_>, dir: &Path, progress: &(dyn Fn(BatchProgress)
         })
     });
     Written { files, result }
+}
+
+/// The name of a batch's merged file when the app names it (the spool): the form and the fiscal
+/// year, or the number of records chosen; never a person's name.
+pub fn batch_name(form: FormKind, selection: &BatchSelection) -> String {
+    match selection {
+        BatchSelection::FiscalYear { fiscal_year } => format!("{}_{}.pdf", form.label(), crate::domain::wareki::format_fiscal_year(*fiscal_year)),
+        BatchSelection::Records { ids } => format!("{}_{}件.pdf", form.label(), ids.len()),
+    }
 }
 
 /// The file name of each input in a folder: as a single print names it, unless two records of
@@ -210,22 +227,27 @@ fn count(n: usize) -> u32 {
 
 /// The audit of a batch, private to this module.
 trait BatchAudit {
-    /// One audit entry per record printed, as a saved copy (`saved: true`, its place kept apart
-    /// until 廃棄, like a single print), in one transaction; `batch` says how many were printed
-    /// together.
-    fn audit_batch(&self, form: FormKind, done: &[(&FormInput, &Path)]) -> Result<()>;
+    /// One audit entry per record printed, in one transaction, as a single print's: a saved copy
+    /// (`saved: true`, its place kept apart until 廃棄), or gone to the spool (`to: "spool"`);
+    /// `batch` says how many were printed together.
+    fn audit_batch(&self, form: FormKind, done: &[(&FormInput, &Path)], saved: bool) -> Result<()>;
 }
 
 impl BatchAudit for Store {
-    fn audit_batch(&self, form: FormKind, done: &[(&FormInput, &Path)]) -> Result<()> {
+    fn audit_batch(&self, form: FormKind, done: &[(&FormInput, &Path)], saved: bool) -> Result<()> {
         if done.is_empty() {
             return Ok(());
         }
         self.write(|tx| {
             for (input, path) in done {
-                Store::remember_saved_copy(tx, &input.record_id, path)?;
                 let draft = input.status == PrintStatus::Draft;
-                let detail = serde_json::json!({ "form": form.as_str(), "version": input.version, "draft": draft, "saved": true, "batch": done.len() });
+                let mut detail = serde_json::json!({ "form": form.as_str(), "version": input.version, "draft": draft, "batch": done.len() });
+                if saved {
+                    Store::remember_saved_copy(tx, &input.record_id, path)?;
+                    detail["saved"] = true.into();
+                } else {
+                    detail["to"] = "spool".into();
+                }
                 self.audit(tx, Action::Print, &input.record_id, detail)?;
             }
             Ok(())
