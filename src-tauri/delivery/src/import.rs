@@ -78,35 +78,70 @@ pub struct ConsolidatedRecord {
     pub consolidated: bool,
 }
 
-/// Decrypt with the current or a retired centre key, then check the enrolled device's signature,
-/// the centre, and every content hash.
-fn check(
-    target: &mut dyn Consolidation,
-    centre_id: &str,
-    identities: &[keys::CentreIdentity],
-    bytes: &[u8],
-) -> Result<std::result::Result<Checked, (Option<String>, Refusal)>> {
+/// A bundle read, hashed, decrypted and parsed ahead of its turn: on a thread of its own, while
+/// the bundle before it is applied (the server's work and the client's overlap).
+enum Ahead {
+    /// Applied before and receipted, by its name: not read again.
+    Skipped,
+    /// The file or its hash file could not be read (a warning; read again next time).
+    Unreadable(String),
+    /// Its hash file has not arrived yet.
+    Incomplete,
+    /// Read whole: its expected and actual hashes, and when they agree, what decrypting and
+    /// parsing gave (nothing of it trusted before the signature is checked).
+    Read { expected: String, sha: String, opened: Option<std::result::Result<Opened, Refusal>> },
+}
+
+/// A decrypted envelope and the parse of its payload (an error kept for after the signature check).
+struct Opened {
+    env: bundle::Envelope,
+    parsed: std::result::Result<bundle::Payload, Refusal>,
+}
+
+/// Read, hash, decrypt (with the current or a retired centre key) and parse one bundle. Touches
+/// neither the store nor the database.
+fn read_ahead(source: &dyn Transport, identities: &[keys::CentreIdentity], file: &str, skip: bool) -> Result<Ahead> {
+    if skip {
+        return Ok(Ahead::Skipped);
+    }
+    let (expected, bytes) = match (read_one(source, &bundle::hash_file_name(file))?, read_one(source, file)?) {
+        (Ok(Some(e)), Ok(Some(b))) => (e, b),
+        (Err(m), _) | (_, Err(m)) => return Ok(Ahead::Unreadable(m)),
+        _ => return Ok(Ahead::Incomplete),
+    };
+    let expected = String::from_utf8_lossy(&expected).trim().to_string();
+    let sha = sha256_hex(&bytes);
+    if expected != sha {
+        return Ok(Ahead::Read { expected, sha, opened: None });
+    }
     let mut opened = Err(Refusal::NotDecryptable);
     for identity in identities {
-        opened = bundle::open(identity, bytes);
+        opened = bundle::open(identity, &bytes);
         if !matches!(opened, Err(Refusal::NotDecryptable)) {
             break;
         }
     }
-    let env = match opened {
-        Ok(env) => env,
+    let opened = opened.map(|env| {
+        let parsed = bundle::payload_of(&env);
+        Opened { env, parsed }
+    });
+    Ok(Ahead::Read { expected, sha, opened: Some(opened) })
+}
+
+/// Check an opened bundle: the enrolled device's signature, the centre, and (from the parse)
+/// every content hash.
+fn check(
+    target: &mut dyn Consolidation,
+    centre_id: &str,
+    opened: std::result::Result<Opened, Refusal>,
+) -> Result<std::result::Result<Checked, (Option<String>, Refusal)>> {
+    let Opened { env, parsed } = match opened {
+        Ok(o) => o,
         Err(r) => return Ok(Err((None, r))),
     };
     let device = Some(env.device_id.clone());
     let Some(key) = target.device_key(&env.device_id)? else { return Ok(Err((device, Refusal::UnknownDevice(env.device_id.clone())))) };
-    // The signature and the parse each read the whole payload: one on each core. Nothing of the
-    // parse is used unless the signature holds.
-    let (signed, parsed) = std::thread::scope(|s| {
-        let parsed = s.spawn(|| bundle::payload_of(&env));
-        let signed = keys::verify(&key, env.payload.as_bytes(), &env.signature);
-        (signed, parsed.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-    });
-    if !signed {
+    if !keys::verify(&key, env.payload.as_bytes(), &env.signature) {
         return Ok(Err((device, Refusal::BadSignature)));
     }
     let payload = match parsed {
@@ -188,108 +223,130 @@ impl CentreImport for Store {
         // (never a row of the database alone, which a database role can write).
         let mut decided: HashMap<String, Decided> = HashMap::new();
         let applied = target.applied_files()?;
-        for file in source.list(BUNDLE_EXTENSION)? {
-            // A file whose name carries its hash and that was applied before is not read again:
-            // the centre imports every few minutes, and the folder keeps years of bundles.
-            // One without its receipt yet is read and compared below before a receipt says 届いた.
-            let prefix = bundle::parse_name(&file).and_then(|p| p.hash_prefix);
-            let receipted = receipts.contains(&receipt::receipt_name(&file));
-            if receipted && prefix.is_some_and(|prefix| applied.get(&file).is_some_and(|sha| sha.starts_with(prefix))) {
-                report.bundles_already_applied += 1;
-                continue;
-            }
-            // A bundle without its hash file is still arriving: looked at again next time. One
-            // file that cannot be read does not stop the others.
-            let (expected, bytes) = match (read_one(source, &bundle::hash_file_name(&file))?, read_one(source, &file)?) {
-                (Ok(Some(e)), Ok(Some(b))) => (e, b),
-                (Err(m), _) | (_, Err(m)) => {
-                    report.warnings.push(format!("{file} を読めませんでした（次の取り込みで読み直します）: {m}"));
+        let files = source.list(BUNDLE_EXTENSION)?;
+        // The next bundle is read, hashed, decrypted and parsed on another thread while this one
+        // is written: one bundle ahead, no more (a bundle is up to 15 MB).
+        std::thread::scope(|scope| -> Result<()> {
+            let (ahead_tx, ahead_rx) = std::sync::mpsc::sync_channel::<(String, Result<Ahead>)>(1);
+            let (receipts, applied, identities) = (&receipts, &applied, &identities);
+            scope.spawn(move || {
+                for file in files {
+                    // A file whose name carries its hash and that was applied before is not read
+                    // again: the centre imports every few minutes, and the folder keeps years of
+                    // bundles. One without its receipt yet is read and compared before a receipt
+                    // says 届いた.
+                    let prefix = bundle::parse_name(&file).and_then(|p| p.hash_prefix);
+                    let receipted = receipts.contains(&receipt::receipt_name(&file));
+                    let skip = receipted && prefix.is_some_and(|prefix| applied.get(&file).is_some_and(|sha| sha.starts_with(prefix)));
+                    let ahead = read_ahead(source, identities, &file, skip);
+                    let failed = ahead.is_err();
+                    // The import stopped (an error): read no further.
+                    if ahead_tx.send((file, ahead)).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            for (file, ahead) in ahead_rx {
+                let receipted = receipts.contains(&receipt::receipt_name(&file));
+                // A bundle without its hash file is still arriving: looked at again next time. One
+                // file that cannot be read does not stop the others.
+                let (expected, sha, opened) = match ahead? {
+                    Ahead::Skipped => {
+                        report.bundles_already_applied += 1;
+                        continue;
+                    }
+                    Ahead::Unreadable(m) => {
+                        report.warnings.push(format!("{file} を読めませんでした（次の取り込みで読み直します）: {m}"));
+                        continue;
+                    }
+                    Ahead::Incomplete => {
+                        report.incomplete.push(file);
+                        continue;
+                    }
+                    Ahead::Read { expected, sha, opened } => (expected, sha, opened),
+                };
+                // Applied before: skipped. Quarantined before: checked again (its device may have
+                // been enrolled since), recorded again only if it now applies.
+                let seen = target.seen(&sha)?;
+                if seen.as_deref() == Some("applied") && receipted {
+                    report.bundles_already_applied += 1;
                     continue;
                 }
-                _ => {
-                    report.incomplete.push(file);
-                    continue;
-                }
-            };
-            let expected = String::from_utf8_lossy(&expected).trim().to_string();
-            let sha = sha256_hex(&bytes);
-            // Applied before: skipped. Quarantined before: checked again (its device may have
-            // been enrolled since), recorded again only if it now applies.
-            let seen = target.seen(&sha)?;
-            if seen.as_deref() == Some("applied") && receipted {
-                report.bundles_already_applied += 1;
-                continue;
-            }
-            let checked = if expected != sha { Err((device_of_name(&file), Refusal::Damaged)) } else { check(target, &centre_id, &identities, &bytes)? };
-            // What the database keeps under this hash must be this file's own signed content:
-            // a role that wrote a junk payload and an "applied" row under the hash of a bundle
-            // still to come would otherwise have it skipped, and its device told 届いた.
-            let kept = match &checked {
-                Ok(_) => Some(target.kept_payload(&sha)?),
-                Err(_) => None,
-            };
-            let agrees = match (&checked, &kept) {
-                (Ok(c), Some(k)) => k.matches(c),
-                _ => seen.as_deref() != Some("applied"),
-            };
-            if !agrees {
-                report.warnings.push(format!(
+                let checked = match opened {
+                    Some(opened) if expected == sha => check(target, &centre_id, opened)?,
+                    _ => Err((device_of_name(&file), Refusal::Damaged)),
+                };
+                // What the database keeps under this hash must be this file's own signed content:
+                // a role that wrote a junk payload and an "applied" row under the hash of a bundle
+                // still to come would otherwise have it skipped, and its device told 届いた.
+                let kept = match &checked {
+                    Ok(_) => Some(target.kept_payload(&sha)?),
+                    Err(_) => None,
+                };
+                let agrees = match (&checked, &kept) {
+                    (Ok(c), Some(k)) => k.matches(c),
+                    _ => seen.as_deref() != Some("applied"),
+                };
+                if !agrees {
+                    report.warnings.push(format!(
                     "{file}: {}には取り込み済みの別の内容が、このファイルのものとして記録されています（データベースで書き加えられています）。このファイルは取り込まず、受領書も書きません（端末は送り直しを続けます）。`chisanpo centre verify` で確かめ、データベース管理者に連絡してください。",
                     target.describe()
                 ));
-                continue;
-            }
-            // Applied before, or applied and since destroyed with a record (its sealed tombstone
-            // agrees with this file): never applied again, answered as applied.
-            if seen.as_deref() == Some("applied") || matches!(kept, Some(KeptPayload::Removed { .. })) {
-                report.bundles_already_applied += 1;
-                decided.insert(sha.clone(), Decided::applied(&file));
-                receipt_here.push(sha);
-                continue;
-            }
-            let at = now();
-            match checked {
-                Ok(checked) => {
-                    // The rules of today are checked on the other core while the bundle is written.
-                    let (a, rules) = std::thread::scope(|s| {
-                        let rules = s.spawn(|| rule_warnings(&checked.payload));
-                        let a = target.apply(&checked, &file, &sha, &from, &at);
-                        (a, rules.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                    });
-                    let a = a?;
+                    continue;
+                }
+                // Applied before, or applied and since destroyed with a record (its sealed tombstone
+                // agrees with this file): never applied again, answered as applied.
+                if seen.as_deref() == Some("applied") || matches!(kept, Some(KeptPayload::Removed { .. })) {
+                    report.bundles_already_applied += 1;
                     decided.insert(sha.clone(), Decided::applied(&file));
-                    let payload = checked.payload;
-                    report.bundles_applied.push(file);
-                    report.versions_added += a.added;
-                    report.versions_already_present += a.present;
-                    report.destructions_added += a.destructions;
-                    report.warnings.extend(clock_warning(&payload));
-                    report.warnings.extend(rules);
-                    if let Some(why) = self.judge_anchor(target, &payload, &at)? {
-                        report.warnings.push(format!("端末 {}: {why}", payload.device_id));
-                        report.devices_flagged.push(payload.device_id.clone());
-                    }
-                    let records: Vec<&str> = payload.entries.iter().map(|e| e.record_id.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
-                    let conflicted = target.conflicted_among(&records)?;
-                    for r in records {
-                        if conflicted.contains(r) && !report.needs_review.iter().any(|x| x == r) {
-                            report.needs_review.push(r.to_string());
+                    receipt_here.push(sha);
+                    continue;
+                }
+                let at = now();
+                match checked {
+                    Ok(checked) => {
+                        // The rules of today are checked on the other core while the bundle is written.
+                        let (a, rules) = std::thread::scope(|s| {
+                            let rules = s.spawn(|| rule_warnings(&checked.payload));
+                            let a = target.apply(&checked, &file, &sha, &from, &at);
+                            (a, rules.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                        });
+                        let a = a?;
+                        decided.insert(sha.clone(), Decided::applied(&file));
+                        let payload = checked.payload;
+                        report.bundles_applied.push(file);
+                        report.versions_added += a.added;
+                        report.versions_already_present += a.present;
+                        report.destructions_added += a.destructions;
+                        report.warnings.extend(clock_warning(&payload));
+                        report.warnings.extend(rules);
+                        if let Some(why) = self.judge_anchor(target, &payload, &at)? {
+                            report.warnings.push(format!("端末 {}: {why}", payload.device_id));
+                            report.devices_flagged.push(payload.device_id.clone());
+                        }
+                        let records: Vec<&str> = payload.entries.iter().map(|e| e.record_id.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
+                        let conflicted = target.conflicted_among(&records)?;
+                        for r in records {
+                            if conflicted.contains(r) && !report.needs_review.iter().any(|x| x == r) {
+                                report.needs_review.push(r.to_string());
+                            }
                         }
                     }
-                }
-                Err((device, refusal)) => {
-                    let device = device.or_else(|| device_of_name(&file));
-                    if seen.is_none() {
-                        target.refuse(&file, &sha, &from, device.as_deref(), &refusal, &at)?;
+                    Err((device, refusal)) => {
+                        let device = device.or_else(|| device_of_name(&file));
+                        if seen.is_none() {
+                            target.refuse(&file, &sha, &from, device.as_deref(), &refusal, &at)?;
+                        }
+                        decided.insert(
+                            sha.clone(),
+                            Decided { file: file.clone(), outcome: "quarantined", code: Some(refusal.code().to_string()), reason: Some(refusal.message()) },
+                        );
+                        report.quarantined.push(Quarantined { file, reason: refusal.message() });
                     }
-                    decided.insert(
-                        sha.clone(),
-                        Decided { file: file.clone(), outcome: "quarantined", code: Some(refusal.code().to_string()), reason: Some(refusal.message()) },
-                    );
-                    report.quarantined.push(Quarantined { file, reason: refusal.message() });
                 }
             }
-        }
+            Ok(())
+        })?;
         self.write_receipts(source, target, &receipt_here, &decided, &mut report)?;
         Ok(report)
     }
