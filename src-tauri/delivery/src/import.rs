@@ -89,7 +89,7 @@ enum Ahead {
     Incomplete,
     /// Read whole: its expected and actual hashes, and when they agree, what decrypting and
     /// parsing gave (nothing of it trusted before the signature is checked).
-    Read { expected: String, sha: String, opened: Option<std::result::Result<Opened, Refusal>> },
+    Read { expected: String, sha: String, opened: Option<std::result::Result<Box<Opened>, Refusal>> },
 }
 
 /// A decrypted envelope and the parse of its payload (an error kept for after the signature check).
@@ -123,7 +123,7 @@ fn read_ahead(source: &dyn Transport, identities: &[keys::CentreIdentity], file:
     }
     let opened = opened.map(|env| {
         let parsed = bundle::payload_of(&env);
-        Opened { env, parsed }
+        Box::new(Opened { env, parsed })
     });
     Ok(Ahead::Read { expected, sha, opened: Some(opened) })
 }
@@ -133,10 +133,10 @@ fn read_ahead(source: &dyn Transport, identities: &[keys::CentreIdentity], file:
 fn check(
     target: &mut dyn Consolidation,
     centre_id: &str,
-    opened: std::result::Result<Opened, Refusal>,
+    opened: std::result::Result<Box<Opened>, Refusal>,
 ) -> Result<std::result::Result<Checked, (Option<String>, Refusal)>> {
     let Opened { env, parsed } = match opened {
-        Ok(o) => o,
+        Ok(o) => *o,
         Err(r) => return Ok(Err((None, r))),
     };
     let device = Some(env.device_id.clone());
