@@ -225,7 +225,8 @@ impl CentreImport for Store {
         let applied = target.applied_files()?;
         let files = source.list(BUNDLE_EXTENSION)?;
         // The next bundle is read, hashed, decrypted and parsed on another thread while this one
-        // is written: one bundle ahead, no more (a bundle is up to 15 MB).
+        // is written. A channel of one: at most three bundles are held at once (this one, one waiting,
+        // one being read), and a bundle is up to 15 MB.
         std::thread::scope(|scope| -> Result<()> {
             let (ahead_tx, ahead_rx) = std::sync::mpsc::sync_channel::<(String, Result<Ahead>)>(1);
             let (receipts, applied, identities) = (&receipts, &applied, &identities);
