@@ -87,9 +87,9 @@ enum Ahead {
     Unreadable(String),
     /// Its hash file has not arrived yet.
     Incomplete,
-    /// Read whole: its expected and actual hashes, and when they agree, what decrypting and
-    /// parsing gave (nothing of it trusted before the signature is checked).
-    Read { expected: String, sha: String, opened: Option<std::result::Result<Box<Opened>, Refusal>> },
+    /// Read whole: its hash, and what decrypting and parsing gave (nothing of it trusted before
+    /// the signature is checked); `None` when the hash is not the one its hash file gives.
+    Read { sha: String, opened: Option<std::result::Result<Box<Opened>, Refusal>> },
 }
 
 /// A decrypted envelope and the parse of its payload (an error kept for after the signature check).
@@ -112,7 +112,7 @@ fn read_ahead(source: &dyn Transport, identities: &[keys::CentreIdentity], file:
     let expected = String::from_utf8_lossy(&expected).trim().to_string();
     let sha = sha256_hex(&bytes);
     if expected != sha {
-        return Ok(Ahead::Read { expected, sha, opened: None });
+        return Ok(Ahead::Read { sha, opened: None });
     }
     let mut opened = Err(Refusal::NotDecryptable);
     for identity in identities {
@@ -125,7 +125,7 @@ fn read_ahead(source: &dyn Transport, identities: &[keys::CentreIdentity], file:
         let parsed = bundle::payload_of(&env);
         Box::new(Opened { env, parsed })
     });
-    Ok(Ahead::Read { expected, sha, opened: Some(opened) })
+    Ok(Ahead::Read { sha, opened: Some(opened) })
 }
 
 /// Check an opened bundle: the enrolled device's signature, the centre, and (from the parse)
@@ -228,7 +228,7 @@ impl CentreImport for Store {
         // is written. A channel of one: at most three bundles are held at once (this one, one waiting,
         // one being read), and a bundle is up to 15 MB.
         std::thread::scope(|scope| -> Result<()> {
-            let (ahead_tx, ahead_rx) = std::sync::mpsc::sync_channel::<(String, Result<Ahead>)>(1);
+            let (ahead_tx, ahead_rx) = std::sync::mpsc::sync_channel::<(String, bool, Result<Ahead>)>(1);
             let (receipts, applied, identities) = (&receipts, &applied, &identities);
             scope.spawn(move || {
                 for file in files {
@@ -242,16 +242,15 @@ impl CentreImport for Store {
                     let ahead = read_ahead(source, identities, &file, skip);
                     let failed = ahead.is_err();
                     // The import stopped (an error): read no further.
-                    if ahead_tx.send((file, ahead)).is_err() || failed {
+                    if ahead_tx.send((file, receipted, ahead)).is_err() || failed {
                         break;
                     }
                 }
             });
-            for (file, ahead) in ahead_rx {
-                let receipted = receipts.contains(&receipt::receipt_name(&file));
+            for (file, receipted, ahead) in ahead_rx {
                 // A bundle without its hash file is still arriving: looked at again next time. One
                 // file that cannot be read does not stop the others.
-                let (expected, sha, opened) = match ahead? {
+                let (sha, opened) = match ahead? {
                     Ahead::Skipped => {
                         report.bundles_already_applied += 1;
                         continue;
@@ -264,7 +263,7 @@ impl CentreImport for Store {
                         report.incomplete.push(file);
                         continue;
                     }
-                    Ahead::Read { expected, sha, opened } => (expected, sha, opened),
+                    Ahead::Read { sha, opened } => (sha, opened),
                 };
                 // Applied before: skipped. Quarantined before: checked again (its device may have
                 // been enrolled since), recorded again only if it now applies.
@@ -274,8 +273,8 @@ impl CentreImport for Store {
                     continue;
                 }
                 let checked = match opened {
-                    Some(opened) if expected == sha => check(target, &centre_id, opened)?,
-                    _ => Err((device_of_name(&file), Refusal::Damaged)),
+                    Some(opened) => check(target, &centre_id, opened)?,
+                    None => Err((device_of_name(&file), Refusal::Damaged)),
                 };
                 // What the database keeps under this hash must be this file's own signed content:
                 // a role that wrote a junk payload and an "applied" row under the hash of a bundle
