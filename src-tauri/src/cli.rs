@@ -85,6 +85,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 職場巡視の指摘事項 not yet 改善済: all, one workplace's, or those whose date has passed.
+    Findings {
+        #[arg(long)]
+        workplace: Option<String>,
+        /// Only those whose 改善期限 has passed (today, or `--on YYYY-MM-DD`).
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// 確定: freeze a draft as version 1.
     Finalize { id: String },
     /// 訂正: add a new version of a finalised record.
@@ -373,6 +385,8 @@ pub enum AddKind {
     Consultation,
     Interview,
     Application,
+    /// 訪問指導・職場巡視
+    Visit,
     Workplace,
     Worker,
     Staff,
@@ -392,6 +406,8 @@ pub enum FormArg {
     Request,
     ConsultationRecord,
     Application,
+    /// 産業保健指導結果報告書（職場巡視結果報告）, from a visit.
+    VisitReport,
 }
 
 impl From<FormArg> for FormKind {
@@ -402,6 +418,7 @@ impl From<FormArg> for FormKind {
             FormArg::Request => FormKind::Request,
             FormArg::ConsultationRecord => FormKind::ConsultationRecord,
             FormArg::Application => FormKind::Application,
+            FormArg::VisitReport => FormKind::VisitReport,
         }
     }
 }
@@ -411,6 +428,7 @@ pub enum KindArg {
     Application,
     Consultation,
     Interview,
+    Visit,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -494,6 +512,7 @@ fn record_body(kind: RecordKind, v: serde_json::Value) -> Result<RecordBody> {
         RecordKind::Application => RecordBody::Application(parse::<Application>(v)?),
         RecordKind::Consultation => RecordBody::Consultation(parse::<Consultation>(v)?),
         RecordKind::Interview => RecordBody::Interview(parse::<Interview>(v)?),
+        RecordKind::Visit => RecordBody::Visit(parse::<chisanpo_core::domain::Visit>(v)?),
     })
 }
 
@@ -514,6 +533,7 @@ fn add_one(store: &Store, what: AddKind, v: serde_json::Value) -> Result<String>
         AddKind::Consultation => store.create_record(&record_body(RecordKind::Consultation, v)?),
         AddKind::Interview => store.create_record(&record_body(RecordKind::Interview, v)?),
         AddKind::Application => store.create_record(&record_body(RecordKind::Application, v)?),
+        AddKind::Visit => store.create_record(&record_body(RecordKind::Visit, v)?),
         AddKind::Workplace => store.add_workplace(&parse::<Workplace>(v)?),
         AddKind::Worker => store.add_worker(&parse::<Worker>(v)?),
         AddKind::Staff => store.add_staff(&parse::<Staff>(v)?),
@@ -581,6 +601,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                     KindArg::Application => RecordKind::Application,
                     KindArg::Consultation => RecordKind::Consultation,
                     KindArg::Interview => RecordKind::Interview,
+                    KindArg::Visit => RecordKind::Visit,
                 }),
                 status: status.map(|s| match s {
                     StatusArg::Draft => RecordStatus::Draft,
@@ -612,6 +633,25 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 }
                 for r in consolidated {
                     line(format!("{}\t{}\t第{}版\t端末 {}\t{}", r.id, r.kind, r.version, r.source_device, r.review.unwrap_or_default()));
+                }
+            }
+        }
+        Command::Findings { workplace, overdue, on, json } => {
+            let store = open(dir)?;
+            let today = match on {
+                Some(d) => d.parse::<chisanpo_core::domain::Date>().map_err(|_| Error::invalid("on", "--on は 2025-10-31 の形で指定してください。"))?,
+                None => chisanpo_core::store::today(),
+            };
+            let filter = chisanpo_core::store::visits::FindingFilter { workplace_id: workplace, overdue_on: overdue.then_some(today), except_visit: None };
+            let open_findings = store.open_findings(&filter, today)?;
+            if json {
+                print_json(&open_findings);
+            } else {
+                for f in &open_findings {
+                    let due = f.due_on.map(|d| d.wareki()).unwrap_or_else(|| "期限なし".into());
+                    let mark = if f.overdue { "期限超過" } else { "" };
+                    let last = f.last_status.map(|s| format!("（前回: {}）", chisanpo_core::domain::Code::label(s))).unwrap_or_default();
+                    line(format!("{}\t指摘{}\t{}\t{}\t{}{}", f.visit_id, f.finding_no, f.workplace_name.clone().unwrap_or_default(), due, mark, last));
                 }
             }
         }

@@ -79,6 +79,7 @@ fn pages(c: &mut Criterion) {
             chisanpo_core::domain::RecordKind::Interview => RecordBody::Interview(samples::long_hours()),
             chisanpo_core::domain::RecordKind::Consultation => RecordBody::Consultation(samples::consultation()),
             chisanpo_core::domain::RecordKind::Application => RecordBody::Application(samples::application()),
+            chisanpo_core::domain::RecordKind::Visit => RecordBody::Visit(samples::visit()),
         };
         let bytes = render(kind, &samples::input(body, PrintStatus::Final), &fonts).unwrap().len();
         eprintln!("{}: {:.1} KB", kind.label(), bytes as f64 / 1024.0);

@@ -2,7 +2,7 @@
 //! every complete one must pass the draft checks; every test docs/security.md names as
 //! `path.rs::function` must exist, so a promise never cites a test that was renamed or removed.
 
-use chisanpo_core::domain::{Application, Consultation, Interview, Staff, Strictness, Worker, Workplace};
+use chisanpo_core::domain::{Application, Consultation, Interview, Staff, Strictness, Visit, Worker, Workplace};
 
 fn examples() -> Vec<(String, String)> {
     let doc = include_str!("../../../docs/record-format.md");
@@ -20,7 +20,10 @@ fn examples() -> Vec<(String, String)> {
 #[test]
 fn docs_examples_parse() {
     let all = examples();
-    assert!(all.len() >= 7, "expected the examples of every kind, found {}", all.len());
+    assert!(all.len() >= 8, "expected the examples of every kind, found {}", all.len());
+    for kind in ["workplace", "worker", "staff", "consultation", "interview", "application", "visit"] {
+        assert!(all.iter().any(|(k, _)| k == kind), "docs/record-format.md has no `json {kind}` example");
+    }
     for (kind, json) in all {
         let parsed = match kind.as_str() {
             "workplace" => serde_json::from_str::<Workplace>(&json).map(|w| assert!(w.validate().is_empty(), "{json}")),
@@ -35,6 +38,7 @@ fn docs_examples_parse() {
             "application" => {
                 serde_json::from_str::<Application>(&json).map(|a| assert!(a.validate(Strictness::Final).is_empty(), "{:?}", a.validate(Strictness::Final)))
             }
+            "visit" => serde_json::from_str::<Visit>(&json).map(|v| assert!(v.validate(Strictness::Final).is_empty(), "{:?}", v.validate(Strictness::Final))),
             other => panic!("unknown example kind {other}"),
         };
         parsed.unwrap_or_else(|e| panic!("the {kind} example does not parse: {e}\n{json}"));

@@ -14,12 +14,14 @@ fn every_field_of_every_record_has_a_label() {
         RecordBody::Interview(samples::high_stress()),
         RecordBody::Consultation(samples::consultation()),
         RecordBody::Application(samples::application()),
+        RecordBody::Visit(samples::visit()),
     ];
     for body in samples {
         let empty = match &body {
             RecordBody::Application(_) => RecordBody::Application(Default::default()),
             RecordBody::Consultation(_) => RecordBody::Consultation(Default::default()),
             RecordBody::Interview(_) => RecordBody::Interview(Default::default()),
+            RecordBody::Visit(_) => RecordBody::Visit(Default::default()),
         };
         for c in changes(&empty, &body) {
             assert_ne!(c.label, c.path, "no label for {}", c.path);

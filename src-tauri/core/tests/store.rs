@@ -568,7 +568,7 @@ fn write_v1_rows(conn: &mut Connection) {
         log(Action::Create, id, serde_json::json!({ "kind": body.kind().as_str() }));
     };
     let freeze = |id: &str, body: &RecordBody, version: u32, reason: Option<&str>| {
-        let snapshot = Snapshot { workplace: Some(fx_workplace()), worker: Some(fx_worker()), doctor: Some(fx_doctor()) };
+        let snapshot = Snapshot { workplace: Some(fx_workplace()), worker: Some(fx_worker()), doctor: Some(fx_doctor()), ..Default::default() };
         let json = serde_json::to_string(&VersionContent { body: body.clone(), snapshot }).unwrap();
         let hash = sha256_hex(json.as_bytes());
         tx.execute(

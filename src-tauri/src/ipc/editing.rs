@@ -56,6 +56,7 @@ pub async fn blank_record(req: RecordKind) -> IpcResult<RecordBody> {
         RecordKind::Application => RecordBody::Application(Default::default()),
         RecordKind::Consultation => RecordBody::Consultation(Default::default()),
         RecordKind::Interview => RecordBody::Interview(Default::default()),
+        RecordKind::Visit => RecordBody::Visit(Default::default()),
     })
 }
 

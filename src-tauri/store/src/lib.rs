@@ -44,6 +44,7 @@ pub mod saved_copies;
 pub mod schema;
 pub mod spool;
 pub mod views;
+pub mod visits;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -50,25 +50,36 @@ fn check_refs(conn: &Connection, body: &RecordBody, strict: Strictness) -> Resul
                 let doctor_only = match body {
                     RecordBody::Interview(_) => true,
                     RecordBody::Consultation(c) => c.kinds.contains(&ConsultationKind::OpinionHearing),
-                    RecordBody::Application(_) => false,
+                    RecordBody::Application(_) | RecordBody::Visit(_) => false,
                 };
                 if doctor_only && role != Some(StaffRole::Doctor) {
                     v.push("doctor_id", "面接指導と健康診断結果の意見聴取は医師（産業医等）だけが行えます。担当者を医師にしてください。");
                 } else if matches!(body, RecordBody::Consultation(_)) && !matches!(role, Some(StaffRole::Doctor | StaffRole::Nurse)) {
                     v.push("doctor_id", "特定健康相談は医師か保健師が行います。担当者を選び直してください。");
+                } else if matches!(body, RecordBody::Visit(_)) && !matches!(role, Some(StaffRole::Doctor | StaffRole::Nurse)) {
+                    v.push("doctor_id", "訪問指導の担当者（報告書に記名する人）は医師か保健師です。担当者を選び直してください。");
                 }
             }
             Some(_) => {}
         }
     }
+    if let RecordBody::Visit(visit) = body {
+        super::visits::check_refs(conn, visit, strict, &mut v)?;
+    }
     invalid(v)
 }
 
 pub fn snapshot(conn: &Connection, body: &RecordBody) -> Result<Snapshot> {
+    let (visitors, followed) = match body {
+        RecordBody::Visit(v) => (super::visits::visitors_of(conn, v)?, super::visits::followed_of(conn, v)?),
+        _ => (Vec::new(), Vec::new()),
+    };
     Ok(Snapshot {
         workplace: body.workplace_id().map(|id| get_in::<Workplace>(conn, id)).transpose()?.flatten().map(|r| r.data),
         worker: body.worker_id().map(|id| get_in::<Worker>(conn, id)).transpose()?.flatten().map(|r| r.data),
         doctor: body.doctor_id().map(|id| get_in::<Staff>(conn, id)).transpose()?.flatten().map(|r| r.data),
+        visitors,
+        followed,
     })
 }
 
@@ -426,12 +437,12 @@ impl Store {
     }
 }
 
-/// Give a consultation or interview its 台帳 number at its first 確定: the next number in its
+/// Give a consultation, interview or visit its 台帳 number at its first 確定: the next number in its
 /// ledger and fiscal year. The number never changes afterwards, even if a correction moves the
 /// date into another fiscal year.
 fn assign_ledger_number(tx: &Connection, id: &str, body: &RecordBody, now: &str) -> Result<()> {
     let ledger = match body.kind() {
-        RecordKind::Consultation | RecordKind::Interview => body.kind().as_str(),
+        RecordKind::Consultation | RecordKind::Interview | RecordKind::Visit => body.kind().as_str(),
         RecordKind::Application => return Ok(()),
     };
     let Some(fy) = body.performed_on().map(|d| fiscal_year(d.naive())) else { return Ok(()) };

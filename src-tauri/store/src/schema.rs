@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_device_anchors", include_str!("migrations/0008_device_anchors.sql")),
     ("0009_consolidated_payloads", include_str!("migrations/0009_consolidated_payloads.sql")),
     ("0010_consolidated_current_view", include_str!("migrations/0010_consolidated_current_view.sql")),
+    ("0011_visits", include_str!("migrations/0011_visits.sql")),
 ];
 
 /// The schema version of a fresh store.
@@ -51,17 +52,51 @@ pub fn check_known(conn: &Connection) -> Result<u32> {
 
 /// Apply the migrations above the store's version, up to `target`. A store newer than this
 /// binary is refused ([`check_known`]).
+///
+/// Foreign keys are off while a migration runs, so that one may rebuild a table others refer to
+/// (SQLite's way of changing a constraint; 0011), and every reference is checked with
+/// `PRAGMA foreign_key_check` before the migration commits: a migration that would add a
+/// dangling reference is rolled back whole.
 pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32> {
+    run_migrations(conn, MIGRATIONS, target)
+}
+
+fn run_migrations(conn: &mut Connection, migrations: &[(&str, &str)], target: u32) -> Result<u32> {
     let mut version = check_known(conn)?;
-    while version < target {
-        let (_, sql) = MIGRATIONS[version as usize];
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version + 1)?;
-        tx.commit()?;
-        version += 1;
+    if version >= target {
+        return Ok(version);
     }
-    Ok(version)
+    let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let outcome = (|| {
+        while version < target {
+            let (name, sql) = migrations[version as usize];
+            let tx = conn.transaction()?;
+            let before = dangling_references(&tx)?;
+            tx.execute_batch(sql)?;
+            let dangling = dangling_references(&tx)? - before;
+            if dangling > 0 {
+                return Err(Error::Integrity(format!(
+                    "データの更新（{name}）で参照の切れた行が{dangling}件見つかったため、更新を取り消しました。データは更新前のままです。バックアップから復元するか、サポートに連絡してください。"
+                )));
+            }
+            tx.pragma_update(None, "user_version", version + 1)?;
+            tx.commit()?;
+            version += 1;
+        }
+        Ok(version)
+    })();
+    if enforced {
+        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    }
+    outcome
+}
+
+/// How many rows refer to a row that is not there. A migration may not add any; what a store
+/// already had (a test's fixture, an old bug) is left for the consistency check to report
+/// rather than making the store impossible to open.
+fn dangling_references(c: &Connection) -> Result<i64> {
+    Ok(c.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?)
 }
 
 /// Apply every pending migration.
@@ -154,5 +189,59 @@ mod tests {
         let made: Vec<String> =
             c.prepare("SELECT made_at FROM outbox ORDER BY seq").unwrap().query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
         assert_eq!(made, ["2025-04-01T09:00:00Z", "2025-05-01T09:00:00Z", "2026-01-02T00:00:00Z"]);
+    }
+
+    #[test]
+    fn visits_rebuild_the_records_keeping_every_row_and_every_guard() {
+        let mut c = Connection::open_in_memory().unwrap();
+        register_functions(&c).unwrap();
+        migrate_to(&mut c, 10).unwrap();
+        c.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        c.execute_batch(
+            "INSERT INTO workplaces (id, name, data, created_at, updated_at) VALUES ('w', '株式会社テスト', '{}', 't', 't');
+             INSERT INTO records (id, kind, status, version, performed_on, fiscal_year, workplace_id, created_at, created_by, updated_at, finalised_at)
+               VALUES ('r1', 'interview', 'final', 1, '2025-06-01', 2025, 'w', 't', 'a', 't', 't');
+             INSERT INTO records (id, kind, status, version, draft, created_at, created_by, updated_at) VALUES ('r2', 'consultation', 'draft', 0, '{}', 't', 'a', 't');
+             INSERT INTO record_versions (record_id, version, content, content_hash, author_id, author_name, created_at) VALUES ('r1', 1, '{}', 'h', 'a', 'n', 't');
+             INSERT INTO ledger_numbers (record_id, ledger, fiscal_year, number, assigned_at) VALUES ('r1', 'interview', 2025, 7, 't');",
+        )
+        .unwrap();
+        let rows = |c: &Connection, sql: &str| -> Vec<String> {
+            c.prepare(sql).unwrap().query_map([], |r| r.get::<_, String>(0)).unwrap().map(|r| r.unwrap()).collect()
+        };
+        let records = "SELECT id || kind || status || version || coalesce(performed_on, '') || coalesce(workplace_id, '') FROM records ORDER BY id";
+        let before = (rows(&c, records), rows(&c, "SELECT record_id || ledger || fiscal_year || number FROM ledger_numbers"));
+        migrate(&mut c).unwrap();
+        assert!(c.query_row("PRAGMA foreign_keys", [], |r| r.get::<_, bool>(0)).unwrap(), "foreign keys are on again");
+        assert_eq!((rows(&c, records), rows(&c, "SELECT record_id || ledger || fiscal_year || number FROM ledger_numbers")), before);
+        // The guards hold on the rebuilt table, and its references too.
+        assert!(c.execute("DELETE FROM records WHERE id = 'r1'", []).is_err(), "a finalised record cannot be deleted");
+        assert!(c.execute("UPDATE records SET status = 'draft' WHERE id = 'r1'", []).is_err(), "nor return to draft");
+        assert!(c.execute("UPDATE records SET workplace_id = 'nowhere' WHERE id = 'r2'", []).is_err(), "references are enforced");
+        assert!(c
+            .execute("INSERT INTO records (id, kind, status, created_at, created_by, updated_at) VALUES ('x', 'nonsense', 'draft', 't', 'a', 't')", [])
+            .is_err());
+        c.execute("INSERT INTO records (id, kind, status, created_at, created_by, updated_at) VALUES ('v', 'visit', 'draft', 't', 'a', 't')", []).unwrap();
+        c.execute("INSERT INTO ledger_numbers (record_id, ledger, fiscal_year, number, assigned_at) VALUES ('v', 'visit', 2025, 1, 't')", []).unwrap();
+        // The view over the numbers is back, and the record_versions still point at records.
+        c.query_row("SELECT count(*) FROM consolidated_current", [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(dangling_references(&c).unwrap(), 0);
+        let indexes = rows(&c, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+        assert_eq!(indexes.len(), 9, "{indexes:?}");
+    }
+
+    #[test]
+    fn a_migration_that_would_leave_a_dangling_reference_is_rolled_back() {
+        let mut c = Connection::open_in_memory().unwrap();
+        register_functions(&c).unwrap();
+        c.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        let mut list: Vec<(&str, &str)> = MIGRATIONS[..10].to_vec();
+        list.push(("0011_broken", "INSERT INTO record_versions (record_id, version, content, content_hash, author_id, author_name, created_at) VALUES ('ghost', 1, '{}', 'h', 'a', 'n', 't');"));
+        assert_eq!(run_migrations(&mut c, &list, 10).unwrap(), 10);
+        let e = run_migrations(&mut c, &list, 11).unwrap_err();
+        assert!(matches!(&e, Error::Integrity(m) if m.contains("0011_broken") && m.contains("1件")), "{e:?}");
+        assert_eq!(current_version(&c).unwrap(), 10, "the version stays");
+        assert_eq!(c.query_row("SELECT count(*) FROM record_versions", [], |r| r.get::<_, i64>(0)).unwrap(), 0, "the migration's rows are rolled back");
+        assert!(c.query_row("PRAGMA foreign_keys", [], |r| r.get::<_, bool>(0)).unwrap(), "foreign keys are on again after a failure too");
     }
 }

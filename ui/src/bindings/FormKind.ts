@@ -3,4 +3,4 @@
 /**
  * The 様式 the app prints.
  */
-export type FormKind = "opinion" | "work-status" | "request" | "consultation-record" | "application";
+export type FormKind = "opinion" | "work-status" | "request" | "consultation-record" | "application" | "visit-report";

@@ -2,8 +2,9 @@
 import type { Application } from "./Application";
 import type { Consultation } from "./Consultation";
 import type { Interview } from "./Interview";
+import type { Visit } from "./Visit";
 
 /**
  * The content of a record, by kind. In JSON: `{"kind": "consultation", "data": {…}}`.
  */
-export type RecordBody = { "kind": "application", "data": Application } | { "kind": "consultation", "data": Consultation } | { "kind": "interview", "data": Interview };
+export type RecordBody = { "kind": "application", "data": Application } | { "kind": "consultation", "data": Consultation } | { "kind": "interview", "data": Interview } | { "kind": "visit", "data": Visit };

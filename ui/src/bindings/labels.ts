@@ -19,6 +19,11 @@ import type { PeriodUnit } from "./PeriodUnit";
 import type { RecordKind } from "./RecordKind";
 import type { RecordStatus } from "./RecordStatus";
 import type { HoursMeasure } from "./HoursMeasure";
+import type { VisitorRole } from "./VisitorRole";
+import type { VisitActivity } from "./VisitActivity";
+import type { FindingCategory } from "./FindingCategory";
+import type { FindingPriority } from "./FindingPriority";
+import type { ImprovementStatus } from "./ImprovementStatus";
 
 export const INDUSTRY_LABELS: Record<Industry, string> = {
   "A": "農業、林業",
@@ -174,8 +179,9 @@ export const RECORD_KIND_LABELS: Record<RecordKind, string> = {
   "application": "利用申込",
   "consultation": "特定健康相談",
   "interview": "面接指導",
+  "visit": "訪問指導・職場巡視",
 };
-export const RECORD_KIND_ORDER: RecordKind[] = ["application", "consultation", "interview"];
+export const RECORD_KIND_ORDER: RecordKind[] = ["application", "consultation", "interview", "visit"];
 
 export const RECORD_STATUS_LABELS: Record<RecordStatus, string> = {
   "draft": "下書き",
@@ -196,3 +202,51 @@ export const HOURS_MEASURE_LABELS: Record<HoursMeasure["type"], string> = {
 
 export const HOURS_MEASURE_ORDER: HoursMeasure["type"][] = ["no_instruction", "overtime_limit", "overtime_ban", "working_hours", "flex_exclusion", "no_work", "other"];
 export const HOURS_MEASURE_LONG_HOURS: HoursMeasure["type"][] = ["no_instruction", "overtime_limit", "working_hours", "no_work", "other"];
+
+export const VISITOR_ROLE_LABELS: Record<VisitorRole, string> = {
+  "doctor": "産業医",
+  "nurse": "保健師",
+  "engineer": "労働衛生工学専門員",
+  "coordinator": "コーディネーター",
+  "prefectural_centre": "産業保健総合支援センター職員",
+  "other": "その他",
+};
+export const VISITOR_ROLE_ORDER: VisitorRole[] = ["doctor", "nurse", "engineer", "coordinator", "prefectural_centre", "other"];
+
+export const VISIT_ACTIVITY_LABELS: Record<VisitActivity, string> = {
+  "opinion_hearing": "健康診断結果の意見聴取",
+  "health_guidance": "保健指導",
+  "workplace_patrol": "職場巡視",
+  "work_environment": "作業環境管理",
+  "work_management": "作業管理",
+  "long_hours": "長時間労働対策",
+  "mental_health": "メンタルヘルス対策",
+  "work_life_support": "両立支援",
+  "chemicals": "化学物質管理",
+  "other": "その他",
+};
+export const VISIT_ACTIVITY_ORDER: VisitActivity[] = ["opinion_hearing", "health_guidance", "workplace_patrol", "work_environment", "work_management", "long_hours", "mental_health", "work_life_support", "chemicals", "other"];
+
+export const FINDING_CATEGORY_LABELS: Record<FindingCategory, string> = {
+  "work_environment": "作業環境",
+  "work": "作業",
+  "health_management": "健康管理",
+  "safety_organisation": "安全衛生体制",
+  "other": "その他",
+};
+export const FINDING_CATEGORY_ORDER: FindingCategory[] = ["work_environment", "work", "health_management", "safety_organisation", "other"];
+
+export const FINDING_PRIORITY_LABELS: Record<FindingPriority, string> = {
+  "high": "高",
+  "medium": "中",
+  "low": "低",
+};
+export const FINDING_PRIORITY_ORDER: FindingPriority[] = ["high", "medium", "low"];
+
+export const IMPROVEMENT_STATUS_LABELS: Record<ImprovementStatus, string> = {
+  "improved": "改善済",
+  "partly": "一部改善",
+  "not_improved": "未改善",
+};
+export const IMPROVEMENT_STATUS_ORDER: ImprovementStatus[] = ["improved", "partly", "not_improved"];
+

@@ -247,6 +247,7 @@ code_enum! {
         Application = ("1-1", "利用申込"),
         Consultation = ("1-2", "特定健康相談"),
         Interview = ("2-3", "面接指導"),
+        Visit = ("V", "訪問指導・職場巡視"),
     }
 }
 
@@ -265,6 +266,7 @@ impl RecordKind {
             RecordKind::Application => "application",
             RecordKind::Consultation => "consultation",
             RecordKind::Interview => "interview",
+            RecordKind::Visit => "visit",
         }
     }
 
@@ -392,6 +394,11 @@ pub fn labels_ts() -> String {
         "RecordKind",
         "RecordStatus",
         "HoursMeasure",
+        "VisitorRole",
+        "VisitActivity",
+        "FindingCategory",
+        "FindingPriority",
+        "ImprovementStatus",
     ];
     for n in names {
         out.push_str(&format!("import type {{ {n} }} from \"./{n}\";\n"));
@@ -426,6 +433,15 @@ pub fn labels_ts() -> String {
     out.push_str(&labels_of::<RecordKind>("RecordKind"));
     out.push_str(&labels_of::<RecordStatus>("RecordStatus"));
     out.push_str(&hours_measure_labels());
+    {
+        use super::visit::{FindingCategory, FindingPriority, ImprovementStatus, VisitActivity, VisitorRole};
+        out.push('\n');
+        out.push_str(&labels_of::<VisitorRole>("VisitorRole"));
+        out.push_str(&labels_of::<VisitActivity>("VisitActivity"));
+        out.push_str(&labels_of::<FindingCategory>("FindingCategory"));
+        out.push_str(&labels_of::<FindingPriority>("FindingPriority"));
+        out.push_str(&labels_of::<ImprovementStatus>("ImprovementStatus"));
+    }
     out
 }
 

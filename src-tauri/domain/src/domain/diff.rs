@@ -125,6 +125,11 @@ fn code_label(field: &str, s: &str) -> Option<String> {
         "stress_guidance" => code::<StressGuidance>(s),
         "other_measures" => code::<OtherMeasure>(s),
         "period_unit" => code::<PeriodUnit>(s),
+        "activities" => code::<super::visit::VisitActivity>(s),
+        "category" => code::<super::visit::FindingCategory>(s),
+        "priority" => code::<super::visit::FindingPriority>(s),
+        "status" => code::<super::visit::ImprovementStatus>(s),
+        "role" => code::<super::visit::VisitorRole>(s),
         _ => None,
     }
 }
@@ -232,6 +237,17 @@ pub fn label(path: &str) -> String {
         "scale_b" => "B 評価点の合計",
         "scale_c" => "C 評価点の合計",
         "judged_high" => "ストレスチェックでの高ストレス判定",
+        "visited_on" => "訪問日",
+        "visitors" => "同行者",
+        "received_by" => "事業場の対応者",
+        "activities" => "実施内容",
+        "activity_other" => "その他の実施内容",
+        "places_walked" => "巡視した場所",
+        "good_practices" => "良好な取組",
+        "findings" => "指摘事項と助言",
+        "follow_ups" => "前回までの指摘事項の改善状況",
+        "consultation_ids" => "同じ訪問での相談",
+        "comment" => "総評",
         _ => return path.to_string(),
     };
     format!("{section}{name}")

@@ -21,6 +21,7 @@ pub mod record;
 pub mod retention;
 pub mod stress_check;
 pub mod validate;
+pub mod visit;
 pub mod wareki;
 pub mod worker_csv;
 
@@ -34,3 +35,4 @@ pub use interview::{Consent, HoursMeasure, Interview, InterviewRequest, Intervie
 pub use interview_facts::InterviewFacts;
 pub use record::{RecordBody, Snapshot, VersionContent};
 pub use validate::{Strictness, Violation, Violations};
+pub use visit::{Finding, FindingCategory, FindingFollowUp, FindingPriority, FollowedFinding, ImprovementStatus, Visit, VisitActivity, Visitor, VisitorRole};

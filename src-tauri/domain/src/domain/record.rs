@@ -10,6 +10,7 @@ use super::dates::Date;
 use super::entities::{Staff, Worker, Workplace};
 use super::interview::Interview;
 use super::validate::{Strictness, Violations};
+use super::visit::{FollowedFinding, Visit};
 
 /// The content of a record, by kind. In JSON: `{"kind": "consultation", "data": {…}}`.
 // A record body is handled one at a time and by reference; boxing the larger variant would
@@ -22,6 +23,7 @@ pub enum RecordBody {
     Application(Application),
     Consultation(Consultation),
     Interview(Interview),
+    Visit(Visit),
 }
 
 impl RecordBody {
@@ -30,6 +32,7 @@ impl RecordBody {
             RecordBody::Application(_) => RecordKind::Application,
             RecordBody::Consultation(_) => RecordKind::Consultation,
             RecordBody::Interview(_) => RecordKind::Interview,
+            RecordBody::Visit(_) => RecordKind::Visit,
         }
     }
 
@@ -39,6 +42,7 @@ impl RecordBody {
             RecordKind::Application => RecordBody::Application(serde_json::from_value(data)?),
             RecordKind::Consultation => RecordBody::Consultation(serde_json::from_value(data)?),
             RecordKind::Interview => RecordBody::Interview(serde_json::from_value(data)?),
+            RecordKind::Visit => RecordBody::Visit(serde_json::from_value(data)?),
         })
     }
 
@@ -50,6 +54,7 @@ impl RecordBody {
             RecordKind::Application => RecordBody::Application(json_from_value(data)?),
             RecordKind::Consultation => RecordBody::Consultation(json_from_value(data)?),
             RecordKind::Interview => RecordBody::Interview(json_from_value(data)?),
+            RecordKind::Visit => RecordBody::Visit(json_from_value(data)?),
         })
     }
 
@@ -58,6 +63,7 @@ impl RecordBody {
             RecordBody::Application(a) => serde_json::to_value(a),
             RecordBody::Consultation(c) => serde_json::to_value(c),
             RecordBody::Interview(i) => serde_json::to_value(i),
+            RecordBody::Visit(v) => serde_json::to_value(v),
         }
         .expect("record bodies always serialise")
     }
@@ -66,7 +72,7 @@ impl RecordBody {
     pub fn facts(&self) -> Option<super::interview_facts::InterviewFacts> {
         match self {
             RecordBody::Interview(i) => Some(i.facts()),
-            RecordBody::Application(_) | RecordBody::Consultation(_) => None,
+            RecordBody::Application(_) | RecordBody::Consultation(_) | RecordBody::Visit(_) => None,
         }
     }
 
@@ -74,7 +80,7 @@ impl RecordBody {
     pub fn warnings(&self) -> Vec<super::validate::Violation> {
         match self {
             RecordBody::Interview(i) => super::plausibility::interview_warnings(i),
-            RecordBody::Application(_) | RecordBody::Consultation(_) => Vec::new(),
+            RecordBody::Application(_) | RecordBody::Consultation(_) | RecordBody::Visit(_) => Vec::new(),
         }
     }
 
@@ -84,6 +90,7 @@ impl RecordBody {
             RecordBody::Application(a) => a.received_on,
             RecordBody::Consultation(c) => c.performed_on,
             RecordBody::Interview(i) => i.performed_on,
+            RecordBody::Visit(v) => v.visited_on,
         }
     }
 
@@ -92,6 +99,7 @@ impl RecordBody {
             RecordBody::Application(a) => a.received_on,
             RecordBody::Consultation(c) => c.received_on,
             RecordBody::Interview(i) => i.received_on,
+            RecordBody::Visit(_) => None,
         }
     }
 
@@ -100,6 +108,7 @@ impl RecordBody {
             RecordBody::Application(a) => a.place,
             RecordBody::Consultation(c) => c.place,
             RecordBody::Interview(i) => i.place,
+            RecordBody::Visit(_) => Some(Place::WorkplaceVisit),
         }
     }
 
@@ -108,6 +117,7 @@ impl RecordBody {
             RecordBody::Application(a) => a.workplace_id.as_deref(),
             RecordBody::Consultation(c) => c.workplace_id.as_deref(),
             RecordBody::Interview(i) => i.workplace_id.as_deref(),
+            RecordBody::Visit(v) => v.workplace_id.as_deref(),
         }
     }
 
@@ -116,6 +126,7 @@ impl RecordBody {
             RecordBody::Application(_) => None,
             RecordBody::Consultation(c) => c.worker_id.as_deref(),
             RecordBody::Interview(i) => i.worker_id.as_deref(),
+            RecordBody::Visit(_) => None,
         }
     }
 
@@ -124,6 +135,7 @@ impl RecordBody {
             RecordBody::Application(a) => a.doctor_id.as_deref(),
             RecordBody::Consultation(c) => c.doctor_id.as_deref(),
             RecordBody::Interview(i) => i.doctor_id.as_deref(),
+            RecordBody::Visit(v) => v.doctor_id.as_deref(),
         }
     }
 
@@ -132,6 +144,7 @@ impl RecordBody {
             RecordBody::Application(a) => a.validate(strict),
             RecordBody::Consultation(c) => c.validate(strict),
             RecordBody::Interview(i) => i.validate(strict),
+            RecordBody::Visit(v) => v.validate(strict),
         }
     }
 }
@@ -144,6 +157,15 @@ pub struct Snapshot {
     pub workplace: Option<Workplace>,
     pub worker: Option<Worker>,
     pub doctor: Option<Staff>,
+    /// A visit's visitors, one per [`super::visit::Visitor`] in order: the staff member on file,
+    /// or only the name typed in. Absent for other kinds (and so in versions made before visits).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<Staff>>", optional)]
+    pub visitors: Vec<Staff>,
+    /// The earlier findings a visit follows up, as they read when it was finalised.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<FollowedFinding>>", optional)]
+    pub followed: Vec<FollowedFinding>,
 }
 
 /// One finalised version as stored: the body and the snapshot.

@@ -25,10 +25,13 @@ pub enum FormKind {
     ConsultationRecord,
     /// 様式例1-1 利用申込書.
     Application,
+    /// 産業保健指導結果報告書（職場巡視結果報告）: the employer's report of a 訪問指導.
+    VisitReport,
 }
 
 impl FormKind {
-    pub const ALL: [FormKind; 5] = [FormKind::Opinion, FormKind::WorkStatus, FormKind::Request, FormKind::ConsultationRecord, FormKind::Application];
+    pub const ALL: [FormKind; 6] =
+        [FormKind::Opinion, FormKind::WorkStatus, FormKind::Request, FormKind::ConsultationRecord, FormKind::Application, FormKind::VisitReport];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -37,6 +40,7 @@ impl FormKind {
             FormKind::Request => "面接指導申出書",
             FormKind::ConsultationRecord => "特定健康相談記録票",
             FormKind::Application => "利用申込書",
+            FormKind::VisitReport => "産業保健指導結果報告書",
         }
     }
 
@@ -48,6 +52,7 @@ impl FormKind {
             FormKind::Request => "request",
             FormKind::ConsultationRecord => "consultation-record",
             FormKind::Application => "application",
+            FormKind::VisitReport => "visit-report",
         }
     }
 
@@ -57,6 +62,7 @@ impl FormKind {
             FormKind::Opinion | FormKind::WorkStatus | FormKind::Request => RecordKind::Interview,
             FormKind::ConsultationRecord => RecordKind::Consultation,
             FormKind::Application => RecordKind::Application,
+            FormKind::VisitReport => RecordKind::Visit,
         }
     }
 }
@@ -164,7 +170,7 @@ mod tests {
     #[test]
     fn form_kinds_have_cli_names() {
         let names: Vec<&str> = FormKind::ALL.iter().map(|k| k.as_str()).collect();
-        assert_eq!(names, ["opinion", "work-status", "request", "consultation-record", "application"]);
+        assert_eq!(names, ["opinion", "work-status", "request", "consultation-record", "application", "visit-report"]);
         assert_eq!(serde_json::to_string(&FormKind::WorkStatus).unwrap(), "\"work-status\"");
     }
 }

@@ -50,6 +50,7 @@ pub mod opinion_stress;
 pub mod recovery_sheet;
 pub mod request;
 pub mod samples;
+pub mod visit_report;
 pub mod work_status;
 
 mod input;
@@ -92,6 +93,7 @@ fn draw(kind: FormKind, input: &FormInput, fonts: &FontSet) -> Result<sheet::She
         (FormKind::Request, RecordBody::Interview(i)) => request::fields(input, i),
         (FormKind::ConsultationRecord, RecordBody::Consultation(c)) => consultation_record::fields(input, c),
         (FormKind::Application, RecordBody::Application(a)) => application::fields(input, a),
+        (FormKind::VisitReport, RecordBody::Visit(v)) => visit_report::fields(input, v),
         _ => return Err(wrong()),
     };
     check_glyphs(fonts, &fields)?;
@@ -103,6 +105,7 @@ fn draw(kind: FormKind, input: &FormInput, fonts: &FontSet) -> Result<sheet::She
         (FormKind::Request, RecordBody::Interview(i)) => request::draw(input, i, fonts),
         (FormKind::ConsultationRecord, RecordBody::Consultation(c)) => consultation_record::draw(input, c, fonts),
         (FormKind::Application, RecordBody::Application(a)) => application::draw(input, a, fonts),
+        (FormKind::VisitReport, RecordBody::Visit(v)) => visit_report::draw(input, v, fonts),
         _ => Err(wrong()),
     }
 }

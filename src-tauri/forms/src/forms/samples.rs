@@ -48,6 +48,7 @@ pub fn snapshot() -> Snapshot {
             seal_line: "医師 産業 太郎".into(),
             concurrent_coordinator: false,
         }),
+        ..Default::default()
     }
 }
 
@@ -196,6 +197,76 @@ pub fn application() -> Application {
     }
 }
 
+/// A 訪問指導 with a 職場巡視: good practices, three findings, and the last visit's finding
+/// followed up.
+pub fn visit() -> Visit {
+    Visit {
+        visited_on: d("2025-09-03"),
+        start_time: t("14:00"),
+        end_time: t("16:00"),
+        workplace_id: Some("w".into()),
+        doctor_id: Some("d".into()),
+        visitors: vec![
+            Visitor { role: Some(VisitorRole::Engineer), staff_id: None, name: "衛生 次郎".into() },
+            Visitor { role: Some(VisitorRole::Coordinator), staff_id: None, name: "調整 三恵".into() },
+        ],
+        received_by: "総務課長 佐藤 花子、製造部長 高橋 修".into(),
+        activities: vec![VisitActivity::OpinionHearing, VisitActivity::WorkplacePatrol, VisitActivity::WorkEnvironment, VisitActivity::Chemicals],
+        activity_other: String::new(),
+        places_walked: "組立ライン、塗装場、倉庫、休憩室".into(),
+        good_practices: vec!["毎朝の朝礼で体調の確認が行われている。".into(), "有機溶剤の容器は使用後に必ず蓋がされ、保管場所が表示されている。".into()],
+        findings: vec![
+            Finding {
+                category: Some(FindingCategory::WorkEnvironment),
+                priority: Some(FindingPriority::High),
+                place: "塗装場".into(),
+                observation: "局所排気装置の吸込みが弱く、溶剤のにおいがこもっている。".into(),
+                advice: "フードと配管を点検し、制御風速を測定すること。結果を記録する。".into(),
+                due_on: d("2025-10-31"),
+            },
+            Finding {
+                category: Some(FindingCategory::Work),
+                priority: Some(FindingPriority::Medium),
+                place: "倉庫".into(),
+                observation: "重量物（20kg以上）を一人で持ち上げている。".into(),
+                advice: "台車の使用と二人作業を徹底し、腰痛予防の教育を行うこと。".into(),
+                due_on: d("2025-12-26"),
+            },
+            Finding {
+                category: Some(FindingCategory::SafetyOrganisation),
+                priority: Some(FindingPriority::Low),
+                place: String::new(),
+                observation: "衛生推進者の氏名が掲示されていない。".into(),
+                advice: "作業場の見やすい場所に掲示すること。".into(),
+                due_on: d("2025-09-30"),
+            },
+        ],
+        follow_ups: vec![FindingFollowUp {
+            visit_id: "0195cc87-0000-7000-8000-000000000001".into(),
+            finding_no: 1,
+            status: Some(ImprovementStatus::Partly),
+            note: "休憩室の換気扇は交換済み。更衣室は未対応。".into(),
+        }],
+        consultation_ids: Vec::new(),
+        comment: "全体として整理整頓が行き届いている。塗装場の局所排気装置の点検を最優先で行ってください。次回は来年3月頃に改善状況を確認します。".into(),
+        notes: String::new(),
+    }
+}
+
+/// The snapshot of [`visit`]: the sample one, with the visit's earlier finding.
+pub fn visit_snapshot() -> Snapshot {
+    Snapshot {
+        visitors: vec![Staff { name: "衛生 次郎".into(), ..Default::default() }, Staff { name: "調整 三恵".into(), ..Default::default() }],
+        followed: vec![FollowedFinding {
+            visit_id: "0195cc87-0000-7000-8000-000000000001".into(),
+            finding_no: 1,
+            visited_on: d("2025-03-12"),
+            observation: "休憩室と更衣室の換気が不十分。".into(),
+        }],
+        ..snapshot()
+    }
+}
+
 /// A form input for `body`, with the sample snapshot.
 pub fn input(body: RecordBody, status: PrintStatus) -> FormInput {
     FormInput {
@@ -206,8 +277,8 @@ pub fn input(body: RecordBody, status: PrintStatus) -> FormInput {
             PrintStatus::Amended { version, .. } => *version,
         },
         status,
+        snapshot: if matches!(body, RecordBody::Visit(_)) { visit_snapshot() } else { snapshot() },
         body,
-        snapshot: snapshot(),
         centre_name: "静岡県地域産業保健センター".into(),
     }
 }

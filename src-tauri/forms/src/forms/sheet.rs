@@ -406,6 +406,12 @@ impl Sheet {
         self.canvas.finish()
     }
 
+    /// Go on to a new page in the form's flow (a table longer than a page), with the
+    /// continuation header; returns where content starts on it.
+    pub fn next_page(&mut self) -> f32 {
+        self.continuation_header()
+    }
+
     fn continuation_header(&mut self) -> f32 {
         self.canvas.new_page();
         self.page_top();

@@ -1,0 +1,214 @@
+//! 訪問指導・職場巡視 in a real encrypted store (issue 16): the visit has the lifecycle of every
+//! record (draft, 確定 with a 台帳 number, 訂正 with a reason), the consultations of the same trip
+//! must be of the same workplace, day and place, a follow-up names a real earlier finding, and the
+//! open findings are those no later visit recorded as 改善済.
+
+use chisanpo_core::domain::*;
+use chisanpo_core::store::visits::FindingFilter;
+use chisanpo_core::store::{KdfParams, Passphrase, Store};
+use chisanpo_core::Error;
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    store: Store,
+    workplace: String,
+    other_workplace: String,
+    worker: String,
+}
+
+fn d(s: &str) -> Option<Date> {
+    Some(s.parse().unwrap())
+}
+
+fn fixture() -> Fixture {
+    let tmp = tempfile::tempdir().unwrap();
+    let profile = Staff { role: Some(StaffRole::Doctor), name: "産業 一郎".into(), affiliation: "さんぽクリニック".into(), ..Default::default() };
+    let store = Store::init_with(&tmp.path().join("data"), &Passphrase::new("訪問指導テストのパスフレーズ"), &profile, KdfParams::MINIMUM).unwrap().0;
+    let workplace = store.add_workplace(&Workplace { name: "山田製作所".into(), ..Default::default() }).unwrap();
+    let other_workplace = store.add_workplace(&Workplace { name: "川上運送".into(), ..Default::default() }).unwrap();
+    let worker = store.add_worker(&Worker { workplace_id: workplace.clone(), name: "佐藤 花子".into(), ..Default::default() }).unwrap();
+    Fixture { _tmp: tmp, store, workplace, other_workplace, worker }
+}
+
+impl Fixture {
+    fn visit(&self, on: &str, findings: Vec<Finding>) -> Visit {
+        Visit {
+            visited_on: d(on),
+            workplace_id: Some(self.workplace.clone()),
+            doctor_id: Some(self.store.actor().id.clone()),
+            activities: vec![VisitActivity::WorkplacePatrol],
+            findings,
+            ..Default::default()
+        }
+    }
+
+    fn finding(&self, what: &str, due: &str) -> Finding {
+        Finding {
+            category: Some(FindingCategory::WorkEnvironment),
+            priority: Some(FindingPriority::High),
+            place: "塗装場".into(),
+            observation: what.into(),
+            advice: "点検すること。".into(),
+            due_on: d(due),
+        }
+    }
+
+    fn finalised(&self, v: Visit) -> String {
+        let id = self.store.create_record(&RecordBody::Visit(v)).unwrap();
+        self.store.finalise(&id).unwrap();
+        id
+    }
+
+    fn consultation_on(&self, on: &str, place: Place, workplace: &str) -> String {
+        let c = Consultation {
+            performed_on: d(on),
+            place: Some(place),
+            doctor_id: Some(self.store.actor().id.clone()),
+            workplace_id: Some(workplace.to_string()),
+            requester: Some(Requester::Employer),
+            kinds: vec![ConsultationKind::OpinionHearing],
+            subject_count: Some(2),
+            ..Default::default()
+        };
+        self.store.create_record(&RecordBody::Consultation(c)).unwrap()
+    }
+}
+
+fn fields(e: Error) -> Vec<String> {
+    match e {
+        Error::Invalid(v) => v.into_iter().map(|x| x.field).collect(),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_visit_is_drafted_finalised_numbered_and_corrected_with_a_reason() {
+    let f = fixture();
+    let id = f.store.create_record(&RecordBody::Visit(Visit { visited_on: d("2025-09-03"), ..Default::default() })).unwrap();
+    assert_eq!(f.store.get_record(&id).unwrap().summary.status, RecordStatus::Draft);
+    let e = f.store.finalise(&id).unwrap_err();
+    assert!(fields(e).contains(&"activities".to_string()), "an incomplete visit is not finalised");
+    let v = f.visit("2025-09-03", vec![f.finding("局所排気装置の吸込みが弱い", "2025-10-31")]);
+    f.store.save_draft(&id, &RecordBody::Visit(v.clone())).unwrap();
+    assert_eq!(f.store.finalise(&id).unwrap(), 1);
+    let view = f.store.get_record(&id).unwrap();
+    assert_eq!(view.summary.kind, RecordKind::Visit);
+    assert_eq!(view.summary.place, Some(Place::WorkplaceVisit), "a visit is held at the workplace");
+    assert_eq!(view.summary.fiscal_year, Some(2025));
+    let snap = &view.current.as_ref().unwrap().snapshot;
+    assert_eq!(snap.workplace.as_ref().unwrap().name, "山田製作所");
+    assert_eq!(snap.doctor.as_ref().unwrap().name, "産業 一郎");
+    let number = f.store.read(|c| chisanpo_core::store::records::ledger_number(c, &id)).unwrap();
+    assert_eq!(number, Some((2025, 1)), "the 訪問指導 台帳 numbers from 1 in its fiscal year");
+
+    let mut changed = v.clone();
+    changed.comment = "次回は3月に確認します。".into();
+    assert!(matches!(f.store.amend(&id, &RecordBody::Visit(changed.clone()), " ").unwrap_err(), Error::ReasonRequired));
+    assert_eq!(f.store.amend(&id, &RecordBody::Visit(changed), "総評の追記").unwrap(), 2);
+    assert_eq!(f.store.history(&id).unwrap().len(), 2, "the first version stays");
+    assert_eq!(f.store.get_version(&id, 1).unwrap().body, RecordBody::Visit(v), "and is unchanged");
+}
+
+#[test]
+fn the_visitors_are_frozen_in_the_snapshot() {
+    let f = fixture();
+    let nurse = f.store.add_staff(&Staff { role: Some(StaffRole::Nurse), name: "保健 花子".into(), ..Default::default() }).unwrap();
+    let mut v = f.visit("2025-09-03", Vec::new());
+    v.visitors = vec![
+        Visitor { role: Some(VisitorRole::Nurse), staff_id: Some(nurse.clone()), name: String::new() },
+        Visitor { role: Some(VisitorRole::Engineer), staff_id: None, name: "衛生 次郎".into() },
+    ];
+    let id = f.finalised(v.clone());
+    let names: Vec<String> = f.store.get_record(&id).unwrap().current.unwrap().snapshot.visitors.into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["保健 花子", "衛生 次郎"]);
+    v.visitors[0].staff_id = Some("no-such-staff".into());
+    let e = f.store.create_record(&RecordBody::Visit(v)).unwrap_err();
+    assert!(fields(e).contains(&"visitors[0].staff_id".to_string()));
+}
+
+#[test]
+fn a_linked_consultation_must_be_of_the_same_trip() {
+    let f = fixture();
+    let same = f.consultation_on("2025-09-03", Place::WorkplaceVisit, &f.workplace);
+    let at_clinic = f.consultation_on("2025-09-03", Place::MedicalInstitution, &f.workplace);
+    let other_day = f.consultation_on("2025-09-04", Place::WorkplaceVisit, &f.workplace);
+    let other_place = f.consultation_on("2025-09-03", Place::WorkplaceVisit, &f.other_workplace);
+    let mut v = f.visit("2025-09-03", Vec::new());
+    v.consultation_ids = vec![same.clone(), at_clinic, other_day, other_place, f.worker.clone()];
+    // A draft may hold what is not yet consistent, but not what does not exist.
+    let e = f.store.create_record(&RecordBody::Visit(v.clone())).unwrap_err();
+    assert_eq!(fields(e), ["consultation_ids[4]"], "a worker's id is not a consultation");
+    v.consultation_ids.pop();
+    let id = f.store.create_record(&RecordBody::Visit(v.clone())).unwrap();
+    let e = f.store.finalise(&id).unwrap_err();
+    let msg = e.to_string();
+    assert_eq!(fields(e), ["consultation_ids[1]", "consultation_ids[2]", "consultation_ids[3]"], "{msg}");
+    v.consultation_ids = vec![same];
+    f.store.save_draft(&id, &RecordBody::Visit(v)).unwrap();
+    assert_eq!(f.store.finalise(&id).unwrap(), 1);
+}
+
+#[test]
+fn follow_ups_name_a_real_earlier_finding_of_the_same_workplace() {
+    let f = fixture();
+    let first = f.finalised(f.visit("2025-03-12", vec![f.finding("換気が不十分", "2025-05-31")]));
+    let draft_only = f.store.create_record(&RecordBody::Visit(f.visit("2025-04-01", Vec::new()))).unwrap();
+    let mut elsewhere = f.visit("2025-03-20", vec![f.finding("通路に物が置かれている", "2025-04-30")]);
+    elsewhere.workplace_id = Some(f.other_workplace.clone());
+    let elsewhere = f.finalised(elsewhere);
+    let mut next = f.visit("2025-09-03", Vec::new());
+    let fu =
+        |visit_id: &str, no: u32| FindingFollowUp { visit_id: visit_id.into(), finding_no: no, status: Some(ImprovementStatus::Partly), note: String::new() };
+    next.follow_ups = vec![fu(&first, 2), fu(&draft_only, 1), fu(&elsewhere, 1), fu("nowhere", 1)];
+    let e = f.store.create_record(&RecordBody::Visit(next.clone())).unwrap_err();
+    assert_eq!(fields(e), ["follow_ups[0]", "follow_ups[1]", "follow_ups[2]", "follow_ups[3]"]);
+    next.follow_ups = vec![fu(&first, 1)];
+    let id = f.finalised(next);
+    let followed = f.store.get_record(&id).unwrap().current.unwrap().snapshot.followed;
+    assert_eq!(followed.len(), 1);
+    assert_eq!((followed[0].observation.as_str(), followed[0].visited_on), ("換気が不十分", d("2025-03-12")), "the report can say what was followed up");
+}
+
+#[test]
+fn open_findings_are_those_not_yet_improved_and_overdue_ones_are_marked() {
+    let f = fixture();
+    let first = f.finalised(
+        f.visit("2025-03-12", vec![f.finding("換気が不十分", "2025-05-31"), f.finding("表示がない", "2025-12-31"), f.finding("重量物の手持ち", "2025-04-30")]),
+    );
+    // A draft's findings are not open: nothing was handed to the employer yet.
+    f.store.create_record(&RecordBody::Visit(f.visit("2025-06-01", vec![f.finding("下書きの指摘", "2025-06-02")]))).unwrap();
+    let today = d("2025-09-01").unwrap();
+    let all = f.store.open_findings(&FindingFilter::default(), today).unwrap();
+    assert_eq!(all.iter().map(|x| x.finding_no).collect::<Vec<_>>(), [3, 1, 2], "ordered by date due");
+    assert_eq!(all.iter().filter(|x| x.overdue).count(), 2);
+    assert_eq!(all[0].workplace_name.as_deref(), Some("山田製作所"));
+    let overdue = f.store.open_findings(&FindingFilter { overdue_on: Some(today), ..Default::default() }, today).unwrap();
+    assert_eq!(overdue.iter().map(|x| x.finding_no).collect::<Vec<_>>(), [3, 1]);
+
+    // The next visit records one improved and one partly: the improved one closes.
+    let mut next = f.visit("2025-09-03", Vec::new());
+    next.follow_ups = vec![
+        FindingFollowUp { visit_id: first.clone(), finding_no: 1, status: Some(ImprovementStatus::Improved), note: String::new() },
+        FindingFollowUp { visit_id: first.clone(), finding_no: 3, status: Some(ImprovementStatus::Partly), note: "台車を1台導入".into() },
+    ];
+    let next_id = f.finalised(next);
+    let open = f.store.open_findings(&FindingFilter { workplace_id: Some(f.workplace.clone()), ..Default::default() }, today).unwrap();
+    assert_eq!(open.iter().map(|x| (x.finding_no, x.last_status)).collect::<Vec<_>>(), [(3, Some(ImprovementStatus::Partly)), (2, None)]);
+    // While the next visit is being corrected, its own follow-ups do not hide what it follows.
+    let editing = f.store.open_findings(&FindingFilter { except_visit: Some(next_id), ..Default::default() }, today).unwrap();
+    assert_eq!(editing.len(), 3);
+    let elsewhere = f.store.open_findings(&FindingFilter { workplace_id: Some(f.other_workplace.clone()), ..Default::default() }, today).unwrap();
+    assert!(elsewhere.is_empty());
+}
+
+#[test]
+fn a_visit_never_charges_a_fee_and_only_a_doctor_or_nurse_signs_its_report() {
+    let f = fixture();
+    let coordinator = f.store.add_staff(&Staff { role: Some(StaffRole::Coordinator), name: "調整 三恵".into(), ..Default::default() }).unwrap();
+    let mut v = f.visit("2025-09-03", Vec::new());
+    v.doctor_id = Some(coordinator);
+    let id = f.store.create_record(&RecordBody::Visit(v)).unwrap();
+    assert_eq!(fields(f.store.finalise(&id).unwrap_err()), ["doctor_id"]);
+    let fee = chisanpo_core::domain::fees::assess(&RecordBody::Visit(f.visit("2025-09-03", Vec::new())), &[], 10_000);
+    assert!(!fee.required, "{}", fee.reason);
+}
