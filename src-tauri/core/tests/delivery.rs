@@ -524,3 +524,42 @@ fn a_copy_damaged_on_the_way_again_and_again_is_set_aside_on_the_device_after_th
     assert_eq!(w.centre.centre_import(&folder).unwrap().bundles_applied.len(), 1);
     assert_eq!(a.deliver(&FolderTransport::new(&folder)).unwrap().received.len(), 1);
 }
+
+/// A finalised 訪問指導 travels like every record: the centre holds its version, numbers it in the
+/// visits' 台帳, lists its findings as open, and the bundle shows none of its words.
+#[test]
+fn a_site_visit_reaches_the_centre_numbered_with_its_findings() {
+    use chisanpo_core::domain::{Finding, FindingCategory, FindingPriority, Visit, VisitActivity};
+    let w = world();
+    let folder = w.synced();
+    let t = FolderTransport::new(&folder);
+    let s = new_store(&w.root.join("laptop"), "産業 一郎");
+    w.centre.centre_enrol_device(&s.enrol(&w.profile).unwrap()).unwrap();
+    let (wp, _) = worker(&s, WORKER_A);
+    let visit = Visit {
+        visited_on: Date::ymd(2025, 9, 3),
+        workplace_id: Some(wp),
+        doctor_id: Some(s.actor().id.clone()),
+        activities: vec![VisitActivity::WorkplacePatrol],
+        findings: vec![Finding {
+            category: Some(FindingCategory::WorkEnvironment),
+            priority: Some(FindingPriority::High),
+            place: "塗装場".into(),
+            observation: "局所排気装置の吸込みが弱い".into(),
+            advice: "制御風速を測定すること".into(),
+            due_on: Date::ymd(2025, 10, 31),
+        }],
+        ..Default::default()
+    };
+    let id = finalised(&s, &RecordBody::Visit(visit));
+    s.deliver(&t).unwrap();
+    for b in bundles_in(&folder) {
+        assert!(!contains(&std::fs::read(&b).unwrap(), "局所排気装置"), "the bundle is encrypted");
+    }
+    w.centre.centre_import(&folder).unwrap();
+    assert!(consolidated_pairs(&w.centre).contains(&(id.clone(), 1)));
+    let number = w.centre.read(|c| chisanpo_core::store::records::ledger_number(c, &id)).unwrap();
+    assert_eq!(number, Some((2025, 1)), "numbered in the centre's 訪問指導 台帳");
+    let annual = w.centre.annual_report(2025).unwrap();
+    assert!(!annual.consultations.records.ids.contains(&id), "a visit is not counted as a consultation");
+}

@@ -34,10 +34,11 @@ impl Columns {
         }
     }
 
-    /// The 台帳 this version is numbered in, if any: consultations and interviews with a date.
+    /// The 台帳 this version is numbered in, if any: consultations, interviews and visits with a
+    /// date (as a device numbers them at 確定, `store::records::assign_ledger_number`).
     pub(crate) fn ledger<'e>(&self, e: &'e Entry) -> Option<(&'e str, i32)> {
         match (self.fiscal_year, e.kind.as_str()) {
-            (Some(fy), kind @ ("consultation" | "interview")) => Some((kind, fy)),
+            (Some(fy), kind @ ("consultation" | "interview" | "visit")) => Some((kind, fy)),
             _ => None,
         }
     }

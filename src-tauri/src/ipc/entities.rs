@@ -5,6 +5,7 @@ use chisanpo_core::domain::{Worker, Workplace};
 use chisanpo_core::ledger::deadlines::Deadlines;
 use chisanpo_core::store::appointments::Appointment;
 use chisanpo_core::store::backup::BackupSettings;
+use chisanpo_core::store::visits::{FindingFilter, OpenFinding};
 use chisanpo_core::store::{today, EntityRow, ListFilter, Profile, RecordSummary};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -31,6 +32,10 @@ pub struct HomeData {
     pub deadlines: Deadlines,
     /// Today's and upcoming appointments, the soonest first.
     pub appointments: Vec<Appointment>,
+    /// 職場巡視の指摘事項 whose 改善期限 has passed and no later visit recorded 改善済, the
+    /// longest overdue first (at most the home list's length), and how many there are in all.
+    pub findings_overdue: Vec<OpenFinding>,
+    pub findings_overdue_total: usize,
     /// At unlock the database lacked writes its anchor had seen (ADR 0020): shown first, in
     /// red, until the user restores or accepts the loss (`chisanpo verify --accept-loss`).
     pub anchor_problem: Option<String>,
@@ -70,6 +75,7 @@ pub async fn home(state: State<'_, AppState>) -> IpcResult<HomeData> {
     let s = state.store()?;
     blocking(move || {
         let backup = s.backup_settings()?;
+        let overdue = s.open_findings(&FindingFilter { overdue_on: Some(today()), ..Default::default() }, today())?;
         Ok(HomeData {
             profile: s.profile()?,
             record_count: s.record_count()?,
@@ -80,6 +86,8 @@ pub async fn home(state: State<'_, AppState>) -> IpcResult<HomeData> {
             backup,
             deadlines: s.deadlines(today(), HOME_LIST_LIMIT)?,
             appointments: s.appointments(today(), HOME_LIST_LIMIT)?,
+            findings_overdue: overdue.iter().take(HOME_LIST_LIMIT).cloned().collect(),
+            findings_overdue_total: overdue.len(),
             anchor_problem: s.anchor_problem(),
         })
     })

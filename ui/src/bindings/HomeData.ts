@@ -3,6 +3,7 @@ import type { Appointment } from "./Appointment";
 import type { BackupSettings } from "./BackupSettings";
 import type { Deadlines } from "./Deadlines";
 import type { EntityRow } from "./EntityRow";
+import type { OpenFinding } from "./OpenFinding";
 import type { Profile } from "./Profile";
 import type { RecordSummary } from "./RecordSummary";
 import type { Workplace } from "./Workplace";
@@ -20,6 +21,11 @@ deadlines: Deadlines,
  * Today's and upcoming appointments, the soonest first.
  */
 appointments: Array<Appointment>, 
+/**
+ * 職場巡視の指摘事項 whose 改善期限 has passed and no later visit recorded 改善済, the
+ * longest overdue first (at most the home list's length), and how many there are in all.
+ */
+findings_overdue: Array<OpenFinding>, findings_overdue_total: number, 
 /**
  * At unlock the database lacked writes its anchor had seen (ADR 0020): shown first, in
  * red, until the user restores or accepts the loss (`chisanpo verify --accept-loss`).
