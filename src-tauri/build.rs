@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "confirm_payment",
     "override_fee",
     "blank_record",
+    "open_findings",
     "create_record",
     "save_draft",
     "discard_draft",

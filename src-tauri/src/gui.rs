@@ -101,6 +101,7 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             ledgers::confirm_payment,
             ledgers::override_fee,
             editing::blank_record,
+            editing::open_findings,
             editing::create_record,
             editing::save_draft,
             editing::discard_draft,

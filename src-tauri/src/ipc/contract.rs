@@ -24,13 +24,14 @@ use chisanpo_core::print::PrintReport;
 use chisanpo_core::settings::AppSettings;
 use chisanpo_core::store::backup::{BackupInfo, BackupSettings, RestoreReport};
 use chisanpo_core::store::fees::FeeStatus;
+use chisanpo_core::store::visits::OpenFinding;
 use chisanpo_core::store::{EntityRow, ListFilter, Profile, RecordSummary, RecordView};
 use ts_rs::{Config, Dependency, TypeVisitor, TS};
 
 use super::backups::{BackupSettingsRequest, RestoreRequest};
 use super::batch_print::BatchPrintRequest;
 use super::delivery::{CentreDatabaseRequest, CentreEnrolRequest, CentreEnrolResult, DeliverySettings, EnrolRequest, SetDeliveryTargetRequest};
-use super::editing::{AmendRequest, ChangesRequest, ConvertRequest, FromApplicationRequest, SaveDraftRequest};
+use super::editing::{AmendRequest, ChangesRequest, ConvertRequest, FromApplicationRequest, OpenFindingsRequest, SaveDraftRequest};
 use super::entities::{HomeData, IdRequest, SaveWorkerRequest, SaveWorkplaceRequest, SearchRequest};
 use super::imports::{ImportWorkersRequest, OpenPathRequest, WorkerImportRequest};
 use super::ledgers::{AnnualRequest, DestroyRequest, ExportLedgerRequest, FeeExceptionRequest, LedgerRequest, LedgerView, PaymentRequest};
@@ -143,6 +144,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec::<PaymentRequest, FeeStatus>("confirm_payment"),
     spec::<FeeExceptionRequest, FeeStatus>("override_fee"),
     spec::<RecordKind, RecordBody>("blank_record"),
+    spec::<OpenFindingsRequest, Vec<OpenFinding>>("open_findings"),
     spec::<RecordBody, String>("create_record"),
     spec::<SaveDraftRequest, ()>("save_draft"),
     spec::<IdRequest, ()>("discard_draft"),

@@ -6,6 +6,7 @@ use chisanpo_core::domain::diff::FieldChange;
 use chisanpo_core::domain::hours_report::{self, HoursQuery, HoursReport};
 use chisanpo_core::domain::{ConsultationKind, Interview, RecordBody, RecordKind, Service, Staff, Strictness, Violation};
 use chisanpo_core::store::fees::FeeStatus;
+use chisanpo_core::store::visits::{FindingFilter, OpenFinding};
 use chisanpo_core::store::EntityRow;
 use serde::Deserialize;
 use tauri::State;
@@ -47,6 +48,26 @@ pub struct ConvertRequest {
     pub id: String,
     /// 保健指導 or メンタルヘルス相談.
     pub kind: ConsultationKind,
+}
+
+/// Which open findings a visit's screen asks for: those of its workplace, without what the visit
+/// itself records (so that correcting it still shows the findings it follows up).
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct OpenFindingsRequest {
+    pub workplace_id: String,
+    pub except_visit: Option<String>,
+}
+
+/// The 職場巡視 findings of a workplace not yet 改善済, for the next visit to follow up.
+#[tauri::command]
+pub async fn open_findings(state: State<'_, AppState>, req: OpenFindingsRequest) -> IpcResult<Vec<OpenFinding>> {
+    let s = state.store()?;
+    blocking(move || {
+        let filter = FindingFilter { workplace_id: Some(req.workplace_id), except_visit: req.except_visit, overdue_on: None };
+        s.open_findings(&filter, chisanpo_core::store::today())
+    })
+    .await
 }
 
 /// An empty record of a kind, for a new entry screen: the format's defaults, declared once in Rust.

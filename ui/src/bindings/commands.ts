@@ -45,6 +45,8 @@ import type { InterviewScores } from "./InterviewScores";
 import type { LedgerRequest } from "./LedgerRequest";
 import type { LedgerView } from "./LedgerView";
 import type { ListFilter } from "./ListFilter";
+import type { OpenFinding } from "./OpenFinding";
+import type { OpenFindingsRequest } from "./OpenFindingsRequest";
 import type { OpenPathRequest } from "./OpenPathRequest";
 import type { PathRequest } from "./PathRequest";
 import type { PaymentRequest } from "./PaymentRequest";
@@ -117,6 +119,7 @@ export const commands = {
   confirm_payment: (req: PaymentRequest) => invoke<FeeStatus>("confirm_payment", { req }),
   override_fee: (req: FeeExceptionRequest) => invoke<FeeStatus>("override_fee", { req }),
   blank_record: (req: RecordKind) => invoke<RecordBody>("blank_record", { req }),
+  open_findings: (req: OpenFindingsRequest) => invoke<Array<OpenFinding>>("open_findings", { req }),
   create_record: (req: RecordBody) => invoke<string>("create_record", { req }),
   save_draft: (req: SaveDraftRequest) => invoke<null>("save_draft", { req }),
   discard_draft: (req: IdRequest) => invoke<null>("discard_draft", { req }),

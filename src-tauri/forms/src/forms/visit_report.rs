@@ -292,7 +292,7 @@ pub fn draw(input: &FormInput, v: &Visit, fonts: FontSet) -> Result<Sheet> {
             s.value(LEFT, y, cols[0], 10.0, &format!("改善状況{n}の指摘事項"), &followed_text(input, f));
             let status: Vec<Opt> = ImprovementStatus::ALL.iter().map(|st| Opt { text: st.label().to_string(), selected: f.status == Some(*st) }).collect();
             s.cell(LEFT + cols[0], y, cols[1], 10.0);
-            s.options(LEFT + cols[0] + 2.5, centered_baseline(y, 10.0, LABEL), cols[1] - 4.0, &status, Mark::Circle, LABEL);
+            s.options(LEFT + cols[0] + 3.0, centered_baseline(y, 10.0, LABEL), cols[1] - 4.5, &status, Mark::Circle, LABEL);
             s.value(LEFT + cols[0] + cols[1], y, cols[2], 10.0, &format!("改善状況{n}の備考"), &f.note);
             y += 10.0;
         }
