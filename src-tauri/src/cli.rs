@@ -336,6 +336,8 @@ pub enum ReportWhat {
 pub enum LedgerArg {
     Consultation,
     Interview,
+    /// 訪問指導実施台帳
+    Visit,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -813,6 +815,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             let kind = match kind {
                 LedgerArg::Consultation => LedgerKind::Consultation,
                 LedgerArg::Interview => LedgerKind::Interview,
+                LedgerArg::Visit => LedgerKind::Visit,
             };
             let format = match format {
                 FormatArg::Xlsx => ExportFormat::Xlsx,

@@ -308,6 +308,7 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
             let kind = match kind {
                 crate::cli::LedgerArg::Consultation => LedgerKind::Consultation,
                 crate::cli::LedgerArg::Interview => LedgerKind::Interview,
+                crate::cli::LedgerArg::Visit => LedgerKind::Visit,
             };
             let format = match format {
                 crate::cli::FormatArg::Xlsx => ExportFormat::Xlsx,

@@ -212,3 +212,45 @@ fn a_visit_never_charges_a_fee_and_only_a_doctor_or_nurse_signs_its_report() {
     let fee = chisanpo_core::domain::fees::assess(&RecordBody::Visit(f.visit("2025-09-03", Vec::new())), &[], 10_000);
     assert!(!fee.required, "{}", fee.reason);
 }
+
+/// The 訪問指導実施台帳: one line per finalised visit in number order, exported as XLSX and CSV
+/// and read back by calamine and a CSV parser (which did not write them). A draft is not in it.
+#[test]
+fn the_visit_ledger_exports_and_reads_back() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat};
+    use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
+    use chisanpo_core::prelude::*;
+    let f = fixture();
+    let first = f.finalised(f.visit("2025-05-12", vec![f.finding("換気が不十分", "2025-06-30")]));
+    let mut second = f.visit("2025-09-03", vec![f.finding("表示がない", "2025-12-31"), f.finding("通路に物", "2025-10-31")]);
+    second.visitors = vec![Visitor { role: Some(VisitorRole::Engineer), staff_id: None, name: "衛生 次郎".into() }];
+    second.follow_ups = vec![FindingFollowUp { visit_id: first, finding_no: 1, status: Some(ImprovementStatus::Improved), note: String::new() }];
+    f.finalised(second);
+    f.store.create_record(&RecordBody::Visit(f.visit("2025-10-01", Vec::new()))).unwrap();
+
+    let fy = LedgerFilter { fiscal_year: Some(2025), ..Default::default() };
+    let table = f.store.ledger(LedgerKind::Visit, &fy).unwrap().table();
+    assert_eq!(table.title, "訪問指導実施台帳");
+    assert_eq!(table.rows.len(), 2, "the draft is not in the ledger");
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("visits.xlsx");
+    let r = f.store.export_ledger(LedgerKind::Visit, &fy, ExportFormat::Xlsx, CsvEncoding::Utf8Bom, &xlsx).unwrap();
+    assert_eq!(r.rows, 2);
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let cells: Vec<String> = sheet.rows().flat_map(|r| r.iter().map(|c| if let Data::String(s) = c { s.clone() } else { c.to_string() })).collect();
+    for want in ["訪問指導実施台帳", "番号", "訪問日", "同行者", "山田製作所", "衛生 次郎", "職場巡視", "産業 一郎"] {
+        assert!(cells.iter().any(|c| c.contains(want)), "{want} is not in the XLSX: {cells:?}");
+    }
+    let csv_path = dir.path().join("visits.csv");
+    f.store.export_ledger(LedgerKind::Visit, &fy, ExportFormat::Csv, CsvEncoding::Utf8Bom, &csv_path).unwrap();
+    let text = std::fs::read_to_string(&csv_path).unwrap();
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}: {headers:?}"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!((&rows[0][col("番号")], &rows[0][col("訪問日")], &rows[0][col("指摘事項")]), ("1", "2025-05-12", "1"));
+    assert_eq!((&rows[1][col("番号")], &rows[1][col("指摘事項")], &rows[1][col("前回指摘の改善済")]), ("2", "2", "1"));
+}

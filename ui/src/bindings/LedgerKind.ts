@@ -3,4 +3,4 @@
 /**
  * Which ledger.
  */
-export type LedgerKind = "consultation" | "interview";
+export type LedgerKind = "consultation" | "interview" | "visit";

@@ -21,6 +21,8 @@ pub enum LedgerKind {
     Consultation,
     /// 様式例2-4 面接指導実施台帳
     Interview,
+    /// 訪問指導実施台帳 (no MHLW 様式: the centre's own ledger of site visits, issue 16)
+    Visit,
 }
 
 impl LedgerKind {
@@ -28,6 +30,7 @@ impl LedgerKind {
         match self {
             LedgerKind::Consultation => "特定健康相談実施台帳",
             LedgerKind::Interview => "面接指導実施台帳",
+            LedgerKind::Visit => "訪問指導実施台帳",
         }
     }
 
@@ -35,6 +38,7 @@ impl LedgerKind {
         match self {
             LedgerKind::Consultation => "様式例1-3",
             LedgerKind::Interview => "様式例2-4",
+            LedgerKind::Visit => "訪問指導・職場巡視",
         }
     }
 
@@ -42,6 +46,7 @@ impl LedgerKind {
         match self {
             LedgerKind::Consultation => RecordKind::Consultation,
             LedgerKind::Interview => RecordKind::Interview,
+            LedgerKind::Visit => RecordKind::Visit,
         }
     }
 
@@ -186,6 +191,27 @@ impl Ledger {
                 .collect(),
                 rows: self.entries.iter().filter_map(interview_row).collect(),
             },
+            LedgerKind::Visit => Table {
+                title: self.kind.title().into(),
+                subtitle,
+                columns: [
+                    ("番号", 6),
+                    ("訪問日", 12),
+                    ("事業場 名称", 20),
+                    ("所在地", 22),
+                    ("担当", 10),
+                    ("同行者", 16),
+                    ("実施内容", 24),
+                    ("指摘事項", 6),
+                    ("前回指摘の改善済", 8),
+                    ("同じ訪問の相談", 8),
+                    ("訂正", 8),
+                ]
+                .iter()
+                .map(|(h, w)| Column::new(h, *w))
+                .collect(),
+                rows: self.entries.iter().filter_map(visit_row).collect(),
+            },
         }
     }
 }
@@ -210,6 +236,40 @@ fn consultation_row(e: &LedgerEntry) -> Option<Vec<Cell>> {
         Cell::text(kinds.join("・")),
         Cell::text(e.content.snapshot.doctor.as_ref().map(|d| d.name.clone()).unwrap_or_default()),
         Cell::text(c.notes.clone()),
+        amended_mark(e),
+    ])
+}
+
+/// A visit's line: what and who, and counts (the findings' words are in the report, not here).
+fn visit_row(e: &LedgerEntry) -> Option<Vec<Cell>> {
+    let RecordBody::Visit(v) = &e.content.body else { return None };
+    let (name, address, _, _, _) = contact(&e.content);
+    let visitors: Vec<String> =
+        v.visitors
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if w.name.trim().is_empty() {
+                    e.content.snapshot.visitors.get(i).map(|s| s.name.clone()).unwrap_or_default()
+                } else {
+                    w.name.trim().to_string()
+                }
+            })
+            .filter(|n| !n.is_empty())
+            .collect();
+    let activities: Vec<&str> = v.activities.iter().map(|a| a.label()).collect();
+    let improved = v.follow_ups.iter().filter(|f| f.status == Some(crate::domain::ImprovementStatus::Improved)).count();
+    Some(vec![
+        Cell::Int(i64::from(e.number)),
+        Cell::date(v.visited_on),
+        Cell::text(name),
+        Cell::text(address),
+        Cell::text(e.content.snapshot.doctor.as_ref().map(|d| d.name.clone()).unwrap_or_default()),
+        Cell::text(visitors.join("、")),
+        Cell::text(activities.join("・")),
+        Cell::Int(v.findings.len() as i64),
+        Cell::Int(improved as i64),
+        Cell::Int(v.consultation_ids.len() as i64),
         amended_mark(e),
     ])
 }

@@ -176,7 +176,7 @@ pub(crate) fn fit(asks: &[f32], mins: &[f32], total: f32) -> Vec<f32> {
 /// The 様式例 number of a ledger, by its title.
 pub(crate) fn form_no(title: &str) -> Option<&'static str> {
     use crate::ledger::LedgerKind;
-    [LedgerKind::Consultation, LedgerKind::Interview].into_iter().find(|k| k.title() == title).map(LedgerKind::form_no)
+    [LedgerKind::Consultation, LedgerKind::Interview, LedgerKind::Visit].into_iter().find(|k| k.title() == title).map(LedgerKind::form_no)
 }
 
 struct Doc<'a> {
