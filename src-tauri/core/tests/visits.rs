@@ -254,3 +254,53 @@ fn the_visit_ledger_exports_and_reads_back() {
     assert_eq!((&rows[0][col("番号")], &rows[0][col("訪問日")], &rows[0][col("指摘事項")]), ("1", "2025-05-12", "1"));
     assert_eq!((&rows[1][col("番号")], &rows[1][col("指摘事項")], &rows[1][col("前回指摘の改善済")]), ("2", "2", "1"));
 }
+
+/// The annual figures include the visits: the consultation held on a visit counts as 事業場訪問,
+/// and the supplementary counts (visits, first-time workplaces, improved findings) are beside the
+/// 別添3 sheet, on a sheet of their own in the XLSX (read back by calamine).
+#[test]
+fn the_annual_report_counts_the_visits_beside_the_sheet() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    use chisanpo_core::ledger::annual::XLSX_VISITS_SHEET;
+    use chisanpo_core::prelude::*;
+    let f = fixture();
+    let earlier = f.finalised(f.visit("2025-03-12", vec![f.finding("換気が不十分", "2025-05-31")]));
+    let on_visit = f.consultation_on("2025-09-03", Place::WorkplaceVisit, &f.workplace);
+    f.store.finalise(&on_visit).unwrap();
+    let at_clinic = f.consultation_on("2025-09-10", Place::MedicalInstitution, &f.workplace);
+    f.store.finalise(&at_clinic).unwrap();
+    let mut next = f.visit("2025-09-03", vec![f.finding("表示がない", "2025-12-31"), f.finding("通路に物", "2025-10-31")]);
+    next.consultation_ids = vec![on_visit.clone()];
+    next.follow_ups = vec![FindingFollowUp { visit_id: earlier.clone(), finding_no: 1, status: Some(ImprovementStatus::Improved), note: String::new() }];
+    let next = f.finalised(next);
+    let mut elsewhere = f.visit("2025-10-01", Vec::new());
+    elsewhere.workplace_id = Some(f.other_workplace.clone());
+    let elsewhere = f.finalised(elsewhere);
+
+    let annual = f.store.annual_report(2025).unwrap();
+    let v = &annual.visits;
+    assert_eq!(v.visits.ids, [next.clone(), elsewhere.clone()], "the FY2024 visit is not counted in FY2025");
+    assert_eq!(v.first_time_workplaces.ids, [elsewhere], "山田製作所 was first visited in FY2024");
+    assert_eq!((v.findings.value, v.findings_improved.value), (2, 1));
+    assert_eq!(v.consultations_on_visits.ids, [on_visit.clone()]);
+    assert_eq!(annual.workplace_visit_share.by_records.part.ids, [on_visit], "the visit's consultation is 事業場訪問");
+    assert_eq!(annual.consultations.records.value, 2, "visits are not consultations");
+
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("annual.xlsx");
+    f.store.write_annual_report(2025, &xlsx, None).unwrap();
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    assert_eq!(book.sheet_names(), ["実績報告書", XLSX_VISITS_SHEET], "the 別添3 sheet stays first and alone in its sheet");
+    let sheet = book.worksheet_range(XLSX_VISITS_SHEET).unwrap();
+    let row = |label: &str| -> f64 {
+        let r = sheet.rows().find(|r| matches!(&r[0], Data::String(s) if s == label)).unwrap_or_else(|| panic!("no row {label}"));
+        match &r[1] {
+            Data::Float(n) => *n,
+            Data::Int(n) => *n as f64,
+            other => panic!("{label}: {other:?}"),
+        }
+    };
+    assert_eq!(row("訪問指導の回数"), 2.0);
+    assert_eq!(row("うち初めて訪問した事業場の数"), 1.0);
+    assert_eq!(row("前回までの指摘事項のうち改善済となった数"), 1.0);
+}

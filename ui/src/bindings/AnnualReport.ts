@@ -7,6 +7,7 @@ import type { Date } from "./Date";
 import type { InterviewTotals } from "./InterviewTotals";
 import type { OtherWork } from "./OtherWork";
 import type { StaffCounts } from "./StaffCounts";
+import type { VisitCounts } from "./VisitCounts";
 import type { VisitShare } from "./VisitShare";
 
 /**
@@ -65,6 +66,10 @@ workplace_visit_share: VisitShare,
  * Consultations and interviews of the year still in draft: not counted.
  */
 pending_drafts: AnnualCount, 
+/**
+ * 訪問指導の補足: not part of the 別添3 sheet (issue 16).
+ */
+visits: VisitCounts, 
 /**
  * The fields of section I that are blank because nothing sets them yet, each with how to
  * set it: the sheet should not be sent so.

@@ -314,5 +314,7 @@ pub(super) fn compute(c: &Connection, fy: i32, consolidated: Consolidated) -> Re
         other_work,
         workplace_visit_share,
         pending_drafts,
+        // Filled in by `annual_report_from`, which reads the visits of every year.
+        visits: Default::default(),
     })
 }

@@ -54,6 +54,7 @@ mod compute;
 pub mod identity;
 mod layout;
 pub mod staff;
+pub mod visits;
 mod xlsx;
 
 use std::path::Path;
@@ -335,6 +336,9 @@ pub struct AnnualReport {
     pub workplace_visit_share: VisitShare,
     /// Consultations and interviews of the year still in draft: not counted.
     pub pending_drafts: AnnualCount,
+    /// 訪問指導の補足: not part of the 別添3 sheet (issue 16).
+    #[serde(default)]
+    pub visits: visits::VisitCounts,
     /// The fields of section I that are blank because nothing sets them yet, each with how to
     /// set it: the sheet should not be sent so.
     #[serde(default)]
@@ -349,7 +353,7 @@ impl AnnualReport {
 
     /// The report as an XLSX workbook laid out like the 別添3 様式.
     pub fn to_xlsx(&self) -> Result<Vec<u8>> {
-        xlsx::write(&layout::layout(self))
+        xlsx::write(&layout::layout(self), &self.visits, &self.fiscal_year_label)
     }
 
     /// The number of records the report counted (consultations and interviews).
@@ -385,14 +389,23 @@ pub trait AnnualReports {
 
 impl AnnualReports for Store {
     fn annual_report(&self, fiscal_year: i32) -> Result<AnnualReport> {
-        self.annual_report_with(fiscal_year, Consolidated::Local)
+        self.annual_report_from(&mut crate::ledger::ThisStore(self), fiscal_year)
     }
 
     fn annual_report_from(&self, source: &mut dyn crate::ledger::ReportSource, fiscal_year: i32) -> Result<AnnualReport> {
-        match source.annual_rows(fiscal_year)? {
-            None => self.annual_report(fiscal_year),
-            Some(rows) => self.annual_report_with(fiscal_year, Consolidated::Rows(&rows)),
-        }
+        use crate::ledger::{LedgerFilter, LedgerKind};
+        // Every finalised visit, all years ("first time" looks back): this store's own (and those
+        // it consolidated), and a shared database's when the report reads one.
+        let mut visit_entries = self.ledger_entries(crate::domain::RecordKind::Visit, &LedgerFilter::default().rows())?;
+        let mut report = match source.annual_rows(fiscal_year)? {
+            None => self.annual_report_with(fiscal_year, Consolidated::Local)?,
+            Some(rows) => {
+                visit_entries.extend(source.ledger(LedgerKind::Visit, &LedgerFilter::default())?.entries);
+                self.annual_report_with(fiscal_year, Consolidated::Rows(&rows))?
+            }
+        };
+        report.visits = visits::VisitCounts::of(&visit_entries, fiscal_year);
+        Ok(report)
     }
 
     fn write_annual_report(&self, fiscal_year: i32, xlsx: &Path, json: Option<&Path>) -> Result<AnnualReport> {
@@ -443,6 +456,8 @@ impl AnnualReportsSteps for Store {
 
 /// The name of the worksheet the report is written to.
 pub const XLSX_SHEET: &str = xlsx::SHEET;
+/// The name of the worksheet of 訪問指導の補足.
+pub const XLSX_VISITS_SHEET: &str = xlsx::VISITS_SHEET;
 
 #[cfg(test)]
 mod tests {

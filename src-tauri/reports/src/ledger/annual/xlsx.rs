@@ -14,11 +14,45 @@ fn err(e: XlsxError) -> Error {
     Error::Xlsx(e.to_string())
 }
 
-pub(super) fn write(lines: &[Line]) -> Result<Vec<u8>> {
+pub(super) const VISITS_SHEET: &str = "補足（訪問指導）";
+
+pub(super) fn write(lines: &[Line], visits: &super::visits::VisitCounts, year_label: &str) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     fill(sheet, lines).map_err(err)?;
+    let sheet = book.add_worksheet();
+    fill_visits(sheet, visits, year_label).map_err(err)?;
     book.save_to_buffer().map_err(err)
+}
+
+/// 訪問指導の補足, on a sheet of its own: the 別添3 sheet is left as the 労働局 gives it.
+fn fill_visits(ws: &mut Worksheet, v: &super::visits::VisitCounts, year_label: &str) -> std::result::Result<(), XlsxError> {
+    ws.set_name(VISITS_SHEET)?;
+    ws.set_paper_size(A4);
+    ws.set_portrait();
+    ws.set_column_width(0, 44.0)?;
+    ws.set_column_width(1, 12.0)?;
+    let base = Format::new().set_align(FormatAlign::VerticalCenter);
+    let title = base.clone().set_bold().set_font_size(14);
+    let cell = base.clone().set_border(FormatBorder::Thin);
+    let header = cell.clone().set_bold().set_align(FormatAlign::Center).set_background_color(0xF2F2F2);
+    ws.write_string_with_format(0, 0, format!("訪問指導・職場巡視の実績（補足）　{year_label}"), &title)?;
+    ws.write_string_with_format(1, 0, "実績報告書（別添3）の様式の外に添える参考の表です。", &base)?;
+    ws.write_string_with_format(3, 0, "項目", &header)?;
+    ws.write_string_with_format(3, 1, "件数", &header)?;
+    let rows = [
+        ("訪問指導の回数", v.visits.value),
+        ("うち初めて訪問した事業場の数", v.first_time_workplaces.value),
+        ("職場巡視の指摘事項の数", v.findings.value),
+        ("前回までの指摘事項のうち改善済となった数", v.findings_improved.value),
+        ("訪問の際に行った特定健康相談の数（事業場訪問に計上）", v.consultations_on_visits.value),
+    ];
+    for (i, (label, n)) in rows.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write_string_with_format(r, 0, *label, &cell)?;
+        ws.write_number_with_format(r, 1, *n as f64, &cell)?;
+    }
+    Ok(())
 }
 
 /// The Excel name of a cell, e.g. `B16` for (15, 1).
