@@ -282,7 +282,7 @@ fn the_annual_report_counts_the_visits_beside_the_sheet() {
     assert_eq!(v.visits.ids, [next.clone(), elsewhere.clone()], "the FY2024 visit is not counted in FY2025");
     assert_eq!(v.first_time_workplaces.ids, [elsewhere], "山田製作所 was first visited in FY2024");
     assert_eq!((v.findings.value, v.findings_improved.value), (2, 1));
-    assert_eq!(v.consultations_on_visits.ids, [on_visit.clone()]);
+    assert_eq!(v.consultations_on_visits.ids, vec![on_visit.clone()]);
     assert_eq!(annual.workplace_visit_share.by_records.part.ids, [on_visit], "the visit's consultation is 事業場訪問");
     assert_eq!(annual.consultations.records.value, 2, "visits are not consultations");
 
