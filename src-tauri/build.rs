@@ -46,6 +46,8 @@ const COMMANDS: &[&str] = &[
     "override_fee",
     "blank_record",
     "open_findings",
+    "add_photo",
+    "photo",
     "create_record",
     "save_draft",
     "discard_draft",

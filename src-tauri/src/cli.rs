@@ -85,6 +85,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Keep a photo for a visit (JPEG or PNG): turned upright, scaled down, its EXIF and GPS
+    /// position removed. Prints the name to put in the visit's `photos`.
+    Photo { file: PathBuf },
     /// 職場巡視の指摘事項 not yet 改善済: all, one workplace's, or those whose date has passed.
     Findings {
         #[arg(long)]
@@ -637,6 +640,16 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                     line(format!("{}\t{}\t第{}版\t端末 {}\t{}", r.id, r.kind, r.version, r.source_device, r.review.unwrap_or_default()));
                 }
             }
+        }
+        Command::Photo { file } => {
+            let store = open(dir)?;
+            let file_error = || Error::File { path: file.display().to_string(), source: None };
+            let size = std::fs::metadata(&file).map_err(|_| file_error())?.len();
+            if size > chisanpo_core::store::photos::MAX_INPUT_BYTES as u64 {
+                return Err(Error::invalid("photo", "写真のファイルが大きすぎます（20MBまで）。カメラの設定で画質を下げるか、縮小してから追加してください。"));
+            }
+            let info = store.add_photo(&std::fs::read(&file).map_err(|_| file_error())?)?;
+            line(&info.sha256);
         }
         Command::Findings { workplace, overdue, on, json } => {
             let store = open(dir)?;

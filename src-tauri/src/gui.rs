@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tauri::{Manager, RunEvent};
 
-use crate::ipc::{backups, batch_print, delivery, editing, entities, imports, ledgers, records, session};
+use crate::ipc::{backups, batch_print, delivery, editing, entities, imports, ledgers, photos, records, session};
 use crate::{cli, ipc};
 
 const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(15 * 60);
@@ -102,6 +102,8 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             ledgers::override_fee,
             editing::blank_record,
             editing::open_findings,
+            photos::add_photo,
+            photos::photo,
             editing::create_record,
             editing::save_draft,
             editing::discard_draft,

@@ -536,7 +536,17 @@ fn a_site_visit_reaches_the_centre_numbered_with_its_findings() {
     let s = new_store(&w.root.join("laptop"), "産業 一郎");
     w.centre.centre_enrol_device(&s.enrol(&w.profile).unwrap()).unwrap();
     let (wp, _) = worker(&s, WORKER_A);
+    // A photo of the visit (a tiny PNG; kept as a JPEG without metadata).
+    let mut png_bytes = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut png_bytes, 8, 8);
+        e.set_color(png::ColorType::Rgb);
+        e.set_depth(png::BitDepth::Eight);
+        e.write_header().unwrap().write_image_data(&[120u8; 8 * 8 * 3]).unwrap();
+    }
+    let photo = s.add_photo(&png_bytes).unwrap();
     let visit = Visit {
+        photos: vec![chisanpo_core::domain::PhotoRef { sha256: photo.sha256.clone(), caption: "塗装場".into() }],
         visited_on: Date::ymd(2025, 9, 3),
         workplace_id: Some(wp),
         doctor_id: Some(s.actor().id.clone()),
@@ -562,4 +572,13 @@ fn a_site_visit_reaches_the_centre_numbered_with_its_findings() {
     assert_eq!(number, Some((2025, 1)), "numbered in the centre's 訪問指導 台帳");
     let annual = w.centre.annual_report(2025).unwrap();
     assert!(!annual.consultations.records.ids.contains(&id), "a visit is not counted as a consultation");
+    assert_eq!(annual.visits.visits.ids, vec![id.clone()], "and the centre counts it as a visit");
+    // The photo came with the version: the same JPEG, byte for byte.
+    use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
+    let ledger = w.centre.ledger(LedgerKind::Visit, &LedgerFilter::default()).unwrap();
+    let arrived = &ledger.entries.iter().find(|e| e.record_id == id).unwrap().content.snapshot.photos;
+    assert_eq!(arrived.len(), 1);
+    use base64::Engine;
+    let jpeg = base64::engine::general_purpose::STANDARD.decode(&arrived[0].jpeg_base64).unwrap();
+    assert_eq!(jpeg, s.photo(&photo.sha256).unwrap());
 }

@@ -304,3 +304,43 @@ fn the_annual_report_counts_the_visits_beside_the_sheet() {
     assert_eq!(row("うち初めて訪問した事業場の数"), 1.0);
     assert_eq!(row("前回までの指摘事項のうち改善済となった数"), 1.0);
 }
+
+/// A small PNG picture, as a camera app might save it.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut e = png::Encoder::new(&mut out, width, height);
+    e.set_color(png::ColorType::Rgb);
+    e.set_depth(png::BitDepth::Eight);
+    let mut w = e.write_header().unwrap();
+    let data: Vec<u8> = (0..width * height).flat_map(|i| [(i % 251) as u8, 90, 200]).collect();
+    w.write_image_data(&data).unwrap();
+    drop(w);
+    out
+}
+
+/// Photos of the visit: kept normalised in the store, named in the visit, frozen as JPEGs into
+/// the finalised version (so they travel with it); a photo the store does not hold, or a file
+/// that is not a picture, is refused.
+#[test]
+fn a_visits_photos_are_kept_and_frozen_with_its_version() {
+    use base64::Engine;
+    use chisanpo_core::domain::PhotoRef;
+    let f = fixture();
+    let e = f.store.add_photo(b"%PDF-1.7").unwrap_err().to_string();
+    assert!(e.contains("JPEG（.jpg）かPNG（.png）"), "{e}");
+    let info = f.store.add_photo(&png(40, 30)).unwrap();
+    assert_eq!((info.width, info.height), (40, 30));
+    assert_eq!(f.store.add_photo(&png(40, 30)).unwrap().sha256, info.sha256, "the same photo is kept once");
+    let mut v = f.visit("2025-09-03", Vec::new());
+    v.photos = vec![PhotoRef { sha256: info.sha256.clone(), caption: "塗装場の局所排気装置".into() }];
+    let mut missing = v.clone();
+    missing.photos.push(PhotoRef { sha256: "0".repeat(64), caption: String::new() });
+    assert_eq!(fields(f.store.create_record(&RecordBody::Visit(missing)).unwrap_err()), ["photos[1]"]);
+    let id = f.finalised(v);
+    let snap = f.store.get_record(&id).unwrap().current.unwrap().snapshot;
+    assert_eq!(snap.photos.len(), 1);
+    let jpeg = base64::engine::general_purpose::STANDARD.decode(&snap.photos[0].jpeg_base64).unwrap();
+    assert_eq!(jpeg, f.store.photo(&info.sha256).unwrap(), "the version carries the kept JPEG");
+    assert_eq!(chisanpo_core::store::audit::sha256_hex(&jpeg), info.sha256);
+    assert!(jpeg.starts_with(&[0xFF, 0xD8]), "a JPEG");
+}

@@ -24,6 +24,7 @@ use chisanpo_core::print::PrintReport;
 use chisanpo_core::settings::AppSettings;
 use chisanpo_core::store::backup::{BackupInfo, BackupSettings, RestoreReport};
 use chisanpo_core::store::fees::FeeStatus;
+use chisanpo_core::store::photos::PhotoInfo;
 use chisanpo_core::store::visits::OpenFinding;
 use chisanpo_core::store::{EntityRow, ListFilter, Profile, RecordSummary, RecordView};
 use ts_rs::{Config, Dependency, TypeVisitor, TS};
@@ -35,6 +36,7 @@ use super::editing::{AmendRequest, ChangesRequest, ConvertRequest, FromApplicati
 use super::entities::{HomeData, IdRequest, SaveWorkerRequest, SaveWorkplaceRequest, SearchRequest};
 use super::imports::{ImportWorkersRequest, OpenPathRequest, WorkerImportRequest};
 use super::ledgers::{AnnualRequest, DestroyRequest, ExportLedgerRequest, FeeExceptionRequest, LedgerRequest, LedgerView, PaymentRequest};
+use super::photos::PhotoRequest;
 use super::records::{PathRequest, PrintRequest, RecoverySheetRequest, SaveAsRequest};
 use super::session::{
     AppStatus, ChangePassphraseRequest, CreateStoreRequest, CreateStoreResponse, HeartbeatReply, HeartbeatRequest, RecoverRequest, UnlockRequest,
@@ -145,6 +147,8 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec::<FeeExceptionRequest, FeeStatus>("override_fee"),
     spec::<RecordKind, RecordBody>("blank_record"),
     spec::<OpenFindingsRequest, Vec<OpenFinding>>("open_findings"),
+    spec::<PathRequest, PhotoInfo>("add_photo"),
+    spec::<PhotoRequest, String>("photo"),
     spec::<RecordBody, String>("create_record"),
     spec::<SaveDraftRequest, ()>("save_draft"),
     spec::<IdRequest, ()>("discard_draft"),
@@ -260,6 +264,7 @@ fn handler_signature(name: &str) -> &'static str {
         ("entities", include_str!("entities.rs")),
         ("imports", include_str!("imports.rs")),
         ("ledgers", include_str!("ledgers.rs")),
+        ("photos", include_str!("photos.rs")),
         ("records", include_str!("records.rs")),
         ("session", include_str!("session.rs")),
     ];

@@ -22,6 +22,7 @@ pub mod editing;
 pub mod entities;
 pub mod imports;
 pub mod ledgers;
+pub mod photos;
 pub mod records;
 pub mod session;
 pub(crate) mod typed_paths;

@@ -35,6 +35,7 @@ pub mod keys;
 pub mod kv;
 pub mod outbox;
 pub mod outbox_queue;
+pub mod photos;
 pub mod prefs;
 pub mod private;
 pub mod records;

@@ -70,9 +70,9 @@ fn check_refs(conn: &Connection, body: &RecordBody, strict: Strictness) -> Resul
 }
 
 pub fn snapshot(conn: &Connection, body: &RecordBody) -> Result<Snapshot> {
-    let (visitors, followed) = match body {
-        RecordBody::Visit(v) => (super::visits::visitors_of(conn, v)?, super::visits::followed_of(conn, v)?),
-        _ => (Vec::new(), Vec::new()),
+    let (visitors, followed, photos) = match body {
+        RecordBody::Visit(v) => (super::visits::visitors_of(conn, v)?, super::visits::followed_of(conn, v)?, super::photos::photos_of(conn, v)?),
+        _ => (Vec::new(), Vec::new(), Vec::new()),
     };
     Ok(Snapshot {
         workplace: body.workplace_id().map(|id| get_in::<Workplace>(conn, id)).transpose()?.flatten().map(|r| r.data),
@@ -80,6 +80,7 @@ pub fn snapshot(conn: &Connection, body: &RecordBody) -> Result<Snapshot> {
         doctor: body.doctor_id().map(|id| get_in::<Staff>(conn, id)).transpose()?.flatten().map(|r| r.data),
         visitors,
         followed,
+        photos,
     })
 }
 

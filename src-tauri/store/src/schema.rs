@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_consolidated_payloads", include_str!("migrations/0009_consolidated_payloads.sql")),
     ("0010_consolidated_current_view", include_str!("migrations/0010_consolidated_current_view.sql")),
     ("0011_visits", include_str!("migrations/0011_visits.sql")),
+    ("0012_photos", include_str!("migrations/0012_photos.sql")),
 ];
 
 /// The schema version of a fresh store.

@@ -59,6 +59,11 @@ pub(crate) fn check_refs(conn: &Connection, visit: &Visit, strict: Strictness, v
             }
         }
     }
+    for (i, p) in visit.photos.iter().enumerate() {
+        if p.sha256.len() == 64 && !super::photos::exists(conn, &p.sha256)? {
+            v.push(format!("photos[{i}]"), format!("写真{}がこのパソコンのデータにありません。「写真を追加」で取り込み直してください。", i + 1));
+        }
+    }
     for (i, id) in visit.consultation_ids.iter().enumerate() {
         let field = format!("consultation_ids[{i}]");
         let Some(body) = current_body(conn, id)? else {

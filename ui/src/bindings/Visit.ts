@@ -2,6 +2,7 @@
 import type { Date } from "./Date";
 import type { Finding } from "./Finding";
 import type { FindingFollowUp } from "./FindingFollowUp";
+import type { PhotoRef } from "./PhotoRef";
 import type { TimeOfDay } from "./TimeOfDay";
 import type { VisitActivity } from "./VisitActivity";
 import type { Visitor } from "./Visitor";
@@ -54,6 +55,10 @@ follow_ups: Array<FindingFollowUp>,
  * The consultations held on the same visit (record ids): one trip.
  */
 consultation_ids: Array<string>, 
+/**
+ * 写真 (optional), in the order shown.
+ */
+photos: Array<PhotoRef>, 
 /**
  * 総評 (printed on the report).
  */

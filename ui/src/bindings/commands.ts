@@ -50,6 +50,8 @@ import type { OpenFindingsRequest } from "./OpenFindingsRequest";
 import type { OpenPathRequest } from "./OpenPathRequest";
 import type { PathRequest } from "./PathRequest";
 import type { PaymentRequest } from "./PaymentRequest";
+import type { PhotoInfo } from "./PhotoInfo";
+import type { PhotoRequest } from "./PhotoRequest";
 import type { PrintReport } from "./PrintReport";
 import type { PrintRequest } from "./PrintRequest";
 import type { Profile } from "./Profile";
@@ -120,6 +122,8 @@ export const commands = {
   override_fee: (req: FeeExceptionRequest) => invoke<FeeStatus>("override_fee", { req }),
   blank_record: (req: RecordKind) => invoke<RecordBody>("blank_record", { req }),
   open_findings: (req: OpenFindingsRequest) => invoke<Array<OpenFinding>>("open_findings", { req }),
+  add_photo: (req: PathRequest) => invoke<PhotoInfo>("add_photo", { req }),
+  photo: (req: PhotoRequest) => invoke<string>("photo", { req }),
   create_record: (req: RecordBody) => invoke<string>("create_record", { req }),
   save_draft: (req: SaveDraftRequest) => invoke<null>("save_draft", { req }),
   discard_draft: (req: IdRequest) => invoke<null>("discard_draft", { req }),

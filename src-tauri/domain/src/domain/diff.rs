@@ -248,6 +248,7 @@ pub fn label(path: &str) -> String {
         "follow_ups" => "前回までの指摘事項の改善状況",
         "consultation_ids" => "同じ訪問での相談",
         "comment" => "総評",
+        "photos" => "写真",
         _ => return path.to_string(),
     };
     format!("{section}{name}")

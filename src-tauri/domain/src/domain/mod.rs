@@ -35,4 +35,7 @@ pub use interview::{Consent, HoursMeasure, Interview, InterviewRequest, Intervie
 pub use interview_facts::InterviewFacts;
 pub use record::{RecordBody, Snapshot, VersionContent};
 pub use validate::{Strictness, Violation, Violations};
-pub use visit::{Finding, FindingCategory, FindingFollowUp, FindingPriority, FollowedFinding, ImprovementStatus, Visit, VisitActivity, Visitor, VisitorRole};
+pub use visit::{
+    Finding, FindingCategory, FindingFollowUp, FindingPriority, FollowedFinding, ImprovementStatus, PhotoData, PhotoRef, Visit, VisitActivity, Visitor,
+    VisitorRole,
+};

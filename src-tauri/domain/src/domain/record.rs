@@ -10,7 +10,7 @@ use super::dates::Date;
 use super::entities::{Staff, Worker, Workplace};
 use super::interview::Interview;
 use super::validate::{Strictness, Violations};
-use super::visit::{FollowedFinding, Visit};
+use super::visit::{FollowedFinding, PhotoData, Visit};
 
 /// The content of a record, by kind. In JSON: `{"kind": "consultation", "data": {…}}`.
 // A record body is handled one at a time and by reference; boxing the larger variant would
@@ -166,6 +166,10 @@ pub struct Snapshot {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<FollowedFinding>>", optional)]
     pub followed: Vec<FollowedFinding>,
+    /// A visit's photos, the JPEGs themselves (so they travel to the centre with the version).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<PhotoData>>", optional)]
+    pub photos: Vec<PhotoData>,
 }
 
 /// One finalised version as stored: the body and the snapshot.

@@ -127,6 +127,32 @@ pub struct FindingFollowUp {
     pub note: String,
 }
 
+/// A photo taken on the visit, by the name the store keeps it under (`store::photos`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields, default)]
+#[ts(export)]
+pub struct PhotoRef {
+    /// SHA-256 of the kept JPEG (64 hex digits).
+    pub sha256: String,
+    /// 説明 (what it shows; printed under it).
+    pub caption: String,
+}
+
+/// A photo as a finalised version carries it: the JPEG itself, so that the centre receives it
+/// with the record, signed and encrypted in the same bundle.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct PhotoData {
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+    pub jpeg_base64: String,
+}
+
+/// The most photos one visit keeps.
+pub const MAX_PHOTOS: usize = 6;
+
 /// An earlier finding as a later visit saw it (kept in that visit's snapshot, so that its
 /// report prints what the employer was told even if the earlier visit is corrected later).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -169,6 +195,8 @@ pub struct Visit {
     pub follow_ups: Vec<FindingFollowUp>,
     /// The consultations held on the same visit (record ids): one trip.
     pub consultation_ids: Vec<String>,
+    /// 写真 (optional), in the order shown.
+    pub photos: Vec<PhotoRef>,
     /// 総評 (printed on the report).
     pub comment: String,
     /// 備考 (not printed).
@@ -261,6 +289,20 @@ impl Visit {
                 v.push("consultation_ids", "同じ相談が2回結び付けられています。");
             }
             linked.push(c);
+        }
+        if self.photos.len() > MAX_PHOTOS {
+            v.push("photos", format!("写真は1回の訪問につき{MAX_PHOTOS}枚までです。要るものを選んでください。"));
+        }
+        let mut shown = Vec::new();
+        for (i, p) in self.photos.iter().enumerate() {
+            if p.sha256.len() != 64 || !p.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                v.push(format!("photos[{i}]"), "写真は「写真を追加」で取り込んでください。");
+            }
+            if shown.contains(&&p.sha256) {
+                v.push(format!("photos[{i}]"), "同じ写真が2回追加されています。");
+            }
+            shown.push(&p.sha256);
+            v.max_len(&p.caption, 200, &format!("photos[{i}].caption"), "写真の説明");
         }
         v.max_len(&self.received_by, 200, "received_by", "事業場の対応者");
         v.max_len(&self.activity_other, 200, "activity_other", "「その他」の実施内容");

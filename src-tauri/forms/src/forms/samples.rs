@@ -248,6 +248,7 @@ pub fn visit() -> Visit {
             note: "休憩室の換気扇は交換済み。更衣室は未対応。".into(),
         }],
         consultation_ids: Vec::new(),
+        photos: Vec::new(),
         comment: "全体として整理整頓が行き届いている。塗装場の局所排気装置の点検を最優先で行ってください。次回は来年3月頃に改善状況を確認します。".into(),
         notes: String::new(),
     }
