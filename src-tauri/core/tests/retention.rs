@@ -503,3 +503,44 @@ fn a_printout_in_the_spool_is_removed_when_its_record_is_destroyed() {
     assert!(f.store.spool().files().is_empty());
     assert!(f.store.spool().dir().exists(), "the spool itself stays, private");
 }
+
+/// A visit's photos go with it: destroyed at the end of retention (its versions carried them,
+/// the store's photo table held them), while a photo another record still names stays.
+#[test]
+fn a_destroyed_visits_photos_are_destroyed_with_it() {
+    use chisanpo_core::domain::{PhotoRef, Visit, VisitActivity};
+    let f = fixture();
+    let png = |shade: u8| {
+        let mut out = Vec::new();
+        let mut e = png::Encoder::new(&mut out, 4, 4);
+        e.set_color(png::ColorType::Rgb);
+        e.set_depth(png::BitDepth::Eight);
+        e.write_header().unwrap().write_image_data(&[shade; 4 * 4 * 3]).unwrap();
+        out
+    };
+    let only_old = f.store.add_photo(&png(10)).unwrap().sha256;
+    let shared = f.store.add_photo(&png(200)).unwrap().sha256;
+    let wp = f.store.search_workplaces("", 1).unwrap()[0].id.clone();
+    let visit = |on: Date, photos: Vec<String>| Visit {
+        visited_on: Some(on),
+        workplace_id: Some(wp.clone()),
+        doctor_id: Some(f.store.actor().id.clone()),
+        activities: vec![VisitActivity::WorkplacePatrol],
+        photos: photos.into_iter().map(|sha256| PhotoRef { sha256, caption: String::new() }).collect(),
+        ..Default::default()
+    };
+    let old = f.store.create_record(&RecordBody::Visit(visit(Date::ymd(2019, 7, 1).unwrap(), vec![only_old.clone(), shared.clone()]))).unwrap();
+    f.store.finalise(&old).unwrap();
+    let recent = f.store.create_record(&RecordBody::Visit(visit(Date::ymd(2024, 7, 1).unwrap(), vec![shared.clone()]))).unwrap();
+    f.store.finalise(&recent).unwrap();
+    f.store.write(|tx| Store::backdate_finalised_in(tx, &old)).unwrap();
+    f.store.destroy(std::slice::from_ref(&old), "保存期間（5年）満了のため", today()).unwrap();
+    assert!(f.store.photo(&only_old).is_err(), "the destroyed visit's own photo is gone");
+    assert!(f.store.photo(&shared).is_ok(), "a photo the kept visit names stays");
+
+    // A draft discarded takes the photos only it named.
+    let draft_only = f.store.add_photo(&png(99)).unwrap().sha256;
+    let draft = f.store.create_record(&RecordBody::Visit(visit(Date::ymd(2025, 7, 1).unwrap(), vec![draft_only.clone()]))).unwrap();
+    f.store.discard_draft(&draft).unwrap();
+    assert!(f.store.photo(&draft_only).is_err(), "a discarded draft's photo is gone");
+}

@@ -93,6 +93,37 @@ pub(crate) fn photos_of(conn: &Connection, v: &Visit) -> Result<Vec<PhotoData>> 
     Ok(out)
 }
 
+/// The photos a record names: in its open draft and in every finalised version.
+pub(crate) fn named_by(conn: &Connection, record_id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT json_extract(p.value, '$.sha256') FROM records r, json_each(r.draft, '$.photos') p WHERE r.id = ?1 AND r.kind = 'visit' AND r.draft IS NOT NULL \
+         UNION SELECT json_extract(p.value, '$.sha256') FROM record_versions v JOIN records r ON r.id = v.record_id, json_each(v.content, '$.body.data.photos') p \
+         WHERE v.record_id = ?1 AND r.kind = 'visit'",
+    )?;
+    let rows = stmt.query_map([record_id], |r| r.get::<_, Option<String>>(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.into_iter().flatten().collect())
+}
+
+/// Delete those of `candidates` that no record names any more (after a draft is discarded or a
+/// record destroyed): a photo does not outlive the records it belongs to.
+pub(crate) fn forget_unreferenced(conn: &Connection, candidates: &[String]) -> Result<usize> {
+    let mut gone = 0;
+    for sha in candidates {
+        let named: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM records r, json_each(r.draft, '$.photos') p \
+                            WHERE r.kind = 'visit' AND r.draft IS NOT NULL AND json_extract(p.value, '$.sha256') = ?1) \
+                 OR EXISTS (SELECT 1 FROM record_versions v JOIN records r ON r.id = v.record_id, json_each(v.content, '$.body.data.photos') p \
+                            WHERE r.kind = 'visit' AND json_extract(p.value, '$.sha256') = ?1)",
+            [sha],
+            |r| r.get(0),
+        )?;
+        if !named {
+            gone += conn.execute("DELETE FROM photos WHERE sha256 = ?1", [sha])?;
+        }
+    }
+    Ok(gone)
+}
+
 /// Whether the store holds a photo.
 pub(crate) fn exists(conn: &Connection, sha256: &str) -> Result<bool> {
     Ok(conn.query_row("SELECT 1 FROM photos WHERE sha256 = ?1", [sha256], |_| Ok(())).optional()?.is_some())

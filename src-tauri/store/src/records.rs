@@ -241,6 +241,7 @@ impl Store {
     pub fn discard_draft(&self, id: &str) -> Result<()> {
         self.write(|tx| {
             let row = load_row(tx, id)?;
+            let photos = super::photos::named_by(tx, id)?;
             if row.status == RecordStatus::Draft {
                 // 利用料 (`store::fees`): a confirmed payment is money received and is kept; an
                 // exception recorded for an appointment that will not be held goes with it.
@@ -256,6 +257,7 @@ impl Store {
             } else {
                 tx.execute("UPDATE records SET draft = NULL, draft_saved_at = NULL WHERE id = ?1", [id])?;
             }
+            super::photos::forget_unreferenced(tx, &photos)?;
             self.audit(tx, Action::Discard, id, serde_json::json!({ "kind": row.kind.as_str() }))?;
             Ok(())
         })

@@ -283,9 +283,11 @@ impl Store {
                     tx.execute("DELETE FROM consolidated_latest WHERE record_id = ?1", [id])?;
                 } else {
                     workers.extend(workers_named(tx, id)?);
+                    let photos = crate::photos::named_by(tx, id)?;
                     tx.execute("DELETE FROM fees WHERE record_id = ?1", [id])?;
                     tx.execute("DELETE FROM record_versions WHERE record_id = ?1", [id])?;
                     tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
+                    crate::photos::forget_unreferenced(tx, &photos)?;
                 }
                 tx.execute("DELETE FROM destruction_permits WHERE record_id = ?1", [id])?;
                 for place in Store::forget_saved_copies(tx, id)? {
