@@ -8,11 +8,14 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{ensure, Context, Result};
+use base64::Engine;
 use chisanpo_e2e::{artifacts, choose, cli, print_checked, set_value, Driver, Session, Xvfb};
 use serde_json::json;
 
 const PASS: &str = "e2e-site-visit-passphrase";
 const WORKPLACE: &str = "巡視テスト工業株式会社";
+/// A one-pixel PNG: the smallest photo a camera app could save.
+const ONE_PIXEL_PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
 /// A doctor's store with a workplace, a finalised visit of 2025-03-12 whose finding was due on
 /// 2025-05-31, and a consultation held at the workplace on 2025-09-03. Returns (data, earlier
@@ -100,6 +103,14 @@ fn a_visit_is_recorded_on_the_spot_and_its_report_printed_for_the_employer() -> 
     s.fill("#vs-finding-0-observation", "重量物を一人で持ち上げている。")?;
     s.fill("#vs-finding-0-advice", "台車を使い、二人で作業すること。")?;
     s.fill("#vs-finding-0-due", "R7.12.26")?;
+    // A photo, by its typed place (WebDriver cannot answer the file dialog): kept without its
+    // metadata, shown, and given a caption.
+    let photo = tmp.path().join("巡視写真.png");
+    std::fs::write(&photo, base64::engine::general_purpose::STANDARD.decode(ONE_PIXEL_PNG)?)?;
+    s.fill("#vs-photo-path", &photo.to_string_lossy())?;
+    s.click("#vs-add-photo-path")?;
+    s.find("#vs-photos figure[data-photo] img")?;
+    s.fill("#vs-photo-0-caption", "倉庫の通路")?;
     // The last visit's finding, shown to follow up: improved.
     let key = format!("{earlier}#1");
     s.wait_text("#vs-follow-ups", "休憩室の換気が不十分。")?;
@@ -131,11 +142,15 @@ fn a_visit_is_recorded_on_the_spot_and_its_report_printed_for_the_employer() -> 
         "令和7年3月12日指摘1：休憩室の換気が不十分。",
         "改善済",
         "倉庫の作業方法の改善を優先してください。",
+        "写真1倉庫の通路",
         "第1版",
     ] {
         ensure!(text.contains(needle), "{needle} is not in the printed report:\n{text}");
     }
     ensure!(!text.contains("相談花子") && !text.contains("睡眠について"), "the trip's consultation is not on the employer's report");
+    let images = Command::new("pdfimages").arg("-list").arg(&path).output().context("pdfimages")?;
+    let images = String::from_utf8(images.stdout)?;
+    ensure!(images.lines().skip(2).count() == 1, "the photo is printed on the report: {images}");
     // The report as the employer sees it, for the note.
     let png = artifacts().join("visit-report");
     let out = Command::new("pdftoppm").args(["-png", "-r", "80", "-f", "1", "-l", "1"]).arg(&path).arg(&png).output().context("pdftoppm")?;

@@ -6,6 +6,7 @@
 mod pdfcheck;
 
 use chisanpo_core::domain::*;
+use chisanpo_core::domain::{PhotoData, PhotoRef};
 use chisanpo_core::forms::samples::{consultation, input, visit};
 use chisanpo_core::forms::sheet::PrintStatus;
 use chisanpo_core::forms::{clearance_problems, fonts::FontSet, visit_report, FormKind};
@@ -101,4 +102,38 @@ fn the_report_is_made_only_from_a_visit() {
     let inp = input(RecordBody::Consultation(consultation()), PrintStatus::Final);
     let e = chisanpo_core::forms::render(FormKind::VisitReport, &inp, &FontSet::embedded().unwrap()).unwrap_err().to_string();
     assert!(e.contains("産業保健指導結果報告書") && e.contains("特定健康相談"), "{e}");
+}
+
+/// A JPEG of one colour with a darker frame, as the store keeps photos (base64 in the snapshot).
+fn photo(w: u32, h: u32, rgb: [u8; 3]) -> PhotoData {
+    use base64::Engine;
+    let img = image::RgbImage::from_fn(w, h, |x, y| if x < 4 || y < 4 || x >= w - 4 || y >= h - 4 { image::Rgb([20, 20, 20]) } else { image::Rgb(rgb) });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&img).unwrap();
+    let sha256 = chisanpo_core::store::audit::sha256_hex(&jpeg);
+    PhotoData { sha256, width: w, height: h, jpeg_base64: base64::engine::general_purpose::STANDARD.encode(jpeg) }
+}
+
+#[test]
+fn the_photos_print_small_with_their_captions() {
+    let shots = [photo(1600, 1200, [200, 60, 60]), photo(900, 1200, [60, 160, 60]), photo(1200, 800, [60, 60, 200]), photo(800, 800, [220, 200, 40])];
+    let mut v = visit();
+    v.photos = shots.iter().enumerate().map(|(i, p)| PhotoRef { sha256: p.sha256.clone(), caption: format!("巡視箇所{}", i + 1) }).collect();
+    let mut inp = input(RecordBody::Visit(v), PrintStatus::Final);
+    inp.snapshot.photos = shots.to_vec();
+    let (path, text, pages) = produce("visit-report-photos", FormKind::VisitReport, &inp);
+    assert_has_all(&text, &["■ 写真", "写真1　巡視箇所1", "写真4　巡視箇所4"]);
+    // The heading is on the page of the first photos, never alone at the foot of the one before.
+    let page_of = |needle: &str| text.split('\u{c}').position(|p| flat(p).contains(&flat(needle))).unwrap();
+    assert_eq!(page_of("■ 写真"), page_of("写真1　巡視箇所1"));
+    // poppler lists the four pictures, each scaled down for print (never the full 1600 px).
+    let list = poppler("pdfimages", &["-list"], &path);
+    let images: Vec<Vec<&str>> = list.lines().skip(2).map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(images.len(), 4, "{list}");
+    for row in &images {
+        let (w, h): (u32, u32) = (row[3].parse().unwrap(), row[4].parse().unwrap());
+        assert!(w <= 460 && h <= 345, "printed small: {w}x{h}");
+    }
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size < 1_500_000, "four photos keep the report small enough to mail: {size} bytes, {pages} pages");
 }

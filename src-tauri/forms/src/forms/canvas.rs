@@ -313,6 +313,31 @@ impl Canvas {
         page.ops.push(Op::DrawRectangle { rectangle });
     }
 
+    /// An RGB picture (`rgb`: `px_w` × `px_h` pixels, 3 bytes each) drawn into the box at
+    /// (x, y), `w` × `h` millimetres (the caller keeps the aspect ratio).
+    #[allow(clippy::too_many_arguments)]
+    pub fn image_rgb(&mut self, x: f32, y: f32, w: f32, h: f32, rgb: Vec<u8>, px_w: u32, px_h: u32) {
+        let raw = printpdf::RawImage {
+            pixels: printpdf::RawImageData::U8(rgb),
+            width: px_w as usize,
+            height: px_h as usize,
+            data_format: printpdf::RawImageFormat::RGB8,
+            tag: Vec::new(),
+        };
+        let id = self.doc.add_image(&raw);
+        let page = self.page();
+        let height = page.size.height_mm;
+        let transform = printpdf::XObjectTransform {
+            translate_x: Some(Pt(mm_to_pt(x))),
+            translate_y: Some(Pt(mm_to_pt(height - y - h))),
+            // The picture's natural size is its pixels at `dpi`: chosen so that its width is `w`.
+            dpi: Some(px_w as f32 / (w / 25.4)),
+            scale_y: Some((h / w) * (px_w as f32 / px_h as f32)),
+            ..Default::default()
+        };
+        page.ops.push(Op::UseXobject { id, transform });
+    }
+
     /// One line of text in black, starting at `x` with its baseline at `y`; no wrapping. Characters
     /// the face lacks are drawn with the fallback font (only those characters). Control characters
     /// (newlines, tabs) are dropped: split lines yourself. Returns the advance in millimetres.

@@ -190,6 +190,12 @@ impl Sheet {
         self.canvas.text_width(FACE, size, text)
     }
 
+    /// A picture in a ruled box (see [`Canvas::image_rgb`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn picture(&mut self, x: f32, y: f32, w: f32, h: f32, rgb: Vec<u8>, px_w: u32, px_h: u32) {
+        self.canvas.image_rgb(x, y, w, h, rgb, px_w, px_h);
+    }
+
     pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32) {
         self.canvas.line(x1, y1, x2, y2, width);
         self.clearance.rule(x1, y1, x2, y2);

@@ -109,9 +109,29 @@ pub fn fields(input: &FormInput, v: &Visit) -> Vec<(String, String)> {
         out.push((format!("指摘事項{n}"), f.observation.clone()));
         out.push((format!("指摘事項{n}への助言"), f.advice.clone()));
     }
+    for (i, p) in v.photos.iter().enumerate() {
+        out.push((format!("写真{}の説明", i + 1), p.caption.clone()));
+    }
     for (i, f) in v.follow_ups.iter().enumerate() {
         out.push((format!("改善状況{}の指摘事項", i + 1), followed_text(input, f)));
         out.push((format!("改善状況{}の備考", i + 1), f.note.clone()));
+    }
+    out
+}
+
+/// The pixels of each photo the version carries, scaled for print (about 200 dpi at the size
+/// printed), with its caption. A photo that cannot be read is left out rather than stopping the
+/// report (the store kept only photos it could read).
+fn printable_photos(input: &FormInput, v: &Visit) -> Vec<(Vec<u8>, u32, u32, String)> {
+    use base64::Engine;
+    let mut out = Vec::new();
+    for p in &v.photos {
+        let Some(data) = input.snapshot.photos.iter().find(|d| d.sha256 == p.sha256) else { continue };
+        let Ok(jpeg) = base64::engine::general_purpose::STANDARD.decode(&data.jpeg_base64) else { continue };
+        let Ok(picture) = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg) else { continue };
+        let picture = picture.thumbnail(460, 345).to_rgb8();
+        let (w, h) = picture.dimensions();
+        out.push((picture.into_raw(), w, h, p.caption.clone()));
     }
     out
 }
@@ -296,6 +316,31 @@ pub fn draw(input: &FormInput, v: &Visit, fonts: FontSet) -> Result<Sheet> {
             s.value(LEFT + cols[0] + cols[1], y, cols[2], 10.0, &format!("改善状況{n}の備考"), &f.note);
             y += 10.0;
         }
+    }
+
+    // The photos, small, three to a row, each with its caption.
+    let photos = printable_photos(input, v);
+    if !photos.is_empty() {
+        let (pw, ph, gap) = (58.0, 43.5, 3.0);
+        // The heading goes with the first row of photos.
+        room(&mut s, &mut y, 8.0 + ph + 8.0);
+        heading(&mut s, &mut y, "写真", "");
+        for (i, (rgb, px_w, px_h, caption)) in photos.into_iter().enumerate() {
+            let col = i % 3;
+            if col == 0 && i > 0 {
+                y += ph + 8.0;
+                room(&mut s, &mut y, ph + 8.0);
+            }
+            let x = LEFT + col as f32 * (pw + gap);
+            // Fit the picture in the box, centred, keeping its proportions.
+            let scale = (pw / px_w as f32).min(ph / px_h as f32);
+            let (w, h) = (px_w as f32 * scale, px_h as f32 * scale);
+            s.picture(x + (pw - w) / 2.0, y + (ph - h) / 2.0, w, h, rgb, px_w, px_h);
+            s.cell(x, y, pw, ph);
+            let label = if caption.trim().is_empty() { format!("写真{}", i + 1) } else { format!("写真{}　{}", i + 1, caption.trim()) };
+            s.value_in(x, y + ph, pw, 7.0, &format!("写真{}の説明", i + 1), &label);
+        }
+        y += ph + 8.0;
     }
 
     // 総評 and the signature.
