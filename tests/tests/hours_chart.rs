@@ -1,8 +1,8 @@
 //! The hours as a curve (issue 17, item 2): in a real window, the 勤務状況 step draws the last
 //! months of 時間外・休日労働 with the 45/80/100 h lines and the 2–6 month averages. For 85, 90, 70
 //! the 80 h line is crossed (by two months and by both averages); for 40, 50, 60 it is not.
-//! Checked through the chart's text alternative and its SVG, as the window drew it under the
-//! app's CSP.
+//! The worker's page draws the same chart from the worker's latest interview. Checked through
+//! the chart's text alternative and its SVG, as the window drew it under the app's CSP.
 
 use anyhow::{ensure, Result};
 use chisanpo_e2e::{add_worker, add_workplace, choose, first_run, pick_people, Driver, Session, Xvfb};
@@ -32,9 +32,9 @@ fn work_status(s: &Session, worker: &str, months: &[&str]) -> Result<()> {
 
 /// What the window drew: the lines marked crossed, the bars' heights in pixels, and whether
 /// any part of the chart lies outside its SVG's box (clipped).
-fn drawn(s: &Session) -> Result<serde_json::Value> {
+fn drawn(s: &Session, chart: &str) -> Result<serde_json::Value> {
     s.script(
-        "const f = document.querySelector('#ws-chart'); const svg = f.querySelector('svg'); \
+        "const f = document.querySelector(arguments[0]); const svg = f.querySelector('svg'); \
          const box = svg.getBBox ? svg.viewBox.baseVal : null; \
          const outside = [...svg.querySelectorAll('text, rect, line')].filter(e => { const b = e.getBBox(); \
            return b.x < -0.5 || b.y < -0.5 || b.x + b.width > box.width + 0.5 || b.y + b.height > box.height + 0.5; }).map(e => e.textContent || e.tagName); \
@@ -43,16 +43,31 @@ fn drawn(s: &Session) -> Result<serde_json::Value> {
            bars: [...svg.querySelectorAll('rect.bar')].map(r => [r.dataset.over, Math.round(r.getBoundingClientRect().height)]), \
            averages: [...svg.querySelectorAll('g.average')].map(g => [g.dataset.months, g.dataset.over]), \
            shown: svg.getBoundingClientRect().width, outside };",
-        json!([]),
+        json!([chart]),
     )
 }
 
-/// A screenshot of the chart in the middle of the window, once the window has drawn it.
+/// The workers screen, editing the worker found by `query`.
+fn open_worker(s: &Session, query: &str) -> Result<()> {
+    s.click("[data-nav=workers]")?;
+    s.fill("#worker-search", query)?;
+    s.wait_text("#worker-list", query)?;
+    s.click("#worker-list button.link")?;
+    s.wait_text("#worker-form", "労働者を編集")?;
+    Ok(())
+}
+
+/// A screenshot of the 勤務状況 chart in the middle of the window.
 fn shoot(s: &Session, name: &str) -> Result<()> {
+    shoot_chart(s, "#ws-chart", name)
+}
+
+/// A screenshot with `css` in the middle of the window, once the window has drawn it.
+fn shoot_chart(s: &Session, css: &str, name: &str) -> Result<()> {
     s.script(
-        "document.querySelector('#ws-chart').scrollIntoView({ block: 'center' }); \
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); \
          return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));",
-        json!([]),
+        json!([css]),
     )?;
     std::thread::sleep(std::time::Duration::from_millis(300));
     s.screenshot(name)?;
@@ -77,7 +92,7 @@ fn the_work_status_chart_shows_the_80_hour_line_crossed() -> Result<()> {
     for needle in ["80時間を超えた月: 1か月前 90時間、対象月 85時間", "100時間を超えた月: なし", "令和7年5月"] {
         ensure!(text.contains(needle), "{needle:?} is not in the chart's text: {text}");
     }
-    let d = drawn(&s)?;
+    let d = drawn(&s, "#ws-chart")?;
     ensure!(d["crossed"] == "45 80" && d["averageOver"] == "80", "the 80 h line is not marked crossed: {d}");
     ensure!(d["limits"] == json!([["45", "true"], ["80", "true"], ["100", "false"]]), "limits: {d}");
     ensure!(d["averages"] == json!([["2", "80"], ["3", "80"]]), "averages: {d}");
@@ -91,12 +106,26 @@ fn the_work_status_chart_shows_the_80_hour_line_crossed() -> Result<()> {
     ensure!(d["outside"] == json!([]), "parts of the chart are clipped: {d}");
     shoot(&s, "hours-chart-85-90-70")?;
 
+    // The worker's page: the chart of the latest interview with hours (the draft just typed);
+    // a worker with none says so.
+    s.wait_text("#save-status", "保存しました")?;
+    open_worker(&s, "早瀬")?;
+    s.wait_text("#worker-hours-none", "面接指導はまだありません")?;
+    s.click("#worker-form button.secondary")?;
+    open_worker(&s, "長谷")?;
+    s.wait_text("#worker-hours-source", "令和7年6月20日実施の面接指導（下書き）")?;
+    let text = s.wait_text("#worker-hours-chart", "2〜6か月平均のうち80時間を超えるもの: 2か月平均 87.5時間、3か月平均 81.7時間")?;
+    ensure!(text.contains("80時間を超えた月: 1か月前 90時間、対象月 85時間"), "the worker's chart: {text}");
+    let d = drawn(&s, "#worker-hours-chart")?;
+    ensure!(d["crossed"] == "45 80" && d["averageOver"] == "80" && d["outside"] == json!([]), "the worker's chart: {d}");
+    shoot_chart(&s, "#worker-hours", "worker-hours-chart")?;
+
     // 40, 50, 60: over 45 only; no 80 h line crossed, no average over it.
     work_status(&s, "早瀬 守", &["40", "50", "60"])?;
     let text = s.wait_text("#ws-chart", "2〜6か月平均のうち80時間を超えるもの: なし")?;
     ensure!(text.contains("80時間を超えた月: なし"), "no month is over 80: {text}");
     ensure!(text.contains("2か月平均 45時間、3か月平均 50時間"), "the core's averages: {text}");
-    let d = drawn(&s)?;
+    let d = drawn(&s, "#ws-chart")?;
     ensure!(d["crossed"] == "45" && d["averageOver"] == "none", "only the 45 h line: {d}");
     ensure!(d["limits"] == json!([["45", "true"], ["80", "false"], ["100", "false"]]), "limits: {d}");
     ensure!(d["outside"] == json!([]), "parts of the chart are clipped: {d}");

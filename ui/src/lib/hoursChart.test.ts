@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { hoursChart, lineOver, monthLabel, monthsOf, overtimeFigure } from "./hoursChart";
+import { hoursChart, lineOver, monthLabel, monthsOf, overtimeFigure, recordHours } from "./hoursChart";
 import type { MonthAverage } from "../bindings/MonthAverage";
+import type { RecordView } from "../bindings/RecordView";
 
 // The averages as the core's hours_report gives them (domain::hours::averages).
 const avg = (months: number, average: number): MonthAverage => ({ months, average, over_80: average > 80 });
@@ -82,5 +83,35 @@ describe("hoursChart", () => {
     ]);
     const one = hoursChart([50], []).summary;
     expect(one[one.length - 1]).toBe("2〜6か月平均は、前月以前の時間を入力すると求められます。");
+  });
+});
+
+describe("recordHours", () => {
+  const hours = (overtime: number | null, error: string | null = null) => ({
+    days: 31, basis: "令和7年5月（31日）", total_hours: null, overtime_hours: overtime, computed: null, class: null, class_label: "", advice: "",
+    averages: [avg(2, 87.5), avg(3, 81.7)], error,
+  });
+  const interview = (previous: number[]) => ({ kind: "interview", data: { work_status: { previous_overtime: previous } } });
+  const view = (h: ReturnType<typeof hours> | null, body: unknown, finalised: boolean) =>
+    ({
+      summary: { id: "r1", performed_on: "2025-06-20" },
+      current: finalised ? { body, snapshot: {} } : null,
+      draft: finalised ? null : body,
+      versions: [],
+      facts: h === null ? null : { hours: h },
+    }) as unknown as RecordView;
+
+  it("takes the core's figures and the months the record holds", () => {
+    expect(recordHours(view(hours(85), interview([90, 70]), true))).toEqual({
+      id: "r1", performedOn: "2025-06-20", draft: false, basis: "令和7年5月（31日）", months: [85, 90, 70], averages: [avg(2, 87.5), avg(3, 81.7)],
+    });
+    expect(recordHours(view(hours(85), interview([]), false))?.draft).toBe(true);
+  });
+
+  it("is null without usable hours", () => {
+    expect(recordHours(view(null, interview([]), true))).toBeNull();
+    expect(recordHours(view(hours(null), interview([]), true))).toBeNull();
+    expect(recordHours(view(hours(85, "期間が正しくありません。"), interview([]), true))).toBeNull();
+    expect(recordHours(view(hours(85), { kind: "consultation", data: {} }, true))).toBeNull();
   });
 });

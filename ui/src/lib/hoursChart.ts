@@ -7,6 +7,7 @@
 
 import { formatHours } from "./hours";
 import type { MonthAverage } from "../bindings/MonthAverage";
+import type { RecordView } from "../bindings/RecordView";
 
 /** The lines the law draws, in hours a month. */
 export const HOURS_LINES = [45, 80, 100] as const;
@@ -94,4 +95,29 @@ export function monthsOf(overtime: number | null | undefined, previous: readonly
     out.push(p);
   }
   return out.slice(0, CHART_MONTHS);
+}
+
+/** The hours of one saved interview, as the worker's page charts them. */
+export type RecordHours = {
+  id: string;
+  performedOn: string | null;
+  /** Read from a draft: no version is finalised yet. */
+  draft: boolean;
+  /** The period, as the core describes it (「令和7年5月（31日）」). */
+  basis: string;
+  months: number[];
+  averages: MonthAverage[];
+};
+
+/**
+ * The chart's content for a record: the hours the core computed from its finalised version (or
+ * its draft while there is none), with the months before the period as the record holds them.
+ * Null for a record with no usable 勤務状況.
+ */
+export function recordHours(view: RecordView): RecordHours | null {
+  const hours = view.facts?.hours;
+  const body = view.current?.body ?? view.draft;
+  if (!hours || hours.error || hours.overtime_hours === null || body?.kind !== "interview") return null;
+  const months = monthsOf(hours.overtime_hours, body.data.work_status?.previous_overtime ?? []);
+  return { id: view.summary.id, performedOn: view.summary.performed_on, draft: view.current === null, basis: hours.basis, months, averages: hours.averages };
 }
