@@ -22,7 +22,7 @@ export type AnnualChartModel = {
   summary: string[];
 };
 
-/** 「4月」, and 「1月（2026年）」 for the months of the next calendar year only where asked. */
+/** 「4月」: the fiscal year says which calendar year (January to March are the next one). */
 export function monthName(m: MonthCounts): string {
   return `${m.month}月`;
 }
