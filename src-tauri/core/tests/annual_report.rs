@@ -383,6 +383,37 @@ fn hand_counted_fiscal_year() {
     );
     assert_eq!(i.by_kind.iter().map(|k| k.actual.value).sum::<u64>(), i.records.value, "every interview is counted under one kind");
 
+    // Month by month (the screen's chart): the same records and sessions, each in the month of
+    // its latest version. (month, 相談, ①, ②, ③, 面接指導, 相談の開催, うち事業場訪問)
+    let months: Vec<(u32, [u64; 7])> = rep
+        .by_month
+        .iter()
+        .map(|m| {
+            (
+                m.month,
+                [m.consultations, m.opinion_hearing, m.health_guidance, m.mental_health, m.interviews, m.consultation_sessions, m.workplace_visit_sessions],
+            )
+        })
+        .collect();
+    #[rustfmt::skip]
+    assert_eq!(months, [
+        (4, [3, 0, 3, 1, 0, 2, 0]),  // K1, K2 (two kinds), K14; S1, S2
+        (5, [0, 0, 0, 0, 2, 0, 0]),  // I1, I3
+        (6, [2, 2, 0, 0, 0, 1, 1]),  // K3, K4 at S3, a visit; the draft I6 is not counted
+        (7, [0, 0, 0, 0, 1, 0, 0]),  // I4; the draft K10 is not counted
+        (8, [0, 0, 0, 0, 1, 0, 0]),  // I2
+        (9, [2, 0, 1, 1, 0, 1, 0]),  // K5, K13 (its finalised version)
+        (10, [1, 0, 1, 0, 0, 1, 0]), // K6
+        (11, [1, 0, 0, 1, 0, 1, 1]), // K11 as corrected: a visit, メンタル相談
+        (12, [0, 0, 0, 0, 1, 0, 0]), // I5; K12 moved to FY2026
+        (1, [0; 7]),
+        (2, [0; 7]),
+        (3, [1, 0, 0, 1, 0, 1, 0]),  // K7 on 31 March
+    ]);
+    assert_eq!((rep.by_month[0].year, rep.by_month[11].year), (2025, 2026));
+    assert_eq!(rep.by_month.iter().map(|m| m.consultations).sum::<u64>(), c.records.value);
+    assert_eq!(rep.by_month.iter().map(|m| m.workplace_visit_sessions).sum::<u64>(), share.by_sessions.part.value);
+
     // Drafts are listed, not counted.
     assert_eq!(ids(&rep.pending_drafts), set(&[&r.K10, &r.I6]));
 

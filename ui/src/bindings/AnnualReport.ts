@@ -5,6 +5,7 @@ import type { CoordinatorDays } from "./CoordinatorDays";
 import type { CouncilCounts } from "./CouncilCounts";
 import type { Date } from "./Date";
 import type { InterviewTotals } from "./InterviewTotals";
+import type { MonthCounts } from "./MonthCounts";
 import type { OtherWork } from "./OtherWork";
 import type { StaffCounts } from "./StaffCounts";
 import type { VisitCounts } from "./VisitCounts";
@@ -62,6 +63,11 @@ other_work: OtherWork,
  * 事業場訪問の割合 (目標2割以上)
  */
 workplace_visit_share: VisitShare, 
+/**
+ * The year month by month, April to March: records by kind and 事業場訪問 sessions (the
+ * screen's chart; not on the sheet).
+ */
+by_month: Array<MonthCounts>, 
 /**
  * Consultations and interviews of the year still in draft: not counted.
  */

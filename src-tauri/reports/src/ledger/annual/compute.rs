@@ -192,6 +192,7 @@ pub(super) fn compute(c: &Connection, fy: i32, consolidated: Consolidated) -> Re
     let mut guidance = AnnualCount::default();
     let mut mental = AnnualCount::default();
     let mut by_kind = InterviewTally::new();
+    let mut months = super::months::MonthTally::new(fy);
     {
         // The centre's own records, and on a centre the records consolidated from its devices
         // (from this store's tables, or read from a shared database by the caller).
@@ -211,6 +212,7 @@ pub(super) fn compute(c: &Connection, fy: i32, consolidated: Consolidated) -> Re
             match content.body {
                 SlimBody::Consultation(b) => {
                     c_records.add(&id, 1);
+                    months.consultation(date, &b.kinds);
                     c_sessions.add(date, place, &b.place_name, doctor, &id);
                     if place == Some(Place::WorkplaceVisit) {
                         visit_records.add(&id, 1);
@@ -228,6 +230,7 @@ pub(super) fn compute(c: &Connection, fy: i32, consolidated: Consolidated) -> Re
                 }
                 SlimBody::Interview(b) => {
                     i_records.add(&id, 1);
+                    months.interview(date);
                     i_sessions.add(date, place, &b.place_name, doctor, &id);
                     if let Some(kind) = b.kind {
                         by_kind.add(kind, &id);
@@ -278,6 +281,7 @@ pub(super) fn compute(c: &Connection, fy: i32, consolidated: Consolidated) -> Re
     let labour_bureau = setting(c, SETTING_LABOUR_BUREAU)?.trim().to_string();
     let zone_count = setting(c, SETTING_ZONE_COUNT)?.parse::<u32>().ok().filter(|n| ZONE_COUNT.contains(n)).map(|n| n.to_string()).unwrap_or_default();
     let consultation_sessions = c_sessions.finish(PlanItem::ConsultationSessions, &plans);
+    months.consultation_sessions(&consultation_sessions.sessions);
     let by_sessions = ShareOfTotal::of_visits(consultation_sessions.workplace_visit.clone(), consultation_sessions.total.actual.clone());
     let by_records = ShareOfTotal::of_visits(visit_records, c_records.clone());
     let workplace_visit_share = VisitShare { target: VISIT_SHARE_TARGET, met: by_sessions.met, by_sessions, by_records };
@@ -313,6 +317,7 @@ pub(super) fn compute(c: &Connection, fy: i32, consolidated: Consolidated) -> Re
         coordinator_days,
         other_work,
         workplace_visit_share,
+        by_month: months.finish(),
         pending_drafts,
         // Filled in by `annual_report_from`, which reads the visits of every year.
         visits: Default::default(),

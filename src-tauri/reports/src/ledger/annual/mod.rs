@@ -49,10 +49,13 @@
 //! - `identity`: the settings 労働局名 and 圏域の数, checked.
 //! - `layout`: the lines of the sheet, in the 様式's order and words, then the 参考 lines.
 //! - `xlsx`: the lines as an Excel sheet.
+//! - `months`: the year month by month (records by kind, 事業場訪問 sessions) for the screen's
+//!   chart; not a line of the sheet.
 
 mod compute;
 pub mod identity;
 mod layout;
+mod months;
 pub mod staff;
 pub mod visits;
 mod xlsx;
@@ -71,6 +74,7 @@ use compute::compute;
 pub(crate) use compute::Consolidated;
 pub use compute::{sheet_row, AnnualRow};
 pub use layout::{SUPPLEMENT_HEADING, SUPPLEMENT_NOTE};
+pub use months::MonthCounts;
 
 /// The FY2023 target for the share of consultations held at the workplace: 2割以上.
 pub const VISIT_SHARE_TARGET: f64 = 0.2;
@@ -334,6 +338,10 @@ pub struct AnnualReport {
     pub other_work: OtherWork,
     /// 事業場訪問の割合 (目標2割以上)
     pub workplace_visit_share: VisitShare,
+    /// The year month by month, April to March: records by kind and 事業場訪問 sessions (the
+    /// screen's chart; not on the sheet).
+    #[serde(default)]
+    pub by_month: Vec<MonthCounts>,
     /// Consultations and interviews of the year still in draft: not counted.
     pub pending_drafts: AnnualCount,
     /// 訪問指導の補足: not part of the 別添3 sheet (issue 16).
