@@ -285,6 +285,8 @@ fn the_annual_report_counts_the_visits_beside_the_sheet() {
     assert_eq!(v.consultations_on_visits.ids, vec![on_visit.clone()]);
     assert_eq!(annual.workplace_visit_share.by_records.part.ids, [on_visit], "the visit's consultation is 事業場訪問");
     assert_eq!(annual.consultations.records.value, 2, "visits are not consultations");
+    let per_month: Vec<(u32, u64)> = annual.by_month.iter().filter(|m| m.visits > 0).map(|m| (m.month, m.visits)).collect();
+    assert_eq!(per_month, [(9, 1), (10, 1)], "each visit of the year in its month, for the chart");
 
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("annual.xlsx");

@@ -24,4 +24,8 @@ interviews: number,
 /**
  * 特定健康相談の開催回数, and how many of them were 事業場訪問.
  */
-consultation_sessions: number, workplace_visit_sessions: number, };
+consultation_sessions: number, workplace_visit_sessions: number, 
+/**
+ * 訪問指導・職場巡視 (finalised visits; not on the sheet, issue 16).
+ */
+visits: number, };

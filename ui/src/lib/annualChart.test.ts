@@ -5,7 +5,7 @@ import type { VisitShare } from "../bindings/VisitShare";
 
 const month = (m: number, c = 0, i = 0, sessions = 0, visits = 0): MonthCounts => ({
   year: m >= 4 ? 2025 : 2026, month: m, consultations: c, opinion_hearing: 0, health_guidance: c, mental_health: 0, interviews: i,
-  consultation_sessions: sessions, workplace_visit_sessions: visits,
+  consultation_sessions: sessions, workplace_visit_sessions: visits, visits: 0,
 });
 const year = (counts: Record<number, [number, number, number, number]>) =>
   [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3].map((m) => month(m, ...(counts[m] ?? [0, 0, 0, 0])));
@@ -39,5 +39,14 @@ describe("annualChart", () => {
   it("prints a share to a tenth of a percent", () => {
     expect(percent(2 / 7)).toBe("28.6%");
     expect(percent(0.2)).toBe("20.0%");
+  });
+
+  it("stacks the site visits on top and counts them in words, apart from the sheet's records", () => {
+    const months = year({ 4: [3, 1, 2, 0] });
+    months[0] = { ...months[0], visits: 2 };
+    const m = annualChart(months, share(0, 2));
+    expect(m.months[0].total).toBe(6);
+    expect(m.visits).toBe(2);
+    expect(m.summary[0]).toBe("確定した記録: 特定健康相談 3件、面接指導 1件、訪問指導 2件。");
   });
 });

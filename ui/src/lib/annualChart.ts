@@ -1,5 +1,5 @@
 // The annual report's chart, apart from its drawing: the records of each month of the fiscal
-// year by kind (特定健康相談 and 面接指導, stacked), and the share of consultation sessions held
+// year by kind (特定健康相談, 面接指導 and 訪問指導, stacked), and the share of consultation sessions held
 // at the workplace against the 2割 target, with the same facts in words. The counts are the
 // core's (`AnnualReport::by_month`, `workplace_visit_share`); this only arranges them.
 
@@ -15,6 +15,8 @@ export type AnnualChartModel = {
   most: number;
   consultations: number;
   interviews: number;
+  /** 訪問指導・職場巡視 (not on the sheet; issue 16). */
+  visits: number;
   /** 事業場訪問 ÷ all consultation sessions, as the report states it; null with no session. */
   share: number | null;
   target: number;
@@ -33,13 +35,14 @@ export function percent(r: number): string {
 }
 
 export function annualChart(byMonth: readonly MonthCounts[], share: VisitShare): AnnualChartModel {
-  const months = byMonth.map((m) => ({ ...m, label: monthName(m), total: m.consultations + m.interviews }));
+  const months = byMonth.map((m) => ({ ...m, label: monthName(m), total: m.consultations + m.interviews + m.visits }));
   const consultations = months.reduce((s, m) => s + m.consultations, 0);
   const interviews = months.reduce((s, m) => s + m.interviews, 0);
+  const visits = months.reduce((s, m) => s + m.visits, 0);
   const most = Math.max(0, ...months.map((m) => m.total));
   const ratio = share.by_sessions.ratio;
   const summary: string[] = [];
-  summary.push(`確定した記録: 特定健康相談 ${count(consultations)}件、面接指導 ${count(interviews)}件。`);
+  summary.push(`確定した記録: 特定健康相談 ${count(consultations)}件、面接指導 ${count(interviews)}件${visits > 0 ? `、訪問指導 ${count(visits)}件` : ""}。`);
   if (most > 0) {
     const busiest = months.filter((m) => m.total === most).map((m) => m.label);
     summary.push(`記録が最も多い月: ${busiest.join("、")}（${count(most)}件）。記録のない月: ${months.filter((m) => m.total === 0).map((m) => m.label).join("、") || "なし"}。`);
@@ -50,5 +53,5 @@ export function annualChart(byMonth: readonly MonthCounts[], share: VisitShare):
       ? `事業場訪問の割合: 特定健康相談の開催がまだないため求められません（${target}）。`
       : `事業場訪問の割合: 特定健康相談の開催${count(share.by_sessions.whole.value)}回のうち${count(share.by_sessions.part.value)}回、${percent(ratio)}（${target}：${share.met ? "達成" : "未達成"}）。`,
   );
-  return { months, most, consultations, interviews, share: ratio, target: share.target, met: share.met, summary };
+  return { months, most, consultations, interviews, visits, share: ratio, target: share.target, met: share.met, summary };
 }

@@ -413,6 +413,17 @@ impl AnnualReports for Store {
             }
         };
         report.visits = visits::VisitCounts::of(&visit_entries, fiscal_year);
+        // Each counted visit once (by its id), even when two sources hold it.
+        let mut seen = std::collections::HashSet::new();
+        let counted: Vec<&crate::domain::Visit> = visit_entries
+            .iter()
+            .filter(|e| report.visits.visits.ids.contains(&e.record_id) && seen.insert(e.record_id.as_str()))
+            .filter_map(|e| match &e.content.body {
+                crate::domain::RecordBody::Visit(v) => Some(v),
+                _ => None,
+            })
+            .collect();
+        months::count_visits(&mut report.by_month, &counted);
         Ok(report)
     }
 

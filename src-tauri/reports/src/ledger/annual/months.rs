@@ -37,6 +37,20 @@ pub struct MonthCounts {
     pub consultation_sessions: u64,
     #[ts(type = "number")]
     pub workplace_visit_sessions: u64,
+    /// 訪問指導・職場巡視 (finalised visits; not on the sheet, issue 16).
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub visits: u64,
+}
+
+/// Count each finalised visit of the year in its month (`months`: the year's twelve, in order).
+pub(super) fn count_visits(months: &mut [MonthCounts], visits: &[&crate::domain::Visit]) {
+    for v in visits {
+        let Some(d) = v.visited_on.map(Date::naive) else { continue };
+        if let Some(m) = months.iter_mut().find(|m| m.year == d.year() && m.month == d.month()) {
+            m.visits += 1;
+        }
+    }
 }
 
 /// The twelve months of a fiscal year, April to March, counted as records and sessions come.
