@@ -48,6 +48,8 @@ macro_rules! code_enum {
         }
     };
 }
+/// For the codes declared beside their record (`visit`).
+pub(crate) use code_enum;
 
 code_enum! {
     /// 業種: the major groups of the Japan Standard Industrial Classification (JSIC).

@@ -8,26 +8,11 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::codes::Code;
+use super::codes::{code_enum, Code};
 use super::dates::{Date, TimeOfDay};
 use super::validate::{Strictness, Violations};
 
-macro_rules! visit_code {
-    ($(#[$meta:meta])* $name:ident { $($v:ident = ($mark:literal, $label:literal)),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
-        #[ts(export)]
-        pub enum $name { $($v),+ }
-        impl Code for $name {
-            const ALL: &'static [Self] = &[$(Self::$v),+];
-            fn label(self) -> &'static str { match self { $(Self::$v => $label),+ } }
-            fn mark(self) -> &'static str { match self { $(Self::$v => $mark),+ } }
-        }
-    };
-}
-
-visit_code!(
+code_enum! {
     /// Who went on the visit.
     VisitorRole {
         Doctor = ("1", "産業医"),
@@ -37,9 +22,9 @@ visit_code!(
         PrefecturalCentre = ("5", "産業保健総合支援センター職員"),
         Other = ("6", "その他"),
     }
-);
+}
 
-visit_code!(
+code_enum! {
     /// 実施内容: what was done on the visit (several allowed).
     VisitActivity {
         OpinionHearing = ("1", "健康診断結果の意見聴取"),
@@ -53,9 +38,9 @@ visit_code!(
         Chemicals = ("9", "化学物質管理"),
         Other = ("10", "その他"),
     }
-);
+}
 
-visit_code!(
+code_enum! {
     /// The category of a 職場巡視 finding.
     FindingCategory {
         WorkEnvironment = ("1", "作業環境"),
@@ -64,25 +49,25 @@ visit_code!(
         SafetyOrganisation = ("4", "安全衛生体制"),
         Other = ("5", "その他"),
     }
-);
+}
 
-visit_code!(
+code_enum! {
     /// How soon the employer should act on a finding: 高 速やかに, 中 計画的に, 低 可能な範囲で.
     FindingPriority {
         High = ("A", "高"),
         Medium = ("B", "中"),
         Low = ("C", "低"),
     }
-);
+}
 
-visit_code!(
+code_enum! {
     /// At the next visit: what became of a finding.
     ImprovementStatus {
         Improved = ("1", "改善済"),
         Partly = ("2", "一部改善"),
         NotImproved = ("3", "未改善"),
     }
-);
+}
 
 /// One person who went on the visit.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
