@@ -42,6 +42,7 @@ fn seed(root: &Path) -> Result<(String, String, String)> {
             "requester": "worker", "kinds": ["health_guidance"], "content": "睡眠について助言した。"
         })),
     )?;
+    run(&["finalize", &consultation], None)?;
     Ok((data, earlier, consultation))
 }
 

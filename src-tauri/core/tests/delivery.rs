@@ -574,9 +574,8 @@ fn a_site_visit_reaches_the_centre_numbered_with_its_findings() {
     assert!(!annual.consultations.records.ids.contains(&id), "a visit is not counted as a consultation");
     assert_eq!(annual.visits.visits.ids, vec![id.clone()], "and the centre counts it as a visit");
     // The photo came with the version: the same JPEG, byte for byte.
-    use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
-    let ledger = w.centre.ledger(LedgerKind::Visit, &LedgerFilter::default()).unwrap();
-    let arrived = &ledger.entries.iter().find(|e| e.record_id == id).unwrap().content.snapshot.photos;
+    let content: String = w.centre.read(|c| Ok(c.query_row("SELECT content FROM consolidated_versions WHERE record_id = ?1", [&id], |r| r.get(0))?)).unwrap();
+    let arrived = serde_json::from_str::<chisanpo_core::domain::VersionContent>(&content).unwrap().snapshot.photos;
     assert_eq!(arrived.len(), 1);
     use base64::Engine;
     let jpeg = base64::engine::general_purpose::STANDARD.decode(&arrived[0].jpeg_base64).unwrap();

@@ -72,6 +72,12 @@ impl Fixture {
         };
         self.store.create_record(&RecordBody::Consultation(c)).unwrap()
     }
+
+    fn final_consultation_on(&self, on: &str, place: Place, workplace: &str) -> String {
+        let id = self.consultation_on(on, place, workplace);
+        self.store.finalise(&id).unwrap();
+        id
+    }
 }
 
 fn fields(e: Error) -> Vec<String> {
@@ -129,10 +135,10 @@ fn the_visitors_are_frozen_in_the_snapshot() {
 #[test]
 fn a_linked_consultation_must_be_of_the_same_trip() {
     let f = fixture();
-    let same = f.consultation_on("2025-09-03", Place::WorkplaceVisit, &f.workplace);
-    let at_clinic = f.consultation_on("2025-09-03", Place::MedicalInstitution, &f.workplace);
-    let other_day = f.consultation_on("2025-09-04", Place::WorkplaceVisit, &f.workplace);
-    let other_place = f.consultation_on("2025-09-03", Place::WorkplaceVisit, &f.other_workplace);
+    let same = f.final_consultation_on("2025-09-03", Place::WorkplaceVisit, &f.workplace);
+    let at_clinic = f.final_consultation_on("2025-09-03", Place::MedicalInstitution, &f.workplace);
+    let other_day = f.final_consultation_on("2025-09-04", Place::WorkplaceVisit, &f.workplace);
+    let other_place = f.final_consultation_on("2025-09-03", Place::WorkplaceVisit, &f.other_workplace);
     let mut v = f.visit("2025-09-03", Vec::new());
     v.consultation_ids = vec![same.clone(), at_clinic, other_day, other_place, f.worker.clone()];
     // A draft may hold what is not yet consistent, but not what does not exist.
@@ -143,9 +149,29 @@ fn a_linked_consultation_must_be_of_the_same_trip() {
     let e = f.store.finalise(&id).unwrap_err();
     let msg = e.to_string();
     assert_eq!(fields(e), ["consultation_ids[1]", "consultation_ids[2]", "consultation_ids[3]"], "{msg}");
-    v.consultation_ids = vec![same];
-    f.store.save_draft(&id, &RecordBody::Visit(v)).unwrap();
+    v.consultation_ids = vec![same.clone()];
+    f.store.save_draft(&id, &RecordBody::Visit(v.clone())).unwrap();
     assert_eq!(f.store.finalise(&id).unwrap(), 1);
+
+    // A consultation counts on one visit only, and only once it is finalised itself.
+    let second = f.store.create_record(&RecordBody::Visit(v.clone())).unwrap();
+    assert_eq!(fields(f.store.finalise(&second).unwrap_err()), ["consultation_ids[0]"], "already part of another visit");
+    let draft = f.consultation_on("2025-09-03", Place::WorkplaceVisit, &f.workplace);
+    v.consultation_ids = vec![draft];
+    f.store.save_draft(&second, &RecordBody::Visit(v)).unwrap();
+    let e = f.store.finalise(&second).unwrap_err().to_string();
+    assert!(e.contains("まだ確定していません"), "{e}");
+}
+
+#[test]
+fn a_correction_cannot_mark_its_own_findings_improved() {
+    let f = fixture();
+    let v = f.visit("2025-09-03", vec![f.finding("表示がない", "2025-10-31")]);
+    let id = f.finalised(v.clone());
+    let mut own = v;
+    own.follow_ups = vec![FindingFollowUp { visit_id: id.clone(), finding_no: 1, status: Some(ImprovementStatus::Improved), note: String::new() }];
+    assert_eq!(fields(f.store.amend(&id, &RecordBody::Visit(own), "改善を記録").unwrap_err()), ["follow_ups[0]"]);
+    assert_eq!(f.store.open_findings(&FindingFilter::default(), Date::ymd(2025, 11, 1).unwrap()).unwrap().len(), 1, "still open");
 }
 
 #[test]
@@ -265,10 +291,8 @@ fn the_annual_report_counts_the_visits_beside_the_sheet() {
     use chisanpo_core::prelude::*;
     let f = fixture();
     let earlier = f.finalised(f.visit("2025-03-12", vec![f.finding("換気が不十分", "2025-05-31")]));
-    let on_visit = f.consultation_on("2025-09-03", Place::WorkplaceVisit, &f.workplace);
-    f.store.finalise(&on_visit).unwrap();
-    let at_clinic = f.consultation_on("2025-09-10", Place::MedicalInstitution, &f.workplace);
-    f.store.finalise(&at_clinic).unwrap();
+    let on_visit = f.final_consultation_on("2025-09-03", Place::WorkplaceVisit, &f.workplace);
+    f.final_consultation_on("2025-09-10", Place::MedicalInstitution, &f.workplace);
     let mut next = f.visit("2025-09-03", vec![f.finding("表示がない", "2025-12-31"), f.finding("通路に物", "2025-10-31")]);
     next.consultation_ids = vec![on_visit.clone()];
     next.follow_ups = vec![FindingFollowUp { visit_id: earlier.clone(), finding_no: 1, status: Some(ImprovementStatus::Improved), note: String::new() }];
@@ -345,4 +369,27 @@ fn a_visits_photos_are_kept_and_frozen_with_its_version() {
     assert_eq!(jpeg, f.store.photo(&info.sha256).unwrap(), "the version carries the kept JPEG");
     assert_eq!(chisanpo_core::store::audit::sha256_hex(&jpeg), info.sha256);
     assert!(jpeg.starts_with(&[0xFF, 0xD8]), "a JPEG");
+}
+
+/// A photo dropped from a draft goes at once, unless another record names it; one kept but never
+/// put in any draft is swept away a day later, when the next photo is added.
+#[test]
+fn photos_no_record_names_are_not_kept() {
+    use chisanpo_core::domain::PhotoRef;
+    let f = fixture();
+    let a = f.store.add_photo(&png(12, 9)).unwrap().sha256;
+    let b = f.store.add_photo(&png(9, 12)).unwrap().sha256;
+    let mut v = f.visit("2025-09-03", Vec::new());
+    v.photos = vec![PhotoRef { sha256: a.clone(), caption: String::new() }, PhotoRef { sha256: b.clone(), caption: String::new() }];
+    let id = f.store.create_record(&RecordBody::Visit(v.clone())).unwrap();
+    v.photos.remove(0);
+    f.store.save_draft(&id, &RecordBody::Visit(v.clone())).unwrap();
+    assert!(f.store.photo(&a).is_err(), "the photo taken out of the draft is gone");
+    assert!(f.store.photo(&b).is_ok());
+
+    let stray = f.store.add_photo(&png(20, 20)).unwrap().sha256;
+    f.store.write(|tx| Ok(tx.execute("UPDATE photos SET added_at = '2025-01-01T00:00:00.000Z'", [])?)).unwrap();
+    f.store.add_photo(&png(21, 21)).unwrap();
+    assert!(f.store.photo(&stray).is_err(), "a day-old photo no record names is swept");
+    assert!(f.store.photo(&b).is_ok(), "a day-old photo the draft names stays");
 }

@@ -28,7 +28,8 @@ pub async fn add_photo(state: State<'_, AppState>, req: PathRequest) -> IpcResul
     let s = state.store()?;
     let path = super::typed_paths::to_read(&state, req.path.trim(), &PHOTO_FILE).map_err(dto)?;
     blocking(move || {
-        let file_error = || Error::File { path: path.display().to_string(), source: None };
+        // The file's place is not repeated: its name may be a person's.
+        let file_error = || Error::invalid("photo", "写真のファイルを読めませんでした。ファイルがあるか確かめて、もう一度選んでください。");
         let size = std::fs::metadata(&path).map_err(|_| file_error())?.len();
         if size > MAX_INPUT_BYTES as u64 {
             return Err(Error::invalid("photo", "写真のファイルが大きすぎます（20MBまで）。カメラの設定で画質を下げるか、縮小してから追加してください。"));

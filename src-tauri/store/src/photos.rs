@@ -27,8 +27,13 @@ use super::{now, Action, Store};
 pub const MAX_INPUT_BYTES: usize = 20 * 1024 * 1024;
 /// The long side of a kept photo, in pixels: legible on screen and printed small.
 pub const MAX_SIDE: u32 = 1600;
-/// The largest picture decoded, in pixels on a side (a "decompression bomb" is refused).
+/// The largest picture decoded, in pixels on a side and in all (a "decompression bomb" is refused
+/// before it is decoded): 50 megapixels is the largest a phone takes.
 const MAX_DECODED_SIDE: u32 = 12_000;
+const MAX_PIXELS: u64 = 50_000_000;
+/// How long a photo kept but named by no record is left (the screen names it in the draft it
+/// saves a moment later) before the next photo added sweeps it away.
+const UNNAMED_GRACE_HOURS: i64 = 24;
 const JPEG_QUALITY: u8 = 80;
 
 /// A photo as kept: its name (SHA-256 of the JPEG) and size.
@@ -61,12 +66,20 @@ pub fn normalise(input: &[u8]) -> Result<(Vec<u8>, u32, u32)> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_DECODED_SIDE);
     limits.max_image_height = Some(MAX_DECODED_SIDE);
-    limits.max_alloc = Some(1024 * 1024 * 1024);
+    limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|_| not_a_photo())?;
+    let too_many_pixels = || refused("写真の画素数が大きすぎます（5,000万画素まで）。縮小してから追加してください。");
+    let mut decoder = reader.into_decoder().map_err(|e| match e {
+        image::ImageError::Limits(_) => too_many_pixels(),
+        _ => not_a_photo(),
+    })?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(too_many_pixels());
+    }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut picture = DynamicImage::from_decoder(decoder).map_err(|e| match e {
-        image::ImageError::Limits(_) => refused("写真の画素数が大きすぎます（縦横とも12,000画素まで）。縮小してから追加してください。"),
+        image::ImageError::Limits(_) => too_many_pixels(),
         _ => not_a_photo(),
     })?;
     picture.apply_orientation(orientation);
@@ -124,6 +137,15 @@ pub(crate) fn forget_unreferenced(conn: &Connection, candidates: &[String]) -> R
     Ok(gone)
 }
 
+/// Delete the photos kept more than a day ago that no record names (added, then never saved in a
+/// draft): nothing of a workplace is kept that no record accounts for.
+fn sweep_unnamed(conn: &Connection) -> Result<usize> {
+    let cutoff = super::iso(chrono::Utc::now() - chrono::Duration::hours(UNNAMED_GRACE_HOURS));
+    let old: Vec<String> =
+        conn.prepare("SELECT sha256 FROM photos WHERE added_at < ?1")?.query_map([cutoff], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    forget_unreferenced(conn, &old)
+}
+
 /// Whether the store holds a photo.
 pub(crate) fn exists(conn: &Connection, sha256: &str) -> Result<bool> {
     Ok(conn.query_row("SELECT 1 FROM photos WHERE sha256 = ?1", [sha256], |_| Ok(())).optional()?.is_some())
@@ -137,6 +159,7 @@ impl Store {
         let sha256 = sha256_hex(&jpeg);
         let bytes = jpeg.len() as u64;
         self.write(|tx| {
+            sweep_unnamed(tx)?;
             let added = tx.execute(
                 "INSERT INTO photos (sha256, jpeg, width, height, added_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(sha256) DO NOTHING",
                 params![sha256, jpeg, width, height, now()],
@@ -218,6 +241,22 @@ mod tests {
         let (kept, w, h) = normalise(&png).unwrap();
         assert_eq!((w, h), (MAX_SIDE, 500));
         assert_eq!(image::guess_format(&kept).unwrap(), ImageFormat::Jpeg);
+    }
+
+    #[test]
+    fn a_picture_of_too_many_pixels_is_refused_before_it_is_decoded() {
+        // 10,000 × 6,000 = 60 MP in a PNG of a few KB: its header alone says so.
+        let mut bytes = Vec::new();
+        {
+            let mut e = png::Encoder::new(&mut bytes, 10_000, 6_000);
+            e.set_color(png::ColorType::Grayscale);
+            let mut w = e.write_header().unwrap();
+            w.write_image_data(&vec![0u8; 10_000 * 6_000]).unwrap();
+            w.finish().unwrap();
+        }
+        assert!(bytes.len() < 1_000_000, "a small file: {} bytes", bytes.len());
+        let e = normalise(&bytes).unwrap_err().to_string();
+        assert!(e.contains("5,000万画素まで"), "{e}");
     }
 
     #[test]

@@ -26,7 +26,7 @@ fn invalid(v: Violations) -> Result<()> {
 
 /// Check the ids a record names exist, that the worker belongs to the workplace, and, when
 /// finalising, that the person who performed it may do so.
-fn check_refs(conn: &Connection, body: &RecordBody, strict: Strictness) -> Result<()> {
+fn check_refs(conn: &Connection, id: &str, body: &RecordBody, strict: Strictness) -> Result<()> {
     let mut v = Violations::default();
     if let Some(id) = body.workplace_id() {
         if !exists(conn, "workplaces", id)? {
@@ -64,7 +64,7 @@ fn check_refs(conn: &Connection, body: &RecordBody, strict: Strictness) -> Resul
         }
     }
     if let RecordBody::Visit(visit) = body {
-        super::visits::check_refs(conn, visit, strict, &mut v)?;
+        super::visits::check_refs(conn, id, visit, strict, &mut v)?;
     }
     invalid(v)
 }
@@ -184,7 +184,7 @@ impl Store {
     /// Create a draft inside an existing transaction, with a given id.
     pub(crate) fn create_in(&self, tx: &Connection, id: &str, body: &RecordBody) -> Result<String> {
         invalid(body.validate(Strictness::Draft))?;
-        check_refs(tx, body, Strictness::Draft)?;
+        check_refs(tx, id, body, Strictness::Draft)?;
         let now = now();
         tx.execute(
             "INSERT INTO records (id, kind, status, version, draft, draft_saved_at, created_at, created_by, updated_at) VALUES (?1, ?2, 'draft', 0, ?3, ?4, ?4, ?5, ?4)",
@@ -226,12 +226,15 @@ impl Store {
             if row.kind != body.kind() {
                 return Err(Error::invalid("kind", "記録の種類は変更できません。"));
             }
-            check_refs(tx, body, Strictness::Draft)?;
+            check_refs(tx, id, body, Strictness::Draft)?;
+            // A photo the draft no longer names goes, unless another record names it.
+            let photos = super::photos::named_by(tx, id)?;
             let now = now();
             tx.execute("UPDATE records SET draft = ?2, draft_saved_at = ?3, updated_at = ?3 WHERE id = ?1", params![id, body.data_json().to_string(), now])?;
             if row.status == RecordStatus::Draft {
                 update_columns(tx, id, body, &now)?;
             }
+            super::photos::forget_unreferenced(tx, &photos)?;
             self.audit(tx, Action::Edit, id, serde_json::json!({ "kind": row.kind.as_str(), "draft_of_version": row.version }))?;
             Ok(())
         })
@@ -298,7 +301,9 @@ impl Store {
     /// Write one finalised version: validate, snapshot, insert, update the row, audit.
     fn freeze(&self, tx: &Connection, id: &str, body: &RecordBody, version: u32, reason: Option<&str>) -> Result<u32> {
         invalid(body.validate(Strictness::Final))?;
-        check_refs(tx, body, Strictness::Final)?;
+        check_refs(tx, id, body, Strictness::Final)?;
+        // What the draft named and the new version does not (a correction that drops a photo).
+        let photos = super::photos::named_by(tx, id)?;
         // 利用料 (記4(1)オ): holding a charged appointment (確定, version 1) needs the payment
         // confirmed or an exception recorded; see `domain::fees`. Corrections are not gated.
         if version == 1 {
@@ -318,6 +323,7 @@ impl Store {
             params![id, version, finalised, amended],
         )?;
         update_columns(tx, id, body, &now)?;
+        super::photos::forget_unreferenced(tx, &photos)?;
         if version == 1 {
             assign_ledger_number(tx, id, body, &now)?;
         }

@@ -76,6 +76,11 @@ fn date(s: Option<String>) -> Option<Date> {
     s.and_then(|s| s.parse().ok())
 }
 
+/// A version's content without a visit's photos (its snapshot's JPEGs): ledgers and counts never
+/// print them, and reading them for every visit of every year would take megabytes a line.
+const PHOTOLESS_R: &str = "CASE WHEN r.kind = 'visit' THEN json_remove(v.content, '$.snapshot.photos') ELSE v.content END";
+const PHOTOLESS_C: &str = "CASE WHEN c.kind = 'visit' THEN json_remove(c.content, '$.snapshot.photos') ELSE c.content END";
+
 impl Store {
     /// The finalised records of `kind` the filter covers, in number order, with their ledger
     /// numbers. On a centre's store, the records consolidated from its devices are among them,
@@ -89,11 +94,11 @@ impl Store {
             conds.push_str(&format!(" AND {{}}.{col} ?{}", args.len()));
         }
         let sql = format!(
-            "SELECT * FROM (SELECT r.id, n.fiscal_year, n.number, r.version, r.amended_at IS NOT NULL, v.content \
+            "SELECT * FROM (SELECT r.id, n.fiscal_year, n.number, r.version, r.amended_at IS NOT NULL, {PHOTOLESS_R} \
              FROM records r JOIN ledger_numbers n ON n.record_id = r.id \
              JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
              WHERE r.kind = ?1 AND r.status = 'final'{} \
-             UNION ALL SELECT record_id, fiscal_year, number, version, amended, content FROM consolidated_current c WHERE c.kind = ?1{}) \
+             UNION ALL SELECT record_id, fiscal_year, number, version, amended, {PHOTOLESS_C} FROM consolidated_current c WHERE c.kind = ?1{}) \
              ORDER BY 2, 3",
             conds.replace("{}", "r"),
             conds.replace("{}", "c"),

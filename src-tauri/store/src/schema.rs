@@ -69,6 +69,12 @@ fn run_migrations(conn: &mut Connection, migrations: &[(&str, &str)], target: u3
     }
     let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    // It has no effect inside an open transaction: a rebuild would then run with references checked.
+    if conn.query_row::<bool, _, _>("PRAGMA foreign_keys", [], |r| r.get(0))? {
+        return Err(Error::Integrity(
+            "データの更新を始められませんでした（参照の確認を止められません）。アプリを起動し直してください。データは変更していません。".into(),
+        ));
+    }
     let outcome = (|| {
         while version < target {
             let (name, sql) = migrations[version as usize];
@@ -87,10 +93,11 @@ fn run_migrations(conn: &mut Connection, migrations: &[(&str, &str)], target: u3
         }
         Ok(version)
     })();
-    if enforced {
-        conn.execute_batch("PRAGMA foreign_keys = ON")?;
-    }
-    outcome
+    // The migration's own error comes first; then whether the references are checked again.
+    let restored = if enforced { conn.execute_batch("PRAGMA foreign_keys = ON").map_err(Error::from) } else { Ok(()) };
+    let version = outcome?;
+    restored?;
+    Ok(version)
 }
 
 /// How many rows refer to a row that is not there. A migration may not add any; what a store

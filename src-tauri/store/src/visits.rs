@@ -51,7 +51,7 @@ pub struct FindingFilter {
 /// the earlier findings it follows up. A linked consultation is part of the trip: it must be of
 /// the same workplace and day, and held at the workplace (so that the annual report counts it
 /// as 事業場訪問).
-pub(crate) fn check_refs(conn: &Connection, visit: &Visit, strict: Strictness, v: &mut Violations) -> Result<()> {
+pub(crate) fn check_refs(conn: &Connection, id: &str, visit: &Visit, strict: Strictness, v: &mut Violations) -> Result<()> {
     for (i, w) in visit.visitors.iter().enumerate() {
         if let Some(id) = &w.staff_id {
             if !exists(conn, "staff", id)? {
@@ -64,9 +64,16 @@ pub(crate) fn check_refs(conn: &Connection, visit: &Visit, strict: Strictness, v
             v.push(format!("photos[{i}]"), format!("写真{}がこのパソコンのデータにありません。「写真を追加」で取り込み直してください。", i + 1));
         }
     }
-    for (i, id) in visit.consultation_ids.iter().enumerate() {
+    // At 確定, each linked consultation must be finalised itself (a draft could still be discarded
+    // or moved), and not already part of another finalised visit (it would be counted twice).
+    let linked_elsewhere: Vec<String> = if strict == Strictness::Final && !visit.consultation_ids.is_empty() {
+        final_visits(conn)?.into_iter().filter(|(other, _, _)| other != id).flat_map(|(_, _, o)| o.consultation_ids).collect()
+    } else {
+        Vec::new()
+    };
+    for (i, cid) in visit.consultation_ids.iter().enumerate() {
         let field = format!("consultation_ids[{i}]");
-        let Some(body) = current_body(conn, id)? else {
+        let Some(body) = current_body(conn, cid)? else {
             v.push(field, format!("結び付けた相談{}が見つかりません。結び付けを外してください。", i + 1));
             continue;
         };
@@ -75,6 +82,12 @@ pub(crate) fn check_refs(conn: &Connection, visit: &Visit, strict: Strictness, v
             continue;
         };
         if strict == Strictness::Final {
+            if final_body(conn, cid)?.is_none() {
+                v.push(field.clone(), format!("結び付けた相談{}はまだ確定していません。相談を先に確定してください。", i + 1));
+            }
+            if linked_elsewhere.contains(cid) {
+                v.push(field.clone(), format!("結び付けた相談{}は、別の訪問指導に結び付けられています。", i + 1));
+            }
             if c.workplace_id != visit.workplace_id {
                 v.push(field.clone(), format!("結び付けた相談{}は別の事業場の相談です。結び付けを外すか、事業場を確かめてください。", i + 1));
             }
@@ -90,6 +103,10 @@ pub(crate) fn check_refs(conn: &Connection, visit: &Visit, strict: Strictness, v
         let field = format!("follow_ups[{i}]");
         if f.visit_id.is_empty() {
             continue; // reported by the domain
+        }
+        if f.visit_id == id {
+            v.push(field, format!("改善状況{}はこの訪問自身の指摘事項です。前回までの訪問の指摘事項だけを記録できます。", i + 1));
+            continue;
         }
         let earlier = match final_body(conn, &f.visit_id)? {
             Some(RecordBody::Visit(e)) => e,
@@ -162,17 +179,21 @@ fn final_body(conn: &Connection, id: &str) -> Result<Option<RecordBody>> {
 
 /// Every finalised visit, oldest first, with its workplace's name.
 fn final_visits(conn: &Connection) -> Result<Vec<(String, Option<String>, Visit)>> {
+    // Only the body of each latest version: its snapshot holds the photos, which are not needed
+    // here and would make every call read megabytes.
     let mut stmt = conn.prepare(
-        "SELECT r.id, r.version, wp.name FROM records r LEFT JOIN workplaces wp ON wp.id = r.workplace_id \
+        "SELECT r.id, wp.name, json_extract(v.content, '$.body.data') FROM records r \
+         JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
+         LEFT JOIN workplaces wp ON wp.id = r.workplace_id \
          WHERE r.kind = ?1 AND r.status = 'final' ORDER BY r.performed_on, r.id",
     )?;
-    let rows: Vec<(String, u32, Option<String>)> =
+    let rows: Vec<(String, Option<String>, Option<String>)> =
         stmt.query_map(params![RecordKind::Visit.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::with_capacity(rows.len());
-    for (id, version, name) in rows {
-        if let Some(RecordBody::Visit(v)) = latest_content(conn, &id, version)?.map(|c| c.body) {
-            out.push((id, name, v));
-        }
+    for (id, name, body) in rows {
+        let Some(body) = body else { continue };
+        let v: Visit = serde_json::from_str(&body).map_err(|e| crate::error::Error::from_json(&e))?;
+        out.push((id, name, v));
     }
     Ok(out)
 }

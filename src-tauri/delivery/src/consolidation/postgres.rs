@@ -1328,7 +1328,9 @@ impl ReportSource for PgConsolidation<'_> {
 fn ledger_query(kind: LedgerKind, filter: &LedgerFilter) -> (String, Vec<String>) {
     let mut args: Vec<String> = vec![kind.as_str().to_string()];
     let mut sql = String::from(
-        "SELECT l.record_id, n.fiscal_year, n.number, l.version, v.content FROM consolidated_latest l \
+        // A visit's photos (its snapshot's JPEGs) are left out: the ledger and the counts never print them.
+        "SELECT l.record_id, n.fiscal_year, n.number, l.version, \
+         CASE WHEN l.kind = 'visit' THEN (v.content::jsonb #- '{snapshot,photos}')::text ELSE v.content END FROM consolidated_latest l \
          CROSS JOIN LATERAL (SELECT x.fiscal_year, x.number FROM ledger_numbers x WHERE x.record_id = l.record_id OFFSET 0) n \
          JOIN consolidated_versions v ON v.record_id = l.record_id AND v.version = l.version AND v.content_hash = l.content_hash \
          WHERE l.kind = $1",

@@ -128,7 +128,14 @@ fn printable_photos(input: &FormInput, v: &Visit) -> Vec<(Vec<u8>, u32, u32, Str
     for p in &v.photos {
         let Some(data) = input.snapshot.photos.iter().find(|d| d.sha256 == p.sha256) else { continue };
         let Ok(jpeg) = base64::engine::general_purpose::STANDARD.decode(&data.jpeg_base64) else { continue };
-        let Ok(picture) = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg) else { continue };
+        // Decoded with limits: a version from another device is not trusted to be small.
+        let mut reader = image::ImageReader::with_format(std::io::Cursor::new(&jpeg), image::ImageFormat::Jpeg);
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(4000);
+        limits.max_image_height = Some(4000);
+        limits.max_alloc = Some(128 * 1024 * 1024);
+        reader.limits(limits);
+        let Ok(picture) = reader.decode() else { continue };
         let picture = picture.thumbnail(460, 345).to_rgb8();
         let (w, h) = picture.dimensions();
         out.push((picture.into_raw(), w, h, p.caption.clone()));
