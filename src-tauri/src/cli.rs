@@ -642,14 +642,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             }
         }
         Command::Photo { file } => {
-            let store = open(dir)?;
-            // The file's place is not repeated: its name may be a person's.
-            let file_error = || Error::invalid("photo", "写真のファイルを読めませんでした。ファイルの場所を確かめてください。");
-            let size = std::fs::metadata(&file).map_err(|_| file_error())?.len();
-            if size > chisanpo_core::store::photos::MAX_INPUT_BYTES as u64 {
-                return Err(Error::invalid("photo", "写真のファイルが大きすぎます（20MBまで）。カメラの設定で画質を下げるか、縮小してから追加してください。"));
-            }
-            let info = store.add_photo(&std::fs::read(&file).map_err(|_| file_error())?)?;
+            let info = open(dir)?.add_photo_file(&file)?;
             line(&info.sha256);
         }
         Command::Findings { workplace, overdue, on, json } => {

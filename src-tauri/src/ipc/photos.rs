@@ -2,8 +2,7 @@
 //! (`store::photos`: upright, scaled down, no EXIF or GPS), and read back for the screens.
 
 use base64::Engine;
-use chisanpo_core::store::photos::{PhotoInfo, MAX_INPUT_BYTES};
-use chisanpo_core::Error;
+use chisanpo_core::store::photos::PhotoInfo;
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
@@ -27,17 +26,7 @@ pub struct PhotoRequest {
 pub async fn add_photo(state: State<'_, AppState>, req: PathRequest) -> IpcResult<PhotoInfo> {
     let s = state.store()?;
     let path = super::typed_paths::to_read(&state, req.path.trim(), &PHOTO_FILE).map_err(dto)?;
-    blocking(move || {
-        // The file's place is not repeated: its name may be a person's.
-        let file_error = || Error::invalid("photo", "写真のファイルを読めませんでした。ファイルがあるか確かめて、もう一度選んでください。");
-        let size = std::fs::metadata(&path).map_err(|_| file_error())?.len();
-        if size > MAX_INPUT_BYTES as u64 {
-            return Err(Error::invalid("photo", "写真のファイルが大きすぎます（20MBまで）。カメラの設定で画質を下げるか、縮小してから追加してください。"));
-        }
-        let bytes = std::fs::read(&path).map_err(|_| file_error())?;
-        s.add_photo(&bytes)
-    })
-    .await
+    blocking(move || s.add_photo_file(&path)).await
 }
 
 /// A kept photo as base64 JPEG, for an `<img src="data:…">` (the CSP allows `data:` images only).

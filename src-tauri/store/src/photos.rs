@@ -47,6 +47,8 @@ pub struct PhotoInfo {
     pub bytes: u64,
 }
 
+const TOO_LARGE: &str = "写真のファイルが大きすぎます（20MBまで）。カメラの設定で画質を下げるか、縮小してから追加してください。";
+
 fn refused(message: &str) -> Error {
     Error::invalid("photo", message)
 }
@@ -56,7 +58,7 @@ fn refused(message: &str) -> Error {
 /// that says what to do.
 pub fn normalise(input: &[u8]) -> Result<(Vec<u8>, u32, u32)> {
     if input.len() > MAX_INPUT_BYTES {
-        return Err(refused("写真のファイルが大きすぎます（20MBまで）。カメラの設定で画質を下げるか、縮小してから追加してください。"));
+        return Err(refused(TOO_LARGE));
     }
     let not_a_photo = || refused("写真として読めないファイルです。JPEG（.jpg）かPNG（.png）の写真を選んでください。");
     let mut reader = ImageReader::new(Cursor::new(input)).with_guessed_format().map_err(|_| not_a_photo())?;
@@ -170,6 +172,16 @@ impl Store {
             Ok(())
         })?;
         Ok(PhotoInfo { sha256, width, height, bytes })
+    }
+
+    /// Keep the photo in the file at `path` ([`Store::add_photo`]). A file over the limit is
+    /// refused before it is read; the error never repeats the path (a file name may be a person's).
+    pub fn add_photo_file(&self, path: &std::path::Path) -> Result<PhotoInfo> {
+        let unreadable = || refused("写真のファイルを読めませんでした。ファイルがあるか確かめて、もう一度選んでください。");
+        if std::fs::metadata(path).map_err(|_| unreadable())?.len() > MAX_INPUT_BYTES as u64 {
+            return Err(refused(TOO_LARGE));
+        }
+        self.add_photo(&std::fs::read(path).map_err(|_| unreadable())?)
     }
 
     /// A kept photo's JPEG.

@@ -131,7 +131,7 @@ pub(super) fn parse_body(kind: RecordKind, json: &str) -> Result<RecordBody> {
 }
 
 /// The finalised body of a record, or its draft while it has no finalised version.
-fn body_for_facts(conn: &Connection, id: &str) -> Result<Option<RecordBody>> {
+pub(super) fn body_for_facts(conn: &Connection, id: &str) -> Result<Option<RecordBody>> {
     let row = load_row(conn, id)?;
     if row.version > 0 {
         return Ok(latest_content(conn, id, row.version)?.map(|c| c.body));

@@ -11,7 +11,7 @@ use crate::domain::{
 use crate::error::Result;
 
 use super::entities::{exists, get_in};
-use super::records::{latest_content, load_row};
+use super::records::latest_content;
 use super::Store;
 
 /// A finding of a finalised visit that is not yet 改善済.
@@ -157,15 +157,10 @@ pub(crate) fn followed_of(conn: &Connection, v: &Visit) -> Result<Vec<FollowedFi
 
 /// A record's finalised body, or its draft while it has none. `None` when there is no record.
 fn current_body(conn: &Connection, id: &str) -> Result<Option<RecordBody>> {
-    let found: Option<String> = conn.query_row("SELECT kind FROM records WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-    if found.is_none() {
+    if !exists(conn, "records", id)? {
         return Ok(None);
     }
-    let row = load_row(conn, id)?;
-    if row.version > 0 {
-        return Ok(latest_content(conn, id, row.version)?.map(|c| c.body));
-    }
-    row.draft.as_deref().map(|d| super::records::parse_body(row.kind, d)).transpose()
+    super::records::body_for_facts(conn, id)
 }
 
 /// A record's latest finalised body.
