@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use chisanpo_core::domain::worker_csv::ImportRowStatus;
 use chisanpo_core::domain::Date;
-use chisanpo_core::domain::{Application, Code, Consultation, Interview, RecordBody, RecordKind, RecordStatus, Staff, StaffRole, Worker, Workplace};
+use chisanpo_core::domain::{Code, RecordBody, RecordKind, RecordStatus, Staff, StaffRole, Worker, Workplace};
 use chisanpo_core::forms::FormKind;
 use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat};
 use chisanpo_core::ledger::{LedgerFilter, LedgerKind};
@@ -257,6 +257,37 @@ pub enum Command {
         #[arg(long)]
         recovery_sheet: Option<PathBuf>,
     },
+    /// 地域の専門機関の名簿: import and export its CSV, list, add and remove bodies.
+    Directory {
+        #[command(subcommand)]
+        cmd: crate::cli_directory::DirectoryCmd,
+    },
+    /// 外部機関紹介: all, those made from one record (--from), or those with no outcome 30 days on.
+    Referrals {
+        #[arg(long)]
+        awaiting: bool,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a referral's JSON filled from the consultation, interview or visit it is made from,
+    /// to complete (body_id, reason) and `add referral`.
+    ReferralTemplate {
+        #[arg(long)]
+        from: String,
+    },
+    /// Record what came of a finalised referral (受診した・未受診・不明): a 訂正 with a fixed reason.
+    Outcome {
+        id: String,
+        #[arg(long, value_enum)]
+        result: crate::cli_directory::OutcomeArg,
+        /// 受診日 (or the day it was learned it was not made), YYYY-MM-DD.
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// The centre's side of delivery: its key and profile, enrolled devices, import.
     Centre {
         #[command(subcommand)]
@@ -392,6 +423,8 @@ pub enum AddKind {
     Application,
     /// 訪問指導・職場巡視
     Visit,
+    /// 外部機関紹介
+    Referral,
     Workplace,
     Worker,
     Staff,
@@ -434,6 +467,7 @@ pub enum KindArg {
     Consultation,
     Interview,
     Visit,
+    Referral,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -496,7 +530,7 @@ fn open(dir: &Path) -> Result<Store> {
     Store::open(dir, &pass)
 }
 
-fn read_json(path: &Path) -> Result<serde_json::Value> {
+pub(crate) fn read_json(path: &Path) -> Result<serde_json::Value> {
     let text = if path == Path::new("-") {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s).map_err(|_| Error::File { path: "-".into(), source: None })?;
@@ -513,12 +547,7 @@ fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T> {
 }
 
 fn record_body(kind: RecordKind, v: serde_json::Value) -> Result<RecordBody> {
-    Ok(match kind {
-        RecordKind::Application => RecordBody::Application(parse::<Application>(v)?),
-        RecordKind::Consultation => RecordBody::Consultation(parse::<Consultation>(v)?),
-        RecordKind::Interview => RecordBody::Interview(parse::<Interview>(v)?),
-        RecordKind::Visit => RecordBody::Visit(parse::<chisanpo_core::domain::Visit>(v)?),
-    })
+    RecordBody::parse(kind, v)
 }
 
 /// Write a line to stdout. A closed pipe (`chisanpo list | head`) ends the output quietly.
@@ -539,6 +568,7 @@ fn add_one(store: &Store, what: AddKind, v: serde_json::Value) -> Result<String>
         AddKind::Interview => store.create_record(&record_body(RecordKind::Interview, v)?),
         AddKind::Application => store.create_record(&record_body(RecordKind::Application, v)?),
         AddKind::Visit => store.create_record(&record_body(RecordKind::Visit, v)?),
+        AddKind::Referral => store.create_record(&record_body(RecordKind::Referral, v)?),
         AddKind::Workplace => store.add_workplace(&parse::<Workplace>(v)?),
         AddKind::Worker => store.add_worker(&parse::<Worker>(v)?),
         AddKind::Staff => store.add_staff(&parse::<Staff>(v)?),
@@ -607,6 +637,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                     KindArg::Consultation => RecordKind::Consultation,
                     KindArg::Interview => RecordKind::Interview,
                     KindArg::Visit => RecordKind::Visit,
+                    KindArg::Referral => RecordKind::Referral,
                 }),
                 status: status.map(|s| match s {
                     StatusArg::Draft => RecordStatus::Draft,
@@ -791,6 +822,10 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             crate::cli_pdf::pdf(&open(dir)?, form.into(), plan)?;
         }
         Command::Centre { cmd } => crate::cli_delivery::centre(&open(dir)?, cmd)?,
+        Command::Directory { cmd } => crate::cli_directory::directory(&open(dir)?, cmd)?,
+        Command::Referrals { awaiting, from, json } => crate::cli_directory::referrals(&open(dir)?, awaiting, from, json)?,
+        Command::ReferralTemplate { from } => crate::cli_directory::referral_template(&open(dir)?, &from)?,
+        Command::Outcome { id, result, on, note } => crate::cli_directory::outcome(&open(dir)?, &id, result, on, &note)?,
         Command::Enrol { profile, out } => crate::cli_delivery::enrol(&open(dir)?, &profile, out.as_deref())?,
         Command::Deliver { to, save, watch, until_sent } => crate::cli_delivery::deliver(&open(dir)?, &to, save, watch, until_sent)?,
         Command::Outbox { json, release } => crate::cli_delivery::outbox(&open(dir)?, json, release)?,

@@ -3,6 +3,7 @@
 
 mod cli;
 mod cli_delivery;
+mod cli_directory;
 mod cli_pdf;
 mod gui;
 mod ipc;

@@ -80,6 +80,8 @@ fn pages(c: &mut Criterion) {
             chisanpo_core::domain::RecordKind::Consultation => RecordBody::Consultation(samples::consultation()),
             chisanpo_core::domain::RecordKind::Application => RecordBody::Application(samples::application()),
             chisanpo_core::domain::RecordKind::Visit => RecordBody::Visit(samples::visit()),
+            // No 様式 prints from a referral.
+            chisanpo_core::domain::RecordKind::Referral => continue,
         };
         let bytes = render(kind, &samples::input(body, PrintStatus::Final), &fonts).unwrap().len();
         eprintln!("{}: {:.1} KB", kind.label(), bytes as f64 / 1024.0);

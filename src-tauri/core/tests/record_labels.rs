@@ -15,6 +15,7 @@ fn every_field_of_every_record_has_a_label() {
         RecordBody::Consultation(samples::consultation()),
         RecordBody::Application(samples::application()),
         RecordBody::Visit(samples::visit()),
+        RecordBody::Referral(samples::referral()),
     ];
     for body in samples {
         let empty = match &body {
@@ -22,6 +23,7 @@ fn every_field_of_every_record_has_a_label() {
             RecordBody::Consultation(_) => RecordBody::Consultation(Default::default()),
             RecordBody::Interview(_) => RecordBody::Interview(Default::default()),
             RecordBody::Visit(_) => RecordBody::Visit(Default::default()),
+            RecordBody::Referral(_) => RecordBody::Referral(Default::default()),
         };
         for c in changes(&empty, &body) {
             assert_ne!(c.label, c.path, "no label for {}", c.path);

@@ -11,6 +11,7 @@
 //! other way (ADR 0027, `core/tests/layers.rs`). Each adds its capabilities to the `Store`
 //! through a trait named for them ([`prelude`]).
 
+pub mod directory;
 pub mod ledger;
 pub mod print;
 
@@ -21,6 +22,7 @@ pub(crate) use chisanpo_store as store;
 
 /// The traits through which the reports add their capabilities to the `Store`.
 pub mod prelude {
+    pub use crate::directory::DirectoryExports;
     pub use crate::ledger::annual::identity::AnnualIdentity;
     pub use crate::ledger::annual::AnnualReports;
     pub use crate::ledger::deadlines::HomeDeadlines;

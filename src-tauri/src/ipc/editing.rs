@@ -78,6 +78,7 @@ pub async fn blank_record(req: RecordKind) -> IpcResult<RecordBody> {
         RecordKind::Consultation => RecordBody::Consultation(Default::default()),
         RecordKind::Interview => RecordBody::Interview(Default::default()),
         RecordKind::Visit => RecordBody::Visit(Default::default()),
+        RecordKind::Referral => RecordBody::Referral(Default::default()),
     })
 }
 

@@ -459,6 +459,7 @@ pub fn generate(store: &Store, records: usize, seed: u64) -> Result<DemoSummary>
                         RecordBody::Interview(i) => i.opinion.remarks = "措置の実施状況を次回確認する。".into(),
                         RecordBody::Application(a) => a.notes = "日程変更の連絡あり。".into(),
                         RecordBody::Visit(v) => v.notes = "改善計画の写しを受領。".into(),
+                        RecordBody::Referral(r) => r.outcome_note = "本人から受診の報告あり。".into(),
                     }
                     store.amend_in(tx, &id, 2, &amended, "記載内容の追記")?;
                     sum.amended += 1;

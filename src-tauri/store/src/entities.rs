@@ -153,7 +153,8 @@ impl Store {
         self.write(|tx| self.update_in(tx, id, e))
     }
 
-    fn update_in<E: Entity>(&self, tx: &rusqlite::Transaction, id: &str, e: &E) -> Result<()> {
+    /// Update an entity inside an existing transaction.
+    pub(crate) fn update_in<E: Entity>(&self, tx: &Connection, id: &str, e: &E) -> Result<()> {
         if !exists(tx, E::TABLE, id)? {
             return Err(Error::NotFound { what: E::WHAT, id: id.to_string() });
         }

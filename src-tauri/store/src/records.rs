@@ -50,12 +50,14 @@ fn check_refs(conn: &Connection, id: &str, body: &RecordBody, strict: Strictness
                 let doctor_only = match body {
                     RecordBody::Interview(_) => true,
                     RecordBody::Consultation(c) => c.kinds.contains(&ConsultationKind::OpinionHearing),
-                    RecordBody::Application(_) | RecordBody::Visit(_) => false,
+                    RecordBody::Application(_) | RecordBody::Visit(_) | RecordBody::Referral(_) => false,
                 };
                 if doctor_only && role != Some(StaffRole::Doctor) {
                     v.push("doctor_id", "面接指導と健康診断結果の意見聴取は医師（産業医等）だけが行えます。担当者を医師にしてください。");
                 } else if matches!(body, RecordBody::Consultation(_)) && !matches!(role, Some(StaffRole::Doctor | StaffRole::Nurse)) {
                     v.push("doctor_id", "特定健康相談は医師か保健師が行います。担当者を選び直してください。");
+                } else if matches!(body, RecordBody::Referral(_)) && !matches!(role, Some(StaffRole::Doctor | StaffRole::Nurse)) {
+                    v.push("doctor_id", "外部機関へ紹介するのは医師か保健師です。紹介した人を選び直してください。");
                 } else if matches!(body, RecordBody::Visit(_)) && !matches!(role, Some(StaffRole::Doctor | StaffRole::Nurse)) {
                     v.push("doctor_id", "訪問指導の担当者（報告書に記名する人）は医師か保健師です。担当者を選び直してください。");
                 }
@@ -65,6 +67,9 @@ fn check_refs(conn: &Connection, id: &str, body: &RecordBody, strict: Strictness
     }
     if let RecordBody::Visit(visit) = body {
         super::visits::check_refs(conn, id, visit, strict, &mut v)?;
+    }
+    if let RecordBody::Referral(r) = body {
+        super::referrals::check_refs(conn, id, r, strict, &mut v)?;
     }
     invalid(v)
 }
@@ -81,6 +86,10 @@ pub fn snapshot(conn: &Connection, body: &RecordBody) -> Result<Snapshot> {
         visitors,
         followed,
         photos,
+        outside_body: match body {
+            RecordBody::Referral(r) => super::referrals::body_named(conn, r)?,
+            _ => None,
+        },
     })
 }
 
@@ -452,7 +461,7 @@ impl Store {
 fn assign_ledger_number(tx: &Connection, id: &str, body: &RecordBody, now: &str) -> Result<()> {
     let ledger = match body.kind() {
         RecordKind::Consultation | RecordKind::Interview | RecordKind::Visit => body.kind().as_str(),
-        RecordKind::Application => return Ok(()),
+        RecordKind::Application | RecordKind::Referral => return Ok(()),
     };
     let Some(fy) = body.performed_on().map(|d| fiscal_year(d.naive())) else { return Ok(()) };
     number_in_ledger(tx, id, ledger, fy, now)

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_consolidated_current_view", include_str!("migrations/0010_consolidated_current_view.sql")),
     ("0011_visits", include_str!("migrations/0011_visits.sql")),
     ("0012_photos", include_str!("migrations/0012_photos.sql")),
+    ("0013_referrals_directory", include_str!("migrations/0013_referrals_directory.sql")),
 ];
 
 /// The schema version of a fresh store.
@@ -231,6 +232,12 @@ mod tests {
             .is_err());
         c.execute("INSERT INTO records (id, kind, status, created_at, created_by, updated_at) VALUES ('v', 'visit', 'draft', 't', 'a', 't')", []).unwrap();
         c.execute("INSERT INTO ledger_numbers (record_id, ledger, fiscal_year, number, assigned_at) VALUES ('v', 'visit', 2025, 1, 't')", []).unwrap();
+        // 0013 rebuilt the table again for referrals, keeping the same.
+        c.execute("INSERT INTO records (id, kind, status, created_at, created_by, updated_at) VALUES ('rf', 'referral', 'draft', 't', 'a', 't')", []).unwrap();
+        assert!(
+            c.execute("INSERT INTO ledger_numbers (record_id, ledger, fiscal_year, number, assigned_at) VALUES ('rf', 'referral', 2025, 1, 't')", []).is_err(),
+            "referrals have no 台帳 number"
+        );
         // The view over the numbers is back, and the record_versions still point at records.
         c.query_row("SELECT count(*) FROM consolidated_current", [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(dangling_references(&c).unwrap(), 0);

@@ -2,9 +2,10 @@
 import type { Application } from "./Application";
 import type { Consultation } from "./Consultation";
 import type { Interview } from "./Interview";
+import type { Referral } from "./Referral";
 import type { Visit } from "./Visit";
 
 /**
  * The content of a record, by kind. In JSON: `{"kind": "consultation", "data": {…}}`.
  */
-export type RecordBody = { "kind": "application", "data": Application } | { "kind": "consultation", "data": Consultation } | { "kind": "interview", "data": Interview } | { "kind": "visit", "data": Visit };
+export type RecordBody = { "kind": "application", "data": Application } | { "kind": "consultation", "data": Consultation } | { "kind": "interview", "data": Interview } | { "kind": "visit", "data": Visit } | { "kind": "referral", "data": Referral };

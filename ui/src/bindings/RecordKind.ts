@@ -3,4 +3,4 @@
 /**
  * The kinds of record that have a lifecycle (draft → 確定 → 訂正).
  */
-export type RecordKind = "application" | "consultation" | "interview" | "visit";
+export type RecordKind = "application" | "consultation" | "interview" | "visit" | "referral";

@@ -24,6 +24,9 @@ import type { VisitActivity } from "./VisitActivity";
 import type { FindingCategory } from "./FindingCategory";
 import type { FindingPriority } from "./FindingPriority";
 import type { ImprovementStatus } from "./ImprovementStatus";
+import type { ReferralReason } from "./ReferralReason";
+import type { ReferralOutcome } from "./ReferralOutcome";
+import type { BodyKind } from "./BodyKind";
 
 export const INDUSTRY_LABELS: Record<Industry, string> = {
   "A": "農業、林業",
@@ -180,8 +183,9 @@ export const RECORD_KIND_LABELS: Record<RecordKind, string> = {
   "consultation": "特定健康相談",
   "interview": "面接指導",
   "visit": "訪問指導・職場巡視",
+  "referral": "外部機関紹介",
 };
-export const RECORD_KIND_ORDER: RecordKind[] = ["application", "consultation", "interview", "visit"];
+export const RECORD_KIND_ORDER: RecordKind[] = ["application", "consultation", "interview", "visit", "referral"];
 
 export const RECORD_STATUS_LABELS: Record<RecordStatus, string> = {
   "draft": "下書き",
@@ -249,4 +253,32 @@ export const IMPROVEMENT_STATUS_LABELS: Record<ImprovementStatus, string> = {
   "not_improved": "未改善",
 };
 export const IMPROVEMENT_STATUS_ORDER: ImprovementStatus[] = ["improved", "partly", "not_improved"];
+
+export const REFERRAL_REASON_LABELS: Record<ReferralReason, string> = {
+  "mental_health": "メンタルヘルス不調",
+  "treatment": "受診勧奨・精密検査",
+  "work_life_support": "治療と仕事の両立支援",
+  "work_environment": "作業環境の測定・改善",
+  "safety_health": "労働衛生管理の助言",
+  "other": "その他",
+};
+export const REFERRAL_REASON_ORDER: ReferralReason[] = ["mental_health", "treatment", "work_life_support", "work_environment", "safety_health", "other"];
+
+export const REFERRAL_OUTCOME_LABELS: Record<ReferralOutcome, string> = {
+  "attended": "受診した",
+  "not_attended": "未受診",
+  "unknown": "不明",
+};
+export const REFERRAL_OUTCOME_ORDER: ReferralOutcome[] = ["attended", "not_attended", "unknown"];
+
+export const BODY_KIND_LABELS: Record<BodyKind, string> = {
+  "psychiatry": "精神科・心療内科",
+  "medical": "医療機関",
+  "work_life_desk": "両立支援 相談窓口",
+  "prefectural_centre": "産業保健総合支援センター",
+  "consultant": "労働衛生コンサルタント",
+  "measurement": "作業環境測定機関",
+  "other": "その他",
+};
+export const BODY_KIND_ORDER: BodyKind[] = ["psychiatry", "medical", "work_life_desk", "prefectural_centre", "consultant", "measurement", "other"];
 

@@ -250,6 +250,7 @@ code_enum! {
         Consultation = ("1-2", "特定健康相談"),
         Interview = ("2-3", "面接指導"),
         Visit = ("V", "訪問指導・職場巡視"),
+        Referral = ("R", "外部機関紹介"),
     }
 }
 
@@ -269,6 +270,7 @@ impl RecordKind {
             RecordKind::Consultation => "consultation",
             RecordKind::Interview => "interview",
             RecordKind::Visit => "visit",
+            RecordKind::Referral => "referral",
         }
     }
 
@@ -401,6 +403,9 @@ pub fn labels_ts() -> String {
         "FindingCategory",
         "FindingPriority",
         "ImprovementStatus",
+        "ReferralReason",
+        "ReferralOutcome",
+        "BodyKind",
     ];
     for n in names {
         out.push_str(&format!("import type {{ {n} }} from \"./{n}\";\n"));
@@ -443,6 +448,13 @@ pub fn labels_ts() -> String {
         out.push_str(&labels_of::<FindingCategory>("FindingCategory"));
         out.push_str(&labels_of::<FindingPriority>("FindingPriority"));
         out.push_str(&labels_of::<ImprovementStatus>("ImprovementStatus"));
+    }
+    {
+        use super::directory::BodyKind;
+        use super::referral::{ReferralOutcome, ReferralReason};
+        out.push_str(&labels_of::<ReferralReason>("ReferralReason"));
+        out.push_str(&labels_of::<ReferralOutcome>("ReferralOutcome"));
+        out.push_str(&labels_of::<BodyKind>("BodyKind"));
     }
     out
 }

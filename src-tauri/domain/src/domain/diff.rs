@@ -249,6 +249,14 @@ pub fn label(path: &str) -> String {
         "consultation_ids" => "同じ訪問での相談",
         "comment" => "総評",
         "photos" => "写真",
+        "source_id" => "紹介元の記録",
+        "referred_on" => "紹介日",
+        "body_id" => "紹介先の機関",
+        "reason" => "紹介の理由",
+        "reason_text" => "紹介の理由（自由記載）",
+        "outcome" => "受診結果",
+        "outcome_on" => "受診日",
+        "outcome_note" => "受診結果の備考",
         _ => return path.to_string(),
     };
     format!("{section}{name}")

@@ -68,7 +68,7 @@ fn minutes_of(b: &RecordBody) -> Option<i64> {
     match b {
         RecordBody::Consultation(c) => c.minutes(),
         RecordBody::Interview(i) => i.minutes(),
-        RecordBody::Application(_) | RecordBody::Visit(_) => None,
+        RecordBody::Application(_) | RecordBody::Visit(_) | RecordBody::Referral(_) => None,
     }
 }
 
@@ -86,6 +86,7 @@ pub fn assess(candidate: &RecordBody, earlier: &[RecordBody], hourly_rate: u32) 
     let repeatable = match candidate {
         RecordBody::Application(_) => return free("利用申込は利用料の対象ではありません。"),
         RecordBody::Visit(_) => return free("訪問指導・職場巡視は利用料の対象ではありません。"),
+        RecordBody::Referral(_) => return free("外部機関紹介は利用料の対象ではありません。"),
         RecordBody::Interview(_) => true,
         RecordBody::Consultation(_) => has_kind(candidate, ConsultationKind::HealthGuidance) || has_kind(candidate, ConsultationKind::MentalHealth),
     };
@@ -114,7 +115,7 @@ pub fn assess(candidate: &RecordBody, earlier: &[RecordBody], hourly_rate: u32) 
                 reasons.push("同一年度内に2回目以降の面接指導");
             }
         }
-        RecordBody::Application(_) | RecordBody::Visit(_) => {}
+        RecordBody::Application(_) | RecordBody::Visit(_) | RecordBody::Referral(_) => {}
     }
     if reasons.is_empty() {
         return free("同一年度内の再度の利用（利用料の対象）に当たらないため無料です。");

@@ -7,8 +7,10 @@ use super::application::Application;
 use super::codes::{Place, RecordKind};
 use super::consultation::Consultation;
 use super::dates::Date;
+use super::directory::OutsideBody;
 use super::entities::{Staff, Worker, Workplace};
 use super::interview::Interview;
+use super::referral::Referral;
 use super::validate::{Strictness, Violations};
 use super::visit::{FollowedFinding, PhotoData, Visit};
 
@@ -24,6 +26,7 @@ pub enum RecordBody {
     Consultation(Consultation),
     Interview(Interview),
     Visit(Visit),
+    Referral(Referral),
 }
 
 impl RecordBody {
@@ -33,6 +36,7 @@ impl RecordBody {
             RecordBody::Consultation(_) => RecordKind::Consultation,
             RecordBody::Interview(_) => RecordKind::Interview,
             RecordBody::Visit(_) => RecordKind::Visit,
+            RecordBody::Referral(_) => RecordKind::Referral,
         }
     }
 
@@ -43,6 +47,7 @@ impl RecordBody {
             RecordKind::Consultation => RecordBody::Consultation(serde_json::from_value(data)?),
             RecordKind::Interview => RecordBody::Interview(serde_json::from_value(data)?),
             RecordKind::Visit => RecordBody::Visit(serde_json::from_value(data)?),
+            RecordKind::Referral => RecordBody::Referral(serde_json::from_value(data)?),
         })
     }
 
@@ -55,6 +60,7 @@ impl RecordBody {
             RecordKind::Consultation => RecordBody::Consultation(json_from_value(data)?),
             RecordKind::Interview => RecordBody::Interview(json_from_value(data)?),
             RecordKind::Visit => RecordBody::Visit(json_from_value(data)?),
+            RecordKind::Referral => RecordBody::Referral(json_from_value(data)?),
         })
     }
 
@@ -64,6 +70,7 @@ impl RecordBody {
             RecordBody::Consultation(c) => serde_json::to_value(c),
             RecordBody::Interview(i) => serde_json::to_value(i),
             RecordBody::Visit(v) => serde_json::to_value(v),
+            RecordBody::Referral(r) => serde_json::to_value(r),
         }
         .expect("record bodies always serialise")
     }
@@ -72,7 +79,7 @@ impl RecordBody {
     pub fn facts(&self) -> Option<super::interview_facts::InterviewFacts> {
         match self {
             RecordBody::Interview(i) => Some(i.facts()),
-            RecordBody::Application(_) | RecordBody::Consultation(_) | RecordBody::Visit(_) => None,
+            RecordBody::Application(_) | RecordBody::Consultation(_) | RecordBody::Visit(_) | RecordBody::Referral(_) => None,
         }
     }
 
@@ -80,7 +87,7 @@ impl RecordBody {
     pub fn warnings(&self) -> Vec<super::validate::Violation> {
         match self {
             RecordBody::Interview(i) => super::plausibility::interview_warnings(i),
-            RecordBody::Application(_) | RecordBody::Consultation(_) | RecordBody::Visit(_) => Vec::new(),
+            RecordBody::Application(_) | RecordBody::Consultation(_) | RecordBody::Visit(_) | RecordBody::Referral(_) => Vec::new(),
         }
     }
 
@@ -91,6 +98,7 @@ impl RecordBody {
             RecordBody::Consultation(c) => c.performed_on,
             RecordBody::Interview(i) => i.performed_on,
             RecordBody::Visit(v) => v.visited_on,
+            RecordBody::Referral(r) => r.referred_on,
         }
     }
 
@@ -99,7 +107,7 @@ impl RecordBody {
             RecordBody::Application(a) => a.received_on,
             RecordBody::Consultation(c) => c.received_on,
             RecordBody::Interview(i) => i.received_on,
-            RecordBody::Visit(_) => None,
+            RecordBody::Visit(_) | RecordBody::Referral(_) => None,
         }
     }
 
@@ -109,6 +117,7 @@ impl RecordBody {
             RecordBody::Consultation(c) => c.place,
             RecordBody::Interview(i) => i.place,
             RecordBody::Visit(_) => Some(Place::WorkplaceVisit),
+            RecordBody::Referral(_) => None,
         }
     }
 
@@ -118,6 +127,7 @@ impl RecordBody {
             RecordBody::Consultation(c) => c.workplace_id.as_deref(),
             RecordBody::Interview(i) => i.workplace_id.as_deref(),
             RecordBody::Visit(v) => v.workplace_id.as_deref(),
+            RecordBody::Referral(r) => r.workplace_id.as_deref(),
         }
     }
 
@@ -127,6 +137,7 @@ impl RecordBody {
             RecordBody::Consultation(c) => c.worker_id.as_deref(),
             RecordBody::Interview(i) => i.worker_id.as_deref(),
             RecordBody::Visit(_) => None,
+            RecordBody::Referral(r) => r.worker_id.as_deref(),
         }
     }
 
@@ -136,6 +147,7 @@ impl RecordBody {
             RecordBody::Consultation(c) => c.doctor_id.as_deref(),
             RecordBody::Interview(i) => i.doctor_id.as_deref(),
             RecordBody::Visit(v) => v.doctor_id.as_deref(),
+            RecordBody::Referral(r) => r.doctor_id.as_deref(),
         }
     }
 
@@ -145,6 +157,7 @@ impl RecordBody {
             RecordBody::Consultation(c) => c.validate(strict),
             RecordBody::Interview(i) => i.validate(strict),
             RecordBody::Visit(v) => v.validate(strict),
+            RecordBody::Referral(r) => r.validate(strict),
         }
     }
 }
@@ -170,6 +183,10 @@ pub struct Snapshot {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<PhotoData>>", optional)]
     pub photos: Vec<PhotoData>,
+    /// The body a referral named, as the directory held it when the referral was finalised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub outside_body: Option<OutsideBody>,
 }
 
 /// One finalised version as stored: the body and the snapshot.

@@ -149,7 +149,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str)> {
 /// Split CSV text into records with the `csv` crate (RFC 4180: fields in double quotes may hold
 /// commas, line breaks and doubled quotes), each with the line it starts on. Blank lines are
 /// skipped; the lines after them keep their numbers.
-fn records(text: &str) -> Result<Vec<(u32, Vec<String>)>> {
+pub(crate) fn records(text: &str) -> Result<Vec<(u32, Vec<String>)>> {
     // One line end, LF: a file saved with CR alone (Excel for Mac's old "CSV (Macintosh)") is
     // numbered by its lines too, and a line break inside a cell is `\n` whatever the file used.
     let mut text = text.replace("\r\n", "\n").replace('\r', "\n");
@@ -185,7 +185,7 @@ fn records(text: &str) -> Result<Vec<(u32, Vec<String>)>> {
 
 /// A header cell as compared with the column names: NFKC (full-width brackets and half-width
 /// katakana folded), no spaces.
-fn header_key(h: &str) -> String {
+pub(crate) fn header_key(h: &str) -> String {
     h.nfkc().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase()
 }
 

@@ -197,6 +197,23 @@ pub fn application() -> Application {
     }
 }
 
+/// A referral from a メンタルヘルス相談 to a clinic, with its outcome known.
+pub fn referral() -> Referral {
+    Referral {
+        source_id: Some("c".into()),
+        workplace_id: Some("w".into()),
+        worker_id: Some("k".into()),
+        doctor_id: Some("d".into()),
+        referred_on: d("2025-09-03"),
+        body_id: Some("b".into()),
+        reason: Some(ReferralReason::MentalHealth),
+        reason_text: "不眠が続き、専門医の診察が必要".into(),
+        outcome: Some(ReferralOutcome::Attended),
+        outcome_on: d("2025-09-20"),
+        outcome_note: "本人から受診の報告あり".into(),
+    }
+}
+
 /// A 訪問指導 with a 職場巡視: good practices, three findings, and the last visit's finding
 /// followed up.
 pub fn visit() -> Visit {

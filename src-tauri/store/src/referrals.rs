@@ -1,0 +1,273 @@
+//! 外部機関紹介: the rules a referral keeps with the record it came from and the body it names,
+//! the body frozen with each version, the outcome recorded as a 訂正, and the list of referrals
+//! still waiting for an outcome (issue 16).
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::domain::directory::OutsideBody;
+use crate::domain::referral::{OUTCOME_REASON, REFERRAL_SOURCES};
+use crate::domain::{ConsultationKind, Date, RecordBody, RecordKind, RecordStatus, Referral, ReferralOutcome, ReferralReason, Strictness, Violations};
+use crate::error::{Error, Result};
+
+use super::entities::get_in;
+use super::records::{body_for_facts, load_row, parse_body};
+use super::{today, Store};
+
+/// The rules between a referral, its source record and its body; `id` is the referral's.
+pub(crate) fn check_refs(conn: &Connection, id: &str, r: &Referral, strict: Strictness, v: &mut Violations) -> Result<()> {
+    if let Some(source) = r.source_id.as_deref() {
+        check_source(conn, id, source, r, strict, v)?;
+    }
+    if let (Some(body), Strictness::Final) = (r.body_id.as_deref(), strict) {
+        // A body taken off the directory after the referral was finalised is still the one it
+        // named: a correction (the outcome) keeps it. A new referral must choose one on the list.
+        if get_in::<OutsideBody>(conn, body)?.is_none() && !named_before(conn, id, body)? {
+            v.push("body_id", "紹介先の機関が名簿にありません。名簿から選び直してください。");
+        }
+    }
+    Ok(())
+}
+
+fn check_source(conn: &Connection, id: &str, source: &str, r: &Referral, strict: Strictness, v: &mut Violations) -> Result<()> {
+    if source == id {
+        v.push("source_id", "紹介元には、相談・面接指導・訪問指導の記録を選んでください。");
+        return Ok(());
+    }
+    let row = match load_row(conn, source) {
+        Ok(row) => row,
+        Err(Error::NotFound { .. }) => {
+            v.push("source_id", "紹介元の記録が見つかりません。紹介元を選び直してください。");
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    if !REFERRAL_SOURCES.contains(&row.kind) {
+        v.push("source_id", "紹介元には、相談・面接指導・訪問指導の記録を選んでください。");
+        return Ok(());
+    }
+    if strict != Strictness::Final {
+        return Ok(());
+    }
+    if row.status != RecordStatus::Final {
+        v.push("source_id", "紹介元の記録がまだ下書きです。紹介元を確定してから、紹介を確定してください。");
+        return Ok(());
+    }
+    let Some(src) = body_for_facts(conn, source)? else { return Ok(()) };
+    if src.workplace_id() != r.workplace_id.as_deref() {
+        v.push("workplace_id", "事業場が紹介元の記録と違います。紹介元と同じ事業場にしてください。");
+    }
+    if src.worker_id().is_some() && src.worker_id() != r.worker_id.as_deref() {
+        v.push("worker_id", "労働者が紹介元の記録と違います。紹介元と同じ労働者にしてください。");
+    }
+    if let (Some(made), Some(held)) = (r.referred_on, src.performed_on()) {
+        if made < held {
+            v.push("referred_on", format!("紹介日は紹介元の実施日（{}）以降にしてください。", held.wareki()));
+        }
+    }
+    Ok(())
+}
+
+/// Whether an earlier version of referral `id` named `body`.
+fn named_before(conn: &Connection, id: &str, body: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM record_versions WHERE record_id = ?1 AND json_extract(content, '$.body.data.body_id') = ?2 LIMIT 1",
+            params![id, body],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// The body a referral names, as the directory holds it, or, once taken off the directory, as the
+/// last finalised referral that named it froze it.
+pub(crate) fn body_named(conn: &Connection, r: &Referral) -> Result<Option<OutsideBody>> {
+    let Some(id) = r.body_id.as_deref() else { return Ok(None) };
+    if let Some(row) = get_in::<OutsideBody>(conn, id)? {
+        return Ok(Some(row.data));
+    }
+    let frozen: Option<String> = conn
+        .query_row(
+            "SELECT json_extract(v.content, '$.snapshot.outside_body') FROM record_versions v JOIN records r ON r.id = v.record_id \
+             WHERE r.kind = ?1 AND json_extract(v.content, '$.body.data.body_id') = ?2 AND json_extract(v.content, '$.snapshot.outside_body') IS NOT NULL \
+             ORDER BY v.created_at DESC LIMIT 1",
+            params![RecordKind::Referral.as_str(), id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    frozen.map(|j| serde_json::from_str(&j).map_err(|e| Error::from_json(&e))).transpose()
+}
+
+/// Which referrals to list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct ReferralFilter {
+    /// Only the finalised referrals with no outcome 30 days or more after they were made.
+    pub awaiting: bool,
+    /// Only those made from this record.
+    pub source_id: Option<String>,
+    pub workplace_id: Option<String>,
+}
+
+/// One referral as the lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ReferralRow {
+    pub id: String,
+    pub status: RecordStatus,
+    pub version: u32,
+    pub referred_on: Option<Date>,
+    /// The body's name: the directory's for a draft, the one frozen with the version otherwise.
+    pub body_name: String,
+    pub body_kind: Option<crate::domain::BodyKind>,
+    pub body_phone: String,
+    pub reason: String,
+    pub outcome: Option<ReferralOutcome>,
+    pub outcome_on: Option<Date>,
+    pub workplace_name: String,
+    pub worker_name: Option<String>,
+    pub source_id: Option<String>,
+    pub source_kind: Option<RecordKind>,
+    /// Days since the referral was made (finalised referrals with no outcome).
+    pub days_waiting: Option<i64>,
+    /// No outcome 30 days or more after it was made.
+    pub awaiting: bool,
+}
+
+#[derive(Deserialize)]
+struct Frozen {
+    body: Option<serde_json::Value>,
+    outside_body: Option<OutsideBody>,
+    workplace: Option<String>,
+    worker: Option<String>,
+}
+
+pub(crate) fn referrals_in(conn: &Connection, f: &ReferralFilter, today: Date) -> Result<Vec<ReferralRow>> {
+    // The finalised ones from their latest version (without reading anything else of it), the
+    // drafts from their draft with the directory's names.
+    let mut stmt = conn.prepare(
+        "SELECT r.id, r.status, r.version, r.draft, \
+                json_object('body', json_extract(v.content, '$.body.data'), 'outside_body', json_extract(v.content, '$.snapshot.outside_body'), \
+                            'workplace', json_extract(v.content, '$.snapshot.workplace.name'), 'worker', json_extract(v.content, '$.snapshot.worker.name')), \
+                wp.name, wk.name \
+         FROM records r LEFT JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
+         LEFT JOIN workplaces wp ON wp.id = r.workplace_id LEFT JOIN workers wk ON wk.id = r.worker_id \
+         WHERE r.kind = ?1 AND (?2 IS NULL OR r.workplace_id = ?2) ORDER BY r.performed_on DESC, r.id",
+    )?;
+    type Raw = (String, String, u32, Option<String>, Option<String>, Option<String>, Option<String>);
+    let raw: Vec<Raw> = stmt
+        .query_map(params![RecordKind::Referral.as_str(), f.workplace_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (id, status, version, draft, frozen, wp_name, wk_name) in raw {
+        let status = RecordStatus::parse(&status).expect("status is checked by the schema");
+        let (referral, body, workplace, worker) = match (version, frozen) {
+            (v, Some(frozen)) if v > 0 => {
+                let frozen: Frozen = serde_json::from_str(&frozen).map_err(|e| Error::from_json(&e))?;
+                let r: Referral = serde_json::from_value(frozen.body.unwrap_or_default()).map_err(|e| Error::from_json(&e))?;
+                (r, frozen.outside_body, frozen.workplace.or(wp_name), frozen.worker.or(wk_name))
+            }
+            _ => {
+                let RecordBody::Referral(r) = parse_body(RecordKind::Referral, draft.as_deref().unwrap_or("{}"))? else {
+                    unreachable!("the kind was asked for")
+                };
+                let body = body_named(conn, &r)?;
+                (r, body, wp_name, wk_name)
+            }
+        };
+        if f.source_id.is_some() && referral.source_id != f.source_id {
+            continue;
+        }
+        let finalised = status == RecordStatus::Final;
+        let awaiting = finalised && referral.awaits_outcome(today);
+        if f.awaiting && !awaiting {
+            continue;
+        }
+        let source_kind = referral.source_id.as_deref().and_then(|s| load_row(conn, s).ok()).map(|row| row.kind);
+        out.push(ReferralRow {
+            id,
+            status,
+            version,
+            referred_on: referral.referred_on,
+            body_name: body.as_ref().map(|b| b.name.clone()).unwrap_or_else(|| "（名簿にない機関）".into()),
+            body_kind: body.as_ref().and_then(|b| b.kind),
+            body_phone: body.map(|b| b.phone).unwrap_or_default(),
+            reason: referral.reason_label(),
+            outcome: referral.outcome,
+            outcome_on: referral.outcome_on,
+            workplace_name: workplace.unwrap_or_default(),
+            worker_name: worker,
+            source_id: referral.source_id.clone(),
+            source_kind,
+            days_waiting: (finalised && referral.outcome.is_none()).then_some(referral.referred_on).flatten().map(|d| (today.naive() - d.naive()).num_days()),
+            awaiting,
+        });
+    }
+    if f.awaiting {
+        out.sort_by_key(|r| std::cmp::Reverse(r.days_waiting));
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// A new referral from a consultation, interview or visit, filled from it: its workplace,
+    /// worker, doctor and date, and for a メンタルヘルス相談 the reason. Not yet saved.
+    pub fn referral_from(&self, source_id: &str) -> Result<Referral> {
+        self.read(|c| {
+            let row = load_row(c, source_id)?;
+            if !REFERRAL_SOURCES.contains(&row.kind) {
+                return Err(Error::invalid("source_id", "紹介は、相談・面接指導・訪問指導の記録から作れます。"));
+            }
+            let src = body_for_facts(c, source_id)?.ok_or_else(|| Error::NotFound { what: "記録", id: source_id.to_string() })?;
+            let reason = match &src {
+                RecordBody::Consultation(x) if x.kinds.contains(&ConsultationKind::MentalHealth) => Some(ReferralReason::MentalHealth),
+                RecordBody::Interview(_) | RecordBody::Consultation(_) => Some(ReferralReason::Treatment),
+                _ => None,
+            };
+            Ok(Referral {
+                source_id: Some(source_id.to_string()),
+                workplace_id: src.workplace_id().map(str::to_string),
+                worker_id: src.worker_id().map(str::to_string),
+                doctor_id: src.doctor_id().map(str::to_string),
+                referred_on: src.performed_on(),
+                reason,
+                ..Default::default()
+            })
+        })
+    }
+
+    /// Record what came of a finalised referral: a 訂正 with the fixed reason
+    /// [`OUTCOME_REASON`] that changes only the outcome. Returns the new version.
+    pub fn record_referral_outcome(&self, id: &str, outcome: ReferralOutcome, on: Option<Date>, note: &str) -> Result<u32> {
+        let current = self.read(|c| {
+            let row = load_row(c, id)?;
+            if row.kind != RecordKind::Referral {
+                return Err(Error::invalid("kind", "外部機関紹介の記録ではありません。"));
+            }
+            if row.status != RecordStatus::Final {
+                return Err(Error::NotFinal);
+            }
+            body_for_facts(c, id)
+        })?;
+        let Some(RecordBody::Referral(mut r)) = current else { return Err(Error::NotFound { what: "記録", id: id.to_string() }) };
+        if let Some(day) = on {
+            if day > today() {
+                return Err(Error::invalid("outcome_on", "受診結果の日付に未来の日は入れられません。今日までの日付にしてください。"));
+            }
+        }
+        r.outcome = Some(outcome);
+        r.outcome_on = on;
+        r.outcome_note = note.trim().to_string();
+        self.amend(id, &RecordBody::Referral(r), OUTCOME_REASON)
+    }
+
+    pub fn referrals(&self, f: &ReferralFilter) -> Result<Vec<ReferralRow>> {
+        self.read(|c| referrals_in(c, f, today()))
+    }
+}
