@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tauri::{Manager, RunEvent};
 
-use crate::ipc::{backups, batch_print, delivery, editing, entities, imports, ledgers, photos, records, session};
+use crate::ipc::{backups, batch_print, delivery, directory, editing, entities, imports, ledgers, photos, records, session};
 use crate::{cli, ipc};
 
 const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(15 * 60);
@@ -104,6 +104,14 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             editing::open_findings,
             photos::add_photo,
             photos::photo,
+            directory::search_directory,
+            directory::save_outside_body,
+            directory::remove_outside_body,
+            directory::import_directory,
+            directory::export_directory,
+            directory::list_referrals,
+            directory::create_referral_from,
+            directory::record_referral_outcome,
             editing::create_record,
             editing::save_draft,
             editing::discard_draft,

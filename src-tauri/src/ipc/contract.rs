@@ -16,15 +16,17 @@ use chisanpo_core::domain::eligibility::EligibilityFinding;
 use chisanpo_core::domain::hours_report::{HoursQuery, HoursReport};
 use chisanpo_core::domain::retention::{DestructionReport, RetentionItem};
 use chisanpo_core::domain::worker_csv::WorkerImportPreview;
-use chisanpo_core::domain::{Interview, RecordBody, RecordKind, Staff, Violation, Worker, Workplace};
+use chisanpo_core::domain::{Interview, OutsideBody, RecordBody, RecordKind, Staff, Violation, Worker, Workplace};
 use chisanpo_core::ledger::annual::AnnualReport;
 use chisanpo_core::ledger::export::ExportReport;
 use chisanpo_core::print::batch::BatchReport;
 use chisanpo_core::print::PrintReport;
 use chisanpo_core::settings::AppSettings;
 use chisanpo_core::store::backup::{BackupInfo, BackupSettings, RestoreReport};
+use chisanpo_core::store::directory::{DirectoryImportReport, DirectoryQuery};
 use chisanpo_core::store::fees::FeeStatus;
 use chisanpo_core::store::photos::PhotoInfo;
+use chisanpo_core::store::referrals::{ReferralFilter, ReferralRow};
 use chisanpo_core::store::visits::OpenFinding;
 use chisanpo_core::store::{EntityRow, ListFilter, Profile, RecordSummary, RecordView};
 use ts_rs::{Config, Dependency, TypeVisitor, TS};
@@ -32,6 +34,7 @@ use ts_rs::{Config, Dependency, TypeVisitor, TS};
 use super::backups::{BackupSettingsRequest, RestoreRequest};
 use super::batch_print::BatchPrintRequest;
 use super::delivery::{CentreDatabaseRequest, CentreEnrolRequest, CentreEnrolResult, DeliverySettings, EnrolRequest, SetDeliveryTargetRequest};
+use super::directory::{DirectoryExportReport, ExportDirectoryRequest, OutcomeRequest, SaveOutsideBodyRequest};
 use super::editing::{AmendRequest, ChangesRequest, ConvertRequest, FromApplicationRequest, OpenFindingsRequest, SaveDraftRequest};
 use super::entities::{HomeData, IdRequest, SaveWorkerRequest, SaveWorkplaceRequest, SearchRequest};
 use super::imports::{ImportWorkersRequest, OpenPathRequest, WorkerImportRequest};
@@ -149,6 +152,14 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec::<OpenFindingsRequest, Vec<OpenFinding>>("open_findings"),
     spec::<PathRequest, PhotoInfo>("add_photo"),
     spec::<PhotoRequest, String>("photo"),
+    spec::<DirectoryQuery, Vec<EntityRow<OutsideBody>>>("search_directory"),
+    spec::<SaveOutsideBodyRequest, String>("save_outside_body"),
+    spec::<IdRequest, ()>("remove_outside_body"),
+    spec::<PathRequest, DirectoryImportReport>("import_directory"),
+    spec::<ExportDirectoryRequest, DirectoryExportReport>("export_directory"),
+    spec::<ReferralFilter, Vec<ReferralRow>>("list_referrals"),
+    spec::<IdRequest, String>("create_referral_from"),
+    spec::<OutcomeRequest, u32>("record_referral_outcome"),
     spec::<RecordBody, String>("create_record"),
     spec::<SaveDraftRequest, ()>("save_draft"),
     spec::<IdRequest, ()>("discard_draft"),
@@ -260,6 +271,7 @@ fn handler_signature(name: &str) -> &'static str {
         ("backups", include_str!("backups.rs")),
         ("batch_print", include_str!("batch_print.rs")),
         ("delivery", include_str!("delivery.rs")),
+        ("directory", include_str!("directory.rs")),
         ("editing", include_str!("editing.rs")),
         ("entities", include_str!("entities.rs")),
         ("imports", include_str!("imports.rs")),

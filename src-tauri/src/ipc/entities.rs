@@ -5,6 +5,7 @@ use chisanpo_core::domain::{Worker, Workplace};
 use chisanpo_core::ledger::deadlines::Deadlines;
 use chisanpo_core::store::appointments::Appointment;
 use chisanpo_core::store::backup::BackupSettings;
+use chisanpo_core::store::referrals::{ReferralFilter, ReferralRow};
 use chisanpo_core::store::visits::{FindingFilter, OpenFinding};
 use chisanpo_core::store::{today, EntityRow, ListFilter, Profile, RecordSummary};
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,10 @@ pub struct HomeData {
     /// longest overdue first (at most the home list's length), and how many there are in all.
     pub findings_overdue: Vec<OpenFinding>,
     pub findings_overdue_total: usize,
+    /// 外部機関紹介 with no outcome 30 days or more after they were made, the longest waiting
+    /// first (at most the home list's length), and how many there are in all.
+    pub referrals_awaiting: Vec<ReferralRow>,
+    pub referrals_awaiting_total: usize,
     /// At unlock the database lacked writes its anchor had seen (ADR 0020): shown first, in
     /// red, until the user restores or accepts the loss (`chisanpo verify --accept-loss`).
     pub anchor_problem: Option<String>,
@@ -76,6 +81,7 @@ pub async fn home(state: State<'_, AppState>) -> IpcResult<HomeData> {
     blocking(move || {
         let backup = s.backup_settings()?;
         let overdue = s.open_findings(&FindingFilter { overdue_on: Some(today()), ..Default::default() }, today())?;
+        let awaiting = s.referrals(&ReferralFilter { awaiting: true, ..Default::default() })?;
         Ok(HomeData {
             profile: s.profile()?,
             record_count: s.record_count()?,
@@ -88,6 +94,8 @@ pub async fn home(state: State<'_, AppState>) -> IpcResult<HomeData> {
             appointments: s.appointments(today(), HOME_LIST_LIMIT)?,
             findings_overdue: overdue.iter().take(HOME_LIST_LIMIT).cloned().collect(),
             findings_overdue_total: overdue.len(),
+            referrals_awaiting: awaiting.iter().take(HOME_LIST_LIMIT).cloned().collect(),
+            referrals_awaiting_total: awaiting.len(),
             anchor_problem: s.anchor_problem(),
         })
     })

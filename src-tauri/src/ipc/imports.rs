@@ -71,7 +71,7 @@ pub(crate) async fn preview_into(state: &AppState, req: WorkerImportRequest) -> 
     // An empty path is left to `read_limited`, which says how to fix it.
     let path = if path.is_empty() { path } else { super::typed_paths::to_read(state, &path, &WORKER_LIST).map_err(dto)?.display().to_string() };
     blocking(move || {
-        let bytes = read_limited(&path)?;
+        let bytes = read_limited(&path, MAX_BYTES, "労働者名簿")?;
         s.preview_worker_import(&req.workplace_id, &bytes)
     })
     .await
@@ -89,9 +89,9 @@ pub async fn import_workers(state: State<'_, AppState>, req: ImportWorkersReques
     blocking(move || s.import_workers(&req.workplace_id, &req.workers)).await
 }
 
-/// The file's bytes; a folder, a missing file or one far too large for a worker list is refused
-/// before it is read.
-fn read_limited(path: &str) -> Result<Vec<u8>, Error> {
+/// The file's bytes; a folder, a missing file or one larger than `max` (far too large for the
+/// `what` it should be) is refused before it is read.
+pub(crate) fn read_limited(path: &str, max: usize, what: &str) -> Result<Vec<u8>, Error> {
     let p = std::path::Path::new(path);
     let file_error = || Error::File { path: path.to_string(), source: None };
     if path.is_empty() {
@@ -104,8 +104,8 @@ fn read_limited(path: &str) -> Result<Vec<u8>, Error> {
     if !meta.is_file() {
         return Err(file_error());
     }
-    if meta.len() > MAX_BYTES as u64 {
-        return Err(Error::CsvUnreadable(format!("ファイルが大きすぎます（{} KB まで）。労働者名簿の CSV を選んでいるか確かめてください。", MAX_BYTES / 1024)));
+    if meta.len() > max as u64 {
+        return Err(Error::CsvUnreadable(format!("ファイルが大きすぎます（{} KB まで）。{what}の CSV を選んでいるか確かめてください。", max / 1024)));
     }
     std::fs::read(p).map_err(|_| file_error())
 }

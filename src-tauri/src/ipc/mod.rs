@@ -18,6 +18,7 @@ pub mod batch_print;
 #[cfg(test)]
 mod contract;
 pub mod delivery;
+pub mod directory;
 pub mod editing;
 pub mod entities;
 pub mod imports;

@@ -133,7 +133,7 @@ pub struct ReferralRow {
     pub source_id: Option<String>,
     pub source_kind: Option<RecordKind>,
     /// Days since the referral was made (finalised referrals with no outcome).
-    pub days_waiting: Option<i64>,
+    pub days_waiting: Option<i32>,
     /// No outcome 30 days or more after it was made.
     pub awaiting: bool,
 }
@@ -205,7 +205,10 @@ pub(crate) fn referrals_in(conn: &Connection, f: &ReferralFilter, today: Date) -
             worker_name: worker,
             source_id: referral.source_id.clone(),
             source_kind,
-            days_waiting: (finalised && referral.outcome.is_none()).then_some(referral.referred_on).flatten().map(|d| (today.naive() - d.naive()).num_days()),
+            days_waiting: (finalised && referral.outcome.is_none())
+                .then_some(referral.referred_on)
+                .flatten()
+                .map(|d| i32::try_from((today.naive() - d.naive()).num_days()).unwrap_or(i32::MAX)),
             awaiting,
         });
     }

@@ -6,6 +6,7 @@ import type { EntityRow } from "./EntityRow";
 import type { OpenFinding } from "./OpenFinding";
 import type { Profile } from "./Profile";
 import type { RecordSummary } from "./RecordSummary";
+import type { ReferralRow } from "./ReferralRow";
 import type { Workplace } from "./Workplace";
 
 export type HomeData = { profile: Profile, record_count: bigint, recent: Array<RecordSummary>, drafts: Array<RecordSummary>, workplaces: Array<EntityRow<Workplace>>, backup: BackupSettings, 
@@ -26,6 +27,11 @@ appointments: Array<Appointment>,
  * longest overdue first (at most the home list's length), and how many there are in all.
  */
 findings_overdue: Array<OpenFinding>, findings_overdue_total: number, 
+/**
+ * 外部機関紹介 with no outcome 30 days or more after they were made, the longest waiting
+ * first (at most the home list's length), and how many there are in all.
+ */
+referrals_awaiting: Array<ReferralRow>, referrals_awaiting_total: number, 
 /**
  * At unlock the database lacked writes its anchor had seen (ADR 0020): shown first, in
  * red, until the user restores or accepts the loss (`chisanpo verify --accept-loss`).

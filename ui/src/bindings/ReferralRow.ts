@@ -16,7 +16,7 @@ body_name: string, body_kind: BodyKind | null, body_phone: string, reason: strin
 /**
  * Days since the referral was made (finalised referrals with no outcome).
  */
-days_waiting: bigint | null, 
+days_waiting: number | null, 
 /**
  * No outcome 30 days or more after it was made.
  */

@@ -23,10 +23,14 @@ import type { DeliveryOverview } from "./DeliveryOverview";
 import type { DeliverySettings } from "./DeliverySettings";
 import type { DestroyRequest } from "./DestroyRequest";
 import type { DestructionReport } from "./DestructionReport";
+import type { DirectoryExportReport } from "./DirectoryExportReport";
+import type { DirectoryImportReport } from "./DirectoryImportReport";
+import type { DirectoryQuery } from "./DirectoryQuery";
 import type { EligibilityFinding } from "./EligibilityFinding";
 import type { EnrolRequest } from "./EnrolRequest";
 import type { EnrolledDevice } from "./EnrolledDevice";
 import type { EntityRow } from "./EntityRow";
+import type { ExportDirectoryRequest } from "./ExportDirectoryRequest";
 import type { ExportLedgerRequest } from "./ExportLedgerRequest";
 import type { ExportReport } from "./ExportReport";
 import type { FeeExceptionRequest } from "./FeeExceptionRequest";
@@ -48,6 +52,8 @@ import type { ListFilter } from "./ListFilter";
 import type { OpenFinding } from "./OpenFinding";
 import type { OpenFindingsRequest } from "./OpenFindingsRequest";
 import type { OpenPathRequest } from "./OpenPathRequest";
+import type { OutcomeRequest } from "./OutcomeRequest";
+import type { OutsideBody } from "./OutsideBody";
 import type { PathRequest } from "./PathRequest";
 import type { PaymentRequest } from "./PaymentRequest";
 import type { PhotoInfo } from "./PhotoInfo";
@@ -61,11 +67,14 @@ import type { RecordSummary } from "./RecordSummary";
 import type { RecordView } from "./RecordView";
 import type { RecoverRequest } from "./RecoverRequest";
 import type { RecoverySheetRequest } from "./RecoverySheetRequest";
+import type { ReferralFilter } from "./ReferralFilter";
+import type { ReferralRow } from "./ReferralRow";
 import type { RestoreReport } from "./RestoreReport";
 import type { RestoreRequest } from "./RestoreRequest";
 import type { RetentionItem } from "./RetentionItem";
 import type { SaveAsRequest } from "./SaveAsRequest";
 import type { SaveDraftRequest } from "./SaveDraftRequest";
+import type { SaveOutsideBodyRequest } from "./SaveOutsideBodyRequest";
 import type { SaveWorkerRequest } from "./SaveWorkerRequest";
 import type { SaveWorkplaceRequest } from "./SaveWorkplaceRequest";
 import type { SearchRequest } from "./SearchRequest";
@@ -124,6 +133,14 @@ export const commands = {
   open_findings: (req: OpenFindingsRequest) => invoke<Array<OpenFinding>>("open_findings", { req }),
   add_photo: (req: PathRequest) => invoke<PhotoInfo>("add_photo", { req }),
   photo: (req: PhotoRequest) => invoke<string>("photo", { req }),
+  search_directory: (req: DirectoryQuery) => invoke<Array<EntityRow<OutsideBody>>>("search_directory", { req }),
+  save_outside_body: (req: SaveOutsideBodyRequest) => invoke<string>("save_outside_body", { req }),
+  remove_outside_body: (req: IdRequest) => invoke<null>("remove_outside_body", { req }),
+  import_directory: (req: PathRequest) => invoke<DirectoryImportReport>("import_directory", { req }),
+  export_directory: (req: ExportDirectoryRequest) => invoke<DirectoryExportReport>("export_directory", { req }),
+  list_referrals: (req: ReferralFilter) => invoke<Array<ReferralRow>>("list_referrals", { req }),
+  create_referral_from: (req: IdRequest) => invoke<string>("create_referral_from", { req }),
+  record_referral_outcome: (req: OutcomeRequest) => invoke<number>("record_referral_outcome", { req }),
   create_record: (req: RecordBody) => invoke<string>("create_record", { req }),
   save_draft: (req: SaveDraftRequest) => invoke<null>("save_draft", { req }),
   discard_draft: (req: IdRequest) => invoke<null>("discard_draft", { req }),
