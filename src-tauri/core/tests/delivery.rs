@@ -581,3 +581,38 @@ fn a_site_visit_reaches_the_centre_numbered_with_its_findings() {
     let jpeg = base64::engine::general_purpose::STANDARD.decode(&arrived[0].jpeg_base64).unwrap();
     assert_eq!(jpeg, s.photo(&photo.sha256).unwrap());
 }
+
+#[test]
+fn a_referral_and_its_outcome_reach_the_centre_with_the_body_it_named() {
+    use chisanpo_core::domain::{BodyKind, OutsideBody, ReferralOutcome};
+    let w = world();
+    let folder = w.synced();
+    let t = FolderTransport::new(&folder);
+    let s = new_store(&w.root.join("laptop"), "産業 一郎");
+    w.centre.centre_enrol_device(&s.enrol(&w.profile).unwrap()).unwrap();
+    let (wp, wk) = worker(&s, WORKER_A);
+    let source = finalised(&s, &consultation(&s, &wp, &wk, 10, HEALTH));
+    let clinic = s.add_outside_body(&OutsideBody { name: "こころのクリニック".into(), kind: Some(BodyKind::Psychiatry), phone: "054-1".into(), ..Default::default() }).unwrap();
+    let mut r = s.referral_from(&source).unwrap();
+    r.body_id = Some(clinic.clone());
+    r.reason_text = "精密検査のため".into();
+    let id = finalised(&s, &RecordBody::Referral(r));
+    s.remove_outside_body(&clinic).unwrap();
+    s.record_referral_outcome(&id, ReferralOutcome::Attended, Date::ymd(2025, 6, 20), "").unwrap();
+    s.deliver(&t).unwrap();
+    for b in bundles_in(&folder) {
+        assert!(!contains(&std::fs::read(&b).unwrap(), "こころのクリニック"), "the bundle is encrypted");
+    }
+    w.centre.centre_import(&folder).unwrap();
+    let pairs = consolidated_pairs(&w.centre);
+    assert!(pairs.contains(&(id.clone(), 1)) && pairs.contains(&(id.clone(), 2)), "both versions arrived: {pairs:?}");
+    assert_eq!(w.centre.read(|c| chisanpo_core::store::records::ledger_number(c, &id)).unwrap(), None, "a referral has no 台帳 number");
+    let content: String = w
+        .centre
+        .read(|c| Ok(c.query_row("SELECT content FROM consolidated_versions WHERE record_id = ?1 AND version = 2", [&id], |r| r.get(0))?))
+        .unwrap();
+    let v2 = serde_json::from_str::<chisanpo_core::domain::VersionContent>(&content).unwrap();
+    assert_eq!(v2.snapshot.outside_body.map(|b| b.name), Some("こころのクリニック".to_string()), "the body as it was, though removed since");
+    let RecordBody::Referral(r) = v2.body else { panic!("a referral") };
+    assert_eq!(r.outcome, Some(ReferralOutcome::Attended));
+}

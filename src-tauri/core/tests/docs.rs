@@ -2,7 +2,7 @@
 //! every complete one must pass the draft checks; every test docs/security.md names as
 //! `path.rs::function` must exist, so a promise never cites a test that was renamed or removed.
 
-use chisanpo_core::domain::{Application, Consultation, Interview, Staff, Strictness, Visit, Worker, Workplace};
+use chisanpo_core::domain::{Application, Consultation, Interview, OutsideBody, Referral, Staff, Strictness, Visit, Worker, Workplace};
 
 fn examples() -> Vec<(String, String)> {
     let doc = include_str!("../../../docs/record-format.md");
@@ -21,7 +21,7 @@ fn examples() -> Vec<(String, String)> {
 fn docs_examples_parse() {
     let all = examples();
     assert!(all.len() >= 8, "expected the examples of every kind, found {}", all.len());
-    for kind in ["workplace", "worker", "staff", "consultation", "interview", "application", "visit"] {
+    for kind in ["workplace", "worker", "staff", "consultation", "interview", "application", "visit", "referral", "outside_body"] {
         assert!(all.iter().any(|(k, _)| k == kind), "docs/record-format.md has no `json {kind}` example");
     }
     for (kind, json) in all {
@@ -39,6 +39,10 @@ fn docs_examples_parse() {
                 serde_json::from_str::<Application>(&json).map(|a| assert!(a.validate(Strictness::Final).is_empty(), "{:?}", a.validate(Strictness::Final)))
             }
             "visit" => serde_json::from_str::<Visit>(&json).map(|v| assert!(v.validate(Strictness::Final).is_empty(), "{:?}", v.validate(Strictness::Final))),
+            "referral" => {
+                serde_json::from_str::<Referral>(&json).map(|r| assert!(r.validate(Strictness::Final).is_empty(), "{:?}", r.validate(Strictness::Final)))
+            }
+            "outside_body" => serde_json::from_str::<OutsideBody>(&json).map(|b| assert!(b.validate().is_empty(), "{:?}", b.validate())),
             other => panic!("unknown example kind {other}"),
         };
         parsed.unwrap_or_else(|e| panic!("the {kind} example does not parse: {e}\n{json}"));
