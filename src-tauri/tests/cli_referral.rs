@@ -36,7 +36,10 @@ fn the_directory_and_a_referral_from_the_command_line() {
     let (text, _, errors) = encoding_rs::SHIFT_JIS.decode(&bytes);
     assert!(!errors);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), ["名称", "フリガナ", "種別", "郵便番号", "所在地", "地域", "電話番号", "対応内容", "備考"]);
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["名称", "フリガナ", "種別", "郵便番号", "所在地", "地域", "電話番号", "対応内容", "備考"]
+    );
     assert_eq!(reader.records().count(), 3);
 
     // A bad list: every bad line named, in Japanese, and nothing taken.

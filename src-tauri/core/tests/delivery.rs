@@ -592,7 +592,11 @@ fn a_referral_and_its_outcome_reach_the_centre_with_the_body_it_named() {
     w.centre.centre_enrol_device(&s.enrol(&w.profile).unwrap()).unwrap();
     let (wp, wk) = worker(&s, WORKER_A);
     let source = finalised(&s, &consultation(&s, &wp, &wk, 10, HEALTH));
-    let clinic = s.add_outside_body(&OutsideBody { name: "こころのクリニック".into(), kind: Some(BodyKind::Psychiatry), phone: "054-1".into(), ..Default::default() }).unwrap();
+    let clinic = s
+        .add_outside_body(&OutsideBody {
+            name: "こころのクリニック".into(), kind: Some(BodyKind::Psychiatry), phone: "054-1".into(), ..Default::default()
+        })
+        .unwrap();
     let mut r = s.referral_from(&source).unwrap();
     r.body_id = Some(clinic.clone());
     r.reason_text = "精密検査のため".into();
@@ -607,10 +611,8 @@ fn a_referral_and_its_outcome_reach_the_centre_with_the_body_it_named() {
     let pairs = consolidated_pairs(&w.centre);
     assert!(pairs.contains(&(id.clone(), 1)) && pairs.contains(&(id.clone(), 2)), "both versions arrived: {pairs:?}");
     assert_eq!(w.centre.read(|c| chisanpo_core::store::records::ledger_number(c, &id)).unwrap(), None, "a referral has no 台帳 number");
-    let content: String = w
-        .centre
-        .read(|c| Ok(c.query_row("SELECT content FROM consolidated_versions WHERE record_id = ?1 AND version = 2", [&id], |r| r.get(0))?))
-        .unwrap();
+    let content: String =
+        w.centre.read(|c| Ok(c.query_row("SELECT content FROM consolidated_versions WHERE record_id = ?1 AND version = 2", [&id], |r| r.get(0))?)).unwrap();
     let v2 = serde_json::from_str::<chisanpo_core::domain::VersionContent>(&content).unwrap();
     assert_eq!(v2.snapshot.outside_body.map(|b| b.name), Some("こころのクリニック".to_string()), "the body as it was, though removed since");
     let RecordBody::Referral(r) = v2.body else { panic!("a referral") };

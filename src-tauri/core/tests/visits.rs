@@ -161,6 +161,15 @@ fn a_linked_consultation_must_be_of_the_same_trip() {
     f.store.save_draft(&second, &RecordBody::Visit(v)).unwrap();
     let e = f.store.finalise(&second).unwrap_err().to_string();
     assert!(e.contains("まだ確定していません"), "{e}");
+
+    // Corrected afterwards, the linked consultation keeps to the visit's day, workplace and place.
+    let RecordBody::Consultation(c) = f.store.get_version(&same, 1).unwrap().body else { panic!("a consultation") };
+    let moved = Consultation { performed_on: d("2025-09-05"), place: Some(Place::MedicalInstitution), ..c.clone() };
+    let mut refused = fields(f.store.amend(&same, &RecordBody::Consultation(moved), "日付の誤り").unwrap_err());
+    refused.sort();
+    assert_eq!(refused, ["performed_on", "place"]);
+    let notes = Consultation { notes: "後日追記".into(), ..c };
+    assert_eq!(f.store.amend(&same, &RecordBody::Consultation(notes), "追記").unwrap(), 2, "other corrections are free");
 }
 
 #[test]

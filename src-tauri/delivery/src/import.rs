@@ -469,6 +469,13 @@ fn rule_warnings(payload: &bundle::Payload) -> Vec<String> {
                 fields.join("、")
             ));
         }
+        // A visit's photos are checked as a device makes them; one that is not (a broken or
+        // altered device) is kept with the version, named here, and printed only with limits.
+        for (i, p) in content.snapshot.photos.iter().enumerate() {
+            if let Err(why) = crate::store::photos::check_delivered(p) {
+                out.push(format!("記録 {} 第{}版の写真{}が端末で整えた形ではありません（{why}）。記録は取り込みました。", e.record_id, e.version, i + 1));
+            }
+        }
     }
     out
 }
@@ -535,5 +542,26 @@ mod tests {
         let w = rule_warnings(&payload);
         assert!(w.iter().any(|m| m.contains("rec-1") && m.contains("work_status.categories")), "{w:?}");
         assert!(w.iter().all(|m| !m.contains("機密") && !m.contains("240")), "{w:?}");
+    }
+
+    #[test]
+    fn a_delivered_photo_that_no_device_made_is_named_and_the_version_kept() {
+        use crate::domain::{PhotoData, Visit};
+        let photo = PhotoData { sha256: "0".repeat(64), width: 1, height: 1, jpeg_base64: "AAAA".into() };
+        let mut e = entry("visit-1", RecordBody::Visit(Visit::default()));
+        let content = VersionContent { body: RecordBody::Visit(Visit::default()), snapshot: Snapshot { photos: vec![photo], ..Default::default() } };
+        e.content = serde_json::to_string(&content).unwrap();
+        e.kind = "visit".into();
+        let payload = bundle::Payload {
+            format: FORMAT,
+            centre_id: "c".into(),
+            device_id: "d".into(),
+            seq: 1,
+            created_at: "2025-06-20T00:00:00Z".into(),
+            anchor: None,
+            entries: vec![e],
+        };
+        let w = rule_warnings(&payload);
+        assert!(w.iter().any(|m| m.contains("visit-1") && m.contains("写真1") && m.contains("SHA-256")), "{w:?}");
     }
 }

@@ -95,6 +95,31 @@ pub fn normalise(input: &[u8]) -> Result<(Vec<u8>, u32, u32)> {
 }
 
 /// The photos a visit names, as its finalised version carries them (base64 JPEGs), in order.
+/// The largest JPEG a device's normalisation makes, with room to spare (a 1600 px JPEG at
+/// quality 80 is well under 1 MB).
+pub const MAX_KEPT_BYTES: usize = 4 * 1024 * 1024;
+
+/// Whether a photo delivered inside a version is one a device's [`normalise`] made: its SHA-256
+/// names its bytes, it is a JPEG of the size it declares, at most [`MAX_SIDE`] on a side and
+/// [`MAX_KEPT_BYTES`] long. Only its header is read, never the picture. The problem, if any, in
+/// Japanese, naming no content.
+pub fn check_delivered(p: &PhotoData) -> std::result::Result<(), &'static str> {
+    use base64::Engine;
+    if p.jpeg_base64.len() > MAX_KEPT_BYTES / 3 * 4 + 4 {
+        return Err("大きすぎます");
+    }
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&p.jpeg_base64) else { return Err("写真として読めません") };
+    if sha256_hex(&bytes) != p.sha256 {
+        return Err("名前（SHA-256）が中身と一致しません");
+    }
+    let reader = image::ImageReader::with_format(std::io::Cursor::new(&bytes), image::ImageFormat::Jpeg);
+    match reader.into_dimensions() {
+        Ok((w, h)) if (w, h) == (p.width, p.height) && w.max(h) <= MAX_SIDE => Ok(()),
+        Ok(_) => Err("寸法が端末で整えた写真と違います"),
+        Err(_) => Err("JPEG として読めません"),
+    }
+}
+
 pub(crate) fn photos_of(conn: &Connection, v: &Visit) -> Result<Vec<PhotoData>> {
     use base64::Engine;
     let mut out = Vec::with_capacity(v.photos.len());
@@ -229,6 +254,27 @@ mod tests {
         out.extend(app1);
         out.extend(&plain[2..]);
         out
+    }
+
+    #[test]
+    fn a_delivered_photo_must_be_the_one_its_name_and_size_say() {
+        use base64::Engine;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let (jpeg, w, h) = normalise(&phone_jpeg(40, 30)).unwrap();
+        let good = PhotoData { sha256: sha256_hex(&jpeg), width: w, height: h, jpeg_base64: b64(&jpeg) };
+        assert_eq!(check_delivered(&good), Ok(()));
+        let renamed = PhotoData { sha256: "0".repeat(64), ..good.clone() };
+        assert!(check_delivered(&renamed).unwrap_err().contains("SHA-256"));
+        let lying = PhotoData { width: 4000, ..good.clone() };
+        assert!(check_delivered(&lying).unwrap_err().contains("寸法"));
+        // Never normalised: a 2000 px JPEG, named correctly.
+        let big = phone_jpeg(2000, 10);
+        let raw = PhotoData { sha256: sha256_hex(&big), width: 2000, height: 10, jpeg_base64: b64(&big) };
+        assert!(check_delivered(&raw).unwrap_err().contains("寸法"));
+        let png = PhotoData { sha256: sha256_hex(b"\x89PNG"), width: 1, height: 1, jpeg_base64: b64(b"\x89PNG") };
+        assert!(check_delivered(&png).unwrap_err().contains("JPEG"));
+        let huge = PhotoData { jpeg_base64: "A".repeat(MAX_KEPT_BYTES * 2), ..good };
+        assert_eq!(check_delivered(&huge), Err("大きすぎます"));
     }
 
     #[test]

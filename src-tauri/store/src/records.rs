@@ -68,6 +68,9 @@ fn check_refs(conn: &Connection, id: &str, body: &RecordBody, strict: Strictness
     if let RecordBody::Visit(visit) = body {
         super::visits::check_refs(conn, id, visit, strict, &mut v)?;
     }
+    if let (RecordBody::Consultation(c), Strictness::Final) = (body, strict) {
+        super::visits::check_linked_consultation(conn, id, c, &mut v)?;
+    }
     if let RecordBody::Referral(r) = body {
         super::referrals::check_refs(conn, id, r, strict, &mut v)?;
     }

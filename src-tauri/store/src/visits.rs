@@ -172,6 +172,41 @@ fn final_body(conn: &Connection, id: &str) -> Result<Option<RecordBody>> {
     }
 }
 
+/// A consultation a finalised visit links keeps to that visit when it is corrected: the same
+/// workplace and day, held at 事業場訪問. Otherwise the annual report would count it on the visit
+/// while the consultation says it was elsewhere.
+pub(crate) fn check_linked_consultation(conn: &Connection, id: &str, c: &crate::domain::Consultation, v: &mut Violations) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT json_extract(v.content, '$.body.data') FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
+         WHERE r.kind = ?1 AND r.status = 'final' AND EXISTS (SELECT 1 FROM json_each(v.content, '$.body.data.consultation_ids') j WHERE j.value = ?2)",
+    )?;
+    let linking: Vec<String> = stmt.query_map(params![RecordKind::Visit.as_str(), id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for body in linking {
+        let visit: Visit = serde_json::from_str(&body).map_err(|e| crate::error::Error::from_json(&e))?;
+        let day = visit.visited_on.map(|d| d.wareki()).unwrap_or_default();
+        if c.workplace_id != visit.workplace_id {
+            v.push(
+                "workplace_id",
+                format!(
+                    "この相談は{day}の訪問指導に結び付いています。事業場は訪問先と同じにしてください（変えるときは、先に訪問指導の結び付けを外してください）。"
+                ),
+            );
+        }
+        if c.performed_on != visit.visited_on {
+            v.push(
+                "performed_on",
+                format!(
+                    "この相談は{day}の訪問指導に結び付いています。実施日は訪問日と同じにしてください（変えるときは、先に訪問指導の結び付けを外してください）。"
+                ),
+            );
+        }
+        if c.place != Some(Place::WorkplaceVisit) {
+            v.push("place", format!("この相談は{day}の訪問指導に結び付いています。実施場所は「事業場訪問」のままにしてください。"));
+        }
+    }
+    Ok(())
+}
+
 /// Every finalised visit, oldest first, with its workplace's name.
 fn final_visits(conn: &Connection) -> Result<Vec<(String, Option<String>, Visit)>> {
     // Only the body of each latest version: its snapshot holds the photos, which are not needed
