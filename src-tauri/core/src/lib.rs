@@ -25,7 +25,7 @@
 pub mod settings;
 
 pub use chisanpo_delivery as delivery;
-pub use chisanpo_domain::{domain, error, paths};
+pub use chisanpo_domain::{domain, error, paths, progress};
 pub use chisanpo_forms::forms;
 pub use chisanpo_reports::{ledger, print};
 pub use chisanpo_store as store;

@@ -224,6 +224,8 @@ impl CentreImport for Store {
         let mut decided: HashMap<String, Decided> = HashMap::new();
         let applied = target.applied_files()?;
         let files = source.list(BUNDLE_EXTENSION)?;
+        let total = files.len() as u64;
+        let mut done = 0u64;
         // The next bundle is read, hashed, decrypted and parsed on another thread while this one
         // is written. A channel of one: at most three bundles are held at once (this one, one waiting,
         // one being read), and a bundle is up to 15 MB.
@@ -248,6 +250,11 @@ impl CentreImport for Store {
                 }
             });
             for (file, receipted, ahead) in ahead_rx {
+                // Between bundles, each applied in a transaction of its own: 中止 leaves the rest
+                // for the next import (their receipts too), nothing half applied.
+                crate::progress::step("端末から届いた記録を取り込んでいます", done, total);
+                crate::progress::checkpoint()?;
+                done += 1;
                 // A bundle without its hash file is still arriving: looked at again next time. One
                 // file that cannot be read does not stop the others.
                 let (sha, opened) = match ahead? {

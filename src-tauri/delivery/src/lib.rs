@@ -32,7 +32,7 @@
 //! centres).
 
 // The layers below, under the names this crate's modules use.
-pub(crate) use chisanpo_domain::{domain, error};
+pub(crate) use chisanpo_domain::{domain, error, progress};
 pub(crate) use chisanpo_reports::ledger;
 pub(crate) use chisanpo_store as store;
 

@@ -122,6 +122,10 @@ pub enum Error {
         "このデータフォルダ（{dir}）は、別に起動している地さんぽノート（アプリ、または復元中のコマンド）が使っています。そちらを終了してから、もう一度実行してください。記録は変更していません。"
     )]
     StoreInUse { dir: String },
+    /// The user pressed 中止 (or the app locked) while a long operation ran: it stopped where
+    /// stopping is safe, and kept nothing half made.
+    #[error("中止しました。途中まで作ったファイルや変更は残していません。必要ならもう一度実行してください。")]
+    Cancelled,
 }
 
 /// What went wrong in delivery to the centre, for programs (the UI, scripts, the callers that
@@ -289,6 +293,7 @@ impl Error {
             Error::KdfOutOfRange { .. } => "kdf_out_of_range",
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::StoreInUse { .. } => "store_in_use",
+            Error::Cancelled => "cancelled",
         }
     }
 
@@ -593,9 +598,10 @@ mod tests {
                 Error::KdfOutOfRange { .. } => 34,
                 Error::SchemaTooNew { .. } => 35,
                 Error::StoreInUse { .. } => 36,
+                Error::Cancelled => 37,
             }
         }
-        const VARIANTS: usize = 37;
+        const VARIANTS: usize = 38;
         let io = || std::io::Error::other("x");
         let mut errors = vec![
             Error::WrongPassphrase,
@@ -634,6 +640,7 @@ mod tests {
             Error::KdfOutOfRange { what: "m_cost".into(), allowed: "19456〜262144".into() },
             Error::SchemaTooNew { found: 99, known: 10 },
             Error::StoreInUse { dir: "/d".into() },
+            Error::Cancelled,
         ];
         for code in DeliveryCode::ALL {
             errors.push(Error::delivery(code, "センターに送れませんでした。設定を確かめてください。"));

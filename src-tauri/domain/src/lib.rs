@@ -9,11 +9,13 @@
 //!   和暦, and worker CSV reading.
 //! - [`error`]: the error type every layer returns, and the messages they share.
 //! - [`paths`]: where the store lives (the `directories` crate) and the names of output files.
+//! - [`progress`]: what a long operation is doing, for a progress bar or a terminal, and 中止.
 //!
 //! `chisanpo-core` re-exports the three modules, so `chisanpo_core::domain::…` keeps working.
 
 pub mod domain;
 pub mod error;
 pub mod paths;
+pub mod progress;
 
 pub use error::{Error, Result};

@@ -16,7 +16,7 @@ pub mod ledger;
 pub mod print;
 
 // The layers below, under the names this crate's modules use.
-pub(crate) use chisanpo_domain::{domain, error};
+pub(crate) use chisanpo_domain::{domain, error, progress};
 pub(crate) use chisanpo_forms::forms;
 pub(crate) use chisanpo_store as store;
 

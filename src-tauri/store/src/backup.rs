@@ -133,6 +133,10 @@ fn integrity(c: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// What the progress bar says while a backup copies the store, then writes its file.
+const COPYING: &str = "データベースを複写しています";
+const WRITING_BACKUP: &str = "バックアップファイルを書き出しています";
+
 /// What a backup made.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -164,7 +168,18 @@ impl Store {
         let mut dst = connect(staging, &self.key, true, false)?;
         self.read(|src| {
             let b = rusqlite::backup::Backup::new(src, &mut dst)?;
-            b.run_to_completion(256, std::time::Duration::ZERO, None)?;
+            // Page by page, saying how far, and stopping (the staging file then removed, no
+            // backup written) if 中止 is pressed.
+            loop {
+                let more = b.step(256)?;
+                let p = b.progress();
+                let total = u64::try_from(p.pagecount).unwrap_or(0);
+                crate::progress::step(COPYING, total.saturating_sub(u64::try_from(p.remaining).unwrap_or(0)), total);
+                crate::progress::checkpoint()?;
+                if more == rusqlite::backup::StepResult::Done {
+                    break;
+                }
+            }
             Ok(())
         })?;
         // A self-contained file: no WAL beside it.
@@ -188,6 +203,8 @@ impl Store {
         let json = serde_json::to_vec(&header).expect("headers serialise");
         let checksum = sha2::Sha256::digest(&json);
         let tag = header_mac(&self.key, &json).finalize().into_bytes();
+        crate::progress::checkpoint()?;
+        crate::progress::step(WRITING_BACKUP, 0, 1);
         atomic::write_with(out, |f| {
             f.write_all(MAGIC)?;
             f.write_all(&(json.len() as u32).to_le_bytes())?;
@@ -604,7 +621,11 @@ pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> 
     recover_journal(dir)?;
     let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S%3f").to_string();
     let staged = dir.join(format!(".restore-incoming-{stamp}"));
-    let checked = verify_into(file, secret, &staged);
+    crate::progress::step("バックアップを確かめています", 0, 2);
+    let checked = verify_into(file, secret, &staged).and_then(|x| {
+        crate::progress::step("バックアップを確かめています", 1, 2);
+        crate::progress::checkpoint().map(|()| x)
+    });
     let (header, _ring, key) = match checked {
         Ok(x) => x,
         Err(e) => {
@@ -628,6 +649,13 @@ pub fn restore(dir: &Path, file: &Path, secret: &Secret, confirm_loss: bool) -> 
             return Err(Error::RestoreUnverifiable);
         }
     };
+    // Until here nothing of the live store was touched: 中止 leaves it as it was.
+    if let Err(e) = crate::progress::checkpoint() {
+        let _ = fs::remove_dir_all(&staged);
+        return Err(e);
+    }
+    crate::progress::no_longer_cancellable();
+    crate::progress::step("ストアを置き換えています", 1, 2);
     let aside = if keep_aside { dir.join(format!("{KEPT_PREFIX}{stamp}")) } else { dir.join(format!(".restore-previous-{stamp}")) };
     // Swap under a journal: move the live files aside, move the checked ones in.
     fs::create_dir_all(&aside)?;

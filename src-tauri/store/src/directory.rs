@@ -105,7 +105,10 @@ impl Store {
         let file = parse_directory_csv(bytes)?;
         self.write(|tx| {
             let mut report = DirectoryImportReport { encoding: file.encoding.to_string(), ..Default::default() };
-            for (_, body) in &file.bodies {
+            for (i, (_, body)) in file.bodies.iter().enumerate() {
+                // One transaction: 中止 rolls every line back.
+                crate::progress::step("名簿を取り込んでいます", i as u64, file.bodies.len() as u64);
+                crate::progress::checkpoint()?;
                 match same_body(tx, body)? {
                     Some(row) if row.data == *body => report.unchanged += 1,
                     Some(row) => {

@@ -37,6 +37,9 @@ impl Store {
                     other => other,
                 })?;
                 ids.push(id);
+                // One transaction: 中止 rolls every row back.
+                crate::progress::step("労働者を登録しています", i as u64 + 1, workers.len() as u64);
+                crate::progress::checkpoint()?;
             }
             Ok(ids)
         })

@@ -58,7 +58,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 // The bottom layer, under the names the store's modules use.
-pub(crate) use chisanpo_domain::{domain, error, paths};
+pub(crate) use chisanpo_domain::{domain, error, paths, progress};
 
 use crate::domain::{Staff, StaffRole};
 use crate::error::{Error, Result};

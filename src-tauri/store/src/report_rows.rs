@@ -78,6 +78,9 @@ fn date(s: Option<String>) -> Option<Date> {
 
 /// A version's content without a visit's photos (its snapshot's JPEGs): ledgers and counts never
 /// print them, and reading them for every visit of every year would take megabytes a line.
+/// What the progress bar says while the ledgers' and the annual report's records are read.
+pub const READING: &str = "記録を読み込んでいます";
+
 const PHOTOLESS_R: &str = "CASE WHEN r.kind = 'visit' THEN json_remove(v.content, '$.snapshot.photos') ELSE v.content END";
 const PHOTOLESS_C: &str = "CASE WHEN c.kind = 'visit' THEN json_remove(c.content, '$.snapshot.photos') ELSE c.content END";
 
@@ -105,14 +108,19 @@ impl Store {
         );
         self.read(|c| {
             let mut stmt = c.prepare(&sql)?;
-            let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?, r.get::<_, u32>(2)?, r.get::<_, u32>(3)?, r.get::<_, bool>(4)?, r.get::<_, String>(5)?))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (record_id, fiscal_year, number, version, amended, json) = row?;
+            crate::progress::step(READING, 0, 0);
+            let rows: Vec<(String, i32, u32, u32, bool, String)> = stmt
+                .query_map(params_from_iter(args.iter()), |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?, r.get::<_, u32>(2)?, r.get::<_, u32>(3)?, r.get::<_, bool>(4)?, r.get::<_, String>(5)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let total = rows.len() as u64;
+            let mut out = Vec::with_capacity(rows.len());
+            for (i, (record_id, fiscal_year, number, version, amended, json)) in rows.into_iter().enumerate() {
                 let content: VersionContent = serde_json::from_str(&json).map_err(|e| Error::from_json(&e))?;
                 out.push(LedgerEntry { record_id, fiscal_year, number, version, amended, content });
+                crate::progress::step(READING, i as u64 + 1, total);
+                crate::progress::checkpoint()?;
             }
             Ok(out)
         })

@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 use crate::store::activities::{activities_in, plans_in, PlanItem};
 use crate::store::report_rows::{annual_rows, draft_ids};
 
+/// What the progress bar says while the year's records are counted.
+const COUNTING: &str = "記録を数えています";
+
 /// Only what the report reads of a finalised version: serde skips the rest of the content.
 #[derive(Deserialize)]
 struct SlimContent {
@@ -202,7 +205,10 @@ pub(super) fn compute(c: &Connection, fy: i32, consolidated: Consolidated) -> Re
             rows.extend(extra.iter().cloned());
         }
         rows.sort_by(|a, b| (&a.performed_on, &a.id).cmp(&(&b.performed_on, &b.id)));
-        for r in rows {
+        let total = rows.len() as u64;
+        for (i, r) in rows.into_iter().enumerate() {
+            crate::progress::step(COUNTING, i as u64, total);
+            crate::progress::checkpoint()?;
             let id = r.id;
             let Some(date) = r.performed_on.as_deref().and_then(|d| d.parse::<Date>().ok()) else { continue };
             let place = parse_place(r.place);

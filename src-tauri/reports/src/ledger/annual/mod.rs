@@ -441,6 +441,8 @@ impl AnnualReports for Store {
         let report = self.annual_report_from(source, fiscal_year)?;
         let book = report.to_xlsx()?;
         let text = json.map(|_| report.to_json());
+        crate::progress::checkpoint()?;
+        crate::progress::step(crate::ledger::export::WRITING, 0, 1);
         atomic::write_file(xlsx, &book)?;
         let json_result = match (json, &text) {
             (Some(path), Some(text)) => atomic::write_file(path, text.as_bytes()).map(|_| true),

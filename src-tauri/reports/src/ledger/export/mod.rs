@@ -81,6 +81,9 @@ pub struct ExportReport {
 }
 
 /// The bytes of `table` in `format` (`encoding` only matters for CSV; `fonts` only for PDF).
+/// What the progress bar says while a file is written.
+pub const WRITING: &str = "ファイルに書き出しています";
+
 pub fn render(table: &Table, format: ExportFormat, encoding: CsvEncoding, fonts: &FontSet) -> Result<Vec<u8>> {
     match format {
         ExportFormat::Xlsx => xlsx::to_bytes(table, pdf::form_no(&table.title)),
@@ -93,7 +96,11 @@ pub fn render(table: &Table, format: ExportFormat, encoding: CsvEncoding, fonts:
 /// rendered (e.g. a cp932 CSV with a character cp932 lacks).
 pub fn export_table(table: &Table, format: ExportFormat, encoding: CsvEncoding, out: &Path, fonts: &FontSet) -> Result<ExportReport> {
     let bytes = render(table, format, encoding, fonts)?;
+    // The last moment 中止 leaves nothing behind: the file is written whole below, or not at all.
+    crate::progress::checkpoint()?;
+    crate::progress::step(WRITING, 0, 1);
     atomic::write_file(out, &bytes)?;
+    crate::progress::step(WRITING, 1, 1);
     Ok(ExportReport { path: out.display().to_string(), rows: table.rows.len(), bytes: bytes.len() as u64 })
 }
 

@@ -304,8 +304,11 @@ pub fn to_bytes(table: &Table, fonts: &FontSet) -> Result<Vec<u8>> {
         doc.canvas.text(LEFT + PAD_X, centered_baseline(doc.y + PAD_Y, lh, BODY), FACE, BODY, "該当する記録はありません。");
         doc.y += lh + 2.0 * PAD_Y;
     }
-    for row in &table.rows {
+    let total = table.rows.len() as u64;
+    for (i, row) in table.rows.iter().enumerate() {
         doc.row(row);
+        crate::progress::step("台帳を PDF にしています", i as u64 + 1, total);
+        crate::progress::checkpoint()?;
     }
     doc.close_page();
     let pages = doc.canvas.page_count();

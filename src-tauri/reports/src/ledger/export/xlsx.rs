@@ -122,7 +122,10 @@ pub fn to_bytes(table: &Table, form_no: Option<&str>) -> Result<Vec<u8>> {
         sheet.write_string_with_format(HEADER_ROW, col(i), &c.header, &f.header).map_err(xlsx_error)?;
     }
 
+    let total = table.rows.len() as u64;
     for (r, row) in table.rows.iter().enumerate() {
+        crate::progress::step("台帳を Excel にしています", r as u64, total);
+        crate::progress::checkpoint()?;
         let r = FIRST_DATA_ROW + u32::try_from(r).map_err(|_| Error::Xlsx("行が多すぎます".into()))?;
         for (i, (cell, fit)) in row.iter().zip(&columns).enumerate() {
             let c = col(i);
