@@ -36,11 +36,7 @@ pub struct Step {
 impl Step {
     /// Per mille done, 0–1000.
     pub fn permille(&self) -> u64 {
-        if self.total == 0 {
-            0
-        } else {
-            (self.done.min(self.total) * 1000) / self.total
-        }
+        (self.done.min(self.total) * 1000).checked_div(self.total).unwrap_or(0)
     }
 }
 
