@@ -803,7 +803,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 eprintln!("取り込む労働者はいませんでした。");
                 return Ok(());
             }
-            let ids = store.import_workers(&workplace, &workers)?;
+            let ids = crate::cli_progress::on_terminal(|| store.import_workers(&workplace, &workers))?;
             for id in &ids {
                 line(id);
             }
@@ -868,12 +868,12 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
                 EncodingArg::Utf8 => CsvEncoding::Utf8Bom,
                 EncodingArg::Cp932 => CsvEncoding::Cp932,
             };
-            let r = store.export_ledger(kind, &filter, format, encoding, &out)?;
+            let r = crate::cli_progress::on_terminal(|| store.export_ledger(kind, &filter, format, encoding, &out))?;
             line(format!("{}（{}）を書き出しました: {}（{} 件）", kind.title(), filter.describe(), r.path, r.rows));
         }
         Command::Report { what: ReportWhat::Annual { fiscal_year, out, json } } => {
             let store = open(dir)?;
-            let r = store.write_annual_report(fiscal_year, &out, json.as_deref())?;
+            let r = crate::cli_progress::on_terminal(|| store.write_annual_report(fiscal_year, &out, json.as_deref()))?;
             line(format!("地域産業保健事業実績報告書（{}）を作成しました: {}", chisanpo_core::domain::wareki::format_fiscal_year(fiscal_year), out.display()));
             line(format!("集計した記録: {} 件", r.records_counted()));
             for field in &r.unset_fields {
@@ -960,7 +960,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
         }
         Command::Backup { out } => {
             let store = open(dir)?;
-            let info = store.backup(&out)?;
+            let info = crate::cli_progress::on_terminal(|| store.backup(&out))?;
             line(format!("バックアップを作成しました: {}（記録 {} 件）", info.path, info.header.record_count));
         }
         Command::Restore { file, recovery, yes } => {
@@ -969,7 +969,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             } else {
                 Secret::Passphrase(secret("CHISANPO_PASSPHRASE", "バックアップ時のパスフレーズ")?)
             };
-            let r = backup::restore(dir, &file, &secret, yes)?;
+            let r = crate::cli_progress::on_terminal(|| backup::restore(dir, &file, &secret, yes))?;
             line(format!("復元しました: 記録 {} 件（{} のバックアップ）。", r.record_count, r.backup_created_at));
             if r.lost_records > 0 {
                 line(format!("置き換えたストアにあった {} 件の記録は、確認のうえ破棄されました。", r.lost_records));

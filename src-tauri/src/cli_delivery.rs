@@ -301,7 +301,7 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
             }
         }
         CentreCmd::Annual { fiscal_year, out, db } => {
-            let r = with_db(store, &db, |t| store.write_annual_report_from(t, fiscal_year, &out, None))?;
+            let r = crate::cli_progress::on_terminal(|| with_db(store, &db, |t| store.write_annual_report_from(t, fiscal_year, &out, None)))?;
             line(format!("{}の実績報告書を書き出しました: {}（記録 {}件）", r.fiscal_year_label, out.display(), r.records_counted()));
         }
         CentreCmd::Ledger { kind, fiscal_year, format, out, db } => {
@@ -316,7 +316,8 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
                 crate::cli::FormatArg::Pdf => ExportFormat::Pdf,
             };
             let filter = LedgerFilter { fiscal_year, ..Default::default() };
-            let r = with_db(store, &db, |t| store.export_ledger_from(t, kind, &filter, format, CsvEncoding::Utf8Bom, &out))?;
+            let r =
+                crate::cli_progress::on_terminal(|| with_db(store, &db, |t| store.export_ledger_from(t, kind, &filter, format, CsvEncoding::Utf8Bom, &out)))?;
             line(format!("{}を書き出しました: {}（{}行）", kind.title(), r.path, r.rows));
         }
         CentreCmd::ExportKeys { out } => {
@@ -401,7 +402,7 @@ pub fn centre(store: &Store, cmd: CentreCmd) -> Result<()> {
         }
         CentreCmd::Import { from, user, json, db } => {
             let source = transport_for(&from, user.as_deref())?;
-            let r = with_db(store, &db, |t| store.centre_import_into(source.as_ref(), t))?;
+            let r = crate::cli_progress::on_terminal(|| with_db(store, &db, |t| store.centre_import_into(source.as_ref(), t)))?;
             if json {
                 print_json(&r);
             } else {

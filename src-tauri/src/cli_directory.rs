@@ -85,7 +85,7 @@ pub fn directory(store: &Store, cmd: DirectoryCmd) -> Result<()> {
     match cmd {
         DirectoryCmd::Import { file } => {
             let bytes = std::fs::read(&file).map_err(|_| Error::File { path: file.display().to_string(), source: None })?;
-            let r = store.import_directory(&bytes)?;
+            let r = crate::cli_progress::on_terminal(|| store.import_directory(&bytes))?;
             line(format!("名簿を取り込みました（{}）: 追加 {} 件、更新 {} 件、変更なし {} 件", r.encoding, r.added, r.updated, r.unchanged));
         }
         DirectoryCmd::Export { out, encoding, query } => {

@@ -2,7 +2,7 @@
 //! (`--fiscal-year 2025` or several `--id`, into `--out-dir DIR` or `--merge FILE.pdf`). A thin
 //! adapter over `Printing::print_form` and `BatchPrinting::print_batch`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
@@ -137,11 +137,7 @@ impl ProgressBar {
             return;
         }
         *shown = p.done;
-        let width = 30usize;
-        let filled = (p.done as usize * width).checked_div(p.total as usize).unwrap_or(width);
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r{} [{}{}] {}/{}", self.label, "#".repeat(filled), "-".repeat(width - filled), p.done, p.total);
-        let _ = err.flush();
+        crate::cli_progress::draw(self.label, u64::from(p.done), u64::from(p.total));
     }
 
     fn end(&self) {

@@ -5,6 +5,7 @@ mod cli;
 mod cli_delivery;
 mod cli_directory;
 mod cli_pdf;
+mod cli_progress;
 mod gui;
 mod ipc;
 mod no_dumps;
