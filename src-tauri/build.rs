@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "open_findings",
     "add_photo",
     "search_directory",
+    "cancel_operation",
     "save_outside_body",
     "remove_outside_body",
     "import_directory",

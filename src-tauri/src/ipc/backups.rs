@@ -58,18 +58,19 @@ pub async fn set_backup_settings(state: State<'_, AppState>, req: BackupSettings
 }
 
 #[tauri::command]
-pub async fn backup_now(state: State<'_, AppState>) -> IpcResult<Option<BackupInfo>> {
+pub async fn backup_now(app: AppHandle, state: State<'_, AppState>) -> IpcResult<Option<BackupInfo>> {
     let s = state.store()?;
-    blocking(move || s.auto_backup(true)).await
+    let track = super::progress::Track::new(&app, &state, super::progress::Operation::Backup);
+    blocking(move || super::progress::tracked(Some(track), || s.auto_backup(true))).await
 }
 
 #[tauri::command]
-pub async fn restore_backup(state: State<'_, AppState>, req: RestoreRequest) -> IpcResult<RestoreReport> {
-    restore_into(&state, req).await
+pub async fn restore_backup(app: AppHandle, state: State<'_, AppState>, req: RestoreRequest) -> IpcResult<RestoreReport> {
+    restore_into(&state, req, Some(&app)).await
 }
 
 /// The body of `restore_backup`, on the app's state alone (testable without a window).
-async fn restore_into(state: &AppState, req: RestoreRequest) -> IpcResult<RestoreReport> {
+async fn restore_into(state: &AppState, req: RestoreRequest, app: Option<&AppHandle>) -> IpcResult<RestoreReport> {
     may_restore(state)?;
     let dir = state.data_dir().clone();
     let file = typed_paths::to_read(state, &req.file, &BACKUP_FILE).map_err(super::dto)?;
@@ -77,6 +78,8 @@ async fn restore_into(state: &AppState, req: RestoreRequest) -> IpcResult<Restor
     // (delivery, scheduled backup) to let go of it, so that no connection is open on the files
     // the restore swaps.
     let held = state.lock_for_replacing();
+    // After the lock, which stops whatever else ran: 中止 from here on stops this restore.
+    let track = app.map(|app| super::progress::Track::new(app, state, super::progress::Operation::Restore));
     blocking(move || {
         super::wait_released(held, std::time::Duration::from_secs(60))?;
         let secret = if req.recovery_key.trim().is_empty() {
@@ -84,7 +87,7 @@ async fn restore_into(state: &AppState, req: RestoreRequest) -> IpcResult<Restor
         } else {
             Secret::Recovery(RecoveryKey::parse(&req.recovery_key)?)
         };
-        backup::restore(&dir, &file, &secret, req.confirm_loss)
+        super::progress::tracked(track, || backup::restore(&dir, &file, &secret, req.confirm_loss))
     })
     .await
 }
@@ -184,7 +187,7 @@ mod tests {
         let (dir, file) = store_and_foreign_backup(tmp.path(), intruder);
         let state = AppState::new(dir.clone());
         let before = snapshot(&dir);
-        let err = tauri::async_runtime::block_on(restore_into(&state, request(&file, intruder))).unwrap_err();
+        let err = tauri::async_runtime::block_on(restore_into(&state, request(&file, intruder), None)).unwrap_err();
         assert_eq!(err.code, "locked");
         assert!(err.message.contains("解錠してから"), "{}", err.message);
         assert_eq!(snapshot(&dir), before, "the locked store changed");
@@ -200,12 +203,12 @@ mod tests {
         // Unlocked: the same request goes through, and the restore locks the app.
         let state = AppState::new(dir.clone());
         state.set(Some(Store::open(&dir, &Passphrase::new(PASS)).unwrap()));
-        let report = tauri::async_runtime::block_on(restore_into(&state, request(&file, PASS))).unwrap();
+        let report = tauri::async_runtime::block_on(restore_into(&state, request(&file, PASS), None)).unwrap();
         assert_eq!(report.record_count, 0);
         assert!(state.unlocked().is_none(), "a restore leaves the app locked");
         // A new machine: no store in the data folder, nothing to protect, nothing to unlock.
         let fresh = AppState::new(tmp.path().join("new-machine"));
-        let report = tauri::async_runtime::block_on(restore_into(&fresh, request(&file, PASS))).unwrap();
+        let report = tauri::async_runtime::block_on(restore_into(&fresh, request(&file, PASS), None)).unwrap();
         assert_eq!(report.record_count, 0);
         assert!(Store::open(fresh.data_dir(), &Passphrase::new(PASS)).is_ok());
     }
@@ -223,13 +226,13 @@ mod tests {
         let renamed = tmp.path().join("other.json");
         fs::copy(&file, &renamed).unwrap();
         for (path, says) in [(dir.join("keyring.json"), ".chisanpo-backup"), (inside.clone(), "データフォルダ"), (renamed.clone(), ".chisanpo-backup")] {
-            let err = tauri::async_runtime::block_on(restore_into(&state, request(&path, PASS))).unwrap_err();
+            let err = tauri::async_runtime::block_on(restore_into(&state, request(&path, PASS), None)).unwrap_err();
             assert!(err.message.contains(says), "{}: {}", path.display(), err.message);
             assert!(state.unlocked().is_some(), "nothing happened: the app is still unlocked");
         }
         // The open dialog's answer is read wherever it is.
         state.grant(&renamed.display().to_string(), crate::ipc::Grant::Read);
-        assert_eq!(tauri::async_runtime::block_on(restore_into(&state, request(&renamed, PASS))).unwrap().record_count, 0);
+        assert_eq!(tauri::async_runtime::block_on(restore_into(&state, request(&renamed, PASS), None)).unwrap().record_count, 0);
     }
 
     #[test]
@@ -242,7 +245,7 @@ mod tests {
         // The app shows the first run (no keyring), and its restore may run: the damaged store
         // cannot be compared, so it is kept whole, never deleted.
         let state = AppState::new(dir.clone());
-        let report = tauri::async_runtime::block_on(restore_into(&state, request(&file, PASS))).unwrap();
+        let report = tauri::async_runtime::block_on(restore_into(&state, request(&file, PASS), None)).unwrap();
         let kept = PathBuf::from(report.kept_aside.expect("the store without its keyring is kept"));
         assert_eq!(fs::read(kept.join("chisanpo.db")).unwrap(), db);
         // With its keyring back (e.g. from an older backup), it opens with every record.

@@ -152,6 +152,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec::<OpenFindingsRequest, Vec<OpenFinding>>("open_findings"),
     spec::<PathRequest, PhotoInfo>("add_photo"),
     spec::<PhotoRequest, String>("photo"),
+    spec::<(), ()>("cancel_operation"),
     spec::<DirectoryQuery, Vec<EntityRow<OutsideBody>>>("search_directory"),
     spec::<SaveOutsideBodyRequest, String>("save_outside_body"),
     spec::<IdRequest, ()>("remove_outside_body"),
@@ -253,15 +254,17 @@ fn every_command_is_registered_granted_and_handled_one_by_one() {
     assert_eq!(build.matches("    \"").count(), COMMANDS.len(), "build.rs registers a command the table does not have");
 }
 
-/// A batch's progress reaches the page as an event: the window may listen to events, and to
-/// nothing else of Tauri's own (no window, path or shell permissions).
+/// A batch's progress and a long command's reach the page as events: the window may listen to
+/// events, and to nothing else of Tauri's own (no window, path or shell permissions).
 #[test]
-fn the_page_may_listen_to_the_batch_progress_and_nothing_more() {
+fn the_page_may_listen_to_the_progress_events_and_nothing_more() {
     let capability: serde_json::Value = serde_json::from_str(include_str!("../../capabilities/default.json")).unwrap();
     let core: Vec<&str> = capability["permissions"].as_array().unwrap().iter().filter_map(|p| p.as_str()).filter(|p| p.starts_with("core:")).collect();
     assert_eq!(core, ["core:event:allow-listen", "core:event:allow-unlisten"]);
     assert!(include_str!("batch_print.rs").contains("app.emit(PROGRESS_EVENT"), "print_batch sends its progress as an event");
     assert!(include_str!("../../../ui/src/lib/batch.ts").contains(&format!("\"{}\"", super::batch_print::PROGRESS_EVENT)), "the page listens to that event");
+    assert!(include_str!("progress.rs").contains("app.emit(PROGRESS_EVENT"), "the long commands send theirs");
+    assert!(include_str!("../../../ui/src/lib/progress.ts").contains(&format!("\"{}\"", super::progress::PROGRESS_EVENT)), "and the page listens to it");
 }
 
 /// The signature of the handler of `name` (`pub async fn name(...) -> IpcResult<...>`), from the
@@ -277,6 +280,7 @@ fn handler_signature(name: &str) -> &'static str {
         ("imports", include_str!("imports.rs")),
         ("ledgers", include_str!("ledgers.rs")),
         ("photos", include_str!("photos.rs")),
+        ("progress", include_str!("progress.rs")),
         ("records", include_str!("records.rs")),
         ("session", include_str!("session.rs")),
     ];

@@ -9,7 +9,7 @@ use chisanpo_core::store::directory::{DirectoryImportReport, DirectoryQuery};
 use chisanpo_core::store::referrals::{ReferralFilter, ReferralRow};
 use chisanpo_core::store::EntityRow;
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, State};
 use ts_rs::TS;
 
 use super::entities::IdRequest;
@@ -76,13 +76,14 @@ pub async fn remove_outside_body(state: State<'_, AppState>, req: IdRequest) -> 
 
 /// Merge a shared directory CSV, chosen in the dialog or typed (ADR 0017's rules).
 #[tauri::command]
-pub async fn import_directory(state: State<'_, AppState>, req: PathRequest) -> IpcResult<DirectoryImportReport> {
+pub async fn import_directory(app: AppHandle, state: State<'_, AppState>, req: PathRequest) -> IpcResult<DirectoryImportReport> {
     let s = state.store()?;
     let path = req.path.trim().to_string();
     let path = if path.is_empty() { path } else { super::typed_paths::to_read(&state, &path, &DIRECTORY_FILE).map_err(dto)?.display().to_string() };
+    let track = super::progress::Track::new(&app, &state, super::progress::Operation::DirectoryImport);
     blocking(move || {
         let bytes = super::imports::read_limited(&path, MAX_DIRECTORY_BYTES, "名簿")?;
-        s.import_directory(&bytes)
+        super::progress::tracked(Some(track), || s.import_directory(&bytes))
     })
     .await
 }

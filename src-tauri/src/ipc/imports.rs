@@ -84,9 +84,10 @@ const WORKER_LIST: super::typed_paths::Field =
 
 /// Import the workers, all in one transaction. Returns their ids.
 #[tauri::command]
-pub async fn import_workers(state: State<'_, AppState>, req: ImportWorkersRequest) -> IpcResult<Vec<String>> {
+pub async fn import_workers(app: AppHandle, state: State<'_, AppState>, req: ImportWorkersRequest) -> IpcResult<Vec<String>> {
     let s = state.store()?;
-    blocking(move || s.import_workers(&req.workplace_id, &req.workers)).await
+    let track = super::progress::Track::new(&app, &state, super::progress::Operation::WorkerImport);
+    blocking(move || super::progress::tracked(Some(track), || s.import_workers(&req.workplace_id, &req.workers))).await
 }
 
 /// The file's bytes; a folder, a missing file or one larger than `max` (far too large for the

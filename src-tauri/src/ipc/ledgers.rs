@@ -10,7 +10,9 @@ use chisanpo_core::store::fees::FeeStatus;
 use chisanpo_core::store::{today, Store};
 use chisanpo_core::Error;
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, State};
+
+use super::progress::{tracked, Operation, Track};
 use ts_rs::TS;
 
 use super::records::SAVE_NOT_CHOSEN;
@@ -92,13 +94,14 @@ pub async fn ledger(state: State<'_, AppState>, req: LedgerRequest) -> IpcResult
 }
 
 #[tauri::command]
-pub async fn export_ledger(state: State<'_, AppState>, req: ExportLedgerRequest) -> IpcResult<ExportReport> {
-    export_ledger_into(&state, req).await
+pub async fn export_ledger(app: AppHandle, state: State<'_, AppState>, req: ExportLedgerRequest) -> IpcResult<ExportReport> {
+    let track = Track::new(&app, &state, Operation::LedgerExport);
+    export_ledger_into(&state, req, Some(track)).await
 }
 
 /// The body of `export_ledger`: to the output folder of the settings, or to a path the save
 /// dialog returned, nowhere else. The file written may then be opened (`open_file`).
-pub(crate) async fn export_ledger_into(state: &AppState, req: ExportLedgerRequest) -> IpcResult<ExportReport> {
+pub(crate) async fn export_ledger_into(state: &AppState, req: ExportLedgerRequest, track: Option<Track>) -> IpcResult<ExportReport> {
     let s = state.store()?;
     let chosen = req.path.as_deref().map(|p| state.chosen(p, SAVE_NOT_CHOSEN)).transpose()?;
     let report = blocking(move || {
@@ -109,7 +112,7 @@ pub(crate) async fn export_ledger_into(state: &AppState, req: ExportLedgerReques
                 output_folder(&s)?.join(name)
             }
         };
-        s.centre_export_ledger(req.kind, &req.filter, req.format, req.encoding, &path)
+        tracked(track, || s.centre_export_ledger(req.kind, &req.filter, req.format, req.encoding, &path))
     })
     .await?;
     state.grant(&report.path, super::Grant::Written);
@@ -117,18 +120,20 @@ pub(crate) async fn export_ledger_into(state: &AppState, req: ExportLedgerReques
 }
 
 #[tauri::command]
-pub async fn annual_report(state: State<'_, AppState>, req: AnnualRequest) -> IpcResult<AnnualReport> {
+pub async fn annual_report(app: AppHandle, state: State<'_, AppState>, req: AnnualRequest) -> IpcResult<AnnualReport> {
     let s = state.store()?;
-    blocking(move || s.centre_annual_report(req.fiscal_year)).await
+    let track = Track::new(&app, &state, Operation::AnnualReport);
+    blocking(move || tracked(Some(track), || s.centre_annual_report(req.fiscal_year))).await
 }
 
 #[tauri::command]
-pub async fn export_annual_report(state: State<'_, AppState>, req: AnnualRequest) -> IpcResult<String> {
-    export_annual_into(&state, req).await
+pub async fn export_annual_report(app: AppHandle, state: State<'_, AppState>, req: AnnualRequest) -> IpcResult<String> {
+    let track = Track::new(&app, &state, Operation::AnnualReport);
+    export_annual_into(&state, req, Some(track)).await
 }
 
 /// The body of `export_annual_report`: like `export_ledger_into`.
-pub(crate) async fn export_annual_into(state: &AppState, req: AnnualRequest) -> IpcResult<String> {
+pub(crate) async fn export_annual_into(state: &AppState, req: AnnualRequest, track: Option<Track>) -> IpcResult<String> {
     let s = state.store()?;
     let chosen = req.path.as_deref().map(|p| state.chosen(p, SAVE_NOT_CHOSEN)).transpose()?;
     let written = blocking(move || {
@@ -137,7 +142,7 @@ pub(crate) async fn export_annual_into(state: &AppState, req: AnnualRequest) -> 
             None => output_folder(&s)?.join(format!("地域産業保健事業実績報告書_{}.xlsx", chisanpo_core::domain::wareki::format_fiscal_year(req.fiscal_year))),
         };
         let json = xlsx.with_extension("json");
-        s.centre_write_annual_report(req.fiscal_year, &xlsx, Some(&json))?;
+        tracked(track, || s.centre_write_annual_report(req.fiscal_year, &xlsx, Some(&json)))?;
         Ok(xlsx.display().to_string())
     })
     .await?;
@@ -212,18 +217,18 @@ mod tests {
             encoding: CsvEncoding::Utf8Bom,
             path,
         };
-        let err = block_on(export_ledger_into(&state, ledger(Some(elsewhere.display().to_string())))).unwrap_err();
+        let err = block_on(export_ledger_into(&state, ledger(Some(elsewhere.display().to_string())), None)).unwrap_err();
         assert_eq!(err.code, "not_chosen");
         let xlsx = tmp.path().join("elsewhere.xlsx");
-        let err = block_on(export_annual_into(&state, AnnualRequest { fiscal_year: 2025, path: Some(xlsx.display().to_string()) })).unwrap_err();
+        let err = block_on(export_annual_into(&state, AnnualRequest { fiscal_year: 2025, path: Some(xlsx.display().to_string()) }, None)).unwrap_err();
         assert_eq!(err.code, "not_chosen");
         assert!(!elsewhere.exists() && !xlsx.exists() && !xlsx.with_extension("json").exists());
 
-        let report = block_on(export_ledger_into(&state, ledger(None))).unwrap();
+        let report = block_on(export_ledger_into(&state, ledger(None), None)).unwrap();
         assert!(report.path.starts_with(&out.display().to_string()), "{}", report.path);
         assert!(super::super::records::may_open(&state, &report.path).is_ok(), "the export just written opens");
         state.grant(&elsewhere.display().to_string(), crate::ipc::Grant::Save);
-        block_on(export_ledger_into(&state, ledger(Some(elsewhere.display().to_string())))).unwrap();
+        block_on(export_ledger_into(&state, ledger(Some(elsewhere.display().to_string())), None)).unwrap();
         assert!(elsewhere.exists());
     }
 }

@@ -24,6 +24,7 @@ pub mod entities;
 pub mod imports;
 pub mod ledgers;
 pub mod photos;
+pub mod progress;
 pub mod records;
 pub mod session;
 pub(crate) mod typed_paths;
@@ -76,6 +77,8 @@ pub struct AppState {
     activity: Mutex<std::time::Instant>,
     /// Set to stop the batch print under way (`cancel_print_batch`, or a lock).
     batch_cancel: Arc<std::sync::atomic::AtomicBool>,
+    /// Set to stop the long command under way (`cancel_operation`, or a lock).
+    operation_cancel: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -98,6 +101,7 @@ impl AppState {
             idle_seconds_override: chisanpo_core::store::prefs::idle_seconds_override(idle.as_deref()),
             activity: Mutex::new(std::time::Instant::now()),
             batch_cancel: Arc::default(),
+            operation_cancel: Arc::default(),
         }
     }
 
@@ -224,6 +228,7 @@ impl AppState {
         } else {
             // A batch print stops at a lock, between documents.
             self.batch_cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            self.operation_cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         *self.store.write().unwrap_or_else(|e| e.into_inner()) = store.map(Arc::new);
         self.forget_outputs();
@@ -231,6 +236,11 @@ impl AppState {
 
     pub fn data_dir(&self) -> &PathBuf {
         &self.data_dir
+    }
+
+    /// The flag that stops the long command under way (`ipc::progress`).
+    pub fn operation_cancel(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.operation_cancel.clone()
     }
 
     /// The flag that stops the batch print under way.

@@ -133,6 +133,7 @@ export const commands = {
   open_findings: (req: OpenFindingsRequest) => invoke<Array<OpenFinding>>("open_findings", { req }),
   add_photo: (req: PathRequest) => invoke<PhotoInfo>("add_photo", { req }),
   photo: (req: PhotoRequest) => invoke<string>("photo", { req }),
+  cancel_operation: () => invoke<null>("cancel_operation"),
   search_directory: (req: DirectoryQuery) => invoke<Array<EntityRow<OutsideBody>>>("search_directory", { req }),
   save_outside_body: (req: SaveOutsideBodyRequest) => invoke<string>("save_outside_body", { req }),
   remove_outside_body: (req: IdRequest) => invoke<null>("remove_outside_body", { req }),
