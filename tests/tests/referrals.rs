@@ -123,8 +123,8 @@ fn a_referral_is_made_from_a_consultation_to_a_body_of_the_shared_directory_and_
 
     // No outcome 45 days on: the home screen lists it.
     s.click("[data-nav=home]")?;
-    let awaiting = s.wait_text("#deadline-referrals", CLINIC)?;
-    ensure!(awaiting.contains(WORKER) && awaiting.contains("45日経過"), "{awaiting}");
+    let awaiting = s.wait_text("#deadline-referrals", WORKER)?;
+    ensure!(awaiting.contains("45日経過") && !awaiting.contains(CLINIC), "the home list does not name the clinic: {awaiting}");
     s.script("document.querySelector('#deadline-referrals').scrollIntoView({ block: 'center' });", json!([]))?;
     s.screenshot("referral-home-awaiting")?;
 
@@ -137,7 +137,7 @@ fn a_referral_is_made_from_a_consultation_to_a_body_of_the_shared_directory_and_
     s.click("#directory-list [data-remove]")?;
     s.wait_text("#dir-notice", "名簿から削除しました")?;
     s.click("[data-nav=home]")?;
-    s.wait_text("#deadline-referrals", CLINIC)?;
+    s.wait_text("#deadline-referrals", WORKER)?;
     s.click("#deadline-referrals [data-record]")?;
     s.wait_text("#referral-body", CLINIC)?;
 

@@ -235,3 +235,88 @@ fn a_visit_may_refer_the_employer_with_no_worker() {
     f.store.finalise(&id).unwrap();
     assert_eq!(f.store.referrals(&ReferralFilter::default()).unwrap()[0].source_kind, Some(RecordKind::Visit));
 }
+
+#[test]
+fn the_outcome_changes_only_by_its_own_correction_and_that_correction_changes_nothing_else() {
+    let f = fixture();
+    let source = f.final_consultation(days_ago(10));
+    // Not at 確定: version 1 is the referral as made.
+    let (early, r) = f.referral(&source);
+    let with_outcome = Referral { outcome: Some(ReferralOutcome::Attended), outcome_on: Some(days_ago(2)), ..r.clone().with_body(&f.clinic) };
+    f.store.save_draft(&early, &RecordBody::Referral(with_outcome)).unwrap();
+    assert_eq!(f.fields(f.store.finalise(&early).unwrap_err()), vec!["outcome"]);
+    f.store.save_draft(&early, &RecordBody::Referral(r.clone().with_body(&f.clinic))).unwrap();
+    f.store.finalise(&early).unwrap();
+    // A plain 訂正 naming the outcome's reason cannot change anything else.
+    let other = Referral {
+        reason: Some(ReferralReason::Treatment),
+        outcome: Some(ReferralOutcome::Attended),
+        outcome_on: Some(days_ago(1)),
+        ..r.clone().with_body(&f.clinic)
+    };
+    assert_eq!(f.fields(f.store.amend(&early, &RecordBody::Referral(other), OUTCOME_REASON).unwrap_err()), vec!["reason"]);
+    // Nor may another reason change the outcome, nor any change the source.
+    let sneaked = Referral { outcome: Some(ReferralOutcome::NotAttended), outcome_on: Some(days_ago(1)), ..r.clone().with_body(&f.clinic) };
+    assert_eq!(f.fields(f.store.amend(&early, &RecordBody::Referral(sneaked), "入力誤り").unwrap_err()), vec!["outcome"]);
+    let other_source = f.consultation_of(days_ago(9), &f.other_worker);
+    f.store.finalise(&other_source).unwrap();
+    let moved = Referral { source_id: Some(other_source), ..r.clone().with_body(&f.clinic) };
+    assert!(f.fields(f.store.amend(&early, &RecordBody::Referral(moved), "紹介元の誤り").unwrap_err()).contains(&"source_id".to_string()));
+    // A correction of the reason's words is free, and the outcome's own correction works after it.
+    let words = Referral { reason_text: "不眠と食欲低下".into(), ..r.with_body(&f.clinic) };
+    assert_eq!(f.store.amend(&early, &RecordBody::Referral(words), "理由の追記").unwrap(), 2);
+    assert_eq!(f.store.record_referral_outcome(&early, ReferralOutcome::Attended, Some(days_ago(1)), "").unwrap(), 3);
+    assert_eq!(f.store.history(&early).unwrap().iter().map(|v| v.reason.clone().unwrap_or_default()).collect::<Vec<_>>(), ["", "理由の追記", OUTCOME_REASON]);
+}
+
+#[test]
+fn the_body_stays_as_the_referral_named_it_though_the_directory_changes() {
+    let f = fixture();
+    let source = f.final_consultation(days_ago(10));
+    let (id, _) = f.referral(&source);
+    f.store.finalise(&id).unwrap();
+    let mut renamed = f.store.get_outside_body(&f.clinic).unwrap().data;
+    renamed.name = "やすらぎメンタルクリニック".into();
+    renamed.phone = "054-999-9999".into();
+    f.store.update_outside_body(&f.clinic, &renamed).unwrap();
+    f.store.record_referral_outcome(&id, ReferralOutcome::Attended, Some(days_ago(1)), "").unwrap();
+    let v2 = f.store.get_version(&id, 2).unwrap().snapshot.outside_body.unwrap();
+    assert_eq!((v2.name.as_str(), v2.phone.as_str()), ("こころのクリニック", "054-000-0001"), "as it was when the referral was made");
+    // A new referral to it names it as it is now.
+    let (next, _) = f.referral(&source);
+    f.store.finalise(&next).unwrap();
+    assert_eq!(f.store.get_version(&next, 1).unwrap().snapshot.outside_body.unwrap().name, "やすらぎメンタルクリニック");
+}
+
+#[test]
+fn an_open_correction_is_never_thrown_away_by_recording_the_outcome() {
+    let f = fixture();
+    let source = f.final_consultation(days_ago(10));
+    let (id, r) = f.referral(&source);
+    f.store.finalise(&id).unwrap();
+    let draft = Referral { reason_text: "訂正の途中".into(), ..r.with_body(&f.clinic) };
+    f.store.save_draft(&id, &RecordBody::Referral(draft.clone())).unwrap();
+    let e = f.store.record_referral_outcome(&id, ReferralOutcome::Attended, Some(days_ago(1)), "").unwrap_err();
+    assert!(e.to_string().contains("訂正の下書き"), "{e}");
+    assert_eq!(f.store.get_record(&id).unwrap().draft, Some(RecordBody::Referral(draft)), "the draft is kept");
+    assert_eq!(f.store.get_record(&id).unwrap().summary.version, 1);
+}
+
+#[test]
+fn a_corrected_source_does_not_block_the_outcome_and_future_dates_are_refused() {
+    let f = fixture();
+    let source = f.final_consultation(days_ago(10));
+    let (id, _) = f.referral(&source);
+    f.store.finalise(&id).unwrap();
+    // The consultation was of the other worker, corrected since.
+    let RecordBody::Consultation(c) = f.store.get_version(&source, 1).unwrap().body else { panic!("a consultation") };
+    f.store.amend(&source, &RecordBody::Consultation(Consultation { worker_id: Some(f.other_worker.clone()), ..c }), "労働者の取り違え").unwrap();
+    assert_eq!(f.store.record_referral_outcome(&id, ReferralOutcome::Unknown, None, "").unwrap(), 2);
+    // A referral dated tomorrow is refused at 確定.
+    let (later, r) = f.referral(&source);
+    let tomorrow: Date = (chisanpo_core::store::today().naive() + chrono::Duration::days(1)).format("%Y-%m-%d").to_string().parse().unwrap();
+    let mut future = Referral { referred_on: Some(tomorrow), ..r.with_body(&f.clinic) };
+    future.worker_id = Some(f.other_worker.clone());
+    f.store.save_draft(&later, &RecordBody::Referral(future)).unwrap();
+    assert!(f.fields(f.store.finalise(&later).unwrap_err()).contains(&"referred_on".to_string()));
+}

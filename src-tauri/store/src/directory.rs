@@ -69,11 +69,17 @@ fn like(text: &str) -> String {
 impl Store {
     pub fn add_outside_body(&self, b: &OutsideBody) -> Result<String> {
         let id = new_id();
-        self.write(|tx| self.add_in(tx, &id, b))
+        self.write(|tx| {
+            not_twice(tx, b, None)?;
+            self.add_in(tx, &id, b)
+        })
     }
 
     pub fn update_outside_body(&self, id: &str, b: &OutsideBody) -> Result<()> {
-        self.write(|tx| self.update_in(tx, id, b))
+        self.write(|tx| {
+            not_twice(tx, b, Some(id))?;
+            self.update_in(tx, id, b)
+        })
     }
 
     pub fn get_outside_body(&self, id: &str) -> Result<EntityRow<OutsideBody>> {
@@ -87,8 +93,10 @@ impl Store {
             if !exists(tx, OutsideBody::TABLE, id)? {
                 return Err(Error::NotFound { what: OutsideBody::WHAT, id: id.to_string() });
             }
+            let name: String = tx.query_row("SELECT name FROM outside_bodies WHERE id = ?1", [id], |r| r.get(0))?;
             tx.execute("DELETE FROM outside_bodies WHERE id = ?1", [id])?;
-            self.audit(tx, Action::Discard, id, serde_json::json!({ "entity": OutsideBody::KIND }))?;
+            // A body is no one's health data: its name is kept in the log, to say what was removed.
+            self.audit(tx, Action::Discard, id, serde_json::json!({ "entity": OutsideBody::KIND, "name": name }))?;
             Ok(())
         })
     }
@@ -129,6 +137,20 @@ impl Store {
             )?;
             Ok(report)
         })
+    }
+}
+
+/// A body added or changed by hand must not be one the directory has already (the identity the
+/// import matches on), or the next import would update one of the two at random.
+fn not_twice(conn: &Connection, b: &OutsideBody, except: Option<&str>) -> Result<()> {
+    let other: Option<String> = conn
+        .query_row("SELECT name FROM outside_bodies WHERE identity = ?1 AND id <> ?2 LIMIT 1", params![b.identity(), except.unwrap_or("")], |r| r.get(0))
+        .optional()?;
+    match other {
+        Some(name) => {
+            Err(Error::invalid("name", format!("「{name}」が同じ名称・電話番号（電話番号がなければ所在地）で名簿にあります。その機関を編集してください。")))
+        }
+        None => Ok(()),
     }
 }
 
@@ -210,5 +232,18 @@ mod tests {
         assert!(s.search_directory(&DirectoryQuery::default(), 50).unwrap().is_empty());
         assert!(matches!(s.remove_outside_body(&id), Err(Error::NotFound { .. })));
         assert!(matches!(s.add_outside_body(&OutsideBody::default()), Err(Error::Invalid(_))));
+    }
+
+    #[test]
+    fn the_same_body_is_not_added_twice_by_hand_and_two_of_one_name_in_two_cities_are_kept() {
+        let (_d, s) = testing::store();
+        let a = s.add_outside_body(&body("中央クリニック", BodyKind::Medical, "静岡市", "")).unwrap();
+        s.add_outside_body(&body("中央クリニック", BodyKind::Medical, "浜松市", "")).unwrap();
+        let e = s.add_outside_body(&body("中央 クリニック", BodyKind::Medical, "静岡市", "")).unwrap_err();
+        assert!(e.to_string().contains("名簿にあります") || matches!(&e, Error::Invalid(v) if v[0].message.contains("名簿にあります")), "{e}");
+        s.update_outside_body(&a, &body("中央クリニック", BodyKind::Medical, "静岡市", "054-1")).unwrap();
+        let csv = "名称,種別,所在地\n中央クリニック,医療機関,浜松市1-1\n中央クリニック,医療機関,富士市1-1\n";
+        let r = s.import_directory(csv.as_bytes()).unwrap();
+        assert_eq!((r.added, r.updated), (1, 1), "浜松 matched (and given the file's details), 富士 added, 静岡 untouched");
     }
 }

@@ -313,6 +313,10 @@ impl Store {
     /// Write one finalised version: validate, snapshot, insert, update the row, audit.
     fn freeze(&self, tx: &Connection, id: &str, body: &RecordBody, version: u32, reason: Option<&str>) -> Result<u32> {
         invalid(body.validate(Strictness::Final))?;
+        // What a referral's versions may change comes first: it says why better than the rest.
+        if let RecordBody::Referral(r) = body {
+            super::referrals::check_version(tx, id, r, version, reason)?;
+        }
         check_refs(tx, id, body, Strictness::Final)?;
         // What the draft named and the new version does not (a correction that drops a photo).
         let photos = super::photos::named_by(tx, id)?;
@@ -321,7 +325,11 @@ impl Store {
         if version == 1 {
             self.fee_gate(tx, id, body)?;
         }
-        let content = VersionContent { body: body.clone(), snapshot: snapshot(tx, body)? };
+        let mut snapshot = snapshot(tx, body)?;
+        if let RecordBody::Referral(r) = body {
+            snapshot.outside_body = super::referrals::body_to_freeze(tx, id, r)?;
+        }
+        let content = VersionContent { body: body.clone(), snapshot };
         let json = serde_json::to_string(&content).expect("versions serialise");
         let hash = sha256_hex(json.as_bytes());
         let now = now();
@@ -335,6 +343,9 @@ impl Store {
             params![id, version, finalised, amended],
         )?;
         update_columns(tx, id, body, &now)?;
+        if let RecordBody::Visit(v) = body {
+            super::visits::note_links(tx, id, v)?;
+        }
         super::photos::forget_unreferenced(tx, &photos)?;
         if version == 1 {
             assign_ledger_number(tx, id, body, &now)?;

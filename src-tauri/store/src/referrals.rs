@@ -7,18 +7,27 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::domain::directory::OutsideBody;
-use crate::domain::referral::{OUTCOME_REASON, REFERRAL_SOURCES};
+use crate::domain::referral::{AWAIT_OUTCOME_DAYS, OUTCOME_REASON, REFERRAL_SOURCES};
 use crate::domain::{ConsultationKind, Date, RecordBody, RecordKind, RecordStatus, Referral, ReferralOutcome, ReferralReason, Strictness, Violations};
 use crate::error::{Error, Result};
 
 use super::entities::get_in;
-use super::records::{body_for_facts, load_row, parse_body};
+use super::records::{body_for_facts, latest_content, load_row, parse_body};
 use super::{today, Store};
 
 /// The rules between a referral, its source record and its body; `id` is the referral's.
 pub(crate) fn check_refs(conn: &Connection, id: &str, r: &Referral, strict: Strictness, v: &mut Violations) -> Result<()> {
     if let Some(source) = r.source_id.as_deref() {
         check_source(conn, id, source, r, strict, v)?;
+    }
+    if strict == Strictness::Final {
+        let today = today();
+        if r.referred_on.is_some_and(|d| d > today) {
+            v.push("referred_on", "紹介日に未来の日は入れられません。紹介した日を入れてください。");
+        }
+        if r.outcome_on.is_some_and(|d| d > today) {
+            v.push("outcome_on", "受診結果の日付に未来の日は入れられません。今日までの日付にしてください。");
+        }
     }
     if let (Some(body), Strictness::Final) = (r.body_id.as_deref(), strict) {
         // A body taken off the directory after the referral was finalised is still the one it
@@ -54,6 +63,14 @@ fn check_source(conn: &Connection, id: &str, source: &str, r: &Referral, strict:
         v.push("source_id", "紹介元の記録がまだ下書きです。紹介元を確定してから、紹介を確定してください。");
         return Ok(());
     }
+    // A correction that keeps what tied the referral to its source (the outcome, a reason's words)
+    // is not held to the source as it reads now: the source may have been corrected since (a
+    // worker mixed up, a date), and the referral was checked against it when it was made.
+    if let Some(prev) = previous(conn, id)? {
+        if (&prev.source_id, &prev.workplace_id, &prev.worker_id, prev.referred_on) == (&r.source_id, &r.workplace_id, &r.worker_id, r.referred_on) {
+            return Ok(());
+        }
+    }
     let Some(src) = body_for_facts(conn, source)? else { return Ok(()) };
     if src.workplace_id() != r.workplace_id.as_deref() {
         v.push("workplace_id", "事業場が紹介元の記録と違います。紹介元と同じ事業場にしてください。");
@@ -67,6 +84,79 @@ fn check_source(conn: &Connection, id: &str, source: &str, r: &Referral, strict:
         }
     }
     Ok(())
+}
+
+/// The latest finalised version of referral `id`, if it has one.
+fn previous(conn: &Connection, id: &str) -> Result<Option<Referral>> {
+    let version: Option<u32> = conn.query_row("SELECT version FROM records WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let Some(version) = version.filter(|v| *v > 0) else { return Ok(None) };
+    Ok(match latest_content(conn, id, version)?.map(|c| c.body) {
+        Some(RecordBody::Referral(r)) => Some(r),
+        _ => None,
+    })
+}
+
+/// The outcome fields of a referral, compared as one.
+fn outcome_of(r: &Referral) -> (Option<ReferralOutcome>, Option<Date>, &str) {
+    (r.outcome, r.outcome_on, r.outcome_note.trim())
+}
+
+/// The rules of a referral's versions, on every path (確定, `amend`, the CLI, an import):
+/// - version 1 has no outcome: it is recorded afterwards, as its own correction;
+/// - the correction with the reason [`OUTCOME_REASON`] changes the outcome and nothing else, and
+///   the outcome changes under no other reason, so the history's reason always says what changed;
+/// - the source stays: a referral from another record is a new referral.
+pub(crate) fn check_version(conn: &Connection, id: &str, r: &Referral, version: u32, reason: Option<&str>) -> Result<()> {
+    let mut v = Violations::default();
+    let Some(prev) = (version > 1).then(|| previous(conn, id)).transpose()?.flatten() else {
+        if r.outcome.is_some() || r.outcome_on.is_some() || !r.outcome_note.trim().is_empty() {
+            v.push("outcome", "受診結果は、紹介を確定してから記録画面の「受診結果を記録」で記録してください（確定の時には空のままにしてください）。");
+        }
+        return invalid_if_any(v);
+    };
+    if prev.source_id != r.source_id {
+        v.push("source_id", "紹介元は変えられません。別の記録からの紹介は、その記録の画面から新しく作成してください。");
+    }
+    let outcome_changed = outcome_of(&prev) != outcome_of(r);
+    let rest_same = Referral { outcome: None, outcome_on: None, outcome_note: String::new(), ..prev.clone() }
+        == Referral { outcome: None, outcome_on: None, outcome_note: String::new(), ..r.clone() };
+    if reason.map(str::trim) == Some(OUTCOME_REASON) {
+        if !rest_same {
+            v.push("reason", format!("「{OUTCOME_REASON}」の訂正では受診結果だけを変えられます。ほかの項目は、理由を書いて別に訂正してください。"));
+        }
+    } else if outcome_changed {
+        v.push("outcome", "受診結果は、記録画面の「受診結果を記録」で記録してください（理由「紹介先の受診結果の記録」の訂正になります）。");
+    }
+    invalid_if_any(v)
+}
+
+fn invalid_if_any(v: Violations) -> Result<()> {
+    if v.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(v.into_vec()))
+    }
+}
+
+/// The body a version of referral `id` freezes: while it names the body an earlier version of
+/// this referral named, that version's copy (as the body was when the referral named it, even if
+/// the directory changed or lost it since); otherwise the directory's, as it is now.
+pub(crate) fn body_to_freeze(conn: &Connection, id: &str, r: &Referral) -> Result<Option<OutsideBody>> {
+    let Some(body) = r.body_id.as_deref() else { return Ok(None) };
+    let frozen: Option<String> = conn
+        .query_row(
+            "SELECT json_extract(content, '$.snapshot.outside_body') FROM record_versions \
+             WHERE record_id = ?1 AND json_extract(content, '$.body.data.body_id') = ?2 AND json_extract(content, '$.snapshot.outside_body') IS NOT NULL \
+             ORDER BY version DESC LIMIT 1",
+            params![id, body],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten();
+    if let Some(j) = frozen {
+        return Ok(Some(serde_json::from_str(&j).map_err(|e| Error::from_json(&e))?));
+    }
+    Ok(get_in::<OutsideBody>(conn, body)?.map(|row| row.data))
 }
 
 /// Whether an earlier version of referral `id` named `body`.
@@ -148,24 +238,30 @@ struct Frozen {
 
 pub(crate) fn referrals_in(conn: &Connection, f: &ReferralFilter, today: Date) -> Result<Vec<ReferralRow>> {
     // The finalised ones from their latest version (without reading anything else of it), the
-    // drafts from their draft with the directory's names.
-    let mut stmt = conn.prepare(
+    // drafts from their draft with the directory's names. The filters are the query's, by the
+    // records' columns, so a home screen or a record's screen reads only its own referrals.
+    const SOURCE: &str = "coalesce(json_extract(v.content, '$.body.data.source_id'), json_extract(r.draft, '$.source_id'))";
+    let cutoff = (today.naive() - chrono::Duration::days(AWAIT_OUTCOME_DAYS)).format("%Y-%m-%d").to_string();
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT r.id, r.status, r.version, r.draft, \
                 json_object('body', json_extract(v.content, '$.body.data'), 'outside_body', json_extract(v.content, '$.snapshot.outside_body'), \
                             'workplace', json_extract(v.content, '$.snapshot.workplace.name'), 'worker', json_extract(v.content, '$.snapshot.worker.name')), \
-                wp.name, wk.name \
+                wp.name, wk.name, s.kind \
          FROM records r LEFT JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
          LEFT JOIN workplaces wp ON wp.id = r.workplace_id LEFT JOIN workers wk ON wk.id = r.worker_id \
-         WHERE r.kind = ?1 AND (?2 IS NULL OR r.workplace_id = ?2) ORDER BY r.performed_on DESC, r.id",
-    )?;
-    type Raw = (String, String, u32, Option<String>, Option<String>, Option<String>, Option<String>);
+         LEFT JOIN records s ON s.id = {SOURCE} \
+         WHERE r.kind = ?1 AND (?2 IS NULL OR r.workplace_id = ?2) AND (?3 IS NULL OR {SOURCE} = ?3) \
+           AND (?4 = 0 OR (r.status = 'final' AND json_extract(v.content, '$.body.data.outcome') IS NULL AND r.performed_on <= ?5)) \
+         ORDER BY r.performed_on DESC, r.id"
+    ))?;
+    type Raw = (String, String, u32, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
     let raw: Vec<Raw> = stmt
-        .query_map(params![RecordKind::Referral.as_str(), f.workplace_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        .query_map(params![RecordKind::Referral.as_str(), f.workplace_id, f.source_id, f.awaiting, cutoff], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut out = Vec::new();
-    for (id, status, version, draft, frozen, wp_name, wk_name) in raw {
+    let mut out = Vec::with_capacity(raw.len());
+    for (id, status, version, draft, frozen, wp_name, wk_name, source_kind) in raw {
         let status = RecordStatus::parse(&status).expect("status is checked by the schema");
         let (referral, body, workplace, worker) = match (version, frozen) {
             (v, Some(frozen)) if v > 0 => {
@@ -181,15 +277,11 @@ pub(crate) fn referrals_in(conn: &Connection, f: &ReferralFilter, today: Date) -
                 (r, body, wp_name, wk_name)
             }
         };
-        if f.source_id.is_some() && referral.source_id != f.source_id {
-            continue;
-        }
         let finalised = status == RecordStatus::Final;
         let awaiting = finalised && referral.awaits_outcome(today);
         if f.awaiting && !awaiting {
             continue;
         }
-        let source_kind = referral.source_id.as_deref().and_then(|s| load_row(conn, s).ok()).map(|row| row.kind);
         out.push(ReferralRow {
             id,
             status,
@@ -204,7 +296,7 @@ pub(crate) fn referrals_in(conn: &Connection, f: &ReferralFilter, today: Date) -
             workplace_name: workplace.unwrap_or_default(),
             worker_name: worker,
             source_id: referral.source_id.clone(),
-            source_kind,
+            source_kind: source_kind.as_deref().and_then(RecordKind::parse),
             days_waiting: (finalised && referral.outcome.is_none())
                 .then_some(referral.referred_on)
                 .flatten()
@@ -248,26 +340,37 @@ impl Store {
     /// Record what came of a finalised referral: a 訂正 with the fixed reason
     /// [`OUTCOME_REASON`] that changes only the outcome. Returns the new version.
     pub fn record_referral_outcome(&self, id: &str, outcome: ReferralOutcome, on: Option<Date>, note: &str) -> Result<u32> {
-        let current = self.read(|c| {
-            let row = load_row(c, id)?;
+        if let Some(day) = on {
+            if day > today() {
+                return Err(Error::invalid("outcome_on", "受診結果の日付に未来の日は入れられません。今日までの日付にしてください。"));
+            }
+        }
+        // Read and write in one transaction: a correction saved meanwhile is never reverted.
+        self.write(|tx| {
+            let row = load_row(tx, id)?;
             if row.kind != RecordKind::Referral {
                 return Err(Error::invalid("kind", "外部機関紹介の記録ではありません。"));
             }
             if row.status != RecordStatus::Final {
                 return Err(Error::NotFinal);
             }
-            body_for_facts(c, id)
-        })?;
-        let Some(RecordBody::Referral(mut r)) = current else { return Err(Error::NotFound { what: "記録", id: id.to_string() }) };
-        if let Some(day) = on {
-            if day > today() {
-                return Err(Error::invalid("outcome_on", "受診結果の日付に未来の日は入れられません。今日までの日付にしてください。"));
+            if row.draft.is_some() {
+                return Err(Error::invalid(
+                    "outcome",
+                    "この紹介には入力中の訂正の下書きがあります。下書きを確定するか破棄してから、受診結果を記録してください。",
+                ));
             }
-        }
-        r.outcome = Some(outcome);
-        r.outcome_on = on;
-        r.outcome_note = note.trim().to_string();
-        self.amend(id, &RecordBody::Referral(r), OUTCOME_REASON)
+            let Some(RecordBody::Referral(mut r)) = latest_content(tx, id, row.version)?.map(|c| c.body) else {
+                return Err(Error::NotFound { what: "記録", id: id.to_string() });
+            };
+            r.outcome = Some(outcome);
+            r.outcome_on = on;
+            r.outcome_note = note.trim().to_string();
+            if latest_content(tx, id, row.version)?.is_some_and(|c| c.body == RecordBody::Referral(r.clone())) {
+                return Err(Error::NoChange);
+            }
+            self.amend_in(tx, id, row.version + 1, &RecordBody::Referral(r), OUTCOME_REASON)
+        })
     }
 
     pub fn referrals(&self, f: &ReferralFilter) -> Result<Vec<ReferralRow>> {

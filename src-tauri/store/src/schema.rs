@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0011_visits", include_str!("migrations/0011_visits.sql")),
     ("0012_photos", include_str!("migrations/0012_photos.sql")),
     ("0013_referrals_directory", include_str!("migrations/0013_referrals_directory.sql")),
+    ("0014_visit_links", include_str!("migrations/0014_visit_links.sql")),
 ];
 
 /// The schema version of a fresh store.
@@ -243,6 +244,30 @@ mod tests {
         assert_eq!(dangling_references(&c).unwrap(), 0);
         let indexes = rows(&c, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' AND name NOT LIKE 'sqlite_%' ORDER BY name");
         assert_eq!(indexes.len(), 9, "{indexes:?}");
+    }
+
+    #[test]
+    fn the_links_of_the_visits_finalised_before_0014_are_filled_in() {
+        let mut c = Connection::open_in_memory().unwrap();
+        register_functions(&c).unwrap();
+        migrate_to(&mut c, 13).unwrap();
+        c.execute_batch(
+            r#"INSERT INTO records (id, kind, status, version, created_at, created_by, updated_at) VALUES ('v', 'visit', 'final', 2, 't', 'a', 't');
+               INSERT INTO records (id, kind, status, version, created_at, created_by, updated_at) VALUES ('d', 'visit', 'draft', 0, 't', 'a', 't');
+               INSERT INTO record_versions (record_id, version, content, content_hash, author_id, author_name, created_at)
+                 VALUES ('v', 1, '{"body":{"kind":"visit","data":{"consultation_ids":["old"]}}}', 'h1', 'a', 'n', 't'),
+                        ('v', 2, '{"body":{"kind":"visit","data":{"consultation_ids":["c1","c2"]}}}', 'h2', 'a', 'n', 't');"#,
+        )
+        .unwrap();
+        migrate(&mut c).unwrap();
+        let links: Vec<String> = c
+            .prepare("SELECT visit_id || '>' || consultation_id FROM visit_links ORDER BY 1")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(links, ["v>c1", "v>c2"], "the latest version's links, of finalised visits only");
     }
 
     #[test]

@@ -67,7 +67,9 @@ pub(crate) fn check_refs(conn: &Connection, id: &str, visit: &Visit, strict: Str
     // At 確定, each linked consultation must be finalised itself (a draft could still be discarded
     // or moved), and not already part of another finalised visit (it would be counted twice).
     let linked_elsewhere: Vec<String> = if strict == Strictness::Final && !visit.consultation_ids.is_empty() {
-        final_visits(conn)?.into_iter().filter(|(other, _, _)| other != id).flat_map(|(_, _, o)| o.consultation_ids).collect()
+        let mut stmt = conn.prepare_cached("SELECT consultation_id FROM visit_links WHERE visit_id <> ?1")?;
+        let rows = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        rows
     } else {
         Vec::new()
     };
@@ -172,15 +174,26 @@ fn final_body(conn: &Connection, id: &str) -> Result<Option<RecordBody>> {
     }
 }
 
+/// Keep the finalised visit `id`'s links to its consultations (table `visit_links`, 0014), as its
+/// latest version has them.
+pub(crate) fn note_links(conn: &Connection, id: &str, visit: &Visit) -> Result<()> {
+    conn.execute("DELETE FROM visit_links WHERE visit_id = ?1", [id])?;
+    let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO visit_links (visit_id, consultation_id) VALUES (?1, ?2)")?;
+    for c in &visit.consultation_ids {
+        insert.execute(params![id, c])?;
+    }
+    Ok(())
+}
+
 /// A consultation a finalised visit links keeps to that visit when it is corrected: the same
 /// workplace and day, held at 事業場訪問. Otherwise the annual report would count it on the visit
 /// while the consultation says it was elsewhere.
 pub(crate) fn check_linked_consultation(conn: &Connection, id: &str, c: &crate::domain::Consultation, v: &mut Violations) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT json_extract(v.content, '$.body.data') FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
-         WHERE r.kind = ?1 AND r.status = 'final' AND EXISTS (SELECT 1 FROM json_each(v.content, '$.body.data.consultation_ids') j WHERE j.value = ?2)",
+        "SELECT json_extract(v.content, '$.body.data') FROM visit_links l JOIN records r ON r.id = l.visit_id \
+         JOIN record_versions v ON v.record_id = r.id AND v.version = r.version WHERE l.consultation_id = ?1 AND r.status = 'final'",
     )?;
-    let linking: Vec<String> = stmt.query_map(params![RecordKind::Visit.as_str(), id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let linking: Vec<String> = stmt.query_map(params![id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     for body in linking {
         let visit: Visit = serde_json::from_str(&body).map_err(|e| crate::error::Error::from_json(&e))?;
         let day = visit.visited_on.map(|d| d.wareki()).unwrap_or_default();

@@ -68,11 +68,18 @@ impl OutsideBody {
         v
     }
 
-    /// What makes two entries the same body when a shared list is imported: the name and the
-    /// phone, folded (NFKC, no spaces or hyphens), so a list imported twice adds nothing.
+    /// What makes two entries the same body when a shared list is imported: the name (NFKC,
+    /// spaces ignored) and the phone's digits, so a list imported twice adds nothing. With no
+    /// phone, the name and the address (or the 地域): two clinics of one name in two cities stay two.
     pub fn identity(&self) -> String {
-        let fold = |s: &str| s.nfkc().filter(|c| !c.is_whitespace() && !"-‐－ー―()（）".contains(*c)).collect::<String>().to_lowercase();
-        format!("{}|{}", fold(&self.name), fold(&self.phone))
+        let fold = |s: &str| s.nfkc().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+        let digits: String = self.phone.nfkc().filter(char::is_ascii_digit).collect();
+        let place = if self.address.trim().is_empty() { &self.area } else { &self.address };
+        if digits.is_empty() {
+            format!("{}|@{}", fold(&self.name), fold(place))
+        } else {
+            format!("{}|{digits}", fold(&self.name))
+        }
     }
 }
 
@@ -89,8 +96,11 @@ pub const DIRECTORY_COLUMNS: &[(&str, &[&str])] = &[
     ("備考", &["note"]),
 ];
 
-/// The largest directory file read (a prefecture's list is a few hundred lines).
+/// The largest directory file read (a prefecture's list is a few hundred lines), in bytes and in
+/// bodies; and the most problems listed (with how many more there are).
 pub const MAX_DIRECTORY_BYTES: usize = 4 * 1024 * 1024;
+pub const MAX_DIRECTORY_BODIES: usize = 10_000;
+const MAX_PROBLEMS_LISTED: usize = 100;
 
 /// One body as a CSV line, in the order of [`DIRECTORY_COLUMNS`].
 pub fn body_cells(b: &OutsideBody) -> Vec<String> {
@@ -118,7 +128,7 @@ pub fn parse_body_kind(cell: &str) -> Option<BodyKind> {
 fn undefuse(cell: &str) -> String {
     let cell = cell.trim();
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_string(),
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
         _ => cell.to_string(),
     }
 }
@@ -175,6 +185,13 @@ pub fn parse_directory_csv(bytes: &[u8]) -> Result<DirectoryFile> {
     let mut problems: Vec<Violation> = Vec::new();
     let mut bodies = Vec::new();
     let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let lines: Vec<(u32, Vec<String>)> = lines.collect();
+    if lines.len() > MAX_DIRECTORY_BODIES {
+        return Err(Error::CsvUnreadable(format!(
+            "機関が多すぎます（{}件。1つのファイルは{MAX_DIRECTORY_BODIES}件まで）。地域ごとなどに分けて取り込んでください。",
+            lines.len()
+        )));
+    }
     for (line, cells) in lines {
         let mut row = vec![String::new(); DIRECTORY_COLUMNS.len()];
         for (i, cell) in cells.iter().enumerate() {
@@ -212,6 +229,13 @@ pub fn parse_directory_csv(bytes: &[u8]) -> Result<DirectoryFile> {
             }
         }
         bodies.push((line, body));
+    }
+    if problems.len() > MAX_PROBLEMS_LISTED {
+        let more = problems.len() - MAX_PROBLEMS_LISTED;
+        problems.truncate(MAX_PROBLEMS_LISTED);
+        problems.push(Violation {
+            field: "file".into(), message: format!("ほかに{more}件の問題があります。上の行を直してから、もう一度取り込んでください。")
+        });
     }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
@@ -291,9 +315,33 @@ mod tests {
     }
 
     #[test]
-    fn identity_folds_width_spaces_and_hyphens() {
+    fn identity_folds_width_spaces_and_the_phones_punctuation() {
         let a = OutsideBody { name: "こころ クリニック".into(), phone: "054-000-0001".into(), ..Default::default() };
-        let b = OutsideBody { name: "こころクリニック".into(), phone: "０５４０００００01".into(), ..Default::default() };
+        let b = OutsideBody { name: "こころクリニック".into(), phone: "（０５４）０００－0001".into(), ..Default::default() };
         assert_eq!(a.identity(), b.identity());
+        // With no phone, two clinics of one name in two cities are two bodies.
+        let shizuoka = OutsideBody { name: "中央クリニック".into(), address: "静岡市葵区1".into(), ..Default::default() };
+        let hamamatsu = OutsideBody { name: "中央クリニック".into(), address: "浜松市中央区1".into(), ..Default::default() };
+        assert_ne!(shizuoka.identity(), hamamatsu.identity());
+        // A long vowel mark is part of a name.
+        let centre = OutsideBody { name: "センター".into(), phone: "1".into(), ..Default::default() };
+        let other = OutsideBody { name: "センタ".into(), phone: "1".into(), ..Default::default() };
+        assert_ne!(centre.identity(), other.identity());
+    }
+
+    #[test]
+    fn a_huge_or_very_bad_file_is_refused_with_a_short_message() {
+        let mut big = String::from("名称,種別\n");
+        for i in 0..=MAX_DIRECTORY_BODIES {
+            big.push_str(&format!("機関{i},その他\n"));
+        }
+        assert!(parse_directory_csv(big.as_bytes()).unwrap_err().to_string().contains("多すぎます"));
+        let mut bad = String::from("名称,種別\n");
+        for i in 0..500 {
+            bad.push_str(&format!("機関{i},歯科\n"));
+        }
+        let m = messages(parse_directory_csv(bad.as_bytes()).unwrap_err());
+        assert_eq!(m.len(), 101);
+        assert!(m[100].contains("ほかに400件"), "{}", m[100]);
     }
 }
