@@ -26,7 +26,7 @@ APT_PACKAGES := build-essential pkg-config perl curl libssl-dev libwebkit2gtk-4.
   unzip rclone postgresql \
   desktop-file-utils rpm
 
-.PHONY: run test test-suites test-ui test-rust test-e2e test-installed bindings-check dist bench setup \
+.PHONY: run test test-suites test-ui test-rust test-e2e test-installed bindings-check dist bench setup guide \
   system rust node tauri-driver ui ui-check lint deny app clean-stamps
 
 # The version of the workspace, and the commit the packages are built from (`-dirty` when the
@@ -49,7 +49,7 @@ test: setup
 	@status=0; $(MAKE) --no-print-directory -k test-suites || status=$$?; \
 	  tests/summarize.sh $(TEST_LOGS) $$status; exit $$status
 
-test-suites: test-ui lint deny test-rust test-e2e bindings-check test-installed
+test-suites: test-ui lint deny test-rust test-e2e guide bindings-check test-installed
 
 test-ui: ui-check ui
 
@@ -59,6 +59,11 @@ test-rust: ui
 # The end-to-end tests drive the debug build in a real window under Xvfb.
 test-e2e: app
 	$(CARGO) test -p chisanpo-e2e --no-fail-fast 2>&1 | tee $(TEST_LOGS)/e2e.log
+
+# 利用の手引き as a PDF and an HTML page (artifacts/guide), with the screenshots the end-to-end
+# tests just took of the real app; it fails if one the guide names is missing.
+guide: test-e2e
+	$(or $(CARGO_TARGET_DIR),./target)/debug/chisanpo guide --shots artifacts/screenshots --out artifacts/guide
 
 # The TypeScript the tests generate from Rust must be what is committed.
 bindings-check: test-rust

@@ -49,6 +49,8 @@ const COMMANDS: &[&str] = &[
     "add_photo",
     "search_directory",
     "cancel_operation",
+    "guide_page",
+    "guide_pdf",
     "save_outside_body",
     "remove_outside_body",
     "import_directory",

@@ -257,6 +257,15 @@ pub enum Command {
         #[arg(long)]
         recovery_sheet: Option<PathBuf>,
     },
+    /// 利用の手引き: build the guide (docs/guide/guide.md) as a PDF and an HTML page into --out,
+    /// with the screenshots the end-to-end tests took (--shots, e.g. artifacts/screenshots). Every
+    /// screenshot the guide names must be there. Needs no store.
+    Guide {
+        #[arg(long)]
+        shots: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 地域の専門機関の名簿: import and export its CSV, list, add and remove bodies.
     Directory {
         #[command(subcommand)]
@@ -822,6 +831,7 @@ fn execute(cmd: Command, dir: &Path) -> Result<()> {
             crate::cli_pdf::pdf(&open(dir)?, form.into(), plan)?;
         }
         Command::Centre { cmd } => crate::cli_delivery::centre(&open(dir)?, cmd)?,
+        Command::Guide { shots, out } => crate::cli_guide::build(&shots, &out)?,
         Command::Directory { cmd } => crate::cli_directory::directory(&open(dir)?, cmd)?,
         Command::Referrals { awaiting, from, json } => crate::cli_directory::referrals(&open(dir)?, awaiting, from, json)?,
         Command::ReferralTemplate { from } => crate::cli_directory::referral_template(&open(dir)?, &from)?,

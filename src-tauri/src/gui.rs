@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tauri::{Manager, RunEvent};
 
-use crate::ipc::{backups, batch_print, delivery, directory, editing, entities, imports, ledgers, photos, progress, records, session};
+use crate::ipc::{backups, batch_print, delivery, directory, editing, entities, guide, imports, ledgers, photos, progress, records, session};
 use crate::{cli, ipc};
 
 const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(15 * 60);
@@ -106,6 +106,8 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             photos::photo,
             directory::search_directory,
             progress::cancel_operation,
+            guide::guide_page,
+            guide::guide_pdf,
             directory::save_outside_body,
             directory::remove_outside_body,
             directory::import_directory,

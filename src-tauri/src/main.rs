@@ -4,6 +4,7 @@
 mod cli;
 mod cli_delivery;
 mod cli_directory;
+mod cli_guide;
 mod cli_pdf;
 mod cli_progress;
 mod gui;

@@ -37,6 +37,7 @@ use super::delivery::{CentreDatabaseRequest, CentreEnrolRequest, CentreEnrolResu
 use super::directory::{DirectoryExportReport, ExportDirectoryRequest, OutcomeRequest, SaveOutsideBodyRequest};
 use super::editing::{AmendRequest, ChangesRequest, ConvertRequest, FromApplicationRequest, OpenFindingsRequest, SaveDraftRequest};
 use super::entities::{HomeData, IdRequest, SaveWorkerRequest, SaveWorkplaceRequest, SearchRequest};
+use super::guide::GuideBlock;
 use super::imports::{ImportWorkersRequest, OpenPathRequest, WorkerImportRequest};
 use super::ledgers::{AnnualRequest, DestroyRequest, ExportLedgerRequest, FeeExceptionRequest, LedgerRequest, LedgerView, PaymentRequest};
 use super::photos::PhotoRequest;
@@ -153,6 +154,8 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec::<PathRequest, PhotoInfo>("add_photo"),
     spec::<PhotoRequest, String>("photo"),
     spec::<(), ()>("cancel_operation"),
+    spec::<(), Vec<GuideBlock>>("guide_page"),
+    spec::<(), String>("guide_pdf"),
     spec::<DirectoryQuery, Vec<EntityRow<OutsideBody>>>("search_directory"),
     spec::<SaveOutsideBodyRequest, String>("save_outside_body"),
     spec::<IdRequest, ()>("remove_outside_body"),
@@ -277,6 +280,7 @@ fn handler_signature(name: &str) -> &'static str {
         ("directory", include_str!("directory.rs")),
         ("editing", include_str!("editing.rs")),
         ("entities", include_str!("entities.rs")),
+        ("guide", include_str!("guide.rs")),
         ("imports", include_str!("imports.rs")),
         ("ledgers", include_str!("ledgers.rs")),
         ("photos", include_str!("photos.rs")),

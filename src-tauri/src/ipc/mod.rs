@@ -21,6 +21,7 @@ pub mod delivery;
 pub mod directory;
 pub mod editing;
 pub mod entities;
+pub mod guide;
 pub mod imports;
 pub mod ledgers;
 pub mod photos;

@@ -37,6 +37,7 @@ import type { FeeExceptionRequest } from "./FeeExceptionRequest";
 import type { FeeStatus } from "./FeeStatus";
 import type { FieldChange } from "./FieldChange";
 import type { FromApplicationRequest } from "./FromApplicationRequest";
+import type { GuideBlock } from "./GuideBlock";
 import type { HeartbeatReply } from "./HeartbeatReply";
 import type { HeartbeatRequest } from "./HeartbeatRequest";
 import type { HomeData } from "./HomeData";
@@ -134,6 +135,8 @@ export const commands = {
   add_photo: (req: PathRequest) => invoke<PhotoInfo>("add_photo", { req }),
   photo: (req: PhotoRequest) => invoke<string>("photo", { req }),
   cancel_operation: () => invoke<null>("cancel_operation"),
+  guide_page: () => invoke<Array<GuideBlock>>("guide_page"),
+  guide_pdf: () => invoke<string>("guide_pdf"),
   search_directory: (req: DirectoryQuery) => invoke<Array<EntityRow<OutsideBody>>>("search_directory", { req }),
   save_outside_body: (req: SaveOutsideBodyRequest) => invoke<string>("save_outside_body", { req }),
   remove_outside_body: (req: IdRequest) => invoke<null>("remove_outside_body", { req }),

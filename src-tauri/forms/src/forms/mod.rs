@@ -40,6 +40,7 @@ pub mod dehint;
 #[cfg(test)]
 pub(crate) mod font_or_skip;
 pub mod fonts;
+pub mod guide;
 pub mod sheet;
 pub mod wrap;
 

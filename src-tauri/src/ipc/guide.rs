@@ -1,0 +1,91 @@
+//! ヘルプ: the 利用の手引き shown in the window (its text, and its screenshots where this machine
+//! has them), and as a PDF in the print spool to open in the viewer. Thin adapters over
+//! `forms::guide`.
+
+use std::path::PathBuf;
+
+use base64::Engine;
+use chisanpo_core::forms::fonts::FontSet;
+use chisanpo_core::forms::guide::{self, Block};
+use chisanpo_core::store::atomic;
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+use super::{blocking, AppState, IpcResult};
+
+/// One block of the guide as the help screen shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum GuideBlock {
+    Title {
+        text: String,
+    },
+    Heading {
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    List {
+        items: Vec<String>,
+    },
+    /// A screenshot, as a base64 PNG for a `data:` image (the CSP allows those only), or `None`
+    /// where this machine has no screenshots (an installed app: the PDF of the release has them).
+    Shot {
+        caption: String,
+        png_base64: Option<String>,
+    },
+}
+
+/// Where the screenshots are: `CHISANPO_GUIDE_SHOTS`, or the checkout's `artifacts/screenshots`
+/// (the end-to-end tests' of this build), if there.
+fn shots_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("CHISANPO_GUIDE_SHOTS") {
+        return Some(PathBuf::from(dir));
+    }
+    let checkout = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../artifacts/screenshots"));
+    checkout.is_dir().then_some(checkout)
+}
+
+fn read_shot(name: &str) -> Option<Vec<u8>> {
+    // Only the names the guide gives, never a path.
+    if name.contains(['/', '\\']) || name.contains("..") {
+        return None;
+    }
+    std::fs::read(shots_dir()?.join(name)).ok()
+}
+
+#[tauri::command]
+pub async fn guide_page() -> IpcResult<Vec<GuideBlock>> {
+    blocking(move || {
+        Ok(guide::parse(guide::GUIDE)
+            .into_iter()
+            .map(|b| match b {
+                Block::Title(text) => GuideBlock::Title { text },
+                Block::Heading(text) => GuideBlock::Heading { text },
+                Block::Paragraph(text) => GuideBlock::Paragraph { text },
+                Block::List(items) => GuideBlock::List { items },
+                Block::Shot { file, caption } => {
+                    GuideBlock::Shot { caption, png_base64: read_shot(&file).map(|b| base64::engine::general_purpose::STANDARD.encode(b)) }
+                }
+            })
+            .collect())
+    })
+    .await
+}
+
+/// The guide as a PDF in the print spool, for `open_file`. Returns its path.
+#[tauri::command]
+pub async fn guide_pdf(state: State<'_, AppState>) -> IpcResult<String> {
+    state.store()?;
+    let spool = state.spool();
+    blocking(move || {
+        let pdf = guide::pdf_without_missing_shots(&guide::parse(guide::GUIDE), &FontSet::embedded()?, &read_shot)?;
+        let path = spool.new_path("利用の手引き.pdf")?;
+        atomic::write_file(&path, &pdf)?;
+        Ok(path.display().to_string())
+    })
+    .await
+}
