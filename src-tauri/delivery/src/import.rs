@@ -523,6 +523,18 @@ mod tests {
         }
     }
 
+    fn payload(entries: Vec<bundle::Entry>) -> bundle::Payload {
+        bundle::Payload {
+            format: FORMAT,
+            centre_id: "c".into(),
+            device_id: "d".into(),
+            seq: 1,
+            created_at: "2025-06-20T00:00:00Z".into(),
+            anchor: None,
+            entries,
+        }
+    }
+
     #[test]
     fn a_version_that_breaks_todays_rules_is_named_by_id_and_field_only() {
         // Finalised on a device under older rules: 240 h in February 2025 is 80.0 h, not over 80.
@@ -537,15 +549,7 @@ mod tests {
             }),
             ..Default::default()
         };
-        let payload = bundle::Payload {
-            format: FORMAT,
-            centre_id: "c".into(),
-            device_id: "d".into(),
-            seq: 1,
-            created_at: "2025-06-20T00:00:00Z".into(),
-            anchor: None,
-            entries: vec![entry("rec-1", RecordBody::Interview(i)), entry("rec-2", RecordBody::Interview(Interview::default()))],
-        };
+        let payload = payload(vec![entry("rec-1", RecordBody::Interview(i)), entry("rec-2", RecordBody::Interview(Interview::default()))]);
         let w = rule_warnings(&payload);
         assert!(w.iter().any(|m| m.contains("rec-1") && m.contains("work_status.categories")), "{w:?}");
         assert!(w.iter().all(|m| !m.contains("機密") && !m.contains("240")), "{w:?}");
@@ -559,15 +563,7 @@ mod tests {
         let content = VersionContent { body: RecordBody::Visit(Visit::default()), snapshot: Snapshot { photos: vec![photo], ..Default::default() } };
         e.content = serde_json::to_string(&content).unwrap();
         e.kind = "visit".into();
-        let payload = bundle::Payload {
-            format: FORMAT,
-            centre_id: "c".into(),
-            device_id: "d".into(),
-            seq: 1,
-            created_at: "2025-06-20T00:00:00Z".into(),
-            anchor: None,
-            entries: vec![e],
-        };
+        let payload = payload(vec![e]);
         let w = rule_warnings(&payload);
         assert!(w.iter().any(|m| m.contains("visit-1") && m.contains("写真1") && m.contains("SHA-256")), "{w:?}");
     }
