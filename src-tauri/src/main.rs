@@ -4,6 +4,8 @@
 mod cli;
 mod cli_delivery;
 mod cli_pdf;
+#[cfg(test)]
+mod csp;
 mod gui;
 mod ipc;
 mod no_dumps;
