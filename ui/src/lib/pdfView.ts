@@ -11,14 +11,16 @@
 // the frozen Object.prototype (frozenPrototype.test.ts).
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+type Loaded = { lib: PdfJs; worker: InstanceType<PdfJs["PDFWorker"]> };
 
-let loading: Promise<PdfJs> | null = null;
+let loading: Promise<Loaded> | null = null;
 
-async function pdfjs(): Promise<PdfJs> {
+/** pdf.js and its one worker, started once and kept: every draw's document is parsed there. */
+async function pdfjs(): Promise<Loaded> {
   loading ??= (async () => {
     const [lib, worker] = await Promise.all([import("pdfjs-dist/legacy/build/pdf.mjs"), import("pdfjs-dist/legacy/build/pdf.worker.min.mjs?url")]);
     lib.GlobalWorkerOptions.workerSrc = worker.default;
-    return lib;
+    return { lib, worker: new lib.PDFWorker({ verbosity: 0 }) };
   })();
   return loading;
 }
@@ -41,10 +43,11 @@ export function fromBase64(b64: string): Uint8Array {
  * `target`.
  */
 export async function drawPdf(pdf: Uint8Array, target: HTMLElement, zoom: number, current: () => boolean): Promise<Drawn | null> {
-  const lib = await pdfjs();
+  const { lib, worker } = await pdfjs();
   if (!current()) return null;
   const task = lib.getDocument({
     data: pdf,
+    worker,
     useWorkerFetch: false,
     disableFontFace: true,
     useWasm: false,

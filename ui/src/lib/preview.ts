@@ -7,7 +7,7 @@ import type { FormKind } from "../bindings/FormKind";
 import type { RecordKind } from "../bindings/RecordKind";
 
 /** How long the typing must stop before the preview is drawn again. */
-export const PREVIEW_IDLE_MS = 250;
+export const PREVIEW_IDLE_MS = 200;
 
 /** The forms a record of each kind prints, the first shown by default. */
 export const PREVIEW_FORMS: Record<RecordKind, FormKind[]> = {
