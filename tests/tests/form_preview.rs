@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Result};
-use chisanpo_e2e::{add_worker, add_workplace, choose, first_run, pick_people, set_value, wait_dataset, Driver, Session, Xvfb, WAIT};
+use chisanpo_e2e::{add_worker, add_workplace, artifacts, choose, first_run, pick_people, set_value, wait_dataset, Driver, Session, Xvfb, WAIT};
 use serde_json::{json, Value};
 
 const PASS: &str = "e2e-form-preview-pass";
@@ -97,10 +97,13 @@ fn typing_into_the_interview_changes_the_printed_form_beside_it() -> Result<()> 
             s.screenshot("preview-interview-opinion")?;
         }
     }
+    let mut report = String::new();
     for (latency, render, paint) in &latencies {
-        eprintln!("preview: {latency} ms from the last keystroke to the painted page (render {render} ms, pdf.js {paint} ms)");
         ensure!(*latency < u64::MAX, "the app measured no time");
+        report.push_str(&format!("preview: {latency} ms from the last keystroke to the painted page (render {render} ms, pdf.js {paint} ms)\n"));
     }
+    eprint!("{report}");
+    std::fs::write(artifacts().join("preview-latency.txt"), report)?;
 
     // Zoom: the paper redrawn larger, the text still there.
     let width = |s: &Session| -> Result<f64> {
@@ -158,5 +161,19 @@ fn typing_into_the_interview_changes_the_printed_form_beside_it() -> Result<()> 
     ensure!(p["shown"] == true, "{p}");
     s.screenshot("preview-narrow-open")?;
     s.click("#preview-close")?;
+    s.set_window_size(1200, 820)?;
+
+    // The other entry screens show their own form beside them, empty boxes and all.
+    for (nav, title, shot) in [
+        ("new-consultation", "特定健康相談記録票", "preview-consultation"),
+        ("new-application", "特定健康相談・面接指導利用申込書", "preview-application"),
+        ("new-visit", "産業保健指導結果報告書", "preview-visit"),
+    ] {
+        s.click(&format!("[data-nav={nav}]"))?;
+        let p = wait_preview(&s, 0, title)?;
+        ensure!(p["problem"].is_null() && p["text"].as_str().unwrap_or_default().contains("下書き"), "{nav}: {p}");
+        s.screenshot(shot)?;
+    }
+
     s.quit()
 }
