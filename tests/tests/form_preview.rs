@@ -135,6 +135,10 @@ fn typing_into_the_interview_changes_the_printed_form_beside_it() -> Result<()> 
     ensure!(problem.contains("連絡事項等") && problem.contains("𠮷"), "the message does not name the field and the character: {p}");
     ensure!(p["canvases"].as_u64() >= Some(1), "the last paper is gone: {p}");
     s.screenshot("preview-missing-glyph")?;
+    // The message leads to the field: その欄へ移動 puts the cursor in it.
+    s.click("#op-medical")?;
+    s.click("#preview-problem-field")?;
+    ensure!(s.script("return document.activeElement.id;", json!([]))? == "op-remarks", "その欄へ移動 did not reach the field");
     let before = p["draws"].as_u64().unwrap_or(0);
     s.fill("#op-remarks", "吉野さんへ")?;
     let p = wait_preview(&s, before, "吉野さんへ")?;
