@@ -71,6 +71,10 @@ fn typing_into_the_interview_changes_the_printed_form_beside_it() -> Result<()> 
     ensure!(p["problem"].is_null(), "an empty draft shows a problem: {p}");
     ensure!(p["text"].as_str().unwrap_or_default().contains("意見書"), "not the 意見書: {p}");
     ensure!(p["canvases"].as_u64() >= Some(1), "no page drawn: {p}");
+    // Parsed in pdf.js's worker (the CSP's worker-src 'self'), not on the page: pdf.js falls back
+    // to loading its worker's script into the page, which sets `pdfjsWorker`, when no worker starts.
+    let fallback = s.script("return typeof globalThis.pdfjsWorker;", json!([]))?;
+    ensure!(fallback == "undefined", "pdf.js runs without its worker (the CSP refused it?): {fallback}");
     // Beside the entry screen, on the right, in a window as wide as the app opens.
     ensure!(p["shown"] == true && p["left"].as_f64().unwrap_or(0.0) > p["windowWidth"].as_f64().unwrap_or(0.0) * 0.4, "not on the right: {p}");
 
