@@ -4,11 +4,12 @@
 mod cli;
 mod cli_delivery;
 mod cli_pdf;
-#[cfg(test)]
-mod csp;
 mod gui;
 mod ipc;
 mod no_dumps;
+// The window's CSP, pinned (ADR 0036).
+#[cfg(test)]
+mod csp;
 #[cfg(test)]
 mod no_inspector;
 #[cfg(test)]
