@@ -9,8 +9,8 @@ import type { RecordKind } from "../bindings/RecordKind";
 /** How long the typing must stop before the preview is drawn again. */
 export const PREVIEW_IDLE_MS = 200;
 
-/** The forms a record of each kind prints, the first shown by default. */
-export const PREVIEW_FORMS: Record<RecordKind, FormKind[]> = {
+/** The forms a record of each kind prints, the first shown by default; a kind with none has no preview. */
+export const PREVIEW_FORMS: Partial<Record<RecordKind, FormKind[]>> = {
   interview: ["opinion", "work-status", "request"],
   consultation: ["consultation-record"],
   application: ["application"],

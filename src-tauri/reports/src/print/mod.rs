@@ -393,16 +393,16 @@ mod tests {
     /// preview is never an error page.
     #[test]
     fn an_empty_draft_draws_its_empty_boxes() {
-        use crate::domain::RecordKind;
         let tmp = tempfile::tempdir().unwrap();
         let (s, _) = store_with_records(tmp.path());
         for kind in FormKind::ALL {
-            let body = match kind.record_kind() {
-                RecordKind::Application => RecordBody::Application(Default::default()),
-                RecordKind::Consultation => RecordBody::Consultation(Default::default()),
-                RecordKind::Interview => RecordBody::Interview(Default::default()),
-                RecordKind::Visit => RecordBody::Visit(Default::default()),
+            let body = match kind {
+                FormKind::Opinion | FormKind::WorkStatus | FormKind::Request => RecordBody::Interview(Default::default()),
+                FormKind::ConsultationRecord => RecordBody::Consultation(Default::default()),
+                FormKind::Application => RecordBody::Application(Default::default()),
+                FormKind::VisitReport => RecordBody::Visit(Default::default()),
             };
+            assert_eq!(body.kind(), kind.record_kind());
             let pdf = s.preview_form(None, kind, body).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
             let text: String = text_of(&pdf, tmp.path()).split_whitespace().collect();
             assert!(text.contains("下書き"), "{kind:?}: {text}");
