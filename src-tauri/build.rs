@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "list_records",
     "get_record",
     "print_form",
+    "preview_form",
     "print_batch",
     "cancel_print_batch",
     "save_recovery_sheet",

@@ -84,6 +84,7 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             records::list_records,
             records::get_record,
             records::print_form,
+            records::preview_form,
             batch_print::print_batch,
             batch_print::cancel_print_batch,
             records::save_recovery_sheet,

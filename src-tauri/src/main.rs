@@ -10,6 +10,9 @@ mod cli_progress;
 mod gui;
 mod ipc;
 mod no_dumps;
+// The window's CSP, pinned (ADR 0036).
+#[cfg(test)]
+mod csp;
 #[cfg(test)]
 mod no_inspector;
 #[cfg(test)]

@@ -24,9 +24,14 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_path_buf()
 }
 
-/// The app binary under test (built by `make test` before the e2e tests run).
+/// The app binary under test (built by `make test` before the e2e tests run): `CHISANPO_APP`, or
+/// the debug build in the cargo target folder (`CARGO_TARGET_DIR` when set, as cargo builds it
+/// there; a worktree with its own target folder tests its own build).
 pub fn app_binary() -> PathBuf {
-    std::env::var_os("CHISANPO_APP").map(PathBuf::from).unwrap_or_else(|| root().join("target/debug/chisanpo"))
+    std::env::var_os("CHISANPO_APP").map(PathBuf::from).unwrap_or_else(|| {
+        let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).map(|t| if t.is_absolute() { t } else { root().join(t) });
+        target.unwrap_or_else(|| root().join("target")).join("debug/chisanpo")
+    })
 }
 
 /// Where screenshots are kept as test artefacts.
@@ -340,6 +345,12 @@ impl Session {
         let path = artifacts().join(format!("{name}.png"));
         std::fs::write(&path, png)?;
         Ok(path)
+    }
+
+    /// Resize the window (CSS pixels), as a user dragging its edge would.
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        post(&self.url("/window/rect"), &json!({ "width": width, "height": height })).context("resizing the window")?;
+        Ok(())
     }
 
     /// End the session: the app quits.

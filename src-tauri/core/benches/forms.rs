@@ -8,6 +8,11 @@
 //!   workers, and the two outputs of `print_batch` with 2 workers: merged into one PDF (in memory)
 //!   and written one file each into a temporary folder (atomically, fsynced).
 //!
+//! - `preview`: the live preview of an interview's 意見書 beside the entry screen (budget: under
+//!   300 ms after the last keystroke, of which this is the Rust part): `preview_form` over an
+//!   encrypted demo store (the snapshot read, the fonts, the drawing) and the base64 the IPC
+//!   answers, beside `one_opinion` drawn from a ready input.
+//!
 //! `make bench` (= `cargo bench -p chisanpo-core`), or `cargo bench -p chisanpo-core --bench forms`.
 
 use std::hint::black_box;
@@ -141,5 +146,31 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(forms, pages, batch);
+fn preview(c: &mut Criterion) {
+    use base64::Engine;
+    use chisanpo_core::demo;
+    use chisanpo_core::domain::{RecordKind, Staff, StaffRole};
+    use chisanpo_core::prelude::*;
+    use chisanpo_core::store::{KdfParams, Passphrase, Store};
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let me = Staff { role: Some(StaffRole::Doctor), name: "ベンチ 医師".into(), ..Default::default() };
+    let (store, _) = Store::init_with(&tmp.path().join("data"), &Passphrase::new("benchmark passphrase"), &me, KdfParams::MINIMUM).expect("init");
+    demo::generate(&store, 200, 3).expect("demo records");
+    let id = store.list_records(&Default::default()).expect("list").into_iter().find(|r| r.kind == RecordKind::Interview).expect("an interview").id;
+    let view = store.get_record(&id).expect("record");
+    let body = view.draft.or(view.current.map(|v| v.body)).expect("a body");
+    let fonts = FontSet::embedded().expect("embedded fonts");
+    let input = samples::input(RecordBody::Interview(samples::long_hours()), PrintStatus::Draft);
+    let mut g = c.benchmark_group("preview");
+    g.bench_function("one_opinion", |b| b.iter(|| render(FormKind::Opinion, &input, &fonts).unwrap()));
+    g.bench_function("preview_opinion_base64", |b| {
+        b.iter(|| {
+            let pdf = store.preview_form(Some(&id), FormKind::Opinion, body.clone()).unwrap();
+            base64::engine::general_purpose::STANDARD.encode(pdf)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(forms, pages, batch, preview);
 criterion_main!(forms);

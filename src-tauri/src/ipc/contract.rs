@@ -41,7 +41,7 @@ use super::guide::GuideBlock;
 use super::imports::{ImportWorkersRequest, OpenPathRequest, WorkerImportRequest};
 use super::ledgers::{AnnualRequest, DestroyRequest, ExportLedgerRequest, FeeExceptionRequest, LedgerRequest, LedgerView, PaymentRequest};
 use super::photos::PhotoRequest;
-use super::records::{PathRequest, PrintRequest, RecoverySheetRequest, SaveAsRequest};
+use super::records::{PathRequest, PreviewRequest, PrintRequest, RecoverySheetRequest, SaveAsRequest};
 use super::session::{
     AppStatus, ChangePassphraseRequest, CreateStoreRequest, CreateStoreResponse, HeartbeatReply, HeartbeatRequest, RecoverRequest, UnlockRequest,
 };
@@ -133,6 +133,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec::<ListFilter, Vec<RecordSummary>>("list_records"),
     spec::<IdRequest, RecordView>("get_record"),
     spec::<PrintRequest, PrintReport>("print_form"),
+    spec::<PreviewRequest, String>("preview_form"),
     spec::<BatchPrintRequest, BatchReport>("print_batch"),
     spec::<(), ()>("cancel_print_batch"),
     spec::<RecoverySheetRequest, String>("save_recovery_sheet"),

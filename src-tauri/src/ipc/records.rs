@@ -72,6 +72,26 @@ pub async fn print_form(state: State<'_, AppState>, req: PrintRequest) -> IpcRes
     print_into(&state, req).await
 }
 
+/// The 様式 an entry screen's draft would print, for the live preview beside it: what the screen
+/// holds (saved or not), drawn as printing draws it, marked 下書き. No `Debug`: it carries health data.
+#[derive(Deserialize, TS)]
+#[ts(export)]
+pub struct PreviewRequest {
+    /// The record's id; absent for a record not saved yet.
+    pub id: Option<String>,
+    pub form: FormKind,
+    pub body: chisanpo_core::domain::RecordBody,
+}
+
+/// The PDF of the preview as base64, held in the page's memory and drawn there (pdf.js, ADR 0036):
+/// no file is written, nothing is audited. A character no font has is the error printing gives.
+#[tauri::command]
+pub async fn preview_form(state: State<'_, AppState>, req: PreviewRequest) -> IpcResult<String> {
+    use base64::Engine;
+    let s = state.store()?;
+    blocking(move || Ok(base64::engine::general_purpose::STANDARD.encode(s.preview_form(req.id.as_deref(), req.form, req.body)?))).await
+}
+
 /// The body of `print_form`: without a path, into the print spool (removed on lock, on quit,
 /// at the next start and when records are destroyed); with one, a copy where the user chose in
 /// the save dialog, and nowhere else. Testable without a window.

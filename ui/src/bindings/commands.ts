@@ -59,6 +59,7 @@ import type { PathRequest } from "./PathRequest";
 import type { PaymentRequest } from "./PaymentRequest";
 import type { PhotoInfo } from "./PhotoInfo";
 import type { PhotoRequest } from "./PhotoRequest";
+import type { PreviewRequest } from "./PreviewRequest";
 import type { PrintReport } from "./PrintReport";
 import type { PrintRequest } from "./PrintRequest";
 import type { Profile } from "./Profile";
@@ -114,6 +115,7 @@ export const commands = {
   list_records: (req: ListFilter) => invoke<Array<RecordSummary>>("list_records", { req }),
   get_record: (req: IdRequest) => invoke<RecordView>("get_record", { req }),
   print_form: (req: PrintRequest) => invoke<PrintReport>("print_form", { req }),
+  preview_form: (req: PreviewRequest) => invoke<string>("preview_form", { req }),
   print_batch: (req: BatchPrintRequest) => invoke<BatchReport>("print_batch", { req }),
   cancel_print_batch: () => invoke<null>("cancel_print_batch"),
   save_recovery_sheet: (req: RecoverySheetRequest) => invoke<string>("save_recovery_sheet", { req }),

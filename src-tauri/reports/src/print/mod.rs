@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::domain::{Code, Date, RecordStatus};
+use crate::domain::{Code, Date, RecordBody, RecordStatus};
 use crate::error::{Error, Result};
 use crate::forms::fonts::FontSet;
 use crate::forms::sheet::PrintStatus;
@@ -47,6 +47,15 @@ pub trait Printing {
     /// The form input for a record: its latest finalised version (or `version`), or, for a record
     /// never finalised, its draft marked 下書き.
     fn form_input(&self, id: &str, version: Option<u32>) -> Result<FormInput>;
+
+    /// The 様式 `kind` as the draft `body` would print, marked 下書き: the live preview beside an
+    /// entry screen, drawn from what the screen holds (saved or not) by the same renderer, fonts
+    /// and snapshot of the people and places as printing the saved draft ([`Printing::print_form`]
+    /// of a record never finalised). `id` is the record's, None for one not saved yet. Nothing is
+    /// written: no file, no audit entry (nothing leaves the app; the screen shows it already).
+    /// A draft with empty fields draws the empty boxes; a character no font has is refused with
+    /// the message printing gives, naming the field.
+    fn preview_form(&self, id: Option<&str>, kind: FormKind, body: RecordBody) -> Result<Vec<u8>>;
 
     /// The one-page recovery sheet for `key` (shown once at `init`), written atomically to `out`,
     /// a place the user chose (the CLI's `--recovery-sheet`, the app's save dialog); the audit
@@ -94,8 +103,7 @@ impl Printing for Store {
         let (body, snapshot, version, status) = match (view.summary.status, version) {
             (RecordStatus::Draft, _) => {
                 let body = view.draft.ok_or_else(|| Error::NotFound { what: "下書き", id: id.to_string() })?;
-                let snapshot = self.read(|c| crate::store::records::snapshot(c, &body))?;
-                (body, snapshot, 0, PrintStatus::Draft)
+                return self.draft_input(id, body);
             }
             (RecordStatus::Final, v) => {
                 let v = v.unwrap_or(view.summary.version);
@@ -114,6 +122,12 @@ impl Printing for Store {
             }
         };
         Ok(FormInput { record_id: id.to_string(), version, status, body, snapshot, centre_name })
+    }
+
+    fn preview_form(&self, id: Option<&str>, kind: FormKind, body: RecordBody) -> Result<Vec<u8>> {
+        same_kind(kind, &body)?;
+        let input = self.draft_input(id.unwrap_or_default(), body)?;
+        forms::render(kind, &input, &self.fonts()?)
     }
 
     fn save_recovery_sheet(&self, key: &RecoveryKey, out: &Path) -> Result<()> {
@@ -146,6 +160,10 @@ impl Printing for Store {
 trait PrintingSteps {
     fn recovery_sheet_pdf(&self, key: &RecoveryKey) -> Result<Vec<u8>>;
 
+    /// What a draft prints from: `body` with the snapshot of whom and where it names now, version
+    /// 0, marked 下書き. Printing a saved draft and the live preview both start here.
+    fn draft_input(&self, id: &str, body: RecordBody) -> Result<FormInput>;
+
     /// Draw a 様式 into `out`; the audit entry says whether it was a copy the user chose to save
     /// (`saved`, its place kept apart: [`Store::saved_copies_of`]) or went to the spool.
     fn render_form(&self, id: &str, kind: FormKind, version: Option<u32>, out: &Path, saved_to: Option<&Path>) -> Result<PrintReport>;
@@ -166,11 +184,15 @@ impl PrintingSteps for Store {
         forms::recovery_sheet::render(&key.display(), &facts, FontSet::embedded()?)
     }
 
+    fn draft_input(&self, id: &str, body: RecordBody) -> Result<FormInput> {
+        let centre_name = self.setting("centre_name")?.unwrap_or_default();
+        let snapshot = self.read(|c| crate::store::records::snapshot(c, &body))?;
+        Ok(FormInput { record_id: id.to_string(), version: 0, status: PrintStatus::Draft, body, snapshot, centre_name })
+    }
+
     fn render_form(&self, id: &str, kind: FormKind, version: Option<u32>, out: &Path, saved_to: Option<&Path>) -> Result<PrintReport> {
         let input = self.form_input(id, version)?;
-        if input.body.kind() != kind.record_kind() {
-            return Err(Error::invalid("form", format!("{}は{}の記録からは作れません。", kind.label(), input.body.kind().label())));
-        }
+        same_kind(kind, &input.body)?;
         let pdf = forms::render(kind, &input, &self.fonts()?)?;
         atomic::write_file(out, &pdf)?;
         let draft = input.status == PrintStatus::Draft;
@@ -189,6 +211,14 @@ impl PrintingSteps for Store {
         })?;
         Ok(PrintReport { path: out.display().to_string(), form: kind, version: input.version, draft, bytes: pdf.len() as u64 })
     }
+}
+
+/// A form is made only from its own kind of record.
+fn same_kind(kind: FormKind, body: &RecordBody) -> Result<()> {
+    if body.kind() != kind.record_kind() {
+        return Err(Error::invalid("form", format!("{}は{}の記録からは作れません。", kind.label(), body.kind().label())));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -279,5 +309,122 @@ mod tests {
         assert!(!trail.iter().any(|e| e.detail.to_string().contains(key.display().as_str())), "the key is never logged");
         assert_eq!(s.spool().clear(), 1);
         assert!(chosen.exists() && out.exists(), "clearing the spool leaves the user's copies");
+    }
+
+    /// What poppler's `pdftotext` reads in a PDF (a reader that did not write it).
+    fn text_of(pdf: &[u8], dir: &Path) -> String {
+        let file = dir.join("read-back.pdf");
+        fs::write(&file, pdf).unwrap();
+        let out = std::process::Command::new("pdftotext").arg(&file).arg("-").output().expect("pdftotext (poppler-utils) is needed");
+        assert!(out.status.success(), "pdftotext failed");
+        fs::remove_file(&file).unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Every word of a PDF with its box, and its metadata but the times, as poppler reads them.
+    fn placed_words(pdf: &[u8], dir: &Path) -> String {
+        let file = dir.join("placed.pdf");
+        fs::write(&file, pdf).unwrap();
+        let out = std::process::Command::new("pdftotext").arg("-bbox").arg(&file).arg("-").output().expect("pdftotext (poppler-utils) is needed");
+        assert!(out.status.success(), "pdftotext failed");
+        fs::remove_file(&file).unwrap();
+        let html = String::from_utf8(out.stdout).unwrap();
+        let kept: Vec<&str> = html.lines().filter(|l| !l.contains("\"CreationDate\"") && !l.contains("\"ModDate\"")).collect();
+        assert!(kept.iter().filter(|l| l.contains("<word")).count() > 20, "{html}");
+        kept.join("\n")
+    }
+
+    /// An interview of the demo store, with what the screen would have typed into its 意見書.
+    fn typed_interview(s: &Store, remarks: &str) -> RecordBody {
+        use crate::domain::RecordKind;
+        let id = s.list_records(&Default::default()).unwrap().into_iter().find(|r| r.kind == RecordKind::Interview).expect("an interview").id;
+        let view = s.get_record(&id).unwrap();
+        let mut body = view.draft.or(view.current.map(|c| c.body)).unwrap();
+        let RecordBody::Interview(iv) = &mut body else { panic!("not an interview") };
+        iv.application_id = None;
+        iv.opinion.remarks = remarks.into();
+        body
+    }
+
+    /// The preview draws what the screen holds, unsaved, with the people it names and the 下書き
+    /// mark; it writes no file anywhere and no audit entry.
+    #[test]
+    fn the_preview_draws_the_unsaved_draft_and_writes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (s, consultation) = store_with_records(tmp.path());
+        let body = typed_interview(&s, "プレビュー確認用の連絡事項");
+        let worker = s.read(|c| crate::store::records::snapshot(c, &body)).unwrap().worker.expect("a worker").name;
+        let before = files_under(tmp.path());
+        let trail = s.audit_trail(&consultation).unwrap().len();
+        let pdf = s.preview_form(None, FormKind::Opinion, body).unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        let reader = tempfile::tempdir().unwrap();
+        let text: String = text_of(&pdf, reader.path()).split_whitespace().collect();
+        assert!(text.contains("プレビュー確認用の連絡事項"), "{text}");
+        assert!(text.contains(&worker.split_whitespace().collect::<String>()), "the worker's name from the store");
+        assert!(text.contains("下書き"), "{text}");
+        let after: Vec<PathBuf> = files_under(tmp.path()).into_iter().filter(|p| !p.to_string_lossy().contains("chisanpo.db")).collect();
+        let before: Vec<PathBuf> = before.into_iter().filter(|p| !p.to_string_lossy().contains("chisanpo.db")).collect();
+        assert_eq!(after, before, "no file written");
+        assert_eq!(s.audit_trail(&consultation).unwrap().len(), trail);
+        assert_eq!(s.spool().clear(), 0, "nothing in the spool");
+    }
+
+    /// The preview of a saved draft is what printing it makes: the same words at the same places,
+    /// the same title, subject and author. (The bytes differ: the creation time, and the names
+    /// printpdf draws at random for the font subsets.)
+    #[test]
+    fn the_preview_is_what_printing_the_draft_makes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (s, _) = store_with_records(tmp.path());
+        let body = typed_interview(&s, "印刷と同じになること");
+        let id = s.create_record(&body).unwrap();
+        for kind in [FormKind::Opinion, FormKind::WorkStatus] {
+            let preview = s.preview_form(Some(&id), kind, body.clone()).unwrap();
+            let out = tmp.path().join(format!("{}.pdf", kind.as_str()));
+            let report = s.print_form(&id, kind, None, &out).unwrap();
+            assert!(report.draft);
+            let printed = fs::read(&out).unwrap();
+            assert_eq!(placed_words(&preview, tmp.path()), placed_words(&printed, tmp.path()), "{kind:?}");
+        }
+    }
+
+    /// A new record with nothing filled in yet draws every form of its kind with empty boxes: the
+    /// preview is never an error page.
+    #[test]
+    fn an_empty_draft_draws_its_empty_boxes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (s, _) = store_with_records(tmp.path());
+        for kind in FormKind::ALL {
+            let body = match kind {
+                FormKind::Opinion | FormKind::WorkStatus | FormKind::Request => RecordBody::Interview(Default::default()),
+                FormKind::ConsultationRecord => RecordBody::Consultation(Default::default()),
+                FormKind::Application => RecordBody::Application(Default::default()),
+                FormKind::VisitReport => RecordBody::Visit(Default::default()),
+            };
+            assert_eq!(body.kind(), kind.record_kind());
+            let pdf = s.preview_form(None, kind, body).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+            let text: String = text_of(&pdf, tmp.path()).split_whitespace().collect();
+            assert!(text.contains("下書き"), "{kind:?}: {text}");
+        }
+        // A form of another kind of record is refused as printing refuses it.
+        let err = s.preview_form(None, FormKind::Opinion, RecordBody::Consultation(Default::default())).unwrap_err();
+        assert!(err.to_string().contains("作れません"), "{err}");
+    }
+
+    /// A character no font has stops the preview with the message printing gives, naming the field.
+    #[test]
+    fn a_missing_glyph_is_the_message_printing_gives_naming_the_field() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (s, _) = store_with_records(tmp.path());
+        // 𠮷 (U+20BB7) is not in IPAex (design.md); no fallback font is set.
+        let body = typed_interview(&s, "𠮷野さんへ連絡");
+        let id = s.create_record(&body).unwrap();
+        let preview = s.preview_form(None, FormKind::Opinion, body).unwrap_err();
+        let printed = s.print_form(&id, FormKind::Opinion, None, &tmp.path().join("x.pdf")).unwrap_err();
+        assert_eq!(preview.to_string(), printed.to_string());
+        let Error::Invalid(v) = preview else { panic!("not a field problem") };
+        assert_eq!(v[0].field, "連絡事項等");
+        assert!(v[0].message.contains("𠮷"), "{}", v[0].message);
     }
 }
