@@ -310,8 +310,16 @@ fn a_corrected_source_does_not_block_the_outcome_and_future_dates_are_refused() 
     f.store.finalise(&id).unwrap();
     // The consultation was of the other worker, corrected since.
     let RecordBody::Consultation(c) = f.store.get_version(&source, 1).unwrap().body else { panic!("a consultation") };
+    let differs = |s: &Store| s.referrals(&ReferralFilter { source_id: Some(source.clone()), ..Default::default() }).unwrap()[0].source_differs;
+    assert!(!differs(&f.store), "made from it as it was");
     f.store.amend(&source, &RecordBody::Consultation(Consultation { worker_id: Some(f.other_worker.clone()), ..c }), "労働者の取り違え").unwrap();
+    assert!(differs(&f.store), "the list says the referral no longer matches its corrected source");
     assert_eq!(f.store.record_referral_outcome(&id, ReferralOutcome::Unknown, None, "").unwrap(), 2);
+    assert!(differs(&f.store), "recording the outcome does not change whom it names");
+    // The referral corrected to the source's worker matches again.
+    let RecordBody::Referral(r2) = f.store.get_version(&id, 2).unwrap().body else { panic!("a referral") };
+    f.store.amend(&id, &RecordBody::Referral(Referral { worker_id: Some(f.other_worker.clone()), ..r2 }), "紹介元の訂正に合わせる").unwrap();
+    assert!(!differs(&f.store));
     // A referral dated tomorrow is refused at 確定.
     let (later, r) = f.referral(&source);
     let tomorrow: Date = (chisanpo_core::store::today().naive() + chrono::Duration::days(1)).format("%Y-%m-%d").to_string().parse().unwrap();

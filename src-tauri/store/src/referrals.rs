@@ -226,6 +226,9 @@ pub struct ReferralRow {
     pub days_waiting: Option<i32>,
     /// No outcome 30 days or more after it was made.
     pub awaiting: bool,
+    /// The source record was corrected since, and now names another workplace or worker, or a
+    /// later day than the referral's: the referral needs its own 訂正.
+    pub source_differs: bool,
 }
 
 #[derive(Deserialize)]
@@ -246,7 +249,10 @@ pub(crate) fn referrals_in(conn: &Connection, f: &ReferralFilter, today: Date) -
         "SELECT r.id, r.status, r.version, r.draft, \
                 json_object('body', json_extract(v.content, '$.body.data'), 'outside_body', json_extract(v.content, '$.snapshot.outside_body'), \
                             'workplace', json_extract(v.content, '$.snapshot.workplace.name'), 'worker', json_extract(v.content, '$.snapshot.worker.name')), \
-                wp.name, wk.name, s.kind \
+                wp.name, wk.name, s.kind, \
+                (s.id IS NOT NULL AND (coalesce(s.workplace_id, '') <> coalesce(r.workplace_id, '') \
+                  OR (s.worker_id IS NOT NULL AND s.worker_id <> coalesce(r.worker_id, '')) \
+                  OR (r.performed_on IS NOT NULL AND s.performed_on IS NOT NULL AND r.performed_on < s.performed_on))) \
          FROM records r LEFT JOIN record_versions v ON v.record_id = r.id AND v.version = r.version \
          LEFT JOIN workplaces wp ON wp.id = r.workplace_id LEFT JOIN workers wk ON wk.id = r.worker_id \
          LEFT JOIN records s ON s.id = {SOURCE} \
@@ -254,14 +260,14 @@ pub(crate) fn referrals_in(conn: &Connection, f: &ReferralFilter, today: Date) -
            AND (?4 = 0 OR (r.status = 'final' AND json_extract(v.content, '$.body.data.outcome') IS NULL AND r.performed_on <= ?5)) \
          ORDER BY r.performed_on DESC, r.id"
     ))?;
-    type Raw = (String, String, u32, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+    type Raw = (String, String, u32, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, bool);
     let raw: Vec<Raw> = stmt
         .query_map(params![RecordKind::Referral.as_str(), f.workplace_id, f.source_id, f.awaiting, cutoff], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::with_capacity(raw.len());
-    for (id, status, version, draft, frozen, wp_name, wk_name, source_kind) in raw {
+    for (id, status, version, draft, frozen, wp_name, wk_name, source_kind, source_differs) in raw {
         let status = RecordStatus::parse(&status).expect("status is checked by the schema");
         let (referral, body, workplace, worker) = match (version, frozen) {
             (v, Some(frozen)) if v > 0 => {
@@ -302,6 +308,7 @@ pub(crate) fn referrals_in(conn: &Connection, f: &ReferralFilter, today: Date) -
                 .flatten()
                 .map(|d| i32::try_from((today.naive() - d.naive()).num_days()).unwrap_or(i32::MAX)),
             awaiting,
+            source_differs,
         });
     }
     if f.awaiting {

@@ -20,4 +20,9 @@ days_waiting: number | null,
 /**
  * No outcome 30 days or more after it was made.
  */
-awaiting: boolean, };
+awaiting: boolean, 
+/**
+ * The source record was corrected since, and now names another workplace or worker, or a
+ * later day than the referral's: the referral needs its own 訂正.
+ */
+source_differs: boolean, };

@@ -6,7 +6,7 @@ function row(over: Partial<ReferralRow>): ReferralRow {
   return {
     id: "r", status: "final", version: 1, referred_on: "2026-10-01", body_name: "こころのクリニック", body_kind: "psychiatry", body_phone: "",
     reason: "メンタルヘルス不調", outcome: null, outcome_on: null, workplace_name: "山田製作所", worker_name: "佐藤 花子",
-    source_id: "c", source_kind: "consultation", days_waiting: null, awaiting: false, ...over,
+    source_id: "c", source_kind: "consultation", days_waiting: null, awaiting: false, source_differs: false, ...over,
   };
 }
 
