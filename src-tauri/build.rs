@@ -49,6 +49,7 @@ const COMMANDS: &[&str] = &[
     "open_findings",
     "add_photo",
     "search_directory",
+    "get_outside_body",
     "cancel_operation",
     "guide_page",
     "guide_pdf",

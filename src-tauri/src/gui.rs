@@ -106,6 +106,7 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
             photos::add_photo,
             photos::photo,
             directory::search_directory,
+            directory::get_outside_body,
             progress::cancel_operation,
             guide::guide_page,
             guide::guide_pdf,

@@ -158,6 +158,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec::<(), Vec<GuideBlock>>("guide_page"),
     spec::<(), String>("guide_pdf"),
     spec::<DirectoryQuery, Vec<EntityRow<OutsideBody>>>("search_directory"),
+    spec::<IdRequest, EntityRow<OutsideBody>>("get_outside_body"),
     spec::<SaveOutsideBodyRequest, String>("save_outside_body"),
     spec::<IdRequest, ()>("remove_outside_body"),
     spec::<PathRequest, DirectoryImportReport>("import_directory"),

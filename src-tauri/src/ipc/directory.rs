@@ -52,6 +52,13 @@ pub struct OutcomeRequest {
     pub note: String,
 }
 
+/// One body by its id, wherever it falls in a search (a draft's chosen body).
+#[tauri::command]
+pub async fn get_outside_body(state: State<'_, AppState>, req: IdRequest) -> IpcResult<EntityRow<OutsideBody>> {
+    let s = state.store()?;
+    blocking(move || s.get_outside_body(&req.id)).await
+}
+
 #[tauri::command]
 pub async fn search_directory(state: State<'_, AppState>, req: DirectoryQuery) -> IpcResult<Vec<EntityRow<OutsideBody>>> {
     let s = state.store()?;

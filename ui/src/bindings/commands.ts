@@ -140,6 +140,7 @@ export const commands = {
   guide_page: () => invoke<Array<GuideBlock>>("guide_page"),
   guide_pdf: () => invoke<string>("guide_pdf"),
   search_directory: (req: DirectoryQuery) => invoke<Array<EntityRow<OutsideBody>>>("search_directory", { req }),
+  get_outside_body: (req: IdRequest) => invoke<EntityRow<OutsideBody>>("get_outside_body", { req }),
   save_outside_body: (req: SaveOutsideBodyRequest) => invoke<string>("save_outside_body", { req }),
   remove_outside_body: (req: IdRequest) => invoke<null>("remove_outside_body", { req }),
   import_directory: (req: PathRequest) => invoke<DirectoryImportReport>("import_directory", { req }),
