@@ -15,6 +15,8 @@ use chisanpo_core::progress::{self, Step};
 use chisanpo_core::store::{backup, KdfParams, Passphrase, Secret, Store};
 use chisanpo_core::{demo, Error};
 
+mod delivery_common;
+
 const PASS: &str = "進捗テストのパスフレーズ";
 
 fn demo_store(dir: &std::path::Path, records: usize) -> Store {
@@ -26,12 +28,17 @@ fn demo_store(dir: &std::path::Path, records: usize) -> Store {
 
 /// Run `f` with its steps collected; `stop_at` sets 中止 on the first step whose label it names.
 fn observed<T>(stop_at: Option<&'static str>, f: impl FnOnce() -> T) -> (T, Vec<Step>) {
+    observed_until(move |s| stop_at.is_some_and(|l| s.label.contains(l)), f)
+}
+
+/// Run `f` with its steps collected; 中止 is set on the first step `stop` picks.
+fn observed_until<T>(stop: impl Fn(&Step) -> bool + 'static, f: impl FnOnce() -> T) -> (T, Vec<Step>) {
     let cancel = Arc::new(AtomicBool::new(false));
     let seen = Rc::new(RefCell::new(Vec::new()));
     let sink = {
         let (seen, cancel) = (seen.clone(), cancel.clone());
         move |s: &Step| {
-            if stop_at.is_some_and(|l| s.label.contains(l)) {
+            if stop(s) {
                 cancel.store(true, Ordering::Relaxed);
             }
             seen.borrow_mut().push(s.clone());
@@ -65,7 +72,10 @@ fn a_ledger_export_says_how_far_it_is_and_stopped_writes_no_file() {
     assert!(labels.contains(&"記録を読み込んでいます") && labels.contains(&"台帳を PDF にしています"), "{labels:?}");
     let pdf_last = steps.iter().rev().find(|s| s.label == "台帳を PDF にしています").unwrap();
     assert_eq!((pdf_last.done, pdf_last.total), (rows, rows), "the bar reaches the end");
+    let writing = steps.iter().filter(|s| s.label == "ファイルに書き出しています").collect::<Vec<_>>();
     assert_eq!(steps.last().unwrap().label, "ファイルに書き出しています");
+    assert!(writing.iter().all(|s| !s.cancellable), "once the file is being written, 中止 is no longer offered: {writing:?}");
+    assert!(steps.iter().filter(|s| s.label != "ファイルに書き出しています").all(|s| s.cancellable));
     std::fs::remove_file(&out).unwrap();
 
     let (r, _) = observed(Some("PDF"), || s.export_ledger(LedgerKind::Consultation, &filter, ExportFormat::Pdf, CsvEncoding::Utf8Bom, &out));
@@ -110,9 +120,26 @@ fn a_stopped_backup_leaves_no_file_and_a_finished_one_reached_every_page() {
         observed(Some("確かめて"), || backup::restore(&data, std::path::Path::new(&info.path), &Secret::Passphrase(Passphrase::new(PASS)), false));
     assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
     assert!(steps.iter().all(|s| s.cancellable));
-    let s = Store::open(&data, &Passphrase::new(PASS)).unwrap();
-    assert_eq!(s.list_records(&Default::default()).unwrap().len(), before);
-    assert!(!std::fs::read_dir(&data).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".restore-")), "no staging left");
+    let untouched = |data: &std::path::Path| {
+        let s = Store::open(data, &Passphrase::new(PASS)).unwrap();
+        assert_eq!(s.list_records(&Default::default()).unwrap().len(), before);
+        assert!(!std::fs::read_dir(data).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".restore-")), "no staging left");
+    };
+    untouched(&data);
+    // Stopped after the check, before the swap: the same.
+    let (r, steps) = observed_until(
+        |s| s.label.contains("確かめて") && s.done == 1,
+        || backup::restore(&data, std::path::Path::new(&info.path), &Secret::Passphrase(Passphrase::new(PASS)), false),
+    );
+    assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
+    assert!(steps.iter().any(|s| s.done == 1), "{steps:?}");
+    untouched(&data);
+    // Not stopped: the last stage, replacing the store, offers no 中止.
+    let (r, steps) = observed(None, || backup::restore(&data, std::path::Path::new(&info.path), &Secret::Passphrase(Passphrase::new(PASS)), false));
+    r.unwrap();
+    let replacing = steps.iter().find(|s| s.label.contains("置き換えて")).expect("the swap is reported");
+    assert!(!replacing.cancellable, "{replacing:?}");
+    untouched(&data);
 }
 
 #[test]
@@ -127,4 +154,56 @@ fn a_stopped_worker_import_adds_no_one() {
     let (r, steps) = observed(None, || s.import_workers(&wp, &workers));
     assert_eq!(r.unwrap().len(), 30);
     assert_eq!(steps.last().map(|s| (s.done, s.total)), Some((30, 30)));
+}
+
+#[test]
+fn a_stopped_directory_import_adds_no_body_and_a_finished_one_reaches_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path(), 0);
+    let mut csv = String::from("名称,フリガナ,種別,郵便番号,所在地,地域,電話番号,対応内容,備考\r\n");
+    for i in 0..25 {
+        csv.push_str(&format!("進捗クリニック{i},,精神科・心療内科,,静岡市葵区{i},静岡市,054-000-{i:04},,\r\n"));
+    }
+    let listed = |s: &Store| s.search_directory(&Default::default(), 100).unwrap().len();
+    let before = listed(&s);
+    let (r, _) = observed_until(|s| s.label.contains("名簿") && s.done == 10, || s.import_directory(csv.as_bytes()));
+    assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
+    assert_eq!(listed(&s), before, "one transaction: the ten lines before 中止 rolled back too");
+    let (r, steps) = observed(None, || s.import_directory(csv.as_bytes()));
+    assert_eq!(r.unwrap().added, 25);
+    assert_eq!(listed(&s), before + 25);
+    assert_eq!(steps.last().map(|s| (s.done, s.total)), Some((25, 25)), "the bar reaches its end");
+    never_backwards(&steps);
+}
+
+#[test]
+fn a_centre_import_stops_between_bundles_and_the_next_import_applies_the_rest() {
+    use chisanpo_core::delivery::FolderTransport;
+    use delivery_common::*;
+    let w = world();
+    let outbox = w.synced();
+    let a = new_store(&w.root.join("a"), "進捗 一郎");
+    let req = a.enrol(&w.profile).unwrap();
+    assert!(w.centre.centre_enrol_device(&req).unwrap());
+    // Three deliveries, three bundles (three workers: a second consultation of one is charged).
+    for (day, name) in [(10, WORKER_A), (11, WORKER_B), (12, "進捗 三郎")] {
+        let (wp, wk) = worker(&a, name);
+        finalised(&a, &consultation(&a, &wp, &wk, day, HEALTH));
+        a.deliver(&FolderTransport::new(&outbox)).unwrap();
+    }
+    assert_eq!(bundles_in(&outbox).len(), 3);
+
+    // 中止 while the second bundle is reached: the first is applied whole, no other.
+    let (r, steps) = observed_until(|s| s.label.contains("取り込んで") && s.done == 1, || w.centre.centre_import(&outbox));
+    assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
+    assert!(steps.iter().all(|s| s.cancellable));
+    assert_eq!(consolidated_pairs(&w.centre).len(), 1, "only the bundle before 中止");
+
+    let (r, steps) = observed(None, || w.centre.centre_import(&outbox));
+    let r = r.unwrap();
+    assert_eq!(r.bundles_applied.len(), 2, "{r:?}");
+    assert_eq!(consolidated_pairs(&w.centre), pairs(&a), "the rest arrived on the next import");
+    let importing: Vec<&Step> = steps.iter().filter(|s| s.label.contains("取り込んで")).collect();
+    assert_eq!(importing.last().map(|s| (s.done, s.total)), Some((3, 3)), "the bar reaches its end: {importing:?}");
+    never_backwards(&steps);
 }

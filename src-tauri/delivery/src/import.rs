@@ -202,6 +202,9 @@ pub trait CentreImport {
     fn consolidated_listed(&self, filter: &ListFilter) -> Result<Vec<ConsolidatedRecord>>;
 }
 
+/// What the bar says while the bundles are applied.
+pub const IMPORTING: &str = "端末から届いた記録を取り込んでいます";
+
 impl CentreImport for Store {
     fn centre_import(&self, dir: &Path) -> Result<ImportReport> {
         self.centre_import_from(&FolderTransport::new(dir))
@@ -252,7 +255,7 @@ impl CentreImport for Store {
             for (file, receipted, ahead) in ahead_rx {
                 // Between bundles, each applied in a transaction of its own: 中止 leaves the rest
                 // for the next import (their receipts too), nothing half applied.
-                crate::progress::step("端末から届いた記録を取り込んでいます", done, total);
+                crate::progress::step(IMPORTING, done, total);
                 crate::progress::checkpoint()?;
                 done += 1;
                 // A bundle without its hash file is still arriving: looked at again next time. One
@@ -354,6 +357,8 @@ impl CentreImport for Store {
             }
             Ok(())
         })?;
+        // Every bundle looked at: the bar reaches its end.
+        crate::progress::step(IMPORTING, done, total);
         self.write_receipts(source, target, &receipt_here, &decided, &mut report)?;
         Ok(report)
     }

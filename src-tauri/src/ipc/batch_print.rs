@@ -4,7 +4,7 @@
 //! `BatchProgress`); `cancel_print_batch` stops the batch between documents, and so does a lock.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use chisanpo_core::error::ErrorDto;
@@ -15,6 +15,7 @@ use serde::Deserialize;
 use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
 
+use super::cancels::Cancellable;
 use super::records::{discard_if_locked_meanwhile, SAVE_NOT_CHOSEN};
 use super::{blocking, AppState, Grant, IpcResult};
 
@@ -56,7 +57,7 @@ pub async fn print_batch(app: AppHandle, state: State<'_, AppState>, req: BatchP
 
 #[tauri::command]
 pub async fn cancel_print_batch(state: State<'_, AppState>) -> IpcResult<()> {
-    state.batch_cancel().store(true, Ordering::Relaxed);
+    state.cancels().cancel(Cancellable::BatchPrint);
     Ok(())
 }
 
@@ -80,8 +81,7 @@ pub(crate) async fn print_batch_into(
         }
         BatchDestination::Merged { path } => BatchOutput::Merged(state.chosen(&path, SAVE_NOT_CHOSEN)?),
     };
-    let cancel: Arc<AtomicBool> = state.batch_cancel();
-    cancel.store(false, Ordering::Relaxed);
+    let cancel: Arc<AtomicBool> = state.cancels().start(Cancellable::BatchPrint);
     let report = blocking({
         let output = output.clone();
         move || s.print_batch(req.form, &req.selection, &output, &progress, &cancel)

@@ -41,6 +41,7 @@ use super::guide::GuideBlock;
 use super::imports::{ImportWorkersRequest, OpenPathRequest, WorkerImportRequest};
 use super::ledgers::{AnnualRequest, DestroyRequest, ExportLedgerRequest, FeeExceptionRequest, LedgerRequest, LedgerView, PaymentRequest};
 use super::photos::PhotoRequest;
+use super::progress::CancelRequest;
 use super::records::{PathRequest, PreviewRequest, PrintRequest, RecoverySheetRequest, SaveAsRequest};
 use super::session::{
     AppStatus, ChangePassphraseRequest, CreateStoreRequest, CreateStoreResponse, HeartbeatReply, HeartbeatRequest, RecoverRequest, UnlockRequest,
@@ -154,7 +155,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec::<OpenFindingsRequest, Vec<OpenFinding>>("open_findings"),
     spec::<PathRequest, PhotoInfo>("add_photo"),
     spec::<PhotoRequest, String>("photo"),
-    spec::<(), ()>("cancel_operation"),
+    spec::<CancelRequest, ()>("cancel_operation"),
     spec::<(), Vec<GuideBlock>>("guide_page"),
     spec::<(), String>("guide_pdf"),
     spec::<DirectoryQuery, Vec<EntityRow<OutsideBody>>>("search_directory"),

@@ -39,22 +39,41 @@ pub enum GuideBlock {
     },
 }
 
-/// Where the screenshots are: `CHISANPO_GUIDE_SHOTS`, or the checkout's `artifacts/screenshots`
-/// (the end-to-end tests' of this build), if there.
+/// Where the screenshots are: `CHISANPO_GUIDE_SHOTS`, or, in a debug build run from the
+/// checkout, its `artifacts/screenshots` (the end-to-end tests' of this build). A release build
+/// never looks at the folder it was built in.
 fn shots_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("CHISANPO_GUIDE_SHOTS") {
         return Some(PathBuf::from(dir));
     }
-    let checkout = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../artifacts/screenshots"));
-    checkout.is_dir().then_some(checkout)
+    #[cfg(debug_assertions)]
+    {
+        let checkout = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../artifacts/screenshots"));
+        if checkout.is_dir() {
+            return Some(checkout);
+        }
+    }
+    None
+}
+
+/// The largest screenshot shown (a full-window PNG is well under 1 MB).
+const SHOT_LIMIT: u64 = 8 * 1024 * 1024;
+
+/// Whether `name` is one the guide can give: `foundation-home.png`, never a path.
+fn is_shot_name(name: &str) -> bool {
+    name.strip_suffix(".png").is_some_and(|stem| !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
 }
 
 fn read_shot(name: &str) -> Option<Vec<u8>> {
-    // Only the names the guide gives, never a path.
-    if name.contains(['/', '\\']) || name.contains("..") {
+    if !is_shot_name(name) {
         return None;
     }
-    std::fs::read(shots_dir()?.join(name)).ok()
+    let path = shots_dir()?.join(name);
+    let meta = std::fs::metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > SHOT_LIMIT {
+        return None;
+    }
+    std::fs::read(path).ok()
 }
 
 #[tauri::command]
@@ -88,4 +107,19 @@ pub async fn guide_pdf(state: State<'_, AppState>) -> IpcResult<String> {
         Ok(path.display().to_string())
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_shot_name;
+
+    #[test]
+    fn only_the_guides_picture_names_are_read() {
+        for ok in ["foundation-home.png", "interview-1-request.png", "a.png"] {
+            assert!(is_shot_name(ok), "{ok}");
+        }
+        for bad in ["../secret.png", "/etc/passwd", "a/b.png", "a\\b.png", ".png", "Home.png", "home.PNG", "home.png.txt", "..png", "ホーム.png"] {
+            assert!(!is_shot_name(bad), "{bad}");
+        }
+    }
 }

@@ -15,6 +15,7 @@
 
 pub mod backups;
 pub mod batch_print;
+pub mod cancels;
 #[cfg(test)]
 mod contract;
 pub mod delivery;
@@ -76,10 +77,9 @@ pub struct AppState {
     /// When the screen last reported activity (keys, mouse), or the store was unlocked: the back
     /// end locks by itself once this is older than the idle time and its grace (finding 10).
     activity: Mutex<std::time::Instant>,
-    /// Set to stop the batch print under way (`cancel_print_batch`, or a lock).
-    batch_cancel: Arc<std::sync::atomic::AtomicBool>,
-    /// Set to stop the long command under way (`cancel_operation`, or a lock).
-    operation_cancel: Arc<std::sync::atomic::AtomicBool>,
+    /// The 中止 flags of the long commands and the batch print, one per kind (`cancel_operation`,
+    /// `cancel_print_batch`); a lock sets them all.
+    cancels: cancels::Cancels,
 }
 
 impl AppState {
@@ -101,8 +101,7 @@ impl AppState {
             granted: Mutex::new(HashMap::new()),
             idle_seconds_override: chisanpo_core::store::prefs::idle_seconds_override(idle.as_deref()),
             activity: Mutex::new(std::time::Instant::now()),
-            batch_cancel: Arc::default(),
-            operation_cancel: Arc::default(),
+            cancels: cancels::Cancels::default(),
         }
     }
 
@@ -208,6 +207,8 @@ impl AppState {
         }
         *store = None;
         drop(store);
+        // Like any lock: what runs stops at its next safe point.
+        self.cancels.cancel_all();
         self.forget_outputs();
         true
     }
@@ -227,9 +228,9 @@ impl AppState {
         if store.is_some() {
             self.note_activity(std::time::Instant::now());
         } else {
-            // A batch print stops at a lock, between documents.
-            self.batch_cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-            self.operation_cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            // A batch print stops at a lock, between documents; a long command at its next
+            // safe point.
+            self.cancels.cancel_all();
         }
         *self.store.write().unwrap_or_else(|e| e.into_inner()) = store.map(Arc::new);
         self.forget_outputs();
@@ -239,14 +240,9 @@ impl AppState {
         &self.data_dir
     }
 
-    /// The flag that stops the long command under way (`ipc::progress`).
-    pub fn operation_cancel(&self) -> Arc<std::sync::atomic::AtomicBool> {
-        self.operation_cancel.clone()
-    }
-
-    /// The flag that stops the batch print under way.
-    pub fn batch_cancel(&self) -> Arc<std::sync::atomic::AtomicBool> {
-        self.batch_cancel.clone()
+    /// The 中止 flags of the long commands (`ipc::progress`, `ipc::batch_print`).
+    pub fn cancels(&self) -> &cancels::Cancels {
+        &self.cancels
     }
 }
 

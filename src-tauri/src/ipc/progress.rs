@@ -4,22 +4,23 @@
 //! `operation-progress`; `cancel_operation` stops it at the core's next safe point, and so does a
 //! lock. The batch print has its own event and cancel (`batch_print`).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use chisanpo_core::progress::{self, Step};
 use chisanpo_core::Result;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
 
+use super::cancels::Cancellable;
 use super::{AppState, IpcResult};
 
 /// The event the page listens to for a long command's progress.
 pub const PROGRESS_EVENT: &str = "operation-progress";
 
 /// Which long command the step belongs to, so a screen shows only its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Operation {
@@ -47,11 +48,10 @@ pub(crate) struct Track {
 }
 
 impl Track {
-    /// Made when the command starts (after any lock it takes, which sets the flag): 中止 pressed
-    /// before now does not stop it.
+    /// Made when the command starts (after any lock it takes): it gets its own 中止 flag, so a
+    /// 中止 or lock before now does not stop it, and 中止 of another command never does.
     pub(crate) fn new(app: &AppHandle, state: &AppState, operation: Operation) -> Self {
-        let cancel = state.operation_cancel();
-        cancel.store(false, Ordering::Relaxed);
+        let cancel = state.cancels().start(Cancellable::Operation(operation));
         Track { app: app.clone(), cancel, operation }
     }
 }
@@ -65,9 +65,17 @@ pub(crate) fn tracked<T>(track: Option<Track>, f: impl FnOnce() -> Result<T>) ->
     progress::run(sink, Some(cancel), f)
 }
 
-/// 中止: the long command under way stops at its next safe point, and answers `cancelled`.
+/// Which command the 中止 is for.
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct CancelRequest {
+    pub operation: Operation,
+}
+
+/// 中止: the long command of that kind under way stops at its next safe point, and answers
+/// `cancelled`; the others run on.
 #[tauri::command]
-pub async fn cancel_operation(state: State<'_, AppState>) -> IpcResult<()> {
-    state.operation_cancel().store(true, Ordering::Relaxed);
+pub async fn cancel_operation(state: State<'_, AppState>, req: CancelRequest) -> IpcResult<()> {
+    state.cancels().cancel(Cancellable::Operation(req.operation));
     Ok(())
 }

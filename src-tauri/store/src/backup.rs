@@ -204,6 +204,7 @@ impl Store {
         let checksum = sha2::Sha256::digest(&json);
         let tag = header_mac(&self.key, &json).finalize().into_bytes();
         crate::progress::checkpoint()?;
+        crate::progress::no_longer_cancellable();
         crate::progress::step(WRITING_BACKUP, 0, 1);
         atomic::write_with(out, |f| {
             f.write_all(MAGIC)?;
@@ -548,6 +549,7 @@ fn verify_into(file: &Path, secret: &Secret, staged: &Path) -> Result<(BackupHea
         }
         out.sync_all()?;
     }
+    crate::progress::checkpoint()?;
     if sha256_file(&db)? != header.db_sha256 {
         return Err(invalid("データのハッシュが見出しと一致しません（ファイルが変更されています）"));
     }
@@ -557,6 +559,7 @@ fn verify_into(file: &Path, secret: &Secret, staged: &Path) -> Result<(BackupHea
             .verify_slice(&tag)
             .map_err(|_| invalid("見出しが、このストアの鍵で作られたときと一致しません（作成日時・版・鍵の情報などが書き換えられています）"))?;
     }
+    crate::progress::checkpoint()?;
     let conn = super::open_file(&db, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|_| invalid("データベースを開けません"))?;
     super::apply_key(&conn, &key)?;
     integrity(&conn).map_err(|e| match e {

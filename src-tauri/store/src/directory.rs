@@ -129,6 +129,7 @@ impl Store {
                     }
                 }
             }
+            crate::progress::step("名簿を取り込んでいます", file.bodies.len() as u64, file.bodies.len() as u64);
             self.audit(
                 tx,
                 Action::Edit,

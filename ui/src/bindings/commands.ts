@@ -10,6 +10,7 @@ import type { BackupSettings } from "./BackupSettings";
 import type { BackupSettingsRequest } from "./BackupSettingsRequest";
 import type { BatchPrintRequest } from "./BatchPrintRequest";
 import type { BatchReport } from "./BatchReport";
+import type { CancelRequest } from "./CancelRequest";
 import type { CentreDatabaseRequest } from "./CentreDatabaseRequest";
 import type { CentreEnrolRequest } from "./CentreEnrolRequest";
 import type { CentreEnrolResult } from "./CentreEnrolResult";
@@ -136,7 +137,7 @@ export const commands = {
   open_findings: (req: OpenFindingsRequest) => invoke<Array<OpenFinding>>("open_findings", { req }),
   add_photo: (req: PathRequest) => invoke<PhotoInfo>("add_photo", { req }),
   photo: (req: PhotoRequest) => invoke<string>("photo", { req }),
-  cancel_operation: () => invoke<null>("cancel_operation"),
+  cancel_operation: (req: CancelRequest) => invoke<null>("cancel_operation", { req }),
   guide_page: () => invoke<Array<GuideBlock>>("guide_page"),
   guide_pdf: () => invoke<string>("guide_pdf"),
   search_directory: (req: DirectoryQuery) => invoke<Array<EntityRow<OutsideBody>>>("search_directory", { req }),

@@ -350,24 +350,41 @@ mod tests {
     /// mark; it writes no file anywhere and no audit entry.
     #[test]
     fn the_preview_draws_the_unsaved_draft_and_writes_nothing() {
+        // Run again in a process of its own whose TMPDIR is a fresh folder: the preview must not
+        // write there either (a temporary file the renderer or a library might make), and no
+        // other test's files are in that folder to confuse the count.
+        const CHILD: &str = "CHISANPO_PREVIEW_TEST_CHILD";
+        if std::env::var_os(CHILD).is_none() {
+            let tmpdir = tempfile::tempdir().unwrap();
+            let out = std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "print::tests::the_preview_draws_the_unsaved_draft_and_writes_nothing", "--nocapture", "--test-threads=1"])
+                .env(CHILD, "1")
+                .env("TMPDIR", tmpdir.path())
+                .output()
+                .unwrap();
+            let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            assert!(out.status.success() && log.contains("1 passed"), "{log}");
+            return;
+        }
+        let temp = std::env::temp_dir();
         let tmp = tempfile::tempdir().unwrap();
+        assert!(tmp.path().starts_with(&temp), "the store is under the test's TMPDIR");
         let (s, consultation) = store_with_records(tmp.path());
         let body = typed_interview(&s, "プレビュー確認用の連絡事項");
         let worker = s.read(|c| crate::store::records::snapshot(c, &body)).unwrap().worker.expect("a worker").name;
-        let before = files_under(tmp.path());
+        let not_db = |files: Vec<PathBuf>| files.into_iter().filter(|p| !p.to_string_lossy().contains("chisanpo.db")).collect::<Vec<_>>();
+        let before = not_db(files_under(&temp));
         let trail = s.audit_trail(&consultation).unwrap().len();
         let pdf = s.preview_form(None, FormKind::Opinion, body).unwrap();
+        assert_eq!(not_db(files_under(&temp)), before, "no file written, in the store's folder or in TMPDIR");
+        assert_eq!(s.audit_trail(&consultation).unwrap().len(), trail);
+        assert_eq!(s.spool().clear(), 0, "nothing in the spool");
         assert!(pdf.starts_with(b"%PDF"));
         let reader = tempfile::tempdir().unwrap();
         let text: String = text_of(&pdf, reader.path()).split_whitespace().collect();
         assert!(text.contains("プレビュー確認用の連絡事項"), "{text}");
         assert!(text.contains(&worker.split_whitespace().collect::<String>()), "the worker's name from the store");
         assert!(text.contains("下書き"), "{text}");
-        let after: Vec<PathBuf> = files_under(tmp.path()).into_iter().filter(|p| !p.to_string_lossy().contains("chisanpo.db")).collect();
-        let before: Vec<PathBuf> = before.into_iter().filter(|p| !p.to_string_lossy().contains("chisanpo.db")).collect();
-        assert_eq!(after, before, "no file written");
-        assert_eq!(s.audit_trail(&consultation).unwrap().len(), trail);
-        assert_eq!(s.spool().clear(), 0, "nothing in the spool");
     }
 
     /// The preview of a saved draft is what printing it makes: the same words at the same places,

@@ -442,6 +442,7 @@ impl AnnualReports for Store {
         let book = report.to_xlsx()?;
         let text = json.map(|_| report.to_json());
         crate::progress::checkpoint()?;
+        crate::progress::no_longer_cancellable();
         crate::progress::step(crate::ledger::export::WRITING, 0, 1);
         atomic::write_file(xlsx, &book)?;
         let json_result = match (json, &text) {

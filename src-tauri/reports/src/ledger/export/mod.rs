@@ -98,6 +98,8 @@ pub fn export_table(table: &Table, format: ExportFormat, encoding: CsvEncoding, 
     let bytes = render(table, format, encoding, fonts)?;
     // The last moment 中止 leaves nothing behind: the file is written whole below, or not at all.
     crate::progress::checkpoint()?;
+    // From here the file is written whatever is pressed: the bar no longer offers 中止.
+    crate::progress::no_longer_cancellable();
     crate::progress::step(WRITING, 0, 1);
     atomic::write_file(out, &bytes)?;
     crate::progress::step(WRITING, 1, 1);
