@@ -13,7 +13,7 @@ use tauri::{AppHandle, State};
 use ts_rs::TS;
 
 use super::entities::IdRequest;
-use super::records::{PathRequest, SAVE_NOT_CHOSEN};
+use super::records::PathRequest;
 use super::{blocking, dto, AppState, IpcResult};
 
 const DIRECTORY_FILE: super::typed_paths::Field =
@@ -99,15 +99,11 @@ pub async fn import_directory(app: AppHandle, state: State<'_, AppState>, req: P
 #[tauri::command]
 pub async fn export_directory(state: State<'_, AppState>, req: ExportDirectoryRequest) -> IpcResult<DirectoryExportReport> {
     let s = state.store()?;
-    let chosen = req.path.as_deref().map(|p| state.chosen(p, SAVE_NOT_CHOSEN)).transpose()?;
+    let chosen = state.chosen_to_save(req.path.as_deref())?;
     let report = blocking(move || {
         let path = match chosen {
             Some(p) => p,
-            None => {
-                let folder = chisanpo_core::settings::output_folder(&s)?;
-                std::fs::create_dir_all(&folder).map_err(|_| chisanpo_core::Error::DirNotWritable { dir: folder.display().to_string() })?;
-                folder.join(format!("地域の専門機関の名簿_{}.csv", chisanpo_core::store::today().iso()))
-            }
+            None => super::output_folder(&s)?.join(format!("地域の専門機関の名簿_{}.csv", chisanpo_core::store::today().iso())),
         };
         let count = s.export_directory(&req.query, req.encoding, &path)?;
         Ok(DirectoryExportReport { path: path.display().to_string(), count: u32::try_from(count).unwrap_or(u32::MAX) })

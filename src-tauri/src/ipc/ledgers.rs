@@ -1,13 +1,11 @@
 //! 台帳, the annual report, retention and fees.
 
-use std::path::PathBuf;
-
 use chisanpo_core::domain::retention::{DestructionReport, RetentionItem};
 use chisanpo_core::ledger::annual::AnnualReport;
 use chisanpo_core::ledger::export::{CsvEncoding, ExportFormat, ExportReport};
 use chisanpo_core::ledger::{LedgerFilter, LedgerKind, Table};
 use chisanpo_core::store::fees::FeeStatus;
-use chisanpo_core::store::{today, Store};
+use chisanpo_core::store::today;
 use chisanpo_core::Error;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
@@ -15,7 +13,6 @@ use tauri::{AppHandle, State};
 use super::progress::{tracked, Operation, Track};
 use ts_rs::TS;
 
-use super::records::SAVE_NOT_CHOSEN;
 use super::{blocking, AppState, IpcResult};
 use chisanpo_core::prelude::*;
 
@@ -76,13 +73,6 @@ pub struct FeeExceptionRequest {
     pub reason: String,
 }
 
-/// The output folder of the settings (or Documents/地さんぽノート), created if missing.
-fn output_folder(s: &Store) -> Result<PathBuf, Error> {
-    let folder = chisanpo_core::settings::output_folder(s)?;
-    std::fs::create_dir_all(&folder).map_err(|_| Error::DirNotWritable { dir: folder.display().to_string() })?;
-    Ok(folder)
-}
-
 #[tauri::command]
 pub async fn ledger(state: State<'_, AppState>, req: LedgerRequest) -> IpcResult<LedgerView> {
     let s = state.store()?;
@@ -103,13 +93,13 @@ pub async fn export_ledger(app: AppHandle, state: State<'_, AppState>, req: Expo
 /// dialog returned, nowhere else. The file written may then be opened (`open_file`).
 pub(crate) async fn export_ledger_into(state: &AppState, req: ExportLedgerRequest, track: Option<Track>) -> IpcResult<ExportReport> {
     let s = state.store()?;
-    let chosen = req.path.as_deref().map(|p| state.chosen(p, SAVE_NOT_CHOSEN)).transpose()?;
+    let chosen = state.chosen_to_save(req.path.as_deref())?;
     let report = blocking(move || {
         let path = match chosen {
             Some(p) => p,
             None => {
                 let name = format!("{}_{}.{}", req.kind.title(), req.filter.describe().replace(['～', '/'], "-"), req.format.extension());
-                output_folder(&s)?.join(name)
+                super::output_folder(&s)?.join(name)
             }
         };
         tracked(track, || s.centre_export_ledger(req.kind, &req.filter, req.format, req.encoding, &path))
@@ -135,11 +125,12 @@ pub async fn export_annual_report(app: AppHandle, state: State<'_, AppState>, re
 /// The body of `export_annual_report`: like `export_ledger_into`.
 pub(crate) async fn export_annual_into(state: &AppState, req: AnnualRequest, track: Option<Track>) -> IpcResult<String> {
     let s = state.store()?;
-    let chosen = req.path.as_deref().map(|p| state.chosen(p, SAVE_NOT_CHOSEN)).transpose()?;
+    let chosen = state.chosen_to_save(req.path.as_deref())?;
     let written = blocking(move || {
         let xlsx = match chosen {
             Some(p) => p,
-            None => output_folder(&s)?.join(format!("地域産業保健事業実績報告書_{}.xlsx", chisanpo_core::domain::wareki::format_fiscal_year(req.fiscal_year))),
+            None => super::output_folder(&s)?
+                .join(format!("地域産業保健事業実績報告書_{}.xlsx", chisanpo_core::domain::wareki::format_fiscal_year(req.fiscal_year))),
         };
         let json = xlsx.with_extension("json");
         tracked(track, || s.centre_write_annual_report(req.fiscal_year, &xlsx, Some(&json)))?;

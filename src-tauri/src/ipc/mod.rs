@@ -132,6 +132,11 @@ impl AppState {
         Err(ErrorDto { code: "not_chosen".into(), message: how.into(), violations: vec![] })
     }
 
+    /// An export's path, if the request names one: only one the save dialog returned.
+    pub fn chosen_to_save(&self, path: Option<&str>) -> Result<Option<PathBuf>, ErrorDto> {
+        path.map(|p| self.chosen(p, records::SAVE_NOT_CHOSEN)).transpose()
+    }
+
     /// Whether `path` was granted for `grant`. A save grant is used up (the file may then be
     /// opened, not written again).
     pub fn take_grant(&self, path: &Path, grant: Grant) -> bool {
@@ -261,6 +266,14 @@ pub fn wait_released(held: Option<std::sync::Weak<Store>>, limit: std::time::Dur
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     Ok(())
+}
+
+/// The output folder of the settings (or Documents/地さんぽノート), created if missing: where an
+/// export goes when no place was chosen.
+pub fn output_folder(s: &Store) -> Result<PathBuf, Error> {
+    let folder = chisanpo_core::settings::output_folder(s)?;
+    std::fs::create_dir_all(&folder).map_err(|_| Error::DirNotWritable { dir: folder.display().to_string() })?;
+    Ok(folder)
 }
 
 pub fn dto(e: Error) -> ErrorDto {

@@ -98,7 +98,7 @@ pub async fn preview_form(state: State<'_, AppState>, req: PreviewRequest) -> Ip
 pub(crate) async fn print_into(state: &AppState, req: PrintRequest) -> IpcResult<PrintReport> {
     let s = state.store()?;
     let printing = s.clone();
-    let chosen = req.path.as_deref().map(|p| state.chosen(p, SAVE_NOT_CHOSEN)).transpose()?;
+    let chosen = state.chosen_to_save(req.path.as_deref())?;
     let to_spool = chosen.is_none();
     let report = blocking(move || match chosen {
         Some(path) => s.print_form(&req.id, req.form, req.version, &path),
@@ -130,7 +130,7 @@ pub async fn save_recovery_sheet(state: State<'_, AppState>, req: RecoverySheetR
 /// it); with one, saved where the user chose in the save dialog (the audit log says where).
 pub(crate) async fn recovery_sheet_into(state: &AppState, req: RecoverySheetRequest) -> IpcResult<String> {
     let s = state.store()?;
-    let chosen = req.path.as_deref().map(|p| state.chosen(p, SAVE_NOT_CHOSEN)).transpose()?;
+    let chosen = state.chosen_to_save(req.path.as_deref())?;
     blocking(move || {
         let key = RecoveryKey::parse(&req.recovery_key)?;
         let path = match chosen {

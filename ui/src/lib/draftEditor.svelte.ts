@@ -221,6 +221,9 @@ export type DraftChrome = Pick<
   "kind" | "id" | "final" | "version" | "saveState" | "error" | "restored" | "confirmingDiscard" | "close" | "discard" | "cancelDiscard"
 >;
 
+/** What the foot of an entry screen (確定, 訂正, 破棄) uses of an editor, whatever its kind. */
+export type DraftFinishing = DraftChrome & Pick<DraftEditor<RecordKind>, "violations" | "flush" | "body" | "finalised" | "saves">;
+
 /**
  * Call while an entry screen is set up: the editor loads at once, saves and checks as the form
  * changes, saves before a lock, and saves what is pending when the screen goes.

@@ -17,15 +17,10 @@ vi.mock("./api", async (importOriginal) => ({ ...(await importOriginal<typeof im
 import { DraftEditor, discardLabel, type DraftEditorOptions } from "./draftEditor.svelte";
 import { lastOpen, rememberOpen } from "./drafts";
 import { flushBeforeLock } from "./idle";
+import { deferred } from "../test/deferred";
 
 // The editor listens on the window and remembers the open draft in localStorage: bare stand-ins.
 const g = globalThis as unknown as { window?: EventTarget; localStorage?: Storage };
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((res) => (resolve = res));
-  return { promise, resolve };
-}
 
 const violation = (message: string): Violation => ({ field: "content", message }) as Violation;
 

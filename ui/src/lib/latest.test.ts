@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Latest } from "./latest";
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from "../test/deferred";
 
 describe("Latest", () => {
   it("drops a slow first answer that arrives after a fast second one", async () => {

@@ -1,16 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PREVIEW_FORMS, PreviewScheduler, type PreviewTiming } from "./preview";
-
-/** A promise settled from outside, for answers that arrive out of order. */
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from "../test/deferred";
 
 describe("PreviewScheduler", () => {
   beforeEach(() => vi.useFakeTimers());
