@@ -96,6 +96,11 @@ fn the_annual_report_counts_with_progress_and_can_be_stopped() {
     let (r, _) = observed(Some("数えて"), || s.write_annual_report(fy, &xlsx, None));
     assert!(matches!(r, Err(Error::Cancelled)));
     assert!(!xlsx.exists());
+    // Written whole: once writing, no 中止 is offered (it would be ignored).
+    let (r, steps) = observed(None, || s.write_annual_report(fy, &xlsx, None));
+    r.unwrap();
+    let writing: Vec<&Step> = steps.iter().filter(|s| s.label == "ファイルに書き出しています").collect();
+    assert!(!writing.is_empty() && writing.iter().all(|s| !s.cancellable), "{writing:?}");
 }
 
 #[test]
@@ -110,6 +115,9 @@ fn a_stopped_backup_leaves_no_file_and_a_finished_one_reached_every_page() {
     let info = r.unwrap();
     let copied = steps.iter().rev().find(|s| s.label == "データベースを複写しています").unwrap();
     assert!(copied.total > 0 && copied.done == copied.total, "{copied:?}");
+    assert!(copied.cancellable);
+    let writing: Vec<&Step> = steps.iter().filter(|s| s.label == "バックアップファイルを書き出しています").collect();
+    assert!(!writing.is_empty() && writing.iter().all(|s| !s.cancellable), "no 中止 once the file is written: {writing:?}");
     never_backwards(&steps);
 
     // A restore stopped while the backup is checked leaves the live store as it was.
@@ -125,6 +133,17 @@ fn a_stopped_backup_leaves_no_file_and_a_finished_one_reached_every_page() {
         assert_eq!(s.list_records(&Default::default()).unwrap().len(), before);
         assert!(!std::fs::read_dir(data).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".restore-")), "no staging left");
     };
+    untouched(&data);
+    // Stopped while the copy is checked: on a damaged copy, the stop comes before its hash is
+    // compared (so 中止, not 壊れています), and the store is untouched.
+    let damaged = dir.path().join("damaged.chisanpo-backup");
+    let mut bytes = std::fs::read(&info.path).unwrap();
+    *bytes.last_mut().unwrap() ^= 0x55;
+    std::fs::write(&damaged, &bytes).unwrap();
+    let restore_damaged = || backup::restore(&data, &damaged, &Secret::Passphrase(Passphrase::new(PASS)), false);
+    assert!(matches!(restore_damaged(), Err(Error::BackupInvalid { .. })), "the damage is seen when not stopped");
+    let (r, _) = observed(Some("確かめて"), restore_damaged);
+    assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
     untouched(&data);
     // Stopped after the check, before the swap: the same.
     let (r, steps) = observed_until(

@@ -357,7 +357,9 @@ impl CentreImport for Store {
             }
             Ok(())
         })?;
-        // Every bundle looked at: the bar reaches its end.
+        // Every bundle looked at: the bar reaches its end, and the receipts are written whatever
+        // is pressed (each bundle is applied already).
+        crate::progress::no_longer_cancellable();
         crate::progress::step(IMPORTING, done, total);
         self.write_receipts(source, target, &receipt_here, &decided, &mut report)?;
         Ok(report)

@@ -59,8 +59,8 @@ pub async fn set_backup_settings(state: State<'_, AppState>, req: BackupSettings
 
 #[tauri::command]
 pub async fn backup_now(app: AppHandle, state: State<'_, AppState>) -> IpcResult<Option<BackupInfo>> {
-    let s = state.store()?;
     let track = super::progress::Track::new(&app, &state, super::progress::Operation::Backup);
+    let s = state.store()?;
     blocking(move || super::progress::tracked(Some(track), || s.auto_backup(true))).await
 }
 

@@ -68,6 +68,8 @@ pub(crate) async fn print_batch_into(
     req: BatchPrintRequest,
     progress: impl Fn(BatchProgress) + Send + Sync + 'static,
 ) -> IpcResult<BatchReport> {
+    // Before the store is taken (see `Cancels::start`): a lock from here on stops the batch.
+    let cancel: Arc<AtomicBool> = state.cancels().start(Cancellable::BatchPrint);
     let s = state.store()?;
     let printing = s.clone();
     let output = match req.output {
@@ -81,7 +83,6 @@ pub(crate) async fn print_batch_into(
         }
         BatchDestination::Merged { path } => BatchOutput::Merged(state.chosen(&path, SAVE_NOT_CHOSEN)?),
     };
-    let cancel: Arc<AtomicBool> = state.cancels().start(Cancellable::BatchPrint);
     let report = blocking({
         let output = output.clone();
         move || s.print_batch(req.form, &req.selection, &output, &progress, &cancel)

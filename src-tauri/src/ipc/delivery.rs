@@ -219,8 +219,8 @@ pub async fn set_centre_database(state: State<'_, AppState>, req: CentreDatabase
 /// Import now from the source (the background worker would do it soon anyway).
 #[tauri::command]
 pub async fn centre_import_now(app: AppHandle, state: State<'_, AppState>) -> IpcResult<Option<CentreOverview>> {
-    let s = state.store()?;
     let track = super::progress::Track::new(&app, &state, super::progress::Operation::CentreImport);
+    let s = state.store()?;
     blocking(move || {
         super::progress::tracked(Some(track), || s.centre_import_now())?;
         s.centre_overview()

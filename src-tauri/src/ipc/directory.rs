@@ -84,10 +84,10 @@ pub async fn remove_outside_body(state: State<'_, AppState>, req: IdRequest) -> 
 /// Merge a shared directory CSV, chosen in the dialog or typed (ADR 0017's rules).
 #[tauri::command]
 pub async fn import_directory(app: AppHandle, state: State<'_, AppState>, req: PathRequest) -> IpcResult<DirectoryImportReport> {
+    let track = super::progress::Track::new(&app, &state, super::progress::Operation::DirectoryImport);
     let s = state.store()?;
     let path = req.path.trim().to_string();
     let path = if path.is_empty() { path } else { super::typed_paths::to_read(&state, &path, &DIRECTORY_FILE).map_err(dto)?.display().to_string() };
-    let track = super::progress::Track::new(&app, &state, super::progress::Operation::DirectoryImport);
     blocking(move || {
         let bytes = super::imports::read_limited(&path, MAX_DIRECTORY_BYTES, "名簿")?;
         super::progress::tracked(Some(track), || s.import_directory(&bytes))

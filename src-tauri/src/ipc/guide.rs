@@ -32,7 +32,8 @@ pub enum GuideBlock {
         items: Vec<String>,
     },
     /// A screenshot, as a base64 PNG for a `data:` image (the CSP allows those only), or `None`
-    /// where this machine has no screenshots (an installed app: the PDF of the release has them).
+    /// where this machine has no screenshots (an installed app: the guide built with the release,
+    /// `make guide`, has them).
     Shot {
         caption: String,
         png_base64: Option<String>,
@@ -65,15 +66,19 @@ fn is_shot_name(name: &str) -> bool {
 }
 
 fn read_shot(name: &str) -> Option<Vec<u8>> {
+    use std::io::Read;
     if !is_shot_name(name) {
         return None;
     }
-    let path = shots_dir()?.join(name);
-    let meta = std::fs::metadata(&path).ok()?;
-    if !meta.is_file() || meta.len() > SHOT_LIMIT {
+    let file = std::fs::File::open(shots_dir()?.join(name)).ok()?;
+    // The size of the file opened, not of whatever the name points to a moment later; and never
+    // more than the limit read, whatever it grows to meanwhile.
+    if !file.metadata().ok()?.is_file() {
         return None;
     }
-    std::fs::read(path).ok()
+    let mut bytes = Vec::new();
+    file.take(SHOT_LIMIT + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 <= SHOT_LIMIT).then_some(bytes)
 }
 
 #[tauri::command]

@@ -85,8 +85,8 @@ const WORKER_LIST: super::typed_paths::Field =
 /// Import the workers, all in one transaction. Returns their ids.
 #[tauri::command]
 pub async fn import_workers(app: AppHandle, state: State<'_, AppState>, req: ImportWorkersRequest) -> IpcResult<Vec<String>> {
-    let s = state.store()?;
     let track = super::progress::Track::new(&app, &state, super::progress::Operation::WorkerImport);
+    let s = state.store()?;
     blocking(move || super::progress::tracked(Some(track), || s.import_workers(&req.workplace_id, &req.workers))).await
 }
 

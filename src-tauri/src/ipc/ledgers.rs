@@ -111,8 +111,8 @@ pub(crate) async fn export_ledger_into(state: &AppState, req: ExportLedgerReques
 
 #[tauri::command]
 pub async fn annual_report(app: AppHandle, state: State<'_, AppState>, req: AnnualRequest) -> IpcResult<AnnualReport> {
-    let s = state.store()?;
     let track = Track::new(&app, &state, Operation::AnnualReport);
+    let s = state.store()?;
     blocking(move || tracked(Some(track), || s.centre_annual_report(req.fiscal_year))).await
 }
 

@@ -230,14 +230,16 @@ impl AppState {
     /// Unlock (`Some`) or lock (`None`). Either way the print spool is emptied and the paths
     /// chosen before are forgotten: the next user starts with none.
     fn set(&self, store: Option<Store>) {
-        if store.is_some() {
+        let locking = store.is_none();
+        if !locking {
             self.note_activity(std::time::Instant::now());
-        } else {
-            // A batch print stops at a lock, between documents; a long command at its next
-            // safe point.
-            self.cancels.cancel_all();
         }
         *self.store.write().unwrap_or_else(|e| e.into_inner()) = store.map(Arc::new);
+        if locking {
+            // After the store is gone (see `Cancels::start`): a batch print stops at a lock,
+            // between documents; a long command at its next safe point.
+            self.cancels.cancel_all();
+        }
         self.forget_outputs();
     }
 

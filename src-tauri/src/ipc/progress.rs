@@ -48,8 +48,9 @@ pub(crate) struct Track {
 }
 
 impl Track {
-    /// Made when the command starts (after any lock it takes): it gets its own 中止 flag, so a
-    /// 中止 or lock before now does not stop it, and 中止 of another command never does.
+    /// Made when the command starts, before it takes the store (after any lock it takes
+    /// itself, as a restore does): it gets its own 中止 flag, so a 中止 or lock before now does
+    /// not stop it, and 中止 of another command never does (`ipc::cancels`).
     pub(crate) fn new(app: &AppHandle, state: &AppState, operation: Operation) -> Self {
         let cancel = state.cancels().start(Cancellable::Operation(operation));
         Track { app: app.clone(), cancel, operation }

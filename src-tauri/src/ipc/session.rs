@@ -202,13 +202,17 @@ mod tests {
         let printed = state.unlocked().unwrap().print_to_spool(&id, chisanpo_core::forms::FormKind::ConsultationRecord, None).unwrap();
         assert!(std::path::Path::new(&printed.path).exists());
         let at = |s: u64| start + Duration::from_secs(s);
+        // A long command under way, stopped by the lock like any other.
+        let running = state.cancels().start(super::super::cancels::Cancellable::Operation(super::super::progress::Operation::Backup));
         // Activity keeps it open; silence shorter than 60 s + the 30 s grace too.
         assert!(heartbeat_of(&state, &HeartbeatRequest { active: true }, at(50)).unlocked);
         assert!(heartbeat_of(&state, &HeartbeatRequest { active: false }, at(139)).unlocked);
         assert!(!state.lock_if_idle(at(139)));
         // The page goes silent: the back end's own check locks at 50 + 90 s.
+        assert!(!running.load(std::sync::atomic::Ordering::Relaxed));
         assert!(state.lock_if_idle(at(140)));
         assert!(state.unlocked().is_none());
+        assert!(running.load(std::sync::atomic::Ordering::Relaxed), "the idle lock stops what runs");
         assert!(!std::path::Path::new(&printed.path).exists(), "the print spool is emptied with the lock");
         // Activity reported afterwards does not reopen anything.
         assert!(!heartbeat_of(&state, &HeartbeatRequest { active: true }, at(141)).unlocked);

@@ -130,6 +130,8 @@ impl Store {
                 }
             }
             crate::progress::step("名簿を取り込んでいます", file.bodies.len() as u64, file.bodies.len() as u64);
+            // Still inside the transaction: a 中止 pressed at the end rolls back too.
+            crate::progress::checkpoint()?;
             self.audit(
                 tx,
                 Action::Edit,

@@ -360,6 +360,9 @@ mod tests {
                 .args(["--exact", "print::tests::the_preview_draws_the_unsaved_draft_and_writes_nothing", "--nocapture", "--test-threads=1"])
                 .env(CHILD, "1")
                 .env("TMPDIR", tmpdir.path())
+                // Where Windows looks for its temporary folder.
+                .env("TMP", tmpdir.path())
+                .env("TEMP", tmpdir.path())
                 .output()
                 .unwrap();
             let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
