@@ -82,9 +82,17 @@ test-installed: dist
 
 # Release packages (.deb, .rpm) with Tauri's bundler: an optimised build, no inspector, the UI
 # and the fonts inside the binary. Offline: nothing is fetched beyond the package registries.
+# The guide's screenshots, when `make guide` has kept them from an end-to-end run (as `make test`
+# does before it builds the packages), go in as resources (/usr/lib/chisanpo/guide/shots) for
+# ヘルプ; without them the packages' ヘルプ says where each picture would be.
+GUIDE_SHOTS := artifacts/guide/shots
 dist: setup ui
 	@mkdir -p $(STAMPS)
-	CHISANPO_BUILD_GIT="$(GIT_STATE)" ui/node_modules/.bin/tauri build --ci --bundles deb,rpm
+	@shots=""; if [ -d $(GUIDE_SHOTS) ]; then \
+	  echo "The guide's $$(ls $(GUIDE_SHOTS) | wc -l) screenshots go into the packages."; \
+	  shots='{"bundle":{"resources":{"../$(GUIDE_SHOTS)/":"guide/shots/"}}}'; \
+	else echo "warning: no $(GUIDE_SHOTS) (make guide, after the end-to-end tests): the packages' ヘルプ has no pictures."; fi; \
+	set -x; CHISANPO_BUILD_GIT="$(GIT_STATE)" ui/node_modules/.bin/tauri build --ci --bundles deb,rpm $${shots:+--config "$$shots"}
 	@rm -rf dist && mkdir -p dist
 	cp $(BUNDLES)/deb/chisanpo_$(VERSION)_amd64.deb $(BUNDLES)/rpm/chisanpo-$(VERSION)-1.x86_64.rpm dist/
 	cd dist && sha256sum *.deb *.rpm > SHA256SUMS && ls -l

@@ -20,7 +20,15 @@ pub fn build(shots: &Path, out: &Path) -> Result<()> {
     let pdf = guide::pdf(&blocks, &FontSet::embedded()?, &read)?;
     let dir_error = || Error::DirNotWritable { dir: out.display().to_string() };
     std::fs::create_dir_all(out.join("shots")).map_err(|_| dir_error())?;
-    for name in guide::shots(&blocks) {
+    let named = guide::shots(&blocks);
+    // A picture the guide no longer names would go into the packages (`make dist`) unseen.
+    for entry in std::fs::read_dir(out.join("shots")).map_err(|_| dir_error())?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".png") && !named.contains(&name) {
+            std::fs::remove_file(entry.path()).map_err(|_| dir_error())?;
+        }
+    }
+    for name in named {
         let bytes = read(&name).ok_or_else(|| Error::File { path: shots.join(&name).display().to_string(), source: None })?;
         atomic::write_file(&out.join("shots").join(&name), &bytes)?;
     }

@@ -93,6 +93,14 @@ fn kept(old: &Value, new: &Value) -> Result<(), String> {
     }
 }
 
+/// The screenshots the guide names.
+fn guide_shots() -> Vec<String> {
+    use chisanpo_core::forms::guide;
+    let shots = guide::shots(&guide::parse(guide::GUIDE));
+    assert!(shots.len() >= 15, "the guide names {} screenshots", shots.len());
+    shots
+}
+
 /// Every file under `dir` with the SHA-256 of its bytes.
 fn hashes(dir: &Path) -> Result<BTreeMap<PathBuf, String>> {
     let mut out = BTreeMap::new();
@@ -157,6 +165,16 @@ fn the_packages_hold_the_program_its_menu_entry_icons_and_licences() -> Result<(
         assert!(files.lines().any(|l| l.ends_with(path)), "{} is not in the package:\n{files}", path.trim());
     }
 
+    // The guide's screenshots, those this run's end-to-end tests took (`make guide` kept them), for
+    // ヘルプ: every one the guide names, as `make guide` kept it.
+    let kept = root().join("artifacts/guide/shots");
+    for name in guide_shots() {
+        let path = format!(" usr/lib/chisanpo/guide/shots/{name}");
+        assert!(files.lines().any(|l| l.ends_with(&path)), "the guide's {name} is not in the package (make guide before make dist):\n{files}");
+        let installed = std::fs::read(format!("/usr/lib/chisanpo/guide/shots/{name}"))?;
+        assert_eq!(installed, std::fs::read(kept.join(&name))?, "{name} is not the screenshot make guide kept");
+    }
+
     // Installed: on the PATH, the licence as shipped in assets/, the menu entry valid.
     let on_path = run("sh", &["-c", "command -v chisanpo"])?;
     assert_eq!(on_path.trim(), INSTALLED);
@@ -182,6 +200,10 @@ fn the_packages_hold_the_program_its_menu_entry_icons_and_licences() -> Result<(
         "/usr/share/icons/hicolor/512x512/apps/chisanpo.png",
     ] {
         assert!(rpm_files.lines().any(|l| l == path), "{path} is not in the rpm:\n{rpm_files}");
+    }
+    for name in guide_shots() {
+        let path = format!("/usr/lib/chisanpo/guide/shots/{name}");
+        assert!(rpm_files.lines().any(|l| l == path), "{path} is not in the rpm");
     }
     assert_eq!(run("rpm", &["-qp", "--nosignature", "--scripts", &rpm])?.trim(), "", "the rpm runs scriptlets");
     Ok(())
@@ -357,6 +379,29 @@ fn the_installed_app_opens_and_install_or_removal_never_touch_the_store() -> Res
     s.click("#unlock-button")?;
     s.wait_text("#home-screen", "産業 一郎")?;
     s.screenshot("installed-home")?;
+
+    // ヘルプ shows the guide with every picture the package carries, decoded by the webview.
+    s.click("[data-nav=help]")?;
+    s.wait_text("#help-screen", "センター側の作業")?;
+    let shown = || -> Result<(usize, usize, usize)> {
+        let v = s.script(
+            "const s = document.querySelector('#help-screen'); return [s.querySelectorAll('figure').length, \
+             [...s.querySelectorAll('figure img')].filter(i => i.complete && i.naturalWidth > 0).length, \
+             s.querySelectorAll('figure [data-no-shot]').length];",
+            serde_json::json!([]),
+        )?;
+        let n = |i: usize| v[i].as_u64().unwrap_or(0) as usize;
+        Ok((n(0), n(1), n(2)))
+    };
+    let waiting = Instant::now();
+    let mut seen = shown()?;
+    while seen.1 < seen.0 && waiting.elapsed() < chisanpo_e2e::WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        seen = shown()?;
+    }
+    let (figures, drawn, missing) = seen;
+    ensure!(figures == guide_shots().len() && drawn == figures && missing == 0, "ヘルプ: {figures} figures, {drawn} pictures drawn, {missing} missing");
+    s.screenshot("installed-help")?;
     s.quit()?;
     drop(driver);
     // The app closes its store on the way out (a checkpoint, the spool emptied): wait for it to end.
